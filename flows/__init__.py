@@ -1,0 +1,12 @@
+"""Prefect flows and the command line. The only package that imports prefect.
+
+Importing this package sets safe defaults for Prefect before prefect itself is imported:
+telemetry off (no machine here reaches the internet) and records from newswatch's own
+``monitors`` and ``reports`` loggers forwarded into Prefect run logs.
+"""
+
+import os
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "monitors,reports")
+os.environ.setdefault("PREFECT_CLI_PROMPT", "false")

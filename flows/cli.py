@@ -1,0 +1,273 @@
+"""The ``newswatch`` command line.
+
+    newswatch poll     [--config F] [--db F] [--now T] [--feeds FILE]   poll feeds into the store
+    newswatch digest   [--config F] [--db F] [--now T] [--out DIR]      write the digest
+    newswatch run      (both of the above, in order)
+    newswatch demo     [--out DIR] [--now DATE]                          offline demo
+    newswatch extract  PATH...                                           JSON line per article file
+    newswatch dedupe   PATH...                                           JSON line per file: cluster
+    newswatch feeds    [--config F] [--db F]                             feed health table
+
+Exit status: 0 on success, 2 for a usage or config error (nothing is touched), 1 for any
+other failure (a message names the file or feed).  Prefect is imported only by the commands
+that run flows, so ``extract`` and ``dedupe`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import flows  # noqa: F401  (sets Prefect environment defaults before prefect is imported)
+from flows.common import default_config_path, parse_now, resolve_config
+from monitors.errors import ConfigError, NewswatchError
+
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".html.gz", ".htm.gz", ".gz")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="newswatch",
+        description="Monitor news feeds for NATO defence spending and aid to Ukraine, store "
+                    "them in DuckDB, and write a daily digest of new figures and quotes.",
+        epilog="Run `newswatch demo` for an offline tour on the bundled sample feeds.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser, *, out: bool = False) -> None:
+        sp.add_argument("--config", metavar="FILE",
+                        help="config file (default: ./monitors.toml, else the bundled one)")
+        sp.add_argument("--db", metavar="FILE",
+                        help="DuckDB store (default: [store].path in the config, "
+                             "data/newswatch.duckdb)")
+        sp.add_argument("--now", metavar="ISO",
+                        help="pretend it is this time: an ISO 8601 timestamp, e.g. "
+                             "2025-02-13T07:00:00+00:00, or a date (= the end of that day in "
+                             "the digest time zone); replays a past day")
+        if out:
+            sp.add_argument("--out", metavar="DIR",
+                            help="write digests here (default: [digest].out_dir, data/digests)")
+
+    sp = sub.add_parser("poll", help="poll the feeds into the store",
+                        description="Fetch every feed, keep the on-topic articles, extract "
+                                    "figures and quotes, and store them.")
+    common(sp)
+    sp.add_argument("--feeds", metavar="FILE",
+                    help="poll the URLs in FILE (one per line, # comments) instead of the config's")
+    sp = sub.add_parser("digest", help="write the digest for the window since the last one",
+                        description="Build the digest of everything kept since the last digest "
+                                    "and write it as HTML and text.")
+    common(sp, out=True)
+    sp = sub.add_parser("run", help="poll, then write the digest")
+    common(sp, out=True)
+    sp.add_argument("--feeds", metavar="FILE", help="as for poll")
+
+    sp = sub.add_parser("demo", help="offline demo: serve the sample feeds locally, replay "
+                                     "three days of polls and digests",
+                        description="Serve the bundled sample feeds over HTTP on 127.0.0.1, "
+                                    "then poll and write a digest for each sample day, into a "
+                                    "fresh demo store. Needs no network.")
+    sp.add_argument("--out", metavar="DIR", default="data/demo/digests",
+                    help="where the digests go (default: data/demo/digests)")
+    sp.add_argument("--db", metavar="FILE", default="data/demo/newswatch.duckdb",
+                    help="the demo store, recreated each run (default: data/demo/newswatch.duckdb)")
+    sp.add_argument("--now", metavar="DATE", help="replay the sample days up to this date only")
+
+    sp = sub.add_parser("extract", help="print topics, figures and quotes of article files "
+                                        "as JSON lines",
+                        description="For each article file (plain text, Markdown with or "
+                                    "without front matter, HTML, .html.gz) print one JSON line: "
+                                    "path, title, topics, why, figures, quotes. A directory is "
+                                    "walked for article files.")
+    sp.add_argument("paths", nargs="+", metavar="PATH")
+    sp.add_argument("--config", metavar="FILE", help="config whose topic rules to use")
+
+    sp = sub.add_parser("dedupe", help="cluster article files that are copies of the same story",
+                        description="Print one JSON line per file: path and cluster; files "
+                                    "with the same cluster are copies of the same story.")
+    sp.add_argument("paths", nargs="+", metavar="PATH")
+
+    sp = sub.add_parser("feeds", help="show feed health as a table")
+    sp.add_argument("--config", metavar="FILE")
+    sp.add_argument("--db", metavar="FILE")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as e:
+        print(f"newswatch: error: {e}", file=sys.stderr)
+        return 2
+    except NewswatchError as e:
+        print(f"newswatch: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newswatch: interrupted", file=sys.stderr)
+        return 130
+
+
+# -- flow commands ------------------------------------------------------------------------
+
+def _flow_args(args: argparse.Namespace) -> dict:
+    cfg = resolve_config(args.config)  # validate before anything is touched
+    out: dict = {"config": str(args.config or default_config_path()), "db": args.db}
+    if args.now:
+        out["now"] = parse_now(args.now, cfg.digest.timezone)
+    if getattr(args, "feeds", None):
+        from monitors.feedlist import read_feed_list
+
+        out["feeds"] = [{"url": f.url, "name": f.name} for f in read_feed_list(args.feeds)]
+    if getattr(args, "out", None):
+        out["out"] = args.out
+    return out
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    kw = _flow_args(args)
+    from flows.poll import poll_feeds
+
+    summary = poll_feeds(**kw)
+    _print_poll(summary)
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    kw = _flow_args(args)
+    from flows.digest import daily_digest
+
+    result = daily_digest(**kw)
+    _print_digest(result)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    kw = _flow_args(args)
+    from flows.digest import run_all
+
+    result = run_all(**kw)
+    _print_poll(result["poll"])
+    _print_digest(result["digest"])
+    return 0
+
+
+def _print_poll(s: dict) -> None:
+    print(f"poll: {s['feeds']} feeds: {s['new']} with items, {s['not_modified']} not modified, "
+          f"{s['failed']} failed; {s['articles_new']} new articles ({s['kept_new']} kept), "
+          f"{s['figures_new']} new figures, {s['quotes_new']} new quotes")
+    for name, error in s.get("failures", ()):
+        print(f"  failed: {name}: {error}")
+
+
+def _print_digest(r: dict) -> None:
+    print(f"digest {r['date']}: {r['new_figures']} new figures, {r['new_quotes']} new quotes")
+    print(f"  {r['html']}\n  {r['text']}")
+    if r["failing_feeds"]:
+        print(f"  {len(r['failing_feeds'])} feeds could not be read (listed in the digest)")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from flows.demo import run_demo
+
+    return run_demo(out=args.out, db=args.db, until=args.now)
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from monitors.store import Store
+
+    cfg = resolve_config(args.config)
+    with Store(args.db or cfg.store_path, read_only=True) as store:
+        rows = store.feed_health()
+    if not rows:
+        print("no feeds polled yet; run `newswatch poll`")
+        return 0
+    print(f"{'status':<13} {'fails':>5}  {'last ok (UTC)':<16}  feed")
+    for r in rows:
+        ok = r["last_ok_at"].strftime("%Y-%m-%d %H:%M") if r["last_ok_at"] else "never"
+        print(f"{r['last_status'] or '-':<13} {r['failures']:>5}  {ok:<16}  {r['name']}")
+        if r["last_error"]:
+            print(f"{'':<38}{r['last_error']}")
+    return 0
+
+
+# -- file commands ------------------------------------------------------------------------
+
+def iter_article_paths(paths: Sequence[str]) -> Iterator[Path]:
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.name.lower().endswith(ARTICLE_SUFFIXES):
+                    yield f
+        else:
+            yield p
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from monitors.articles import load_article
+    from monitors.errors import ArticleLoadError
+    from monitors.extract import analyse, figure_json, quote_json, why_json
+
+    cfg = resolve_config(args.config)
+    failed = 0
+    for path in iter_article_paths(args.paths):
+        try:
+            doc = load_article(path)
+        except ArticleLoadError as e:
+            failed += 1
+            print(f"newswatch: {e}", file=sys.stderr)
+            print(json.dumps({"path": str(path), "error": str(e), "title": None, "topics": [],
+                              "why": {}, "figures": [], "quotes": []}), flush=True)
+            continue
+        ex = analyse(doc.title, doc.text, cfg.topics, always_extract=True)
+        print(json.dumps({
+            "path": str(path), "title": doc.title, "topics": [t.topic for t in ex.topics],
+            "why": why_json(ex.topics), "figures": [figure_json(f) for f in ex.figures],
+            "quotes": [quote_json(q) for q in ex.quotes]}, ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from monitors.articles import load_article
+    from monitors.dedupe import DedupeDoc, cluster_documents
+    from monitors.errors import ArticleLoadError
+
+    docs: list[DedupeDoc] = []
+    order: list[str] = []
+    failed = 0
+    for path in iter_article_paths(args.paths):
+        order.append(str(path))
+        try:
+            doc = load_article(path)
+        except ArticleLoadError as e:
+            failed += 1
+            print(f"newswatch: {e}", file=sys.stderr)
+            continue
+        published = None
+        if doc.published:
+            try:
+                published = datetime.fromisoformat(doc.published.replace("Z", "+00:00"))
+                if published.tzinfo is None:
+                    published = published.replace(tzinfo=UTC)
+            except ValueError:
+                published = None
+        docs.append(DedupeDoc(str(path), doc.title, doc.text, published))
+    clusters = cluster_documents(docs)
+    for path in order:
+        print(json.dumps({"path": path, "cluster": clusters.get(path, path)}, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+COMMANDS = {
+    "poll": cmd_poll, "digest": cmd_digest, "run": cmd_run, "demo": cmd_demo,
+    "extract": cmd_extract, "dedupe": cmd_dedupe, "feeds": cmd_feeds,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

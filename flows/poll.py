@@ -1,0 +1,145 @@
+"""The ``poll-feeds`` flow: fetch -> parse -> normalise -> match -> extract -> store -> cluster.
+
+Each task is a thin wrapper over a pure function in ``monitors``; the flow reads like a table
+of contents.  One broken feed is an outcome in the summary, never a failed run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.common import feeds_from_param, resolve_config, resolve_now
+from monitors.config import Config
+from monitors.dedupe import DedupeDoc, cluster_documents
+from monitors.fetch import FetchResult, fetch_all
+from monitors.model import FeedConfig, FeedOutcome, Processed
+from monitors.poll import next_poll_at, plan_requests, process_feed
+from monitors.store import Store, UpsertCounts
+
+CLUSTER_LOOKBACK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class PollSummary:
+    feeds: int
+    new: int
+    not_modified: int
+    failed: int
+    articles_new: int
+    articles_updated: int
+    kept_new: int
+    figures_new: int
+    quotes_new: int
+    failures: tuple[tuple[str, str], ...] = ()
+
+    def line(self) -> str:
+        return (f"polled {self.feeds} feeds: {self.new} with items, {self.not_modified} not "
+                f"modified, {self.failed} failed; articles: {self.articles_new} new, "
+                f"{self.articles_updated} updated, {self.kept_new} kept; new figures: "
+                f"{self.figures_new}, new quotes: {self.quotes_new}")
+
+
+@task(name="fetch-feeds", cache_policy=NO_CACHE)
+def fetch_task(feeds: Sequence[FeedConfig], store: Store, cfg: Config) -> list[FetchResult]:
+    logger = get_run_logger()
+    requests = plan_requests(feeds, store.feed_states(f.url for f in feeds))
+    done = [0]
+    last = [time.monotonic()]
+
+    def progress(r: FetchResult) -> None:
+        done[0] += 1
+        if time.monotonic() - last[0] > 2 or done[0] == len(requests):
+            last[0] = time.monotonic()
+            logger.info("fetched %d/%d feeds", done[0], len(requests))
+
+    return fetch_all(requests, cfg.polling, on_result=progress)
+
+
+@task(name="process-feeds", cache_policy=NO_CACHE)
+def process_task(feeds: Sequence[FeedConfig], results: Sequence[FetchResult], cfg: Config,
+                 now: datetime) -> tuple[list[FeedOutcome], list[Processed]]:
+    logger = get_run_logger()
+    outcomes: list[FeedOutcome] = []
+    processed: list[Processed] = []
+    for feed, result in zip(feeds, results, strict=True):
+        outcome, items = process_feed(feed, result, cfg.topics, now)
+        if outcome.status == "error":
+            logger.warning("feed %s (%s) failed: %s", feed.name, feed.url, outcome.error)
+        outcomes.append(outcome)
+        processed.extend(items)
+    return outcomes, processed
+
+
+@task(name="store-articles", cache_policy=NO_CACHE)
+def store_task(store: Store, processed: Sequence[Processed], now: datetime) -> UpsertCounts:
+    return store.upsert_articles(processed, now)
+
+
+@task(name="cluster-stories", cache_policy=NO_CACHE)
+def cluster_task(store: Store, now: datetime) -> int:
+    rows = store.recent_articles(now - CLUSTER_LOOKBACK)
+    docs = [DedupeDoc(r["id"], r["title"] or "", r["text"] or "", r["published_at"], r["url"])
+            for r in rows]
+    mapping = cluster_documents(docs)
+    changed = {a: c for a, c in mapping.items()
+               if c != next(r["cluster_id"] for r in rows if r["id"] == a)}
+    store.set_clusters(changed)
+    return len(set(mapping.values()))
+
+
+@task(name="record-feed-health", cache_policy=NO_CACHE)
+def health_task(store: Store, outcomes: Sequence[FeedOutcome],
+                results: Sequence[FetchResult], now: datetime) -> None:
+    states = store.feed_states(o.url for o in outcomes)
+    validators = {r.url: (r.etag, r.last_modified) for r in results if r.ok}
+    nxt = {o.url: next_poll_at(now, (states[o.url].failures if o.url in states else 0),
+                               o.status != "error") for o in outcomes}
+    store.record_feed_outcomes(outcomes, now, validators, nxt)
+
+
+@flow(name="poll-feeds", log_prints=True)
+def poll_feeds(
+    config: str | None = None,
+    db: str | None = None,
+    now: datetime | None = None,
+    feeds: list[dict[str, str]] | None = None,
+) -> dict:
+    """Poll the config's feeds (or ``feeds``: [{"url", "name"}]) into the store."""
+    logger = get_run_logger()
+    cfg = resolve_config(config)
+    when = resolve_now(now)
+    feed_list = feeds_from_param(feeds) if feeds else cfg.feeds
+    logger.info("polling %d feeds into %s", len(feed_list), db or cfg.store_path)
+    with Store(db or cfg.store_path) as store:
+        run_id = f"poll-{datetime.now(UTC).isoformat()}"
+        store.start_run(run_id, "poll-feeds", when)
+        results = fetch_task(feed_list, store, cfg)
+        outcomes, processed = process_task(feed_list, results, cfg, when)
+        counts = store_task(store, processed, when)
+        cluster_task(store, when)
+        health_task(store, outcomes, results, when)
+        summary = summarise(outcomes, counts)
+        store.finish_run(run_id, when, "ok", asdict(summary))
+    logger.info(summary.line())
+    return asdict(summary)
+
+
+def summarise(outcomes: Sequence[FeedOutcome], counts: UpsertCounts) -> PollSummary:
+    return PollSummary(
+        feeds=len(outcomes),
+        new=sum(o.status == "new" for o in outcomes),
+        not_modified=sum(o.status == "not_modified" for o in outcomes),
+        failed=sum(o.status == "error" for o in outcomes),
+        articles_new=counts.new,
+        articles_updated=counts.updated,
+        kept_new=counts.kept_new,
+        figures_new=counts.figures_new,
+        quotes_new=counts.quotes_new,
+        failures=tuple((o.name, o.error or "") for o in outcomes if o.status == "error"),
+    )

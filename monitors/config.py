@@ -1,0 +1,198 @@
+"""Load and validate ``monitors.toml``.
+
+Every problem raises :class:`ConfigError` with a message that names the file and the field,
+e.g. ``monitors.toml: feeds[3].url: must be an http(s) URL``.  The result is a frozen
+:class:`Config`; nothing else in newswatch reads the TOML file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from monitors.errors import ConfigError
+from monitors.model import FeedConfig
+
+DEFAULT_CONFIG = "monitors.toml"
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    timeout_seconds: float = 20.0
+    max_concurrency: int = 16
+    max_body_bytes: int = 10_000_000
+    user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    title: str = "newswatch digest"
+    timezone: str = "Europe/Brussels"
+    recipients: tuple[str, ...] = ()
+    out_dir: str = "data/digests"
+    max_new_figures: int = 25
+    max_new_quotes: int = 15
+    max_stories_per_topic: int = 40
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str
+    feeds: tuple[FeedConfig, ...]
+    topics: tuple[Any, ...]  # monitors.topics.TopicRule values
+    store_path: str = "data/newswatch.duckdb"
+    polling: PollSettings = field(default_factory=PollSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+
+
+def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
+    """Read and validate the config file at ``path``."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError as e:
+        raise ConfigError(f"{p}: config file not found") from e
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read config file: {e.strerror or e}") from e
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{p}: not UTF-8 text ({e})") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: invalid TOML: {e}") from e
+    return parse_config(data, str(p))
+
+
+def parse_config(data: dict[str, Any], source: str) -> Config:
+    """Validate a parsed TOML document; ``source`` names the file in error messages."""
+    from monitors.topics import parse_topics
+
+    known = {"store", "polling", "digest", "feeds", "topics"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{source}: {key}: unknown section (expected one of "
+                              f"{', '.join(sorted(known))})")
+    store = _table(data, "store", source)
+    polling = _table(data, "polling", source)
+    digest = _table(data, "digest", source)
+    feeds = _parse_feeds(data.get("feeds", []), source)
+    topics_table = _table(data, "topics", source)
+    if not topics_table:
+        raise ConfigError(f"{source}: topics: at least one topic must be configured")
+    topics = tuple(parse_topics(topics_table, source))
+    return Config(
+        source=source,
+        feeds=feeds,
+        topics=topics,
+        store_path=_str(store, "path", "store", source, "data/newswatch.duckdb"),
+        polling=_parse_polling(polling, source),
+        digest=_parse_digest(digest, source),
+    )
+
+
+def _table(data: dict[str, Any], name: str, source: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {name}: must be a table ([{name}])")
+    return value
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str, source: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(f"{source}: {where}.{key}: unknown field (expected one of "
+                              f"{', '.join(sorted(allowed))})")
+
+
+def _str(table: dict[str, Any], key: str, where: str, source: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{source}: {where}.{key}: must be a non-empty string")
+    if "\r" in value or "\n" in value:
+        raise ConfigError(f"{source}: {where}.{key}: must not contain line breaks")
+    return value
+
+
+def _int(table: dict[str, Any], key: str, where: str, source: str, default: int,
+         minimum: int = 1) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{source}: {where}.{key}: must be an integer >= {minimum}")
+    return value
+
+
+def _parse_feeds(value: Any, source: str) -> tuple[FeedConfig, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{source}: feeds: must be an array of tables ([[feeds]])")
+    feeds: list[FeedConfig] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        where = f"feeds[{i}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{source}: {where}: must be a table with name and url")
+        _check_keys(item, {"name", "url", "tags"}, where, source)
+        if "url" not in item:
+            raise ConfigError(f"{source}: {where}.url: missing")
+        url = _str(item, "url", where, source, "")
+        validate_feed_url(url, f"{source}: {where}.url")
+        name = _str(item, "name", where, source, url)
+        tags = item.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise ConfigError(f"{source}: {where}.tags: must be a list of strings")
+        if url in seen:
+            raise ConfigError(f"{source}: {where}.url: duplicate of feeds[{seen[url]}].url")
+        seen[url] = i
+        feeds.append(FeedConfig(name=name, url=url, tags=tuple(tags)))
+    return tuple(feeds)
+
+
+def validate_feed_url(url: str, where: str) -> None:
+    """Raise ConfigError unless ``url`` is an absolute http(s) URL with a host."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{where}: must be an http(s) URL, got {url!r}")
+    if any(c in url for c in "\r\n\t "):
+        raise ConfigError(f"{where}: must not contain whitespace, got {url!r}")
+
+
+def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
+    _check_keys(table, {"timeout_seconds", "max_concurrency", "max_body_bytes", "user_agent"},
+                "polling", source)
+    timeout = table.get("timeout_seconds", 20)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(f"{source}: polling.timeout_seconds: must be a number > 0")
+    return PollSettings(
+        timeout_seconds=float(timeout),
+        max_concurrency=_int(table, "max_concurrency", "polling", source, 16),
+        max_body_bytes=_int(table, "max_body_bytes", "polling", source, 10_000_000, 1024),
+        user_agent=_str(table, "user_agent", "polling", source, PollSettings.user_agent),
+    )
+
+
+def _parse_digest(table: dict[str, Any], source: str) -> DigestSettings:
+    _check_keys(table, {"title", "timezone", "recipients", "out_dir", "max_new_figures",
+                        "max_new_quotes", "max_stories_per_topic"}, "digest", source)
+    tz = _str(table, "timezone", "digest", source, "Europe/Brussels")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ConfigError(f"{source}: digest.timezone: unknown time zone {tz!r}") from e
+    recipients = table.get("recipients", [])
+    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+        raise ConfigError(f"{source}: digest.recipients: must be a list of e-mail addresses")
+    for r in recipients:
+        if "@" not in r or any(c in r for c in "\r\n<>,; "):
+            raise ConfigError(f"{source}: digest.recipients: not an e-mail address: {r!r}")
+    return DigestSettings(
+        title=_str(table, "title", "digest", source, DigestSettings.title),
+        timezone=tz,
+        recipients=tuple(recipients),
+        out_dir=_str(table, "out_dir", "digest", source, DigestSettings.out_dir),
+        max_new_figures=_int(table, "max_new_figures", "digest", source, 25),
+        max_new_quotes=_int(table, "max_new_quotes", "digest", source, 15),
+        max_stories_per_topic=_int(table, "max_stories_per_topic", "digest", source, 40),
+    )

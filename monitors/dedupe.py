@@ -1,0 +1,467 @@
+"""Cluster copies of the same story: across outlets (wire copies) and across re-scrapes.
+
+The method, all pure functions:
+
+1. :func:`normalise_for_dedupe` strips what differs between copies of one story but says nothing
+   about the story (datelines, bylines, agency tags, "Reporting by … Editing by …" credits,
+   newsletter and copyright boilerplate), lowercases and drops punctuation.
+2. :func:`shingles` turns the normalised words into hashed word *k*-grams (order-preserving).
+3. Blocking: every document indexes a fixed, content-defined sample of its shingles (those whose
+   hash is 0 modulo ``SAMPLE_MOD``), its normalised title and its canonical URL; only pairs that
+   share a sampled shingle bucket, a title or a URL are compared.  Content-defined sampling keeps
+   containment: a truncated copy's sample is a subset of the full article's sample.
+4. Confirmation (:func:`match_score` / :func:`is_duplicate`) on the full shingle sets:
+   *containment* ``|A ∩ B| / min(|A|, |B|)`` so that a summary-only or first-half copy still
+   matches the full article.  When one side is much shorter than the other, the match must also
+   be *lead-aligned* (the short text's opening is found near the start of the long one), so a
+   brief that is quoted inside a round-up or a different story does not merge with it.  Two
+   different stories on the same event share quotes and background paragraphs, but not most of
+   their text, so they stay apart.
+5. :func:`cluster_documents` links confirmed pairs (union–find) inside a time window and names
+   each cluster after its canonical member: the earliest published, then the most complete.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from monitors.urls import canonical_url
+
+__all__ = [
+    "DedupeDoc",
+    "PairEvidence",
+    "cluster_documents",
+    "is_duplicate",
+    "match_score",
+    "normalise_for_dedupe",
+    "pair_evidence",
+    "shingles",
+]
+
+SHINGLE_K = 5
+SAMPLE_MOD = 4
+MAX_SAMPLES = 64  # blocking keys per document: its first sampled shingles
+MAX_BUCKET = 60  # a sampled shingle shared by more documents is boilerplate: not a key
+DEFAULT_WINDOW = timedelta(days=7)
+
+MAX_WORDS = 4000  # only the first words of very long documents are compared
+LEAD_SHINGLES = 30  # the "lead" of a text: its first shingles
+# Confirmation thresholds (see _confirm).
+MIN_SHARED = 6  # shingles in common, at least
+HEAVY_TRUNCATION = 0.3  # |short| / |long| below this: a summary-only or lead-only copy
+
+
+@dataclass(frozen=True)
+class DedupeDoc:
+    """One document to cluster. ``id`` is any unique string (article id or file path)."""
+
+    id: str
+    title: str
+    text: str
+    published: datetime | None = None
+    url: str | None = None
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_AGENCIES = (
+    r"Reuters|AP|AFP|CNN|Bloomberg|UPI|dpa|DPA|ANI|PTI|IANS|Xinhua|TASS|Interfax|Ukrinform"
+    r"|The Hill|AP Photo|MT Newswires|Dow Jones|RTTNews|Sputnik"
+)
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+)
+_DASH = r"[-–—‒―]+"
+# "KYIV, Feb 13 (Reuters) -", "WASHINGTON (AP) —", "(CNN) —", "LONDON, 13 February (Reuters) -"
+_DATELINE_AGENCY = re.compile(
+    rf"^\s*(?:[A-Z][A-Za-z.'’\- ]{{0,40}}(?:,\s*[A-Za-z.'’\- ]{{0,30}})?"
+    rf"(?:,\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?)?\s*)?"
+    rf"\((?:{_AGENCIES})\)\s*(?:{_DASH}|:)?\s*"
+)
+# "WASHINGTON —", "KYIV, Ukraine —", "NEW YORK, Feb 13 -" (place in capitals, then a dash)
+_DATELINE_PLAIN = re.compile(
+    rf"^\s*[A-Z][A-Z.'’\- ]{{1,30}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,25}})?"
+    rf"(?:,\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?)?\s*{_DASH}\s+"
+)
+_AGENCY_TAG = re.compile(rf"\((?:{_AGENCIES})\)|\s{_DASH}\s*(?:{_AGENCIES})\s*$")
+_BYLINE = re.compile(
+    r"^\s*(?:by|written by|words by|from)\s+[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3})*"
+    r"(?:\s*,\s*(?:CNN|Reuters|AP|AFP|Bloomberg|The Hill)[\w ]*)?\s*$",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"^\s*[(\[]?\s*(?:"
+    r"(?:additional\s+)?reporting\s+by|writing\s+by|editing\s+by|edited\s+by|compiled\s+by"
+    r"|produced\s+by|graphics?\s+by|photos?\s+by|video\s+by|fact[- ]check(?:ed|ing)\s+by"
+    r"|sign\s+up\b|subscribe\b|click\s+here|read\s+more\b|related\s*:|see\s+also\s*:"
+    r"|follow\s+(?:us|me)\b|get\s+(?:our|the)\s+free\b|our\s+standards\s*:"
+    r"|this\s+(?:story|article)\s+(?:has\s+been|was)\s+updated|this\s+is\s+a\s+developing"
+    r"|(?:copyright|©|\(c\))\s|all\s+rights\s+reserved|for\s+more\s+(?:news|stories)\b"
+    r"|download\s+the\s+\w+\s+app|advertisement\s*$|image\s*:|photo\s*:|caption\s*:"
+    r"|contact\s+(?:us|the\s+reporter)|send\s+(?:us\s+)?(?:a\s+)?tips?\b"
+    r"|want\s+to\s+(?:read|get)\s+more|the\s+views\s+expressed|disclaimer\s*:"
+    r")",
+    re.I,
+)
+# A credit line ending a wire story: "(Reporting by A in B; Editing by C)".
+_CREDIT_INLINE = re.compile(
+    r"\(\s*(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by[^()]*\)", re.I
+)
+_CONTRIBUTED = re.compile(
+    r"^\s*(?:CNN|Reuters|AP|The Hill)[’']s?\s+.{0,200}\s+contributed\s+(?:to\s+)?this", re.I
+)
+_NON_WORD = re.compile(r"[^\w]+")
+_UNDERSCORE = re.compile(r"_+")
+
+
+def _strip_paragraph(par: str, first: bool) -> str:
+    par = par.strip()
+    if not par:
+        return ""
+    if _BOILERPLATE.match(par) or _CONTRIBUTED.match(par):
+        return ""
+    if len(par) <= 120 and _BYLINE.match(par):
+        return ""
+    if first or len(par) > 40:
+        m = _DATELINE_AGENCY.match(par)
+        if m and m.end() < len(par):
+            par = par[m.end():]
+        elif first:
+            m = _DATELINE_PLAIN.match(par)
+            if m and m.end() < len(par):
+                par = par[m.end():]
+    par = _CREDIT_INLINE.sub(" ", par)
+    par = _AGENCY_TAG.sub(" ", par)
+    return par
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("’", "'").replace("'s ", " ").replace("'", "")
+    text = _NON_WORD.sub(" ", text)
+    return _UNDERSCORE.sub(" ", text).strip()
+
+
+def normalise_body(text: str, max_chars: int | None = None) -> str:
+    """The body text normalised for duplicate detection (no title).
+
+    ``max_chars`` bounds the work on very long documents: only their beginning is read."""
+    text = text or ""
+    if max_chars is not None and len(text) > max_chars:
+        text = text[:max_chars]
+    paragraphs = re.split(r"\n\s*\n|\n", text)
+    kept: list[str] = []
+    first = True
+    for par in paragraphs:
+        if not par.strip():
+            continue
+        cleaned = _strip_paragraph(par, first)
+        first = False
+        if cleaned:
+            kept.append(cleaned)
+    return _fold(" ".join(kept))
+
+
+def normalise_title(title: str) -> str:
+    """The title normalised for comparison: agency suffixes and site names dropped, folded."""
+    t = re.sub(r"\s+[|–—-]\s+(?:CNN|Reuters|AP News|The Hill|[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)$",
+               "", (title or "").strip())
+    t = re.sub(r"^(?:UPDATE\s*\d*|CORRECTED|REFILE|EXCLUSIVE|WRAPUP\s*\d*|ANALYSIS|FACTBOX)"
+               r"\s*[-:–]+\s*", "", t, flags=re.I)
+    return _fold(t)
+
+
+def normalise_for_dedupe(title: str, text: str) -> str:
+    """Title and body with datelines, bylines, agency tags and boilerplate removed; lowercased,
+    punctuation stripped, whitespace collapsed."""
+    return " ".join(p for p in (normalise_title(title), normalise_body(text)) if p)
+
+
+# --------------------------------------------------------------------------- shingles
+
+
+_WORD_IDS: dict[str, int] = {}
+
+
+def _token_ids(normalised: str) -> list[int]:
+    words = normalised.split()[:MAX_WORDS]
+    cache = _WORD_IDS
+    if len(cache) > 500_000:
+        cache.clear()
+    missing = [w for w in set(words) if w not in cache]
+    for w in missing:
+        cache[w] = zlib.crc32(w.encode("utf-8"))
+    return [cache[w] for w in words]
+
+
+def shingle_sequence(normalised: str, k: int = SHINGLE_K) -> list[int]:
+    """Hashed word k-grams of an already-normalised text, in order (duplicates kept).
+
+    Hashes are deterministic across processes (crc32 of each word, then the hash of the tuple
+    of word hashes, which Python does not randomise)."""
+    ids = _token_ids(normalised)
+    if not ids:
+        return []
+    if len(ids) < k:
+        return [hash(tuple(ids))]
+    return [hash(t) for t in zip(*(ids[i:] for i in range(k)), strict=False)]
+
+
+def shingles(text: str, k: int = SHINGLE_K) -> frozenset[int]:
+    """The set of hashed word k-grams of ``text`` (normalised with :func:`_fold` first)."""
+    return frozenset(shingle_sequence(_fold(text), k))
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    idx: int
+    doc: DedupeDoc
+    title: str
+    seq: tuple[int, ...]
+    shingle_set: frozenset[int]
+    sample: frozenset[int]
+    url: str | None
+    published: datetime | None
+
+    @property
+    def size(self) -> int:
+        return len(self.shingle_set)
+
+
+def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
+    body = normalise_body(doc.text, max_chars=MAX_WORDS * 8)
+    title = normalise_title(doc.title)
+    if len(body.split()) < k:
+        body = f"{title} {body}".strip()
+    seq = shingle_sequence(body, k)
+    sset = frozenset(seq)
+    sample: list[int] = []
+    taken: set[int] = set()
+    for h in seq:
+        if h % SAMPLE_MOD == 0 and h not in taken:
+            taken.add(h)
+            sample.append(h)
+            if len(sample) >= MAX_SAMPLES:
+                break
+    url = None
+    if doc.url:
+        url = canonical_url(doc.url)
+        url = url.split("://", 1)[-1] if url.startswith(("http://", "https://")) else url
+    published = doc.published
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=timezone.utc)
+    return _Prepared(idx, doc, title, tuple(seq), sset, frozenset(sample), url, published)
+
+
+_TITLE_STOP = frozenset(
+    "a an the of to in on for and or as at by with from is are be its it s us".split()
+)
+_GENERIC_TITLES = (
+    "live updates", "live news", "morning bid", "stock market today", "what we know",
+    "the latest", "markets wrap", "news briefing", "daily briefing", "live blog",
+)
+
+
+def _specific_title(title: str) -> bool:
+    return len(title.split()) >= 4 and not any(g in title for g in _GENERIC_TITLES)
+
+
+def _title_similarity(a: str, b: str) -> float:
+    wa = {w for w in a.split() if w not in _TITLE_STOP}
+    wb = {w for w in b.split() if w not in _TITLE_STOP}
+    union = wa | wb
+    return len(wa & wb) / len(union) if union else 0.0
+
+
+def _lead_in(x: _Prepared, y: _Prepared) -> float:
+    """Share of x's lead (first shingles) found near the start (first third) of y."""
+    head = x.seq[:LEAD_SHINGLES]
+    if not head:
+        return 0.0
+    region = set(y.seq[: max(2 * LEAD_SHINGLES, len(y.seq) // 3)])
+    return sum(1 for h in head if h in region) / len(head)
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """What :func:`is_duplicate` looked at for one pair (for debugging and evaluation)."""
+
+    containment: float
+    shared: int
+    length_ratio: float
+    title_similarity: float
+    same_title: bool
+    lead_short: float
+    lead_long: float
+
+
+def _evidence(pa: _Prepared, pb: _Prepared) -> PairEvidence | None:
+    if not pa.size or not pb.size:
+        return None
+    short, long = (pa, pb) if pa.size <= pb.size else (pb, pa)
+    inter = len(short.shingle_set & long.shingle_set)
+    if inter < MIN_SHARED:
+        return PairEvidence(inter / short.size, inter, short.size / long.size, 0.0, False, 0, 0)
+    return PairEvidence(
+        containment=inter / short.size,
+        shared=inter,
+        length_ratio=short.size / long.size,
+        title_similarity=_title_similarity(pa.title, pb.title),
+        same_title=pa.title == pb.title and _specific_title(pa.title),
+        lead_short=_lead_in(short, long),
+        lead_long=_lead_in(long, short),
+    )
+
+
+def _decide(e: PairEvidence) -> bool:
+    """The confirmation rules.  Containment alone is not enough: different stories on one
+    event (and rolling round-ups, press releases of one company) share whole paragraphs, so a
+    high overlap must come with a shared lead or a similar headline."""
+    if e.shared < MIN_SHARED:
+        return False
+    c, ts = e.containment, e.title_similarity
+    lo, hi = min(e.lead_short, e.lead_long), max(e.lead_short, e.lead_long)
+    if e.length_ratio < HEAVY_TRUNCATION:
+        # Summary-only / lead-only copy: nearly all of it inside the long text, starting at
+        # the long text's lead, under a similar headline (not one item of a round-up).
+        return c >= 0.8 and e.lead_short >= 0.6 and (ts >= 0.5 or e.same_title)
+    if e.same_title:
+        return c >= 0.5  # re-scrape or update of one story under its headline
+    if ts >= 0.5 and ((c >= 0.6 and lo >= 0.3) or (c >= 0.8 and hi >= 0.5)):
+        return True  # updated story or re-titled copy
+    if ts >= 0.25 and c >= 0.8 and hi >= 0.6 and lo >= 0.2:
+        return True  # re-titled wire copy with an edited lead
+    return c >= 0.8 and lo >= 0.5  # verbatim copy under a different headline
+
+
+def _confirm(pa: _Prepared, pb: _Prepared) -> bool:
+    if pa.url is not None and pa.url == pb.url:
+        return True
+    e = _evidence(pa, pb)
+    return e is not None and _decide(e)
+
+
+def pair_evidence(a: DedupeDoc, b: DedupeDoc, k: int = SHINGLE_K) -> PairEvidence | None:
+    """The evidence the matcher weighs for ``a`` and ``b`` (``None`` if either is empty)."""
+    return _evidence(_prepare(0, a, k), _prepare(1, b, k))
+
+
+def match_score(a: DedupeDoc, b: DedupeDoc, k: int = SHINGLE_K) -> float:
+    """Containment of the smaller document's shingles in the larger one's (0..1)."""
+    e = pair_evidence(a, b, k)
+    return e.containment if e else 0.0
+
+
+def is_duplicate(a: DedupeDoc, b: DedupeDoc, k: int = SHINGLE_K) -> bool:
+    """Are ``a`` and ``b`` copies of the same story (ignoring publication times)?"""
+    return _confirm(_prepare(0, a, k), _prepare(1, b, k))
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _candidate_pairs(prepared: Sequence[_Prepared]) -> Iterable[tuple[int, int]]:
+    seen: set[tuple[int, int]] = set()
+    buckets: dict[object, list[int]] = defaultdict(list)
+    for p in prepared:
+        keys: set[object] = set(p.sample)
+        if p.size and not p.sample:
+            # Very short text with no sampled shingle: index its first shingle instead.
+            keys.add(("first", p.seq[0]))
+        if p.url:
+            keys.add(("url", p.url))
+        if _specific_title(p.title):
+            keys.add(("title", p.title))
+        for key in keys:
+            buckets[key].append(p.idx)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for key, members in buckets.items():
+        if len(members) < 2:
+            continue
+        strong = isinstance(key, tuple)
+        if len(members) > MAX_BUCKET and not strong:
+            continue  # boilerplate shingle shared by a large part of the corpus
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pair = (a, b)
+                if strong:
+                    if pair not in seen:
+                        seen.add(pair)
+                        yield pair
+                else:
+                    counts[pair] += 1
+    for pair, n in counts.items():
+        if pair in seen:
+            continue
+        a, b = prepared[pair[0]], prepared[pair[1]]
+        need = 2 if min(len(a.sample), len(b.sample)) >= 4 else 1
+        if n >= need:
+            yield pair
+
+
+def _within(a: _Prepared, b: _Prepared, window: timedelta | None) -> bool:
+    if window is None or a.published is None or b.published is None:
+        return True
+    return abs(a.published - b.published) <= window
+
+
+def _canonical_key(p: _Prepared) -> tuple[int, datetime, int, str]:
+    published = p.published or datetime.max.replace(tzinfo=timezone.utc)
+    return (p.published is None, published, -p.size, p.doc.id)
+
+
+def cluster_documents(
+    docs: Sequence[DedupeDoc],
+    window: timedelta | None = DEFAULT_WINDOW,
+    k: int = SHINGLE_K,
+) -> dict[str, str]:
+    """Map each document id to its cluster id (the id of the cluster's canonical member).
+
+    Documents are compared only when published within ``window`` of each other (``None``: no
+    limit; undated documents are always comparable).  The canonical member is the earliest
+    published one, then the most complete (most shingles), then the smallest id.
+    """
+    prepared = [_prepare(i, d, k) for i, d in enumerate(docs)]
+    uf = _UnionFind(len(prepared))
+    for a, b in _candidate_pairs(prepared):
+        pa, pb = prepared[a], prepared[b]
+        if uf.find(a) == uf.find(b):
+            continue
+        if _within(pa, pb, window) and _confirm(pa, pb):
+            uf.union(a, b)
+    groups: dict[int, list[_Prepared]] = defaultdict(list)
+    for p in prepared:
+        groups[uf.find(p.idx)].append(p)
+    result: dict[str, str] = {}
+    for members in groups.values():
+        canonical = min(members, key=_canonical_key).doc.id
+        for m in members:
+            result[m.doc.id] = canonical
+    return result

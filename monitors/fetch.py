@@ -1,0 +1,158 @@
+"""Fetch feeds over HTTP with httpx: bounded concurrency, conditional GET, a body-size cap.
+
+The only module that talks HTTP.  Every feed ends with a :class:`FetchResult` whose ``status`` is
+``"ok"`` (a body), ``"not_modified"`` (HTTP 304) or ``"error"`` (with a reason naming what went
+wrong); a failure is a value, never an exception out of :func:`fetch_all`.  Tests inject an
+``httpx`` transport or point the client at a real local server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import httpx
+
+from monitors.config import PollSettings
+
+MAX_REDIRECTS = 5
+ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
+          "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    status: str  # "ok" | "not_modified" | "error"
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    final_url: str | None = None
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def fetch_all(
+    requests: Sequence[FetchRequest],
+    settings: PollSettings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
+) -> list[FetchResult]:
+    """Fetch every request concurrently; results come back in the order of ``requests``."""
+    return asyncio.run(_fetch_all(requests, settings, transport, on_result))
+
+
+async def _fetch_all(
+    requests: Sequence[FetchRequest],
+    settings: PollSettings,
+    transport: httpx.AsyncBaseTransport | None,
+    on_result: Callable[[FetchResult], None] | None,
+) -> list[FetchResult]:
+    limits = httpx.Limits(max_connections=settings.max_concurrency,
+                          max_keepalive_connections=settings.max_concurrency)
+    timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))
+    semaphore = asyncio.Semaphore(settings.max_concurrency)
+    async with httpx.AsyncClient(
+        transport=transport, limits=limits, timeout=timeout, follow_redirects=True,
+        max_redirects=MAX_REDIRECTS, headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+    ) as client:
+
+        async def one(req: FetchRequest) -> FetchResult:
+            async with semaphore:
+                result = await fetch_one(client, req, settings)
+            if on_result is not None:
+                on_result(result)
+            return result
+
+        return list(await asyncio.gather(*(one(r) for r in requests)))
+
+
+async def fetch_one(client: httpx.AsyncClient, req: FetchRequest,
+                    settings: PollSettings) -> FetchResult:
+    """Fetch one feed, honouring its validators; never raises for network or HTTP failures."""
+    headers: dict[str, str] = {}
+    if req.etag:
+        headers["If-None-Match"] = req.etag
+    if req.last_modified:
+        headers["If-Modified-Since"] = req.last_modified
+    started = time.monotonic()
+    deadline = settings.timeout_seconds * 3  # total budget per feed, over all reads
+
+    def error(reason: str, status: int | None = None) -> FetchResult:
+        return FetchResult(req.url, "error", http_status=status, error=reason,
+                           elapsed=time.monotonic() - started)
+
+    try:
+        async with asyncio.timeout(deadline):
+            async with client.stream("GET", req.url, headers=headers) as resp:
+                hdrs = {k.lower(): v for k, v in resp.headers.items()}
+                if resp.status_code == 304:
+                    return FetchResult(req.url, "not_modified", headers=hdrs, http_status=304,
+                                       etag=req.etag, last_modified=req.last_modified,
+                                       final_url=str(resp.url),
+                                       elapsed=time.monotonic() - started)
+                if resp.status_code >= 400:
+                    return error(f"HTTP {resp.status_code} {resp.reason_phrase}".strip(),
+                                 resp.status_code)
+                body = await _read_capped(resp, settings.max_body_bytes)
+                return FetchResult(
+                    req.url, "ok", body=body, headers=hdrs, http_status=resp.status_code,
+                    etag=hdrs.get("etag"), last_modified=hdrs.get("last-modified"),
+                    final_url=str(resp.url), elapsed=time.monotonic() - started,
+                )
+    except TimeoutError:
+        return error(f"timed out after {deadline:.0f} s in total")
+    except BodyTooLarge as e:
+        return error(str(e))
+    except httpx.TooManyRedirects:
+        return error(f"too many redirects (more than {MAX_REDIRECTS})")
+    except httpx.TimeoutException as e:
+        return error(f"timed out ({type(e).__name__})")
+    except httpx.ConnectError as e:
+        return error(f"cannot connect: {_reason(e)}")
+    except httpx.DecodingError as e:
+        return error(f"bad content encoding: {_reason(e)}")
+    except httpx.HTTPError as e:
+        return error(f"{type(e).__name__}: {_reason(e)}")
+    except (ValueError, UnicodeError) as e:  # malformed URL, bad header bytes
+        return error(f"invalid request: {e}")
+
+
+async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
+    declared = resp.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise BodyTooLarge(f"body too large: Content-Length {declared} > limit {cap} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    # aiter_bytes decodes gzip/deflate/br as it goes, so the cap also bounds decompressed size
+    async for chunk in resp.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise BodyTooLarge(f"body too large: more than {cap} bytes (after decompression)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).strip()
+    return text or type(e).__name__

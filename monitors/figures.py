@@ -1,0 +1,764 @@
+"""Extract figures -- money, percentages, counts -- from article text (shared/EXTRACTION.md).
+
+``extract_figures(text)`` scans the text once for places where a figure can start (a hedge
+word, a currency sign, a digit, a number or vague-quantity word) and tries these grammars in
+order at each place, keeping the first that matches and validates:
+
+1. **money, currency first** -- ``$1.5bn``, ``US$300m``, ``C$2 billion``, ``€7bn``,
+   ``EUR 50m``, ranges ``$3-5 billion``, ``between $2 billion and $3 billion``;
+2. **money, currency after** -- ``50 billion euros``, ``1.5 trillion yen``, ``3.76 pence``;
+3. **vague money** -- ``tens of billions of dollars``, ``several billion euros``, ``billions in
+   military aid`` (USD);
+4. **percentage points** -- ``0.5 percentage points``, ``28 basis points``/``2 bps`` (as pp);
+5. **percent** -- ``5%``, ``3.5 per cent``, ``two percent``, ``the two-percent level``, ranges
+   ``between 2.5% and 3%``/``2.5-3%``, with ``of (their) GDP`` and ``or more`` tails; a percent
+   is ``percent_gdp`` when tied to GDP or to a defence-spending target in its sentence;
+6. **X of Y** -- ``23 of NATO's 32 members``;
+7. **counts with a scale word** -- ``twenty million rounds``, ``half a million``,
+   ``101.7 million``, ``two dozen detainees``;
+8. **vague counts** -- ``tens of thousands of troops``, ``dozens of companies``, ``hundreds of
+   air-defence systems``, ``several hundred soldiers``;
+9. **counts in digits** -- ``12,000 troops``, ``100 tanks``: a plural noun must follow.
+
+Every grammar takes an optional hedge before the number (``more than``, ``north of``, ``at
+least``, ``under``, ``up to``, ``about``/``nearly``/``some`` ...), kept in the span.  Not
+figures: years, dates, times, durations and ages, ordinals, numbers glued to letters (``F-16``,
+``G7``), index names and labels (``S&P 500``, ``Article 5``), phone numbers, small number words.
+A range written ``from X to Y`` is a change, so it yields two figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from monitors.model import Figure
+from monitors.numbers import (
+    CURRENCY_PREFIX,
+    CURRENCY_WORDS,
+    ISO_CODES,
+    ONES,
+    TENS,
+    VAGUE,
+    currency_for_prefix,
+    currency_for_word,
+    parse_number,
+    scale_value,
+    word_number,
+)
+from monitors.sentences import sentence_at, split_sentences
+
+__all__ = ["extract_figures"]
+
+# --------------------------------------------------------------------------- lexical pieces
+
+_D = r"(?:\d{1,3}(?:,\d{3})+(?![\d,]*\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
+_UNIT_WORDS = "|".join(sorted((w for w in ONES if w != "zero"), key=len, reverse=True))
+_TENS_WORDS = "|".join(TENS)
+_NUMWORD = (
+    rf"(?:(?:{_TENS_WORDS})(?:[-\s](?:{_UNIT_WORDS}))?|{_UNIT_WORDS})"
+    rf"(?:\s+and\s+a\s+half)?"
+)
+# A spelled number that may stand before a scale word ("a million", "half a billion").
+_NUMWORD_SCALED = rf"(?:{_NUMWORD}(?:\s+hundred)?|half\s+an?|an?)"
+_SCALE_WORD = r"(?:\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
+_SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn)\b)"
+_SCALE_LOOSE = r"(?:(?:m|b|k|tr)\b)"
+_SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_LOOSE}|{_SCALE_WORD})"
+_SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD})"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_CUR_PRE = (
+    rf"(?:{_alt([p for p in CURRENCY_PREFIX if not p[0].isalpha()])}"
+    rf"|(?-i:{_alt([p for p in CURRENCY_PREFIX if p[0].isalpha()])})"
+    rf"|(?-i:(?:{'|'.join(sorted(ISO_CODES))})(?=\s?\d)))"
+)
+_CUR_WORD = (
+    r"(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in
+                      sorted(CURRENCY_WORDS, key=len, reverse=True))
+    + rf")\b|(?-i:(?:{'|'.join(sorted(ISO_CODES))})\b)"
+)
+
+_QUALIFIERS: dict[str, str] = {
+    "more than": "more_than", "over": "more_than", "north of": "more_than",
+    "above": "more_than", "in excess of": "more_than", "upwards of": "more_than",
+    "just over": "more_than", "well over": "more_than", "well above": "more_than",
+    "exceeding": "more_than", "at least": "at_least", "no less than": "at_least",
+    "no fewer than": "at_least", "a minimum of": "at_least", "under": "less_than",
+    "below": "less_than", "less than": "less_than", "fewer than": "less_than",
+    "just under": "less_than", "well under": "less_than", "well below": "less_than",
+    "up to": "up_to", "as much as": "up_to", "as many as": "up_to", "at most": "up_to",
+    "no more than": "up_to", "about": "about", "around": "about", "some": "about",
+    "roughly": "about", "nearly": "about", "almost": "about", "approximately": "about",
+    "close to": "about", "an estimated": "about", "approx.": "about", "circa": "about",
+}
+_QUAL_ALT = (
+    r"(?:"
+    + "|".join(
+        re.escape(q).replace(r"\ ", r"\s+").replace("north", r"[\"“']?north[\"”']?")
+        for q in sorted(_QUALIFIERS, key=len, reverse=True)
+    )
+    + r")"
+)
+_QUAL = rf"(?P<q>{_QUAL_ALT})\s+"
+_Q = rf"(?:{_QUAL})?"
+_SEP = r"(?P<sep>\s*[-–]\s*|\s+to\s+|\s+and\s+)"
+_PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b)"
+_PCT_WORD_NUM = rf"(?:{_D}|{_NUMWORD})"
+_GDP_TAIL = (
+    r"(?P<gdp>\s+of\s+(?:(?:their|its|the|our|his|her|your|national|each\s+\w+['’]s|"
+    r"the\s+\w+['’]s|[A-Z][\w.]*['’]s?)\s+)?(?:annual\s+)?(?:GDP|gross\s+domestic\s+product|"
+    r"economic\s+output|national\s+(?:income|output))\b)?"
+)
+_OR_MORE = r"(?P<more>\s+or\s+(?:more|higher|above))?"
+_VAGUE_BIG = (
+    r"(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions|trillions)"
+    r"|(?:several|a\s+few|many)\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)"
+    r"|(?:thousands|millions|billions|trillions))"
+)
+
+_F = re.I
+_RX_MONEY_PRE = re.compile(
+    rf"{_Q}(?P<btw>between\s+)?(?P<cur>{_CUR_PRE})\s?(?P<n1>{_D})(?P<s1>{_SCALE_MONEY})?"
+    rf"(?:{_SEP}(?:{_CUR_PRE})?\s?(?P<n2>{_D})(?P<s2>{_SCALE_MONEY})?)?",
+    _F,
+)
+_RX_MONEY_POST = re.compile(
+    rf"{_Q}(?P<btw>between\s+)?(?P<n1>{_D}|{_NUMWORD_SCALED})(?P<s1>{_SCALE_MONEY})?"
+    rf"(?:{_SEP}(?P<n2>{_D}|{_NUMWORD_SCALED})(?P<s2>{_SCALE_MONEY})?)?"
+    rf"\s+(?P<cw>{_CUR_WORD})",
+    _F,
+)
+_RX_MONEY_VAGUE = re.compile(
+    rf"{_Q}(?P<v>{_VAGUE_BIG})(?:\s+of)?\s+(?P<cw>{_CUR_WORD})", _F
+)
+_RX_MONEY_BARE = re.compile(
+    r"(?P<v>(?:tens|hundreds)\s+of\s+(?:millions|billions)|billions|trillions)"
+    r"(?=\s+(?:of\s+dollars\s+)?(?:more\s+)?in\s+(?:\w+\s+){0,2}?(?:aid|assistance|funding|"
+    r"support|weapons|loans|spending|investments?|contracts|sales|revenue|damages?|"
+    r"reconstruction|assets|subsidies|grants)\b)",
+    _F,
+)
+_RX_PP = re.compile(
+    rf"{_Q}(?P<btw>between\s+)?(?P<n1>{_PCT_WORD_NUM})(?:{_SEP}(?P<n2>{_PCT_WORD_NUM}))?"
+    r"(?P<u>\s+(?:percentage|per\s?cent(?:age)?)[\s-]+points?\b|\s?(?:pps?|ppts?)\b"
+    r"|(?P<bp>\s+basis[\s-]+points?\b|\s?bps?\b))",
+    _F,
+)
+_RX_PCT = re.compile(
+    rf"{_Q}(?P<btw>between\s+)?(?P<n1>{_PCT_WORD_NUM})"
+    rf"(?:(?P<u1>{_PCT})(?:{_SEP}(?P<n2>{_PCT_WORD_NUM})(?P<u2>{_PCT}))?"
+    rf"|(?P<sep2>\s*[-–]\s*|\s+to\s+|\s+and\s+)(?P<n2b>{_PCT_WORD_NUM})(?P<u2b>{_PCT}))"
+    rf"{_GDP_TAIL}{_OR_MORE}",
+    _F,
+)
+_RX_XOFY = re.compile(
+    rf"{_Q}(?P<n1>{_D})\s+(?:out\s+)?of\s+(?:(?:the|its|their|all|[A-Z][\w.&-]*['’]s?)\s+)?"
+    rf"(?P<n2>{_D})(?![\w.,%-]*\d)(?![%\w-])",
+    _F,
+)
+_RX_COUNT_SCALE = re.compile(
+    rf"{_Q}(?P<btw>between\s+)?(?:(?P<n1>{_D})(?P<s1>{_SCALE_COUNT})"
+    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD})"
+    rf"|(?P<dz>(?:(?:{_NUMWORD}|a)\s+)?dozen)\b)"
+    rf"(?:{_SEP}(?P<n2>{_D})(?P<s2>{_SCALE_COUNT}))?",
+    _F,
+)
+_RX_COUNT_VAGUE = re.compile(
+    rf"{_Q}(?P<v>(?:tens|hundreds)\s+of\s+(?:thousands|millions)"
+    r"|(?:several|a\s+few|many)\s+(?:dozen|hundred|thousand|million)(?:\s+thousand)?"
+    r"|dozens|hundreds|thousands|millions)\b(?P<of>\s+of)?",
+    _F,
+)
+_RX_COUNT_DIGITS = re.compile(
+    rf"{_Q}(?P<btw>between\s+)?(?P<n1>{_D})(?:{_SEP}(?P<n2>{_D}))?(?=\s)", _F
+)
+
+# Where a figure can start: a hedge, a currency sign or code, a digit, a number word.
+_RX_START = re.compile(
+    rf"(?<![\w.,:/+#-])(?:{_QUAL_ALT}|between|[$€£¥₴₽₹₩₺₪]|{_CUR_PRE}|\d"
+    rf"|(?:{_NUMWORD}|half|an?|tens|hundreds|dozens?|thousands|millions|billions|trillions"
+    r"|several|a\s+few|many)\b)",
+    _F,
+)
+
+# ------------------------------------------------------------------------ context filters
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_LABEL_WORDS = frozenset(
+    "no nos number page pages p pp article articles section chapter paragraph clause "
+    "resolution flight room route highway road model type mark block phase level class tier "
+    "group stage season episode vol volume issue item line platform gate terminal"
+    " s&p nasdaq nikkei stoxx eurostoxx ftse dax cac russell dow topix kospi sensex nifty "
+    "msci ibex aex smi hang seng ase ise".split()
+)
+_TIME_AND_MEASURE = frozenset(
+    """
+    second seconds minute minutes hour hours day days night nights week weeks weekend weekends
+    month months year years decade decades century centuries quarter quarters
+    morning mornings evening evenings times point points pts page pages article articles
+    paragraph paragraphs chapter chapters percent km kms kilometres kilometers kilometre
+    kilometer miles mile metres meters metre meter feet foot inches inch yards yard mm cm
+    tonnes tons tonne ton kilograms kg kgs grams pounds lbs litres liters gallons degrees
+    hectares acres knots mph kph calories steps years-old am pm a.m. p.m. gmt et bst cet utc
+    edt est
+    """.split()
+)
+_IRREGULAR_PLURALS = frozenset(
+    "people children men women personnel staff police aircraft spacecraft crew infantry "
+    "cattle sheep livestock militia militants".split()
+)
+_NOT_PLURAL = frozenset(
+    "news series species means us is was has this thus its his hers theirs ours yours whereas "
+    "various previous famous serious dangerous numerous analysis crisis basis chess kansas texas "
+    "paris marcus thomas lewis davis james jones abrams pls plus minus bonus status campus "
+    "virus census corpus consensus nexus focus".split()
+)
+_NP_STOP = frozenset(
+    """
+    a an the this that these those of in on at to for from by with without into onto over under
+    about above below between among across after before during since until than as per via
+    and or but nor yet so if while because although though whether which who whom whose what
+    where when how why is are was were be been being am has have had do does did will would
+    shall should can could may might must not no also just only still already even each every
+    all any some most many much few several such their its his her our
+    your my them they he she it we you i there here said says say told according including
+    includes include like worth up down out off now then ago last next
+    """.split()
+)
+_MONEY_NOUNS = frozenset(
+    "package deal plan fund loan budget contract program programme aid tranche facility "
+    "investment deficit bill grant payment funding bond bonds".split()
+)
+_CHANGE_WORDS = frozenset(
+    "from rose fell climbed jumped increased decreased dropped slipped gained lost up down raised "
+    "lifted cut rising falling rise fall grew grow growing shrank declined dipped surged soared "
+    "slid eased edged added shed by increase decrease raise raising lift lifting boost boosted "
+    "boosting".split()
+)
+_GROWTH_BEFORE = frozenset(
+    "by rose fell climbed jumped increased decreased dropped slipped gained lost up down grew "
+    "shrank declined dipped surged soared slid eased edged added shed rising falling growth "
+    "increase rise jump drop decline gain".split()
+)
+_GROWTH_AFTER = re.compile(
+    r"\s+(?:increase|rise|jump|hike|cut|drop|decline|fall|gain|growth|more|higher|lower|"
+    r"annual|year-on-year|yoy|stake|share|tariff|tax|rate|chance|probability|interest)",
+    re.I,
+)
+_TARGET_AFTER = re.compile(
+    r"[\s-]+(?:(?:GDP|NATO|Nato|spending|defen[cs]e|military|alliance|core|benchmark)[\s-]+){0,3}"
+    r"(?:target|goal|threshold|benchmark|guideline|level|mark|commitment|pledge|floor|bar|"
+    r"requirement|minimum|objective|norm)s?\b",
+    re.I,
+)
+_GDP_CONTEXT = re.compile(
+    r"\b(?:GDP|gross\s+domestic\s+product|economic\s+output|national\s+income)\b", re.I
+)
+_DEFENCE_TARGET_CONTEXT = re.compile(
+    r"\b(?:defen[cs]e|military)\s+(?:spending|budgets?|expenditures?|outlays?|investment)\b"
+    r"|\bspending\s+(?:target|goal|pledge|commitment)|\b(?:NATO|Nato|alliance)['’]?s?\s+"
+    r"(?:target|goal|benchmark|guideline)",
+    re.I,
+)
+_PREV_TOKEN = re.compile(r"([\w&.'’]+)[\s(]*$")
+_NP_TOKEN = re.compile(r"(?:[ \t]*\n?[ \t]*)([A-Za-z][A-Za-z0-9'’-]*(?:\.[A-Za-z]\.?)*)")
+_AFTER_NUMBER_BAD = re.compile(r"[\w%$€£]|[-/:]\d|-(?:year|month|week|day|hour|minute)|\.\d")
+
+_SUBJECTS = re.compile(
+    r"\b(?:NATO|Nato|the\s+EU|EU|European\s+Union|European\s+Commission|the\s+Commission|"
+    r"US|United\s+States|America|Ukraine|Russia|Kyiv|Moscow|Germany|France|Britain|"
+    r"UK|United\s+Kingdom|Poland|Italy|Spain|Canada|Japan|China|Netherlands|Sweden|"
+    r"Finland|Norway|Denmark|Estonia|Latvia|Lithuania|Romania|Bulgaria|Turkey|Greece|Belgium|"
+    r"Czech\s+Republic|Slovakia|Hungary|Portugal|Luxembourg|Croatia|Slovenia|Albania|Iceland|"
+    r"Montenegro|North\s+Macedonia|Australia|South\s+Korea|India|Israel|Iran|Taiwan|Pentagon|"
+    r"Kremlin|IMF|World\s+Bank|G7|G20|United\s+Nations|Congress|Senate|White\s+House|"
+    r"Europe|Washington|Berlin|Paris|London|Warsaw|Brussels|Beijing|Tokyo)\b(?!-)|\bU\.[SKN]\."
+)
+
+# ---------------------------------------------------------------------------- the scanner
+
+_Match = tuple[int, int, dict[str, object]]
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """All figures in ``text`` (title + body), in order, with offsets into ``text``."""
+    if not text:
+        return []
+    try:
+        sentences = split_sentences(text)
+    except Exception:  # pragma: no cover - defensive: never fail the pipeline
+        sentences = [(0, len(text))]
+    figures: list[Figure] = []
+    pos = 0
+    for sm in _RX_START.finditer(text):
+        start = sm.start()
+        if start < pos:
+            continue
+        try:
+            found = _match_at(text, start)
+        except Exception:  # pragma: no cover - defensive
+            found = []
+        if not found:
+            continue
+        for s, e, fields in found:
+            figures.append(_make_figure(text, sentences, s, e, fields))
+        pos = found[-1][1]
+    return figures
+
+
+def _match_at(text: str, start: int) -> list[_Match]:
+    for parser in _PARSERS:
+        result = parser(text, start)
+        if result:
+            return result
+    return []
+
+
+def _make_figure(
+    text: str, sentences: list[tuple[int, int]], s: int, e: int, f: dict[str, object]
+) -> Figure:
+    ss, se = sentence_at(text, sentences, s)
+    sentence = text[ss:se] if se > ss else text[s:e]
+    value = float(f["value"])  # type: ignore[arg-type]
+    low = float(f.get("low", value))  # type: ignore[arg-type]
+    high = float(f.get("high", value))  # type: ignore[arg-type]
+    unit = str(f["unit"])
+    if unit == "percent" and _is_gdp_percent(text, s, e, ss, se):
+        unit = "percent_gdp"
+    of = f.get("of")
+    return Figure(
+        text=text[s:e],
+        value=value,
+        low=low,
+        high=high,
+        unit=unit,
+        of=float(of) if of is not None else None,  # type: ignore[arg-type]
+        qualifier=f.get("qualifier"),  # type: ignore[arg-type]
+        approx=bool(f.get("approx", False)),
+        subject=_subject(text, ss, se, s, e),
+        sentence=sentence,
+        start=s,
+        end=e,
+    )
+
+
+# ------------------------------------------------------------------------- shared helpers
+
+
+def _qualifier(m: re.Match[str]) -> str | None:
+    q = m.group("q")
+    if not q:
+        return None
+    key = re.sub(r"[\s\"“”']+", " ", q.lower()).strip()
+    return _QUALIFIERS.get(key)
+
+
+def _prev_word(text: str, start: int) -> str:
+    pm = _PREV_TOKEN.search(text, max(0, start - 30), start)
+    return pm.group(1).lower().strip(".'’") if pm else ""
+
+
+def _prev_raw(text: str, start: int) -> str:
+    pm = _PREV_TOKEN.search(text, max(0, start - 30), start)
+    return pm.group(1) if pm else ""
+
+
+def _bad_after(text: str, end: int) -> bool:
+    return bool(_AFTER_NUMBER_BAD.match(text, end))
+
+
+def _amount(num: str | None, scale: str | None) -> float | None:
+    if num is None:
+        return None
+    v = parse_number(num)
+    if v is None:
+        return None
+    if scale:
+        for part in scale.split():
+            v *= scale_value(part)
+    return v
+
+
+def _range_ok(text: str, start: int, m: re.Match[str], sep_group: str = "sep") -> bool:
+    """A matched second number makes a range unless it is 'from X to Y' / 'X and Y' / 'rose X to Y'."""
+    sep = (m.group(sep_group) or "").strip().lower()
+    if not sep:
+        return True
+    has_between = bool(m.groupdict().get("btw"))
+    if sep == "and":
+        return has_between
+    if has_between:
+        return False
+    prev = _prev_word(text, start)
+    if sep == "to" and prev in _CHANGE_WORDS:
+        return False
+    return True
+
+
+def _is_label_context(text: str, start: int) -> bool:
+    """Number preceded by a month, a label (Article, No., page) or an index name (S&P, FTSE)."""
+    raw = _prev_raw(text, start)
+    word = raw.lower().strip(".'’")
+    if word in _MONTHS or word in _LABEL_WORDS:
+        return True
+    core = raw.strip(".")
+    if core.endswith(("'s", "’s")):
+        return False
+    return len(core) >= 2 and core.isupper() and core not in _ALLOWED_CAPS
+
+
+_ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
+
+
+def _noun_phrase_end(text: str, pos: int) -> int | None:
+    """End of a noun phrase with a plural head right after ``pos`` (at most 5 words)."""
+    tokens: list[tuple[str, int]] = []
+    p = pos
+    while len(tokens) < 6:
+        m = _NP_TOKEN.match(text, p)
+        if not m or not text[p:m.start(1)].strip() == "" or (p == pos and m.start(1) == p):
+            break
+        gap = text[p:m.start(1)]
+        if gap.count("\n") > 1 or not gap:
+            break
+        word = m.group(1)
+        if word.lower() in _NP_STOP:
+            break
+        tokens.append((word, m.end(1)))
+        p = m.end(1)
+    head = None
+    for i, (word, end) in enumerate(tokens):
+        if _is_plural(word):
+            head = end
+            if i + 1 < len(tokens) and _is_plural(tokens[i + 1][0]) and tokens[i + 1][0].islower():
+                head = tokens[i + 1][1]
+            if (tokens[i][0].lower() if head == end else tokens[i + 1][0].lower()) in (
+                _TIME_AND_MEASURE
+            ):
+                return None
+            break
+        if word.lower() in _TIME_AND_MEASURE or word.lower() in _MONTHS:
+            return None
+    return head
+
+
+def _is_plural(word: str) -> bool:
+    w = word.lower().rstrip("'’")
+    if w in _IRREGULAR_PLURALS:
+        return True
+    if word.isupper() or w in _NOT_PLURAL or "." in w:
+        return False
+    return len(w) > 2 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+def _first_part_end(m: re.Match[str], *groups: str) -> int:
+    for g in groups:
+        if m.group(g):
+            return m.end(g)
+    return m.end()
+
+
+# ------------------------------------------------------------------------------ parsers
+
+
+def _parse_money_pre(text: str, start: int) -> list[_Match]:
+    m = _RX_MONEY_PRE.match(text, start)
+    if not m:
+        return []
+    code = currency_for_prefix(m.group("cur"))
+    if code is None:
+        return []
+    end = m.end()
+    v1 = _amount(m.group("n1"), m.group("s1"))
+    v2 = _amount(m.group("n2"), m.group("s2"))
+    if v2 is not None and not _range_ok(text, start, m):
+        v2 = None
+        end = _first_part_end(m, "s1", "n1")
+    if v2 is not None and not m.group("s1") and m.group("s2"):
+        v1 = _amount(m.group("n1"), m.group("s2"))
+    if v1 is None or _bad_after(text, end):
+        return []
+    s = start if not m.group("btw") or v2 is not None else m.start("cur")
+    if m.group("btw") and v2 is None:
+        s = m.start("cur")
+    q = _qualifier(m) if s == start else None
+    if q is None and m.group("q") and s == start:
+        s = m.start("btw") if m.group("btw") else m.start("cur")
+    low, high = v1, (v2 if v2 is not None else v1)
+    return [(s, end, {"value": low, "low": low, "high": high, "unit": code, "qualifier": q})]
+
+
+def _parse_money_post(text: str, start: int) -> list[_Match]:
+    m = _RX_MONEY_POST.match(text, start)
+    if not m:
+        return []
+    cur = currency_for_word(m.group("cw"))
+    if cur is None:
+        return []
+    code, divisor = cur
+    after = text[m.end():m.end() + 4].lower()
+    if code == "GBP" and m.group("cw").lower().startswith("pound") and after.startswith(" of"):
+        return []  # pounds of explosives
+    n1, s1 = m.group("n1"), m.group("s1")
+    if not re.match(r"\d", n1) and not s1:
+        return []  # "two euros": a small number word alone
+    if re.match(r"\d", n1) and not s1 and _looks_like_year(n1):
+        return []
+    v1 = _amount(n1, s1)
+    v2 = _amount(m.group("n2"), m.group("s2"))
+    if v2 is not None:
+        if not _range_ok(text, start, m):
+            return []  # let the first amount be found on its own
+        if not s1 and m.group("s2"):
+            v1 = _amount(n1, m.group("s2"))
+    if v1 is None or _is_label_context(text, m.start("n1")):
+        return []
+    high = v2 if v2 is not None else v1
+    return [(start, m.end(), {"value": v1 / divisor, "low": v1 / divisor,
+                              "high": high / divisor, "unit": code, "qualifier": _qualifier(m)})]
+
+
+def _vague_value(v: str) -> float:
+    words = v.lower().split()
+    value = 1.0
+    for w in words:
+        if w in VAGUE:
+            value *= VAGUE[w]
+        elif w in ("thousand", "million", "billion", "trillion", "hundred", "dozen"):
+            value *= scale_value(w)
+    return value
+
+
+def _parse_money_vague(text: str, start: int) -> list[_Match]:
+    m = _RX_MONEY_VAGUE.match(text, start)
+    if not m:
+        return []
+    cur = currency_for_word(m.group("cw"))
+    if cur is None:
+        return []
+    value = _vague_value(m.group("v")) / cur[1]
+    return [(start, m.end(), {"value": value, "unit": cur[0], "approx": True,
+                              "qualifier": _qualifier(m)})]
+
+
+def _parse_money_bare(text: str, start: int) -> list[_Match]:
+    m = _RX_MONEY_BARE.match(text, start)
+    if not m:
+        return []
+    return [(start, m.end(), {"value": _vague_value(m.group("v")), "unit": "USD",
+                              "approx": True})]
+
+
+def _parse_pp(text: str, start: int) -> list[_Match]:
+    m = _RX_PP.match(text, start)
+    if not m or _bad_after(text, m.end()):
+        return []
+    div = 100.0 if m.group("bp") else 1.0
+    v1 = parse_number(m.group("n1"))
+    v2 = parse_number(m.group("n2")) if m.group("n2") else None
+    if v1 is None or (v2 is not None and not _range_ok(text, start, m)):
+        return []
+    if not re.match(r"\d", m.group("n1")) and v1 < 1:
+        return []
+    high = v2 if v2 is not None else v1
+    return [(start, m.end(), {"value": v1 / div, "low": v1 / div, "high": high / div,
+                              "unit": "pp", "qualifier": _qualifier(m)})]
+
+
+def _parse_pct(text: str, start: int) -> list[_Match]:
+    m = _RX_PCT.match(text, start)
+    if not m:
+        return []
+    n2 = m.group("n2") or m.group("n2b")
+    sep_group = "sep" if m.group("n2") else "sep2"
+    v1 = parse_number(m.group("n1"))
+    if v1 is None:
+        return []
+    if n2 is not None and not _range_ok(text, start, m, sep_group):
+        if m.group("u1"):
+            end = m.end("u1")
+            return [(start if not m.group("btw") else m.start("n1"), end,
+                     {"value": v1, "unit": "percent",
+                      "qualifier": _qualifier(m) if not m.group("btw") else None})]
+        return []
+    v2 = parse_number(n2) if n2 is not None else None
+    end = m.end()
+    q = _qualifier(m)
+    if m.group("more"):
+        q = "at_least"
+    if _bad_after(text, end) and not m.group("gdp"):
+        if not text[end:end + 1] == "-":
+            return []
+    high = v2 if v2 is not None else v1
+    return [(start, end, {"value": v1, "low": v1, "high": high,
+                          "unit": "percent_gdp" if m.group("gdp") else "percent", "qualifier": q})]
+
+
+def _parse_xofy(text: str, start: int) -> list[_Match]:
+    m = _RX_XOFY.match(text, start)
+    if not m:
+        return []
+    n1, n2 = m.group("n1"), m.group("n2")
+    if _looks_like_year(n2) or _looks_like_year(n1) or _is_label_context(text, m.start("n1")):
+        return []
+    v1, v2 = parse_number(n1), parse_number(n2)
+    if v1 is None or v2 is None or v1 > v2:
+        return []
+    end = m.end()
+    np_end = _noun_phrase_end(text, end)
+    if np_end is not None:
+        end = np_end
+    elif re.match(r"\s+[A-Za-z]+", text[end:end + 3]) and _next_word(text, end) in (
+        _TIME_AND_MEASURE
+    ):
+        return []
+    return [(start, end, {"value": v1, "unit": "count", "of": v2, "qualifier": _qualifier(m)})]
+
+
+def _next_word(text: str, pos: int) -> str:
+    nm = re.compile(r"\s+([A-Za-z][\w-]*)").match(text, pos)
+    return nm.group(1).lower() if nm else ""
+
+
+def _parse_count_scale(text: str, start: int) -> list[_Match]:
+    m = _RX_COUNT_SCALE.match(text, start)
+    if not m:
+        return []
+    if m.group("dz"):
+        dz = m.group("dz")
+        words = dz.lower().split()
+        mult = word_number(" ".join(words[:-1])) if len(words) > 1 else 1.0
+        v1 = (mult or 1.0) * 12
+        v2 = None
+        s1_end = m.end("dz")
+        np_end = _noun_phrase_end(text, m.end())
+        if np_end is None:
+            return []
+    else:
+        if m.group("n1"):
+            v1 = _amount(m.group("n1"), m.group("s1"))
+            s1_end = m.end("s1")
+            if _is_label_context(text, m.start("n1")):
+                return []
+        else:
+            v1 = _amount(m.group("w1"), m.group("ws1"))
+            s1_end = m.end("ws1")
+        v2 = _amount(m.group("n2"), m.group("s2"))
+        np_end = None
+    if v1 is None:
+        return []
+    end = m.end()
+    if v2 is not None and not _range_ok(text, start, m):
+        v2, end = None, s1_end
+    if _bad_after(text, end):
+        return []
+    if not m.group("dz"):
+        nxt = _next_word(text, end)
+        if nxt in _MONEY_NOUNS or nxt in _TIME_AND_MEASURE:
+            return []
+        np_end = _noun_phrase_end(text, end)
+    if np_end is not None:
+        end = np_end
+    s = start
+    if m.group("dz") and m.group("q") is None:
+        s = m.start("dz")
+    high = v2 if v2 is not None else v1
+    return [(s, end, {"value": v1, "low": v1, "high": high, "unit": "count",
+                      "qualifier": _qualifier(m)})]
+
+
+def _parse_count_vague(text: str, start: int) -> list[_Match]:
+    m = _RX_COUNT_VAGUE.match(text, start)
+    if not m:
+        return []
+    v = m.group("v").lower()
+    single = v in ("dozens", "hundreds", "thousands", "millions")
+    if single and not m.group("of"):
+        return []
+    np_start = m.end() if m.group("of") else m.end("v")
+    np_end = _noun_phrase_end(text, np_start)
+    if np_end is None:
+        if single or m.group("of"):
+            return []
+        end = m.end("v")
+    else:
+        end = np_end
+    return [(start, end, {"value": _vague_value(v), "unit": "count", "approx": True,
+                          "qualifier": _qualifier(m)})]
+
+
+def _parse_count_digits(text: str, start: int) -> list[_Match]:
+    m = _RX_COUNT_DIGITS.match(text, start)
+    if not m:
+        return []
+    n1 = m.group("n1")
+    if _looks_like_year(n1) or "." in n1 or _is_label_context(text, m.start("n1")):
+        return []
+    v1 = parse_number(n1)
+    v2 = parse_number(m.group("n2")) if m.group("n2") else None
+    end = m.end()
+    if v2 is not None and (not _range_ok(text, start, m) or _looks_like_year(m.group("n2"))):
+        return []
+    if v1 is None or _bad_after(text, end):
+        return []
+    np_end = _noun_phrase_end(text, end)
+    if np_end is None:
+        return []
+    high = v2 if v2 is not None else v1
+    return [(start, np_end, {"value": v1, "low": v1, "high": high, "unit": "count",
+                             "qualifier": _qualifier(m)})]
+
+
+def _looks_like_year(num: str) -> bool:
+    return bool(re.fullmatch(r"1[89]\d\d|20\d\d|2100", num))
+
+
+_PARSERS: tuple[Callable[[str, int], list[_Match]], ...] = (
+    _parse_money_pre,
+    _parse_money_vague,
+    _parse_money_post,
+    _parse_money_bare,
+    _parse_pp,
+    _parse_pct,
+    _parse_xofy,
+    _parse_count_scale,
+    _parse_count_vague,
+    _parse_count_digits,
+)
+
+# ------------------------------------------------------------------ percent of GDP, subject
+
+
+def _is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
+    """A percent is of GDP when a target word follows it, or its sentence names GDP or a
+    defence-spending target and the percent is not a rate of change."""
+    if _TARGET_AFTER.match(text, e):
+        return True
+    sentence = text[ss:se]
+    if not (_GDP_CONTEXT.search(sentence) or _DEFENCE_TARGET_CONTEXT.search(sentence)):
+        return False
+    if _prev_word(text, s) in _GROWTH_BEFORE or _GROWTH_AFTER.match(text, e):
+        return False
+    return not re.match(r"\s+(?:of|in)\s+(?!GDP|gross|economic|their\s+GDP|its\s+GDP)", text[e:])
+
+
+def _subject(text: str, ss: int, se: int, s: int, e: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for m in _SUBJECTS.finditer(text, ss, se):
+        if s <= m.start() < e:
+            continue
+        dist = s - m.end() if m.end() <= s else (m.start() - e) * 2 + 1
+        if best is None or dist < best[0]:
+            best = (dist, m.group(0))
+    if best is None:
+        return None
+    name = re.sub(r"\s+", " ", best[1])
+    return "the EU" if name == "EU" else name

@@ -1,0 +1,119 @@
+"""Plain data shared by every stage: frozen dataclasses, no I/O.
+
+Feeds become :class:`Entry` values at the parsing boundary, entries become
+:class:`Article` values after normalisation, and the extractors turn an
+article's text into :class:`Figure` and :class:`Quote` values.  Nothing from
+feedparser, httpx or duckdb leaks past the module that converts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """One feed to poll, as the config lists it."""
+
+    name: str
+    url: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a parsed feed, before normalisation."""
+
+    feed_url: str
+    guid: str | None
+    link: str | None
+    title: str
+    summary_html: str
+    content_html: str
+    published_at: datetime | None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A normalised article: canonical URL, plain text split into paragraphs."""
+
+    id: str
+    url: str
+    feed_url: str
+    title: str
+    text: str
+    published_at: datetime | None
+    fetched_at: datetime
+    content_hash: str
+    guid: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number stated in the text, normalised as shared/EXTRACTION.md says."""
+
+    text: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    of: float | None = None
+    qualifier: str | None = None
+    approx: bool = False
+    subject: str | None = None
+    sentence: str = ""
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation with its speaker, when the article says who."""
+
+    text: str
+    speaker: str | None
+    role: str | None
+    sentence: str = ""
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """Why an article was kept for a topic: the rule, terms and sentences."""
+
+    topic: str
+    score: float
+    rule: str
+    terms: tuple[str, ...] = ()
+    sentences: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Processed:
+    """An article with everything the pipeline learned about it, ready to store."""
+
+    article: Article
+    topics: tuple[TopicMatch, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+    @property
+    def kept(self) -> bool:
+        return bool(self.topics)
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    """How one feed's poll ended: ``new`` (items parsed), ``not_modified`` or ``error``."""
+
+    url: str
+    name: str
+    status: str
+    items: int = 0
+    new_articles: int = 0
+    kept_articles: int = 0
+    error: str | None = None
+    title: str | None = None

@@ -1,0 +1,55 @@
+"""Turn a feed :class:`Entry` into an :class:`Article`: canonical URL, stable id, plain text.
+
+Pure: the fetch time is a parameter.  The article's text is the longer of the entry's content and
+summary, converted from HTML; an entry with no link is identified by its feed and GUID.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from monitors.keys import content_hash
+from monitors.model import Article, Entry
+from monitors.text import fragment_to_text
+from monitors.urls import article_id, canonical_url
+
+TRUNCATED_CHARS = 600  # an item whose text is shorter than this is treated as a summary
+
+
+def normalise_entry(entry: Entry, fetched_at: datetime) -> Article | None:
+    """The article an entry describes, or None when it has neither link, GUID nor text."""
+    title = fragment_to_text(entry.title).replace("\n\n", " ")
+    content = fragment_to_text(entry.content_html)
+    summary = fragment_to_text(entry.summary_html)
+    text = content if len(content) >= len(summary) else summary
+    if not (entry.link or entry.guid or title or text):
+        return None
+    url = _usable_url(entry.link) or _usable_url(entry.guid)
+    if url:
+        canonical = canonical_url(url)
+        key = canonical
+    else:
+        canonical = entry.link or entry.guid or ""
+        key = f"{entry.feed_url}#{entry.guid or title}"
+    return Article(
+        id=article_id(key),
+        url=canonical,
+        feed_url=entry.feed_url,
+        title=title,
+        text=text,
+        published_at=entry.published_at,
+        fetched_at=fetched_at,
+        content_hash=content_hash(title, text),
+        guid=entry.guid,
+    )
+
+
+def is_truncated(article: Article) -> bool:
+    """True when the item carries only a summary, so the page is worth fetching."""
+    return len(article.text) < TRUNCATED_CHARS
+
+
+def _usable_url(value: str | None) -> str | None:
+    if value and value.strip().lower().startswith(("http://", "https://")):
+        return value.strip()
+    return None

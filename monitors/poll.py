@@ -1,0 +1,73 @@
+"""The poll pipeline's decisions, as pure functions over plain data.
+
+``flows/poll.py`` wires these together with the fetcher and the store:
+
+    plan_requests   which feeds to ask for, with their ETag / Last-Modified
+    process_feed    one fetch result -> a FeedOutcome and the Processed articles it carried
+    next_poll_at    when to ask again (the feed's TTL, or capped exponential backoff on failure)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from monitors.errors import FeedError
+from monitors.extract import analyse
+from monitors.fetch import FetchRequest, FetchResult
+from monitors.model import FeedConfig, FeedOutcome, Processed
+from monitors.normalise import normalise_entry
+from monitors.parse import parse_feed
+from monitors.store import FeedState
+from monitors.topics import TopicRule
+
+BASE_INTERVAL = timedelta(minutes=30)
+MAX_BACKOFF = timedelta(hours=12)
+
+
+def plan_requests(feeds: Sequence[FeedConfig], states: dict[str, FeedState]
+                  ) -> list[FetchRequest]:
+    """One conditional request per feed, with the validators the last good poll returned."""
+    out = []
+    for f in feeds:
+        s = states.get(f.url)
+        out.append(FetchRequest(f.url, s.etag if s else None, s.last_modified if s else None))
+    return out
+
+
+def process_feed(feed: FeedConfig, result: FetchResult, rules: Sequence[TopicRule],
+                 now: datetime) -> tuple[FeedOutcome, list[Processed]]:
+    """Parse, normalise and analyse one feed's response. A broken feed is an outcome, not an
+    exception: the reason names the feed."""
+    if result.status == "not_modified":
+        return FeedOutcome(feed.url, feed.name, "not_modified"), []
+    if result.status == "error":
+        return FeedOutcome(feed.url, feed.name, "error", error=result.error), []
+    try:
+        parsed = parse_feed(feed.url, result.body, result.headers)
+    except FeedError as e:
+        return FeedOutcome(feed.url, feed.name, "error", error=str(e).removeprefix(
+            f"{feed.url}: ")), []
+    processed: list[Processed] = []
+    for entry in parsed.entries:
+        article = normalise_entry(entry, now)
+        if article is None:
+            continue
+        ex = analyse(article.title, article.text, rules)
+        processed.append(Processed(article, ex.topics, ex.figures, ex.quotes))
+    return FeedOutcome(feed.url, feed.name, "new", items=len(parsed.entries),
+                       kept_articles=sum(p.kept for p in processed),
+                       title=parsed.title or None), processed
+
+
+def next_poll_at(now: datetime, failures: int, ok: bool, ttl_minutes: int | None = None
+                 ) -> datetime:
+    """Next time to poll: the base interval (or the feed's TTL) after success; after the n-th
+    consecutive failure, base * 2**n, capped at MAX_BACKOFF. A feed is never given up on."""
+    if ok:
+        interval = BASE_INTERVAL
+        if ttl_minutes:
+            interval = max(interval, min(timedelta(minutes=ttl_minutes), MAX_BACKOFF))
+        return now + interval
+    backoff = BASE_INTERVAL * (2 ** min(failures, 10))
+    return now + min(backoff, MAX_BACKOFF)

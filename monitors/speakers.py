@@ -1,0 +1,372 @@
+"""Speaker names, roles and titles for the quote extractor.
+
+A :class:`Registry` is built once per article.  It scans every run of capitalised words
+(``NATO Secretary General Mark Rutte``), splits it into leading title words (the role) and a name,
+and remembers for each surname the fullest name and the first role the article gives.  Appositive
+roles (``Kyle Rodda, a senior analyst at Capital.com,``) are recorded too.
+
+:meth:`Registry.resolve` turns the raw speaker phrase found next to a speech verb into
+``(speaker, role)``:
+
+* a name (``Rutte``)                  -> the fullest name the article gives (``Mark Rutte``);
+* a title alone (``the NATO chief``)  -> the one registered person whose role fits, else ``None``;
+* an organisation (``the Kremlin``)   -> the organisation as written;
+* an unnamed description (``a European diplomat``, ``analysts at Barclays``) -> the description;
+* anything else                       -> ``None`` (a wrong speaker is worse than none).
+
+Pronouns are resolved by the caller (quotes.py), which knows the order of attributions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+TOKEN = rf"(?:[{UP}]\.(?:[{UP}]\.)*|[{UP}][\w\-]*(?:['’][{UP}][\w\-]*)?)"
+_PARTICLE = r"(?:von|van|der|den|de|del|della|da|di|du|la|le|al|bin|ibn|el|dos|das|ter|of)"
+NAME_SEQ = rf"{TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{TOKEN})*"
+_NAME_SEQ_RE = re.compile(NAME_SEQ)
+_TOKEN_RE = re.compile(TOKEN)
+
+_LEADING_STOP = frozenset("""
+the a an but and or in on at as if when while after before asked meanwhile however also still
+yet so now then this that these those earlier later last next for from with by to of since
+speaking writing according despite though although because unlike like under over during amid
+separately instead indeed he she they it we i his her their its our my your mr mrs ms
+""".split())
+
+_TIME_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+today yesterday tonight
+""".split())
+
+TITLE_WORDS = frozenset(w.lower() for w in """
+President Vice Prime Minister Secretary General Secretary-General Foreign Defense Defence State
+Deputy Chancellor Chief Senator Sen. Rep. Representative Gov. Governor Mayor Speaker Leader
+Majority Minority Adviser Advisor National Security Ambassador Envoy Special Spokesman
+Spokeswoman Spokesperson Press Director Chairman Chairwoman Chair Commissioner Treasury Attorney
+Justice Judge Gen. Lt. Col. Maj. Adm. Admiral Sgt. Capt. Retired Former Mr. Mrs. Ms. Dr. Prof.
+Professor King Queen Prince Princess Pope Sheikh CEO Executive Officer Commander Head Economic
+Finance Interior Energy Trade Commerce Homeland Health Labor Labour Agriculture Education
+Republican Democratic Democrat House Senate Whip Army Navy Joint Chiefs Staff High Union
+European Commission Council Parliament MP Sir Dame Lord Rev. Ayatollah Supreme Emir Crown
+Sultan U.S. US UN U.N. EU E.U. NATO Pentagon Kremlin White Lieutenant Colonel Major Marshal
+Field Foreign-Minister Cabinet Acting Interim Presidential Press-Secretary Counsel Counselor
+Ukrainian Russian French German British American Polish Chinese Israeli Turkish Italian
+Canadian Japanese Dutch Spanish Swedish Finnish Estonian Latvian Lithuanian Hungarian Slovak
+Czech Romanian Danish Norwegian Belgian Greek Iranian Indian Australian Korean Belarusian
+Georgian Moldovan Bulgarian Croatian Slovenian Serbian Austrian Swiss Irish Portuguese Saudi
+Qatari Emirati Egyptian Syrian Lebanese Palestinian Brazilian Mexican Argentine Rwandan
+Congolese Kenyan Nigerian South-African Taiwanese Filipino Vietnamese Pakistani Afghan Iraqi
+Jordanian Turkish Azerbaijani Armenian Kazakh Uzbek Mongolian Icelandic Luxembourgish
+Chairperson Co-Chair Minister-President Premier Viceroy Delegate Envoy-Designate Nominee
+Analyst Economist Strategist Sergeant Captain Officer Inspector Commissioner Superintendent
+""".split())
+
+ORG_WORDS = frozenset(w.lower() for w in """
+House Department Ministry Street Journal News Conference Council Union Bank Group Inc Inc. Corp
+Corp. Party Committee Agency Office Times Post Press Reuters Fund Program Programme Institute
+University College Center Centre Forum Association Organization Organisation Index Exchange
+Securities Capital Markets Management Partners Research Company Co. Ltd Ltd. LLC Airlines Forces
+Army Navy Force Guard Court Congress Senate Parliament Assembly Commission Day Summit Treaty Act
+Bill Initiative Authority Ocean Sea River Republic Kingdom States Nations Federation Foundation
+Kremlin Pentagon NATO Bloomberg AP CNN BBC Administration Government Cabinet Service Services
+Industries Holdings Technologies Systems Motors Media Network Broadcasting Television Radio
+Magazine Review Economist Telegraph Guardian Tribune Herald Gazette Chronicle Daily Weekly
+Barclays Goldman Sachs Morgan JPMorgan Citi Citigroup UBS HSBC Nomura Jefferies Mediobanca
+Analytics Advisors Advisers Associates Consulting Strategies Economics Insights Intelligence
+Police Military Ministry Embassy Mission Alliance Coalition Movement Church Council Board
+""".split())
+
+_PERSON_HEADS = (
+    "official|officials|diplomat|diplomats|spokesperson|spokesman|spokeswoman|spokespeople|"
+    "source|sources|analyst|analysts|leader|leaders|minister|lawmaker|lawmakers|senator|"
+    "senators|expert|experts|officer|officers|aide|aides|adviser|advisers|advisor|advisors|"
+    "economist|economists|strategist|strategists|investor|investors|trader|traders|person|"
+    "people|prosecutor|prosecutors|judge|judges|negotiator|negotiators|representative|"
+    "representatives|commander|commanders|executive|executives|ambassador|envoy|member|members|"
+    "residents|resident|witness|witnesses|lawyer|lawyers|attorney|attorneys|researcher|"
+    "researchers|observer|observers|critic|critics|supporter|supporters|manager|managers|"
+    "director|head|chief|president|secretary|chancellor|governor|mayor|general|admiral|"
+    "soldier|soldiers|activist|activists|campaigners|partner|partners|professor|economists"
+)
+_ORG_HEADS = (
+    "ministry|department|court|company|firm|government|administration|military|army|police|"
+    "agency|office|bank|group|committee|council|commission|embassy|alliance|bloc|union|"
+    "kremlin|pentagon|statement|release|report|complaint|filing|note|letter|memo|readout|"
+    "document|lawsuit|ruling|indictment|declaration|communique|communiqué|survey|study|"
+    "spokesperson's office|campaign|team|party|regulator|watchdog"
+)
+_DOC_HEADS = frozenset(
+    "statement release report complaint filing note letter memo readout document lawsuit ruling "
+    "indictment declaration communique communiqué post tweet transcript".split()
+)
+_DESC_RE = re.compile(
+    r"^(?:(?:a|an|the|one|another|two|three|four|five|several|some|many|other|senior|top)\s+)*"
+    r"(?:[\w\-’'.&]+\s+){0,5}?"
+    rf"(?P<head>{_PERSON_HEADS}|{_ORG_HEADS})"
+    rf"(?:\s+(?:at|for|of|from|with|in)\s+(?:the\s+)?{NAME_SEQ})?$",
+    re.I,
+)
+_BAD_DESC_WORD = frozenset("""
+that which who whom whose said says say told and but or to was were is are has have had will would
+could should can may might in on by with as about after before when while if because than not it
+he she they we i this these those his her their its said
+""".split())
+
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
+
+_TITLE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "chief": ("chief", "secretary general", "secretary-general", "secretary", "head", "director",
+              "leader", "minister"),
+    "head": ("head", "chief", "director", "secretary general", "secretary-general", "leader"),
+    "leader": ("leader", "president", "prime minister", "chancellor", "premier", "king"),
+    "pentagon": ("defense", "defence", "pentagon"),
+    "kremlin": ("russian", "kremlin"),
+    "russian": ("russian", "kremlin"),
+    "american": ("u.s.", "us ", "american"),
+    "us": ("u.s.", "us ", "american"),
+    "u.s.": ("u.s.", "us ", "american"),
+    "defense": ("defense", "defence", "pentagon"),
+    "defence": ("defense", "defence", "pentagon"),
+    "top": (),
+    "former": ("former",),
+    "alliance": ("nato", "alliance"),
+}
+_TITLE_HEADS = frozenset("""
+president chief head leader secretary minister chancellor premier envoy spokesman spokeswoman
+spokesperson general governor mayor senator ambassador commander director chairman speaker
+secretary-general king queen pope adviser advisor
+""".split())
+
+
+@dataclass
+class Person:
+    """A person the article names: fullest name seen and a role when given."""
+
+    name: str
+    role: str | None
+    pos: int
+
+
+def tokens_of(seq: str) -> list[str]:
+    """Split a capitalised run into its tokens (particles such as ``von`` included)."""
+    return seq.split()
+
+
+def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``[Defense, Secretary, Pete, Hegseth]`` into (title tokens, name tokens)."""
+    i = 0
+    while i < len(tokens) and (tokens[i].lower() in TITLE_WORDS or
+                               (tokens[i] == "of" and i > 0)):
+        i += 1
+    title, name = tokens[:i], tokens[i:]
+    while name and name[0].lower() in ("of", "the"):
+        title.append(name.pop(0))
+    return title, name
+
+
+def strip_leading(tokens: list[str]) -> list[str]:
+    """Drop sentence-initial function words (``But``, ``The``) from a capitalised run."""
+    i = 0
+    while i < len(tokens) and tokens[i].lower() in _LEADING_STOP:
+        i += 1
+    return tokens[i:]
+
+
+def is_org(tokens: list[str]) -> bool:
+    return any(t.lower().rstrip(".") in ORG_WORDS or t.lower() in ORG_WORDS for t in tokens)
+
+
+def _clean_surname(tok: str) -> str:
+    return tok.lower().rstrip(".,")
+
+
+class Registry:
+    """Names and roles one article gives, built once per article."""
+
+    def __init__(self, text: str) -> None:
+        self.people: dict[str, Person] = {}
+        self._scan_names(text)
+        self._scan_appositives(text)
+
+    # -- building -------------------------------------------------------------------------
+    def _scan_names(self, text: str) -> None:
+        for m in _NAME_SEQ_RE.finditer(text):
+            toks = strip_leading(tokens_of(m.group()))
+            toks = _cut_time_words(toks)
+            if not toks:
+                continue
+            title, name = split_title(toks)
+            if not name or is_org(name) or name[-1].lower() in TITLE_WORDS:
+                continue
+            if len(name) > 4 or any(not t[0].isupper() and t not in _PARTICLES for t in name):
+                continue
+            person_like = len(name) >= 2 or bool(title)
+            if not person_like:
+                continue
+            self._add(name, " ".join(title) if title else None, m.start())
+
+    def _add(self, name: list[str], role: str | None, pos: int) -> None:
+        key = _clean_surname(name[-1])
+        full = " ".join(name)
+        cur = self.people.get(key)
+        if cur is None:
+            self.people[key] = Person(full, _clean_role(role), pos)
+            return
+        if len(full.split()) > len(cur.name.split()) and full.endswith(cur.name.split()[-1]):
+            cur.name = full
+        if cur.role is None and role:
+            cur.role = _clean_role(role)
+
+    def _scan_appositives(self, text: str) -> None:
+        for m in _APPOSITIVE_RE.finditer(text):
+            toks = strip_leading(tokens_of(m.group("name")))
+            _, name = split_title(toks)
+            if not name or is_org(name):
+                continue
+            role = m.group("role").strip()
+            if not _ROLE_NOUN_RE.search(role):
+                continue
+            person = self.people.get(_clean_surname(name[-1]))
+            if person is not None and person.role is None:
+                person.role = role
+            elif person is None and len(name) >= 2:
+                self.people[_clean_surname(name[-1])] = Person(" ".join(name), role, m.start())
+
+    # -- resolving ------------------------------------------------------------------------
+    def person(self, surname: str) -> Person | None:
+        return self.people.get(_clean_surname(surname))
+
+    def resolve(self, phrase: str) -> tuple[str | None, str | None]:
+        """Resolve a speaker phrase (no pronouns) to (speaker, role)."""
+        phrase = phrase.strip(" ,;:—–-")
+        if not phrase or len(phrase) > 160:
+            return None, None
+        if " and " in phrase and not _DESC_RE.match(phrase):
+            return self._resolve_conjunction(phrase)
+        m = _NAME_SEQ_RE.search(phrase)
+        if m and m.start() <= 4 and m.end() == len(phrase.rstrip(".")):
+            return self._resolve_name(phrase[m.start():m.end()])
+        return self._resolve_description(phrase)
+
+    def _resolve_conjunction(self, phrase: str) -> tuple[str | None, str | None]:
+        names = []
+        for part in re.split(r"\s+and\s+", phrase):
+            spk, _ = self.resolve(part)
+            if spk is None:
+                return None, None
+            names.append(spk)
+        return " and ".join(names), None
+
+    def _resolve_name(self, seq: str) -> tuple[str | None, str | None]:
+        toks = _cut_time_words(strip_leading(tokens_of(seq)))
+        if not toks:
+            return None, None
+        title, name = split_title(toks)
+        if not name:
+            return self.resolve_title(" ".join(title))
+        if is_org(name) or is_org(title):
+            return " ".join(toks), None
+        person = self.person(name[-1])
+        if person is not None and _compatible(name, person.name):
+            return person.name, person.role or (" ".join(title) or None)
+        return " ".join(name), " ".join(title) or None
+
+    def _resolve_description(self, phrase: str) -> tuple[str | None, str | None]:
+        words = phrase.split()
+        if any(w.lower() in _BAD_DESC_WORD for w in words[1:]):
+            return None, None
+        m = _DESC_RE.match(phrase)
+        if not m:
+            return None, None
+        head = m.group("head").lower()
+        low = phrase.lower()
+        if head in _TITLE_HEADS and low.startswith("the "):
+            spk, role = self.resolve_title(phrase)
+            if spk:
+                return spk, role
+            return None, None
+        if head in _DOC_HEADS:
+            return _doc_issuer(phrase), None
+        return phrase, None
+
+    def resolve_title(self, phrase: str) -> tuple[str | None, str | None]:
+        """``the NATO chief`` -> the registered person whose role fits, when exactly one does."""
+        words = [w for w in re.split(r"[\s]+", phrase.lower().strip()) if w]
+        words = [w for w in words if w not in ("the", "a", "an", "'s", "its", "his", "her")]
+        if not words:
+            return None, None
+        head = words[-1]
+        if head not in _TITLE_HEADS and not any(h in _TITLE_HEADS for h in words):
+            return None, None
+        found = []
+        for person in self.people.values():
+            if person.role and _role_fits(words, person.role.lower()):
+                found.append(person)
+        if len(found) == 1:
+            return found[0].name, found[0].role
+        return None, None
+
+
+_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
+_APPOSITIVE_RE = re.compile(
+    rf"(?P<name>{NAME_SEQ}),[ \t]+(?P<role>(?:(?:the|a|an)[ \t]+|[{UP}][\w.]*['’]s[ \t]+)"
+    r"[^,.;:\n“”\"()]{3,140}?)(?=,|\.\s|;|\s+(?:who|said|says|told)\b)"
+)
+_ROLE_NOUN_RE = re.compile(
+    r"\b(?:analyst|expert|director|president|minister|secretary|envoy|spokes\w+|adviser|advisor|"
+    r"professor|editor|chief|CEO|head|economist|strategist|leader|official|counsel|senator|"
+    r"lawmaker|ambassador|chairman|chair|founder|fellow|researcher|commander|general|governor|"
+    r"mayor|manager|partner|officer|executive|lawyer|attorney|publisher|correspondent|member)\b",
+    re.I,
+)
+
+
+def _cut_time_words(tokens: list[str]) -> list[str]:
+    for i, t in enumerate(tokens):
+        if t.lower().rstrip(".") in _TIME_WORDS:
+            return tokens[:i]
+    return tokens
+
+
+def _clean_role(role: str | None) -> str | None:
+    if not role:
+        return None
+    role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I).strip()
+    return role or None
+
+
+def _compatible(given: list[str], full: str) -> bool:
+    """``[Rutte]`` fits ``Mark Rutte``; ``[Tucker, Carlson]`` does not fit ``Emma Tucker``."""
+    full_toks = full.lower().split()
+    return all(t.lower() in full_toks for t in given)
+
+
+def _role_fits(words: list[str], role: str) -> bool:
+    for w in words:
+        alts = _TITLE_SYNONYMS.get(w, (w,))
+        if alts and not any(a in role for a in alts):
+            return False
+    return True
+
+
+def _doc_issuer(phrase: str) -> str | None:
+    """``a Defense Department news release`` -> ``Defense Department``; ``the statement`` -> None."""
+    m = _NAME_SEQ_RE.search(phrase)
+    if not m:
+        return None
+    toks = strip_leading(tokens_of(m.group()))
+    return " ".join(toks) or None
+
+
+def is_pronoun(phrase: str) -> bool:
+    return phrase.strip().lower() in PRONOUNS
+
+
+def doc_phrase(phrase: str) -> bool:
+    """True for ``the complaint`` / ``the release``: a document standing in for its author."""
+    words = phrase.lower().split()
+    return bool(words) and words[-1] in _DOC_HEADS

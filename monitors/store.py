@@ -1,0 +1,513 @@
+"""The DuckDB store: schema, named migrations, idempotent upserts, and every query.
+
+The only module that imports duckdb.  One :class:`Store` wraps one connection; each batch of
+articles is written in one transaction, so a crash leaves either the whole batch or none of it.
+Articles are keyed by a hash of their canonical URL, so polling the same feeds twice stores
+nothing twice; an article whose text changed is updated in place and its figures, quotes and
+topics replaced.
+
+Schema (see README "Store schema"; open the file with the DuckDB CLI to explore it):
+
+    schema_migrations(name, applied_at)
+    feeds(url, name, title, etag, last_modified, last_polled_at, last_ok_at, failures,
+          next_poll_at, last_error, last_status, items)
+    articles(id, url, guid, feed, title, published_at, fetched_at, updated_at, text,
+             content_hash, cluster_id, kept)
+    article_topics(article, topic, score, rule, terms, evidence)
+    figures(article, idx, text, value, low, high, unit, of, qualifier, approx, subject,
+            sentence, fact_key, first_seen_at)
+    quotes(article, idx, text, speaker, role, sentence, quote_key, first_seen_at)
+    digests(id, digest_date, window_start, window_end, status, created_at, sent_at,
+            recipients, html, text, message_id, html_path, text_path)
+    digest_facts(digest, kind, key)         the ledger: which fact each digest reported
+    runs(id, flow, started_at, finished_at, status, counts)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from monitors.errors import StoreError
+from monitors.keys import figure_key, quote_key
+from monitors.model import FeedOutcome, Processed
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_initial", """
+        CREATE TABLE feeds (
+            url VARCHAR PRIMARY KEY,
+            name VARCHAR,
+            title VARCHAR,
+            etag VARCHAR,
+            last_modified VARCHAR,
+            last_polled_at TIMESTAMPTZ,
+            last_ok_at TIMESTAMPTZ,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_poll_at TIMESTAMPTZ,
+            last_error VARCHAR,
+            last_status VARCHAR,
+            items INTEGER
+        );
+        CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY,
+            url VARCHAR NOT NULL,
+            guid VARCHAR,
+            feed VARCHAR,
+            title VARCHAR,
+            published_at TIMESTAMPTZ,
+            fetched_at TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL,
+            text VARCHAR,
+            content_hash VARCHAR NOT NULL,
+            cluster_id VARCHAR,
+            kept BOOLEAN NOT NULL DEFAULT FALSE
+        );
+        CREATE TABLE article_topics (
+            article VARCHAR NOT NULL,
+            topic VARCHAR NOT NULL,
+            score DOUBLE,
+            rule VARCHAR,
+            terms VARCHAR,
+            evidence VARCHAR,
+            PRIMARY KEY (article, topic)
+        );
+        CREATE TABLE figures (
+            article VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            value DOUBLE,
+            low DOUBLE,
+            high DOUBLE,
+            unit VARCHAR,
+            of DOUBLE,
+            qualifier VARCHAR,
+            approx BOOLEAN,
+            subject VARCHAR,
+            sentence VARCHAR,
+            fact_key VARCHAR NOT NULL,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (article, idx)
+        );
+        CREATE TABLE quotes (
+            article VARCHAR NOT NULL,
+            idx INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            speaker VARCHAR,
+            role VARCHAR,
+            sentence VARCHAR,
+            quote_key VARCHAR NOT NULL,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (article, idx)
+        );
+        CREATE TABLE digests (
+            id VARCHAR PRIMARY KEY,
+            digest_date VARCHAR NOT NULL,
+            window_start TIMESTAMPTZ NOT NULL,
+            window_end TIMESTAMPTZ NOT NULL,
+            status VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            sent_at TIMESTAMPTZ,
+            recipients VARCHAR,
+            html VARCHAR,
+            text VARCHAR,
+            message_id VARCHAR,
+            html_path VARCHAR,
+            text_path VARCHAR
+        );
+        CREATE TABLE digest_facts (
+            digest VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,
+            PRIMARY KEY (digest, kind, key)
+        );
+        CREATE TABLE runs (
+            id VARCHAR PRIMARY KEY,
+            flow VARCHAR NOT NULL,
+            started_at TIMESTAMPTZ NOT NULL,
+            finished_at TIMESTAMPTZ,
+            status VARCHAR,
+            counts VARCHAR
+        );
+    """),
+    ("0002_indexes", """
+        CREATE INDEX figures_fact ON figures (fact_key);
+        CREATE INDEX quotes_key ON quotes (quote_key);
+        CREATE INDEX articles_fetched ON articles (fetched_at);
+    """),
+]
+
+DUCKDB_MAGIC = b"DUCK"
+
+
+@dataclass(frozen=True)
+class FeedState:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    failures: int
+    next_poll_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_new: int = 0
+    figures_new: int = 0
+    quotes_new: int = 0
+
+
+class Store:
+    """One DuckDB file (or ``:memory:``) holding everything newswatch knows."""
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            _check_file(Path(self.path), read_only)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreError(f"{self.path}: the store is in use by another newswatch "
+                                 f"process (DuckDB allows one writer): {msg}") from e
+            raise StoreError(f"{self.path}: cannot open the DuckDB file: {msg}") from e
+        except duckdb.Error as e:
+            raise StoreError(f"{self.path}: not a usable DuckDB file: {e}") from e
+        self.con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> list[str]:
+        """Apply the named migrations not yet applied, each in its own transaction."""
+        tables = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()}
+        if tables and "schema_migrations" not in tables:
+            raise StoreError(f"{self.path}: a DuckDB file that newswatch did not create "
+                             f"(tables: {', '.join(sorted(tables)[:5])}); refusing to touch it")
+        self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                         "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)")
+        done = {r[0] for r in self.con.execute("SELECT name FROM schema_migrations").fetchall()}
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+            applied.append(name)
+        return applied
+
+    def applied_migrations(self) -> list[str]:
+        return [r[0] for r in self.con.execute(
+            "SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+    # -- feeds -------------------------------------------------------------------------
+    def feed_states(self, urls: Iterable[str]) -> dict[str, FeedState]:
+        urls = list(urls)
+        if not urls:
+            return {}
+        rows = self.con.execute(
+            "SELECT url, etag, last_modified, failures, next_poll_at FROM feeds "
+            "WHERE list_contains(?, url)", [urls]).fetchall()
+        return {r[0]: FeedState(*r) for r in rows}
+
+    def record_feed_outcomes(self, outcomes: Sequence[FeedOutcome], now: datetime,
+                             validators: dict[str, tuple[str | None, str | None]],
+                             next_poll: dict[str, datetime]) -> None:
+        """Update each feed's health row after a poll."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for o in outcomes:
+                etag, last_mod = validators.get(o.url, (None, None))
+                ok = o.status != "error"
+                self.con.execute("""
+                    INSERT INTO feeds (url, name, title, etag, last_modified, last_polled_at,
+                                       last_ok_at, failures, next_poll_at, last_error,
+                                       last_status, items)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (url) DO UPDATE SET
+                        name = excluded.name,
+                        title = coalesce(excluded.title, feeds.title),
+                        etag = CASE WHEN ? THEN excluded.etag ELSE feeds.etag END,
+                        last_modified = CASE WHEN ? THEN excluded.last_modified
+                                             ELSE feeds.last_modified END,
+                        last_polled_at = excluded.last_polled_at,
+                        last_ok_at = coalesce(excluded.last_ok_at, feeds.last_ok_at),
+                        failures = CASE WHEN ? THEN 0 ELSE feeds.failures + 1 END,
+                        next_poll_at = excluded.next_poll_at,
+                        last_error = excluded.last_error,
+                        last_status = excluded.last_status,
+                        items = coalesce(excluded.items, feeds.items)
+                """, [o.url, o.name, o.title, etag, last_mod, now, now if ok else None,
+                      0 if ok else 1, next_poll.get(o.url), o.error, o.status,
+                      o.items if o.status == "new" else None, ok, ok, ok])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def feed_health(self) -> list[dict[str, Any]]:
+        return self._dicts("""
+            SELECT url, name, title, last_status, last_polled_at, last_ok_at, failures,
+                   last_error, next_poll_at, items
+            FROM feeds ORDER BY failures DESC, name""")
+
+    # -- articles ----------------------------------------------------------------------
+    def existing_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        rows = self.con.execute("SELECT id, content_hash FROM articles WHERE list_contains(?, id)",
+                                [list(ids)]).fetchall()
+        return dict(rows)
+
+    def upsert_articles(self, batch: Sequence[Processed], now: datetime) -> UpsertCounts:
+        """Store a batch in one transaction. New and changed articles are written (children
+        replaced); unchanged ones are left alone. Returns what changed."""
+        existing = self.existing_hashes([p.article.id for p in batch])
+        new = updated = unchanged = kept_new = figs_new = quotes_new = 0
+        seen: set[str] = set()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for p in batch:
+                a = p.article
+                if a.id in seen:
+                    continue  # the same article twice in one batch (two feeds carry it)
+                seen.add(a.id)
+                old_hash = existing.get(a.id)
+                if old_hash == a.content_hash:
+                    unchanged += 1
+                    continue
+                if old_hash is None:
+                    new += 1
+                    kept_new += p.kept
+                    self.con.execute("""
+                        INSERT INTO articles (id, url, guid, feed, title, published_at,
+                            fetched_at, updated_at, text, content_hash, cluster_id, kept)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        [a.id, a.url, a.guid, a.feed_url, a.title, a.published_at, now, now,
+                         a.text, a.content_hash, a.id, p.kept])
+                    prior: dict[str, datetime] = {}
+                else:
+                    updated += 1
+                    prior = self._article_first_seen(a.id)
+                    self.con.execute("""
+                        UPDATE articles SET title = ?, published_at = ?, updated_at = ?,
+                            text = ?, content_hash = ?, kept = ? WHERE id = ?""",
+                        [a.title, a.published_at, now, a.text, a.content_hash, p.kept, a.id])
+                    for table in ("article_topics", "figures", "quotes"):
+                        self.con.execute(f"DELETE FROM {table} WHERE article = ?", [a.id])
+                f, q = self._insert_children(p, now, prior)
+                figs_new += f
+                quotes_new += q
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return UpsertCounts(new, updated, unchanged, kept_new, figs_new, quotes_new)
+
+    def _article_first_seen(self, article: str) -> dict[str, datetime]:
+        """First-seen times of the facts an article carries, kept across its updates."""
+        rows = self.con.execute("""
+            SELECT fact_key, min(first_seen_at) FROM figures WHERE article = ? GROUP BY 1
+            UNION ALL
+            SELECT quote_key, min(first_seen_at) FROM quotes WHERE article = ? GROUP BY 1""",
+            [article, article]).fetchall()
+        return {k: t for k, t in rows}
+
+    def _insert_children(self, p: Processed, now: datetime,
+                         prior: dict[str, datetime] | None = None) -> tuple[int, int]:
+        aid = p.article.id
+        for t in p.topics:
+            self.con.execute(
+                "INSERT INTO article_topics VALUES (?, ?, ?, ?, ?, ?)",
+                [aid, t.topic, t.score, t.rule, json.dumps(list(t.terms)),
+                 json.dumps(list(t.sentences))])
+        if not p.kept:
+            return 0, 0
+        new_figs = new_quotes = 0
+        for i, f in enumerate(p.figures):
+            key = figure_key(f)
+            first = _earliest(self._first_seen("figures", "fact_key", key), (prior or {}).get(key))
+            new_figs += first is None
+            self.con.execute(
+                "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [aid, i, f.text, f.value, f.low, f.high, f.unit, f.of, f.qualifier, f.approx,
+                 f.subject, f.sentence, key, first or now])
+        for i, q in enumerate(p.quotes):
+            key = quote_key(q)
+            first = _earliest(self._first_seen("quotes", "quote_key", key), (prior or {}).get(key))
+            new_quotes += first is None
+            self.con.execute(
+                "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [aid, i, q.text, q.speaker, q.role, q.sentence, key, first or now])
+        return new_figs, new_quotes
+
+    def _first_seen(self, table: str, column: str, key: str) -> datetime | None:
+        row = self.con.execute(f"SELECT min(first_seen_at) FROM {table} WHERE {column} = ?",
+                               [key]).fetchone()
+        return row[0] if row else None
+
+    def recent_articles(self, since: datetime) -> list[dict[str, Any]]:
+        return self._dicts("SELECT id, url, title, text, published_at, fetched_at, cluster_id "
+                           "FROM articles WHERE kept AND fetched_at >= ? ORDER BY fetched_at",
+                           [since])
+
+    def set_clusters(self, mapping: dict[str, str]) -> None:
+        if not mapping:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.executemany("UPDATE articles SET cluster_id = ? WHERE id = ?",
+                                 [[c, a] for a, c in mapping.items()])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # -- digest queries ----------------------------------------------------------------
+    def last_digest_end(self, before: datetime, statuses: Sequence[str] = ("written", "sent")
+                        ) -> datetime | None:
+        row = self.con.execute(
+            "SELECT max(window_end) FROM digests WHERE list_contains(?, status) "
+            "AND window_end <= ?", [list(statuses), before]).fetchone()
+        return row[0] if row else None
+
+    def window_articles(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        return self._dicts("""
+            SELECT a.id, a.url, a.title, a.feed, coalesce(f.name, a.feed) AS feed_name,
+                   a.published_at, a.fetched_at, a.updated_at, a.cluster_id,
+                   t.topic, t.score, t.rule, t.terms, t.evidence
+            FROM articles a
+            JOIN article_topics t ON t.article = a.id
+            LEFT JOIN feeds f ON f.url = a.feed
+            WHERE a.kept AND a.updated_at > ? AND a.updated_at <= ?
+            ORDER BY a.published_at DESC NULLS LAST, a.id""", [start, end])
+
+    def window_figures(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        return self._dicts("""
+            SELECT g.*, a.url, a.title AS article_title, a.feed,
+                   coalesce(f.name, a.feed) AS feed_name, a.published_at, a.cluster_id
+            FROM figures g JOIN articles a ON a.id = g.article
+            LEFT JOIN feeds f ON f.url = a.feed
+            WHERE a.kept AND a.updated_at > ? AND a.updated_at <= ?
+            ORDER BY g.first_seen_at, a.published_at, g.article, g.idx""", [start, end])
+
+    def window_quotes(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        return self._dicts("""
+            SELECT q.*, a.url, a.title AS article_title, a.feed,
+                   coalesce(f.name, a.feed) AS feed_name, a.published_at, a.cluster_id
+            FROM quotes q JOIN articles a ON a.id = q.article
+            LEFT JOIN feeds f ON f.url = a.feed
+            WHERE a.kept AND a.updated_at > ? AND a.updated_at <= ?
+            ORDER BY q.first_seen_at, a.published_at, q.article, q.idx""", [start, end])
+
+    def reported_keys(self, kind: str, before: datetime) -> set[str]:
+        """Fact keys that digests ending at or before ``before`` already reported."""
+        rows = self.con.execute("""
+            SELECT DISTINCT k.key FROM digest_facts k JOIN digests d ON d.id = k.digest
+            WHERE k.kind = ? AND d.window_end <= ? AND d.status IN ('written', 'sent')""",
+            [kind, before]).fetchall()
+        return {r[0] for r in rows}
+
+    def record_digest(self, *, digest_id: str, digest_date: str, window_start: datetime,
+                      window_end: datetime, status: str, now: datetime, html: str, text: str,
+                      html_path: str | None, text_path: str | None,
+                      recipients: Sequence[str], facts: Iterable[tuple[str, str]]) -> None:
+        """Record a digest and the facts it reported, in one transaction (replacing a row
+        with the same id, so a re-render of the same window is not a second digest)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM digest_facts WHERE digest = ?", [digest_id])
+            self.con.execute("DELETE FROM digests WHERE id = ?", [digest_id])
+            self.con.execute("""
+                INSERT INTO digests (id, digest_date, window_start, window_end, status,
+                    created_at, recipients, html, text, html_path, text_path)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [digest_id, digest_date, window_start, window_end, status, now,
+                 json.dumps(list(recipients)), html, text, html_path, text_path])
+            rows = sorted(set(facts))
+            if rows:
+                self.con.executemany("INSERT INTO digest_facts VALUES (?, ?, ?)",
+                                     [[digest_id, k, v] for k, v in rows])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def digests(self) -> list[dict[str, Any]]:
+        return self._dicts("SELECT id, digest_date, window_start, window_end, status, "
+                           "created_at, sent_at, html_path, text_path FROM digests "
+                           "ORDER BY window_end")
+
+    # -- runs --------------------------------------------------------------------------
+    def start_run(self, run_id: str, flow: str, now: datetime) -> None:
+        self.con.execute("INSERT INTO runs (id, flow, started_at, status) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (id) DO NOTHING", [run_id, flow, now, "running"])
+
+    def finish_run(self, run_id: str, now: datetime, status: str, counts: dict[str, Any]) -> None:
+        self.con.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
+                         [now, status, json.dumps(counts, default=str), run_id])
+
+    # -- generic -----------------------------------------------------------------------
+    def count(self, table: str) -> int:
+        if table not in {"feeds", "articles", "article_topics", "figures", "quotes", "digests",
+                         "digest_facts", "runs"}:
+            raise ValueError(f"unknown table {table!r}")
+        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+    def _dicts(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        cur = self.con.execute(sql, params or [])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None or b is None:
+        return a or b
+    return min(a, b)
+
+
+def _check_file(path: Path, read_only: bool) -> None:
+    """Refuse a file that exists but is not a DuckDB database, so it is never overwritten."""
+    if not path.exists():
+        if read_only:
+            raise StoreError(f"{path}: no such store; run `newswatch poll` first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a DuckDB file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read: {e.strerror or e}") from e
+    if len(header) == 0:
+        raise StoreError(f"{path}: empty file, not a DuckDB database; refusing to overwrite it")
+    if header[8:12] != DUCKDB_MAGIC:
+        raise StoreError(f"{path}: not a DuckDB database (foreign or corrupt file); "
+                         f"refusing to overwrite it")

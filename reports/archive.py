@@ -1,0 +1,34 @@
+"""Write a rendered digest to the archive folder: ``<out>/<date>.html`` and ``.txt``.
+
+Writes go to a temporary file renamed into place, so a crash never leaves half a digest.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def archive_paths(out_dir: str | Path, stem: str) -> tuple[Path, Path]:
+    base = Path(out_dir)
+    return base / f"{stem}.html", base / f"{stem}.txt"
+
+
+def write_digest(out_dir: str | Path, stem: str, html: str, text: str) -> tuple[Path, Path]:
+    html_path, text_path = archive_paths(out_dir, stem)
+    write_atomic(html_path, html)
+    write_atomic(text_path, text)
+    return html_path, text_path

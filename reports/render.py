@@ -1,0 +1,57 @@
+"""Render a :class:`Digest` to HTML and plain text with Jinja2 (autoescaped). Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from reports.digest import Digest, format_value
+
+TOPIC_LABELS = {"nato-spending": "NATO defence spending", "ukraine-aid": "Aid to Ukraine"}
+
+
+def safe_url(url: str | None) -> str:
+    """Only http(s) and mailto links survive; anything else becomes '#'."""
+    if not url:
+        return "#"
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https", "mailto") else "#"
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["safe_url"] = safe_url
+    env.filters["value"] = format_value
+    env.filters["topic_label"] = lambda t: TOPIC_LABELS.get(t, t)
+    return env
+
+
+_ENV = _env()
+_TEXT_ENV = _env()
+_TEXT_ENV.autoescape = False
+
+
+def _local(dt: datetime | None, tz: str) -> str:
+    if dt is None:
+        return ""
+    return dt.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def render_html(digest: Digest, timezone: str = "UTC") -> str:
+    return _ENV.get_template("digest.html.j2").render(
+        d=digest, local=lambda dt: _local(dt, timezone), tz=timezone)
+
+
+def render_text(digest: Digest, timezone: str = "UTC") -> str:
+    return _TEXT_ENV.get_template("digest.txt.j2").render(
+        d=digest, local=lambda dt: _local(dt, timezone), tz=timezone)

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""newswatch's task runner. Needs only Python 3.11+; everything else goes into ./.venv.
+
+    python3.11 tasks.py demo        set up, then run the offline demo end to end
+    python3.11 tasks.py test        set up, then lint and run the test suite (what CI runs)
+    python3.11 tasks.py setup       only create/refresh .venv (runtime + test dependencies)
+    python3.11 tasks.py lock        rewrite requirements.lock from the current .venv
+    python3.11 tasks.py eval        print the extraction/relevance/dedupe evaluation numbers
+
+Setup is skipped when pyproject.toml and requirements.lock have not changed since the last one.
+Extra arguments after `test` go to pytest (e.g. `tasks.py test -k store`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+STAMP = VENV / ".newswatch-setup"
+LOCK = ROOT / "requirements.lock"
+
+
+def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
+    if code:
+        raise SystemExit(code)
+
+
+def setup() -> None:
+    if sys.version_info < (3, 11):
+        raise SystemExit("newswatch needs Python 3.11 or newer")
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
+                          + (LOCK.read_bytes() if LOCK.exists() else b"")).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == want and PY.exists():
+        return
+    if not PY.exists():
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
+    cons = ["-c", str(LOCK)] if LOCK.exists() else []
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *cons,
+        "-e", ".[test]")
+    STAMP.write_text(want)
+
+
+def test_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    env["PREFECT_HOME"] = str(ROOT / ".prefect-test")
+    return env
+
+
+def main(argv: list[str]) -> None:
+    cmd = argv[0] if argv else "help"
+    if cmd == "setup":
+        setup()
+    elif cmd == "demo":
+        setup()
+        run(BIN / "newswatch", "demo", *argv[1:])
+    elif cmd == "test":
+        setup()
+        run(BIN / "ruff", "check", "flows", "monitors", "reports", "tests", "bench", "eval",
+            "tasks.py")
+        run(PY, "-m", "pytest", *argv[1:], env=test_env())
+    elif cmd == "eval":
+        setup()
+        run(PY, "eval/gate.py", *argv[1:])
+    elif cmd == "lock":
+        out = subprocess.check_output([str(PY), "-m", "pip", "freeze", "--exclude-editable"],
+                                      text=True)
+        LOCK.write_text("# pinned by `python3.11 tasks.py lock`; used as pip constraints\n" + out)
+        print(f"wrote {LOCK}")
+    else:
+        print(__doc__)
+        raise SystemExit(0 if cmd in ("help", "-h", "--help") else 2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,30 @@
+"""Shared fixtures. Prefect runs on a project-local PREFECT_HOME with telemetry off."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect-test"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+CORPUS = Path(os.environ.get("NEWSWATCH_CORPUS", ROOT.parent / "shared" / "corpus"))
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus, read in place; tests using it are marked `corpus` and skip without it."""
+    if not (CORPUS / "articles").is_dir():
+        pytest.skip(f"corpus tests need ../shared/corpus (looked in {CORPUS}); "
+                    f"set NEWSWATCH_CORPUS to point elsewhere")
+    return CORPUS
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA

@@ -1,0 +1,35 @@
+"""Small builders for test data (plain dataclasses, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from monitors.keys import content_hash
+from monitors.model import Article, Figure, Processed, Quote, TopicMatch
+from monitors.urls import article_id
+
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def article(slug: str, text: str = "Body text.", title: str | None = None,
+            feed: str = "http://feeds.test/a.xml", when: datetime = T0) -> Article:
+    url = f"https://news.test/{slug}"
+    title = title or slug.replace("-", " ").title()
+    return Article(id=article_id(url), url=url, feed_url=feed, title=title, text=text,
+                   published_at=when, fetched_at=when, content_hash=content_hash(title, text))
+
+
+def fig(text: str = "3.5% of GDP", value: float = 3.5, unit: str = "percent_gdp",
+        subject: str | None = "NATO") -> Figure:
+    return Figure(text=text, value=value, low=value, high=value, unit=unit, subject=subject,
+                  sentence=f"Allies agreed on {text}.")
+
+
+def quote(text: str = "We will spend more", speaker: str | None = "Mark Rutte") -> Quote:
+    return Quote(text=text, speaker=speaker, role=None, sentence=f'"{text}," he said.')
+
+
+def processed(slug: str, *, figures=(), quotes=(), topic: str | None = "nato-spending",
+              text: str = "Body text.", feed: str = "http://feeds.test/a.xml") -> Processed:
+    topics = (TopicMatch(topic, 9.0, "test rule", ("nato", "spending"), ("s",)),) if topic else ()
+    return Processed(article(slug, text, feed=feed), topics, tuple(figures), tuple(quotes))

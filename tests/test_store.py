@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from monitors.errors import StoreError
+from monitors.store import MIGRATIONS, Store
+from tests.factories import T0, fig, processed, quote
+
+
+def test_migrations_are_named_and_applied_once(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store(db) as s:
+        assert s.applied_migrations() == [name for name, _ in MIGRATIONS]
+    with Store(db) as s:  # reopening applies nothing new
+        assert s.migrate() == []
+
+
+def test_upsert_is_idempotent() -> None:
+    batch = [processed("a", figures=[fig()], quotes=[quote()]), processed("b", topic=None)]
+    with Store() as s:
+        first = s.upsert_articles(batch, T0)
+        counts = {t: s.count(t) for t in ("articles", "figures", "quotes", "article_topics")}
+        second = s.upsert_articles(batch, T0 + timedelta(hours=1))
+        assert (first.new, first.kept_new, first.figures_new, first.quotes_new) == (2, 1, 1, 1)
+        assert (second.new, second.updated, second.unchanged) == (0, 0, 2)
+        assert {t: s.count(t) for t in counts} == counts == {
+            "articles": 2, "figures": 1, "quotes": 1, "article_topics": 1}
+
+
+def test_same_article_twice_in_one_batch_is_stored_once() -> None:
+    with Store() as s:
+        s.upsert_articles([processed("a"), processed("a", feed="http://other/f.xml")], T0)
+        assert s.count("articles") == 1
+
+
+def test_updated_article_replaces_children_and_keeps_first_seen() -> None:
+    with Store() as s:
+        s.upsert_articles([processed("a", figures=[fig()], text="v1")], T0)
+        later = T0 + timedelta(hours=3)
+        c = s.upsert_articles([processed("a", figures=[fig(), fig("$1.5bn", 1.5e9, "USD")],
+                                         text="v2")], later)
+        assert (c.new, c.updated) == (0, 1)
+        rows = s.con.execute("SELECT text, first_seen_at FROM figures ORDER BY idx").fetchall()
+        assert [r[0] for r in rows] == ["3.5% of GDP", "$1.5bn"]
+        assert rows[0][1] == T0 and rows[1][1] == later  # the 3.5% fact was first seen at T0
+
+
+def test_figures_share_a_fact_key_across_outlets() -> None:
+    with Store() as s:
+        s.upsert_articles([processed("a", figures=[fig()]),
+                           processed("b", figures=[fig(subject="the NATO")])], T0)
+        keys = s.con.execute("SELECT DISTINCT fact_key FROM figures").fetchall()
+        assert len(keys) == 1
+
+
+def test_crash_inside_a_batch_leaves_nothing_half_written(monkeypatch) -> None:
+    with Store() as s:
+        boom = RuntimeError("disk on fire")
+        original = s._insert_children
+        calls = []
+
+        def flaky(p, now):
+            calls.append(p)
+            if len(calls) == 2:
+                raise boom
+            return original(p, now)
+
+
+        monkeypatch.setattr(s, "_insert_children", lambda p, now, prior=None: flaky(p, now))
+        with pytest.raises(RuntimeError):
+            s.upsert_articles([processed("a", figures=[fig()]), processed("b")], T0)
+        assert s.count("articles") == 0 and s.count("figures") == 0
+
+
+def test_foreign_and_corrupt_files_are_refused_and_untouched(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"this is not a database" * 10)
+    with pytest.raises(StoreError, match="not a DuckDB database"):
+        Store(junk)
+    assert junk.read_bytes() == b"this is not a database" * 10
+
+    foreign = tmp_path / "foreign.duckdb"
+    con = duckdb.connect(str(foreign))
+    con.execute("CREATE TABLE invoices (n INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match="did not create"):
+        Store(foreign)
+    con = duckdb.connect(str(foreign))
+    tables = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    assert tables == [("invoices",)]
+    con.close()
+
+
+def test_read_only_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such store"):
+        Store(tmp_path / "none.duckdb", read_only=True)
