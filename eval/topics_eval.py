@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="corpus directory holding articles/ (default: ../shared/corpus)")
     ap.add_argument("--labels", type=Path, default=REPO / "eval" / "topics_labels.jsonl")
     ap.add_argument("--config", type=Path, default=REPO / "monitors.toml")
+    ap.add_argument("--no-gold", action="store_true",
+                    help="skip the corpus's own gold labels (corpus/labels/*.jsonl)")
     ap.add_argument("-v", "--verbose", action="store_true", help="show evidence for errors")
     args = ap.parse_args(argv)
 
@@ -67,9 +69,23 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, tomllib.TOMLDecodeError, NewswatchError) as e:
         print(f"error: cannot load rules: {e}", file=sys.stderr)
         return 2
-    topics = [r.name for r in rules]
-    labels = load_labels(args.labels)
+    ok = evaluate("labels " + str(args.labels), load_labels(args.labels), args.corpus, rules,
+                  verbose=args.verbose)
+    gold_files = sorted((args.corpus / "labels").glob("*.jsonl"))
+    if gold_files and not args.no_gold:
+        gold: list[dict[str, object]] = []
+        for f in gold_files:
+            gold.extend(load_labels(f))
+        print()
+        ok = evaluate(f"gold {args.corpus / 'labels'}/*.jsonl", gold, args.corpus, rules,
+                      verbose=args.verbose) and ok
+    return 0 if ok else 1
 
+
+def evaluate(name: str, labels: list[dict[str, object]], corpus: Path, rules: list[TopicRule],
+             *, verbose: bool = False) -> bool:
+    """Print P/R/F1 per topic and the errors; False when an article could not be loaded."""
+    topics = [r.name for r in rules]
     tp = dict.fromkeys(topics, 0)
     fp = dict.fromkeys(topics, 0)
     fn = dict.fromkeys(topics, 0)
@@ -79,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in labels:
         rel = str(row["path"])
         gold = set(row.get("topics", []))  # type: ignore[arg-type]
-        path = args.corpus / rel
+        path = corpus / rel
         if not path.is_file():
             missing += 1
             errors.append(f"MISSING  {rel}")
@@ -87,12 +103,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             doc = load_article(path)
         except NewswatchError as e:
+            missing += 1
             errors.append(f"LOADERR  {rel}: {e}")
             continue
         t0 = time.perf_counter()
         matches = match_topics(doc.title, doc.text, rules)
         elapsed += time.perf_counter() - t0
         got = {m.topic: m for m in matches}
+        note = row.get("note", row.get("notes", ""))
+        note = str(note)[:160]
         for topic in topics:
             if topic in gold and topic in got:
                 tp[topic] += 1
@@ -100,17 +119,17 @@ def main(argv: list[str] | None = None) -> int:
                 fp[topic] += 1
                 m = got[topic]
                 errors.append(f"FP {topic:14} {rel}\n    title: {doc.title[:100]}\n"
-                              f"    label note: {row.get('note', '')}\n    rule: {m.rule}"
-                              + (f"\n    terms: {', '.join(m.terms)}" if args.verbose else "")
+                              f"    label note: {note}\n    rule: {m.rule}"
+                              + (f"\n    terms: {', '.join(m.terms)}" if verbose else "")
                               + ("".join(f"\n    > {s[:200]}" for s in m.sentences)
-                                 if args.verbose else ""))
+                                 if verbose else ""))
             elif topic in gold:
                 fn[topic] += 1
                 errors.append(f"FN {topic:14} {rel}\n    title: {doc.title[:100]}\n"
-                              f"    label note: {row.get('note', '')}")
+                              f"    label note: {note}")
 
     n = len(labels) - missing
-    print(f"{n} labelled articles, rules from {args.config}")
+    print(f"== {name}: {n} articles")
     print(f"{'topic':16} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
     for topic in topics:
         p = tp[topic] / (tp[topic] + fp[topic]) if tp[topic] + fp[topic] else 1.0
@@ -120,10 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     if n:
         print(f"match_topics: {1000 * elapsed / n:.2f} ms/article")
     if errors:
-        print(f"\n{len(errors)} errors:")
+        print(f"{len(errors)} errors:")
         for e in errors:
             print(e)
-    return 0
+    return missing == 0
 
 
 if __name__ == "__main__":

@@ -10,3 +10,6 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "monitors,reports")
 os.environ.setdefault("PREFECT_CLI_PROMPT", "false")
+# The ephemeral API server migrates its SQLite database on first start: on a fresh, busy
+# 2-core machine that takes longer than Prefect's default 20 s startup timeout.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")

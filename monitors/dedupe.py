@@ -29,7 +29,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from monitors.urls import canonical_url
 
@@ -50,7 +50,7 @@ MAX_SAMPLES = 64  # blocking keys per document: its first sampled shingles
 MAX_BUCKET = 60  # a sampled shingle shared by more documents is boilerplate: not a key
 DEFAULT_WINDOW = timedelta(days=7)
 
-MAX_WORDS = 4000  # only the first words of very long documents are compared
+MAX_WORDS = 3000  # only the first words of very long documents are compared
 LEAD_SHINGLES = 30  # the "lead" of a text: its first shingles
 # Confirmation thresholds (see _confirm).
 MIN_SHARED = 6  # shingles in common, at least
@@ -89,7 +89,9 @@ _DATELINE_PLAIN = re.compile(
     rf"^\s*[A-Z][A-Z.'’\- ]{{1,30}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,25}})?"
     rf"(?:,\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?)?\s*{_DASH}\s+"
 )
-_AGENCY_TAG = re.compile(rf"\((?:{_AGENCIES})\)|\s{_DASH}\s*(?:{_AGENCIES})\s*$")
+_AGENCY_TAG = re.compile(rf"\((?:{_AGENCIES})\)")
+_AGENCY_SIGN_OFF = re.compile(rf"[-–—‒―]+[ \t]*(?:{_AGENCIES})[ \t]*$", re.M)
+_PARAGRAPH_SPLIT = re.compile(r"\n")
 _BYLINE = re.compile(
     r"^\s*(?:by|written by|words by|from)\s+[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}"
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3})*"
@@ -121,25 +123,17 @@ _NON_WORD = re.compile(r"[^\w]+")
 _UNDERSCORE = re.compile(r"_+")
 
 
-def _strip_paragraph(par: str, first: bool) -> str:
-    par = par.strip()
-    if not par:
-        return ""
+def _strip_dateline(par: str) -> str:
+    m = _DATELINE_AGENCY.match(par) or _DATELINE_PLAIN.match(par)
+    return par[m.end():] if m and m.end() < len(par) else par
+
+
+def _is_boilerplate(par: str) -> bool:
+    if len(par) > 400:
+        return False
     if _BOILERPLATE.match(par) or _CONTRIBUTED.match(par):
-        return ""
-    if len(par) <= 120 and _BYLINE.match(par):
-        return ""
-    if first or len(par) > 40:
-        m = _DATELINE_AGENCY.match(par)
-        if m and m.end() < len(par):
-            par = par[m.end():]
-        elif first:
-            m = _DATELINE_PLAIN.match(par)
-            if m and m.end() < len(par):
-                par = par[m.end():]
-    par = _CREDIT_INLINE.sub(" ", par)
-    par = _AGENCY_TAG.sub(" ", par)
-    return par
+        return True
+    return len(par) <= 120 and _BYLINE.match(par) is not None
 
 
 def _fold(text: str) -> str:
@@ -156,17 +150,19 @@ def normalise_body(text: str, max_chars: int | None = None) -> str:
     text = text or ""
     if max_chars is not None and len(text) > max_chars:
         text = text[:max_chars]
-    paragraphs = re.split(r"\n\s*\n|\n", text)
     kept: list[str] = []
-    first = True
-    for par in paragraphs:
-        if not par.strip():
+    for par in _PARAGRAPH_SPLIT.split(text):
+        par = par.strip()
+        if not par or _is_boilerplate(par):
             continue
-        cleaned = _strip_paragraph(par, first)
-        first = False
-        if cleaned:
-            kept.append(cleaned)
-    return _fold(" ".join(kept))
+        if len(kept) < 2:
+            par = _strip_dateline(par)
+        kept.append(par)
+    joined = "\n".join(kept)
+    joined = _CREDIT_INLINE.sub(" ", joined)
+    joined = _AGENCY_TAG.sub(" ", joined)
+    joined = _AGENCY_SIGN_OFF.sub(" ", joined)
+    return _fold(joined)
 
 
 def normalise_title(title: str) -> str:
@@ -211,7 +207,7 @@ def shingle_sequence(normalised: str, k: int = SHINGLE_K) -> list[int]:
         return []
     if len(ids) < k:
         return [hash(tuple(ids))]
-    return [hash(t) for t in zip(*(ids[i:] for i in range(k)), strict=False)]
+    return list(map(hash, zip(*(ids[i:] for i in range(k)), strict=False)))
 
 
 def shingles(text: str, k: int = SHINGLE_K) -> frozenset[int]:
@@ -259,12 +255,15 @@ def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
         url = url.split("://", 1)[-1] if url.startswith(("http://", "https://")) else url
     published = doc.published
     if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=timezone.utc)
+        published = published.replace(tzinfo=UTC)
     return _Prepared(idx, doc, title, tuple(seq), sset, frozenset(sample), url, published)
 
 
 _TITLE_STOP = frozenset(
-    "a an the of to in on for and or as at by with from is are be its it s us".split()
+    {
+        "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "as", "at", "by", "with",
+        "from", "is", "are", "be", "its", "it", "s", "us",
+    }
 )
 _GENERIC_TITLES = (
     "live updates", "live news", "morning bid", "stock market today", "what we know",
@@ -433,7 +432,7 @@ def _within(a: _Prepared, b: _Prepared, window: timedelta | None) -> bool:
 
 
 def _canonical_key(p: _Prepared) -> tuple[int, datetime, int, str]:
-    published = p.published or datetime.max.replace(tzinfo=timezone.utc)
+    published = p.published or datetime.max.replace(tzinfo=UTC)
     return (p.published is None, published, -p.size, p.doc.id)
 
 

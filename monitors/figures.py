@@ -179,10 +179,58 @@ _RX_COUNT_DIGITS = re.compile(
 )
 
 # Where a figure can start: a hedge, a currency sign or code, a digit, a number word.
+_AFTER_WORD_NUMBER = (
+    r"(?=(?:\s+and\s+a\s+half)?[\s-]*(?:hundred|thousand|million|billion|trillion|dozen|"
+    r"per[\s-]?cent|percent|percentage|%|basis)\b)"
+)
+_NUMBER_AHEAD = (
+    rf"(?=[\"“”']?(?:[\d$€£¥₴₽₹₩₺₪]|[A-Z]{{1,3}}\$|Rs|(?:{_NUMWORD}|half|an?|tens|hundreds|"
+    r"dozens?|thousands|millions|billions|trillions|several|a\s+few|many)\b))"
+)
 _RX_START = re.compile(
-    rf"(?<![\w.,:/+#-])(?:{_QUAL_ALT}|between|[$€£¥₴₽₹₩₺₪]|{_CUR_PRE}|\d"
-    rf"|(?:{_NUMWORD}|half|an?|tens|hundreds|dozens?|thousands|millions|billions|trillions"
-    r"|several|a\s+few|many)\b)",
+    rf"(?<![\w.,:/+#-])(?:(?:{_QUAL_ALT}|between)\s+{_NUMBER_AHEAD}|[$€£¥₴₽₹₩₺₪]|{_CUR_PRE}|\d"
+    rf"|(?:{_NUMWORD}|half\s+an?){_AFTER_WORD_NUMBER}"
+    r"|an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion|few)\b)"
+    r"|(?:tens|hundreds|dozens?|thousands|millions|billions|trillions)\b"
+    r"|(?:several|a\s+few|many)(?=\s+(?:dozen|hundred|thousand|million|billion|trillion)\b))",
+    _F,
+)
+
+# Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
+_TRIGGERS = frozenset(
+    {q.split()[0].rstrip(".") for q in _QUALIFIERS}
+    | set(ONES) | set(TENS)
+    | {"between", "half", "tens", "hundreds", "dozen", "dozens", "thousands",
+       "millions", "billions", "trillions", "several", "many"}
+    | {p.split("$")[0].split(".")[0].lower() for p in CURRENCY_PREFIX if p[0].isalpha()}
+    | {c.lower() for c in ISO_CODES}
+) - {"a", "an", ""}
+
+
+def _trie_regex(words: frozenset[str]) -> str:
+    """A regex alternation of ``words`` factored on shared prefixes (fast to reject)."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        optional = "" in node
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if optional else body
+
+    return build(trie)
+
+
+# Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
+_RX_CANDIDATE = re.compile(
+    rf"[\d$€£¥₴₽₹₩₺₪]|\b[A-Za-z]{{1,3}}(?=\$)|\b(?:{_trie_regex(_TRIGGERS)}|an?(?=\s+(?:dozen|hundred|thousand|"
+    r"million|billion|trillion|few|estimated)\b))(?![A-Za-z])",
     _F,
 )
 
@@ -298,9 +346,13 @@ def extract_figures(text: str) -> list[Figure]:
         sentences = [(0, len(text))]
     figures: list[Figure] = []
     pos = 0
-    for sm in _RX_START.finditer(text):
-        start = sm.start()
+    for cm in _RX_CANDIDATE.finditer(text):
+        start = cm.start()
         if start < pos:
+            continue
+        if start and text[start - 1] in "\"“'" and cm.group(0).lower() == "north":
+            start -= 1
+        if not _RX_START.match(text, start):
             continue
         try:
             found = _match_at(text, start)
@@ -384,7 +436,7 @@ def _amount(num: str | None, scale: str | None) -> float | None:
     if scale:
         for part in scale.split():
             v *= scale_value(part)
-    return v
+    return float(f"{v:.12g}")
 
 
 def _range_ok(text: str, start: int, m: re.Match[str], sep_group: str = "sep") -> bool:

@@ -185,60 +185,64 @@ def _clean_surname(tok: str) -> str:
 
 
 class Registry:
-    """Names and roles one article gives, built once per article."""
+    """Names and roles one article gives.  Lazy: a surname is looked up only when a quote
+    needs it, so long transcripts with few quotes stay cheap."""
 
     def __init__(self, text: str) -> None:
-        self.people: dict[str, Person] = {}
-        self._scan_names(text)
-        self._scan_appositives(text)
+        self.text = text
+        self._cache: dict[str, Person | None] = {}
+        self._everyone: list[Person] | None = None
 
     # -- building -------------------------------------------------------------------------
-    def _scan_names(self, text: str) -> None:
-        for m in _NAME_SEQ_RE.finditer(text):
-            toks = strip_leading(tokens_of(m.group()))
-            toks = _cut_time_words(toks)
-            if not toks:
-                continue
+    def _scan_surname(self, surname: str) -> Person | None:
+        found: Person | None = None
+        pattern = re.compile(rf"(?<![\w\-]){re.escape(surname)}(?![\w\-]|['’][A-Za-z]{{2}})")
+        for m in pattern.finditer(self.text):
+            before = self.text[max(0, m.start() - 120):m.start()]
+            toks = _capitalised_tail(before) + [surname]
+            toks = _cut_time_words(strip_leading(toks))
             title, name = split_title(toks)
-            if not name or is_org(name) or name[-1].lower() in TITLE_WORDS:
+            if not name or name[-1] != surname or is_org(name):
                 continue
-            if len(name) > 4 or any(not t[0].isupper() and t not in _PARTICLES for t in name):
+            role = " ".join(title) or None
+            app = _APPOSITIVE_AFTER_RE.match(self.text, m.end())
+            if app and _ROLE_NOUN_RE.search(app.group("role")):
+                role = role or app.group("role").strip()
+            if len(name) < 2 and not role:
                 continue
-            person_like = len(name) >= 2 or bool(title)
-            if not person_like:
+            if found is None:
+                found = Person(" ".join(name), _clean_role(role), m.start())
                 continue
-            self._add(name, " ".join(title) if title else None, m.start())
+            if len(name) > len(found.name.split()):
+                found.name = " ".join(name)
+            if found.role is None and role:
+                found.role = _clean_role(role)
+        return found
 
-    def _add(self, name: list[str], role: str | None, pos: int) -> None:
-        key = _clean_surname(name[-1])
-        full = " ".join(name)
-        cur = self.people.get(key)
-        if cur is None:
-            self.people[key] = Person(full, _clean_role(role), pos)
-            return
-        if len(full.split()) > len(cur.name.split()) and full.endswith(cur.name.split()[-1]):
-            cur.name = full
-        if cur.role is None and role:
-            cur.role = _clean_role(role)
-
-    def _scan_appositives(self, text: str) -> None:
-        for m in _APPOSITIVE_RE.finditer(text):
-            toks = strip_leading(tokens_of(m.group("name")))
-            _, name = split_title(toks)
-            if not name or is_org(name):
-                continue
-            role = m.group("role").strip()
-            if not _ROLE_NOUN_RE.search(role):
-                continue
-            person = self.people.get(_clean_surname(name[-1]))
-            if person is not None and person.role is None:
-                person.role = role
-            elif person is None and len(name) >= 2:
-                self.people[_clean_surname(name[-1])] = Person(" ".join(name), role, m.start())
+    def everyone(self) -> list[Person]:
+        """Every titled or two-word person name, in one pass (for resolving a title alone)."""
+        if self._everyone is None:
+            people: dict[str, Person] = {}
+            for m in _NAME_SEQ_RE.finditer(self.text):
+                toks = _cut_time_words(strip_leading(tokens_of(m.group())))
+                title, name = split_title(toks)
+                if not name or is_org(name) or (len(name) < 2 and not title):
+                    continue
+                cur = people.get(name[-1])
+                if cur is None:
+                    people[name[-1]] = Person(" ".join(name), _clean_role(" ".join(title)),
+                                              m.start())
+                elif cur.role is None and title:
+                    cur.role = _clean_role(" ".join(title))
+            self._everyone = list(people.values())
+        return self._everyone
 
     # -- resolving ------------------------------------------------------------------------
     def person(self, surname: str) -> Person | None:
-        return self.people.get(_clean_surname(surname))
+        surname = surname.strip(".,;:")
+        if surname not in self._cache:
+            self._cache[surname] = self._scan_surname(surname) if surname else None
+        return self._cache[surname]
 
     def resolve(self, phrase: str) -> tuple[str | None, str | None]:
         """Resolve a speaker phrase (no pronouns) to (speaker, role)."""
@@ -303,7 +307,7 @@ class Registry:
         if head not in _TITLE_HEADS and not any(h in _TITLE_HEADS for h in words):
             return None, None
         found = []
-        for person in self.people.values():
+        for person in self.everyone():
             if person.role and _role_fits(words, person.role.lower()):
                 found.append(person)
         if len(found) == 1:
@@ -312,8 +316,8 @@ class Registry:
 
 
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
-_APPOSITIVE_RE = re.compile(
-    rf"(?P<name>{NAME_SEQ}),[ \t]+(?P<role>(?:(?:the|a|an)[ \t]+|[{UP}][\w.]*['’]s[ \t]+)"
+_APPOSITIVE_AFTER_RE = re.compile(
+    rf",[ \t]+(?P<role>(?:(?:the|a|an)[ \t]+|[{UP}][\w.]*['’]s[ \t]+)"
     r"[^,.;:\n“”\"()]{3,140}?)(?=,|\.\s|;|\s+(?:who|said|says|told)\b)"
 )
 _ROLE_NOUN_RE = re.compile(
@@ -323,6 +327,23 @@ _ROLE_NOUN_RE = re.compile(
     r"mayor|manager|partner|officer|executive|lawyer|attorney|publisher|correspondent|member)\b",
     re.I,
 )
+
+
+def _capitalised_tail(before: str) -> list[str]:
+    """The capitalised words (and particles) that end ``before``: the name's first part."""
+    out: list[str] = []
+    if before[-1:] not in (" ", "\t"):
+        return out
+    for w in reversed(before.split()):
+        if _TOKEN_RE.fullmatch(w) or (w in _PARTICLES and out):
+            out.append(w)
+            if len(out) >= 8:
+                break
+        else:
+            break
+    while out and out[-1] in _PARTICLES:
+        out.pop()
+    return out[::-1]
 
 
 def _cut_time_words(tokens: list[str]) -> list[str]:

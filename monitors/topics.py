@@ -45,7 +45,9 @@ Topic table keys
     ``threshold`` (required) score needed to keep the topic; ``require = [terms]`` the article
     must contain at least one of these at all (a cheap gate); ``min_sentences`` (default 2)
     positive hits must come from at least this many distinct sentences (the headline counts as
-    one); ``description``; ``max_sentences`` evidence sentences to report (default 3).
+    one); ``sentence_cap`` caps what one sentence can add, summed over all positive cues (default
+    0 = no cap) so a single sentence that happens to fire every cue is still one mention;
+    ``description``; ``max_sentences`` evidence sentences to report (default 3).
 
 Example::
 
@@ -84,7 +86,7 @@ _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9
 _ZONES = ("title", "lead", "body")
 _TOPIC_KEYS = {
     "description", "threshold", "require", "min_sentences", "lead_paragraphs", "title_weight",
-    "lead_weight", "body_weight", "max_sentences", "terms", "cues",
+    "lead_weight", "body_weight", "max_sentences", "terms", "cues", "sentence_cap",
 }
 _CUE_KEYS = {"name", "any", "all", "near", "within", "none", "weight", "max_hits", "zones", "scope"}
 _TOPIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -138,6 +140,7 @@ class TopicRule:
     body_weight: float = 1.0
     max_sentences: int = 3
     description: str = ""
+    sentence_cap: float = 0.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,7 +258,8 @@ def _parse_cue(i: int, tbl: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ct
         raise ctx.err(base, "expected a table ([[topics.<name>.cues]])")
     unknown = sorted(set(tbl) - _CUE_KEYS)
     if unknown:
-        raise ctx.err(f"{base}.{unknown[0]}", f"unknown key (allowed: {', '.join(sorted(_CUE_KEYS))})")
+        allowed = ", ".join(sorted(_CUE_KEYS))
+        raise ctx.err(f"{base}.{unknown[0]}", f"unknown key (allowed: {allowed})")
     kinds = [k for k in ("any", "all", "near") if k in tbl]
     if len(kinds) != 1:
         raise ctx.err(base, "a cue needs exactly one of 'any', 'all', 'near'"
@@ -357,6 +361,7 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
             lead_weight=_number(tbl, "lead_weight", ctx, "lead_weight", 1.5, positive=True),
             body_weight=_number(tbl, "body_weight", ctx, "body_weight", 1.0, positive=True),
             max_sentences=_int(tbl, "max_sentences", ctx, "max_sentences", 3, 0),
+            sentence_cap=_number(tbl, "sentence_cap", ctx, "sentence_cap", 0.0, positive=True),
             description=description,
         ))
     return rules
@@ -369,60 +374,101 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
 _PARA_GAP = 1000  # token positions skipped between paragraphs, so 'near' never crosses one
 
 
+@dataclass(frozen=True)
+class _Lexicon:
+    """Every word the rules can match: literal words, and the prefixes of wildcard words."""
+
+    literals: frozenset[str]
+    prefixes: tuple[str, ...]
+
+
+_LEXICONS: dict[tuple[int, ...], tuple[Sequence[TopicRule], _Lexicon]] = {}
+
+
+def _lexicon(rules: Sequence[TopicRule]) -> _Lexicon:
+    key = tuple(id(r) for r in rules)
+    hit = _LEXICONS.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], rules, strict=True)):
+        return hit[1]
+    literals: set[str] = set()
+    prefixes: set[str] = set()
+    for rule in rules:
+        terms = list(rule.require)
+        for cue in rule.cues:
+            terms.extend(t for g in cue.groups for t in g)
+            terms.extend(cue.none)
+        for term in terms:
+            for lit, pre in zip(term.literals, term.prefixes, strict=True):
+                if lit is not None:
+                    literals.add(lit)
+                else:
+                    prefixes.add(pre)
+    lex = _Lexicon(frozenset(literals), tuple(sorted(prefixes)))
+    if len(_LEXICONS) > 64:
+        _LEXICONS.clear()
+    _LEXICONS[key] = (tuple(rules), lex)
+    return lex
+
+
 class _Doc:
-    """The article cut into tokens, with each token's sentence, paragraph and zone."""
+    """The article cut into tokens, with each token's sentence, paragraph and zone.
 
-    __slots__ = ("_cache", "_index", "_sorted", "positions", "sent_of", "sent_para", "sentences",
-                 "tokens", "zone_of_sent")
+    Only tokens that some rule word could match are indexed (``lexicon``), which keeps the
+    per-token work in C (set operations) for the bulk of an article.
+    """
 
-    def __init__(self, title: str, text: str, lead_paragraphs: int) -> None:
-        self.tokens: list[str] = []
-        self.sent_of: list[int] = []
-        self.sentences: list[str] = []
-        self.sent_para: list[int] = []
-        self.zone_of_sent: list[int] = []  # paragraph index: -1 = title
-        self.positions: list[int] = []
+    __slots__ = ("_cache", "_index", "positions", "sent_of", "sent_para", "sentences", "tokens",
+                 "zone_of_sent")
+
+    def __init__(self, title: str, text: str, lexicon: _Lexicon) -> None:
+        tokens: list[str] = []
+        sent_of: list[int] = []
+        positions: list[int] = []
+        sentences: list[str] = []
+        sent_para: list[int] = []
         self._cache: dict[int, list[int]] = {}
-        paras = [p for p in _PARA_SPLIT.split(text) if p.strip()]
         blocks: list[tuple[int, str]] = []
         if title.strip():
             blocks.append((-1, title))
-        blocks.extend(enumerate(paras))
+        blocks.extend(enumerate(p for p in _PARA_SPLIT.split(text) if p.strip()))
         pos = 0
+        findall = _TOKEN.findall
+        split = _SENT_SPLIT.split
         for pi, para in blocks:
-            for sent in _SENT_SPLIT.split(para):
-                toks = _TOKEN.findall(sent.lower())
+            for sent in split(para):
+                toks = findall(sent.lower())
                 if not toks:
                     continue
-                sid = len(self.sentences)
-                self.sentences.append(" ".join(sent.split()))
-                self.sent_para.append(pi)
-                self.zone_of_sent.append(pi)
                 n = len(toks)
-                self.tokens.extend(toks)
-                self.sent_of.extend([sid] * n)
-                self.positions.extend(range(pos, pos + n))
+                sent_of.extend([len(sentences)] * n)
+                sentences.append(sent)
+                sent_para.append(pi)
+                tokens.extend(toks)
+                positions.extend(range(pos, pos + n))
                 pos += n
             pos += _PARA_GAP
-        self._sorted: list[str] | None = None
-        self._index: dict[str, list[int]] = {}
-        for i, tok in enumerate(self.tokens):
-            lst = self._index.get(tok)
+        self.tokens = tokens
+        self.sent_of = sent_of
+        self.positions = positions
+        self.sentences = sentences
+        self.sent_para = sent_para
+        self.zone_of_sent = sent_para  # paragraph index: -1 = title
+        vocab = set(tokens)
+        keep = vocab & lexicon.literals
+        if lexicon.prefixes:
+            keep.update(t for t in vocab if t.startswith(lexicon.prefixes))
+        index: dict[str, list[int]] = {}
+        for i in [i for i, t in enumerate(tokens) if t in keep]:
+            tok = tokens[i]
+            lst = index.get(tok)
             if lst is None:
-                self._index[tok] = [i]
+                index[tok] = [i]
             else:
                 lst.append(i)
+        self._index = index
 
-    def _with_prefix(self, prefix: str) -> list[str]:
-        if self._sorted is None:
-            self._sorted = sorted(self._index)
-        toks = self._sorted
-        i = bisect_left(toks, prefix)
-        out = []
-        while i < len(toks) and toks[i].startswith(prefix):
-            out.append(toks[i])
-            i += 1
-        return out
+    def sentence(self, sid: int) -> str:
+        return " ".join(self.sentences[sid].split())
 
     def find(self, term: Term) -> list[int]:
         """Token indexes where ``term`` starts."""
@@ -436,21 +482,30 @@ class _Doc:
             starts.extend(self._index.get(lit, ()))
         else:
             first = term.words[0]
-            for tok in self._with_prefix(term.prefixes[0]):
-                if _word_match(first, tok):
-                    starts.extend(self._index[tok])
-        if len(term.words) > 1:
+            prefix = term.prefixes[0]
+            for tok, idxs in self._index.items():
+                if tok.startswith(prefix) and _word_match(first, tok):
+                    starts.extend(idxs)
+        if len(term.words) > 1 and starts:
+            index = self._index
+            if any(lit is not None and lit not in index for lit in term.literals[1:]):
+                starts = []
             toks = self.tokens
             pos = self.positions
             n = len(toks)
             k = len(term.words) - 1
+            rest = [(j, lit, w) for j, (lit, w) in enumerate(zip(term.literals, term.words,
+                                                                   strict=True)) if j > 0]
             good = []
             for s in starts:
                 end = s + k
                 if end >= n or pos[end] - pos[s] != k:
                     continue
-                if all(_word_match(w, toks[s + j]) for j, w in enumerate(term.words)
-                       if j > 0):
+                for j, lit, w in rest:
+                    tok = toks[s + j]
+                    if (tok != lit) if lit is not None else not _word_match(w, tok):
+                        break
+                else:
                     good.append(s)
             starts = good
         starts.sort()
@@ -483,89 +538,94 @@ def _surface(doc: _Doc, start: int, term: Term) -> str:
     return " ".join(doc.tokens[start:start + len(term.words)])
 
 
-def _group_hits(doc: _Doc, group: tuple[Term, ...]) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
+def _group_hits(doc: _Doc, group: tuple[Term, ...]) -> list[tuple[int, Term]]:
+    out: list[tuple[int, Term]] = []
     for term in group:
-        out.extend((s, _surface(doc, s, term)) for s in doc.find(term))
-    out.sort()
+        out.extend((s, term) for s in doc.find(term))
+    out.sort(key=lambda x: x[0])
     return out
 
 
+def _zone_mult(doc: _Doc, sid: int, rule: TopicRule) -> tuple[str, float]:
+    para = doc.zone_of_sent[sid]
+    if para < 0:
+        return "title", rule.title_weight
+    if para < rule.lead_paragraphs:
+        return "lead", rule.lead_weight
+    return "body", rule.body_weight
+
+
 def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
-    raw: list[tuple[int, tuple[str, ...]]] = []  # (sentence id, terms)
+    """The cue's best ``max_hits`` hits: (sentence, value, matched terms)."""
+    # candidates: (sentence id, [(token index, term), ...]) in text order
+    raw: list[tuple[int, list[tuple[int, Term]]]] = []
+    sent_of = doc.sent_of
     if cue.kind == "any":
-        raw = [(doc.sent_of[i], (s,)) for i, s in _group_hits(doc, cue.groups[0])]
-    elif cue.kind == "all":
-        per_group = [_group_hits(doc, g) for g in cue.groups]
-        if any(not g for g in per_group):
-            return []
-        unit = doc.sent_of if cue.scope == "sentence" else [doc.sent_para[s] for s in doc.sent_of]
-        maps: list[dict[int, list[str]]] = []
-        for hits in per_group:
-            m: dict[int, list[str]] = {}
-            for i, s in hits:
-                m.setdefault(unit[i], []).append(s)
-            maps.append(m)
-        common = set(maps[0]).intersection(*maps[1:])
-        for u in sorted(common):
-            terms = tuple(dict.fromkeys(t for m in maps for t in m[u]))
-            if cue.scope == "sentence":
-                raw.append((u, terms))
-            else:  # paragraph: credit the first sentence of the paragraph holding a hit
-                first = min(i for i, _ in per_group[0] if unit[i] == u)
-                raw.append((doc.sent_of[first], terms))
-    else:  # near
-        per_group = [_group_hits(doc, g) for g in cue.groups]
-        if any(not g for g in per_group):
-            return []
-        pos = doc.positions
-        others = [([pos[i] for i, _ in g], g) for g in per_group[1:]]
-        for i, s in per_group[0]:
-            p = pos[i]
-            terms = [s]
-            ok = True
-            for plist, g in others:
-                j = bisect_left(plist, p - cue.within)
-                if j < len(plist) and plist[j] <= p + cue.within:
-                    # choose the nearest partner for the explanation
-                    best = min(range(j, min(j + 8, len(plist))), key=lambda k: abs(plist[k] - p))
-                    terms.append(g[best][1])
+        raw = [(sent_of[i], [(i, t)]) for i, t in _group_hits(doc, cue.groups[0])]
+    else:
+        per_group = []
+        for g in cue.groups:
+            hits = _group_hits(doc, g)
+            if not hits:
+                return []
+            per_group.append(hits)
+        if cue.kind == "all":
+            para = doc.sent_para
+            maps: list[dict[int, list[tuple[int, Term]]]] = []
+            for hits in per_group:
+                m: dict[int, list[tuple[int, Term]]] = {}
+                for i, t in hits:
+                    u = sent_of[i] if cue.scope == "sentence" else para[sent_of[i]]
+                    m.setdefault(u, []).append((i, t))
+                maps.append(m)
+            common = set(maps[0]).intersection(*maps[1:])
+            for u in sorted(common):
+                found = [m[u][0] for m in maps]
+                raw.append((sent_of[found[0][0]], found))
+        else:  # near
+            pos = doc.positions
+            others = [([pos[i] for i, _ in g], g) for g in per_group[1:]]
+            w = cue.within
+            done: set[int] = set()
+            for i, t in per_group[0]:
+                sid = sent_of[i]
+                if sid in done:  # one hit per sentence is enough for 'near'
+                    continue
+                p = pos[i]
+                found = [(i, t)]
+                for plist, g in others:
+                    j = bisect_left(plist, p - w)
+                    if j < len(plist) and plist[j] <= p + w:
+                        found.append(g[j])
+                    else:
+                        break
                 else:
-                    ok = False
-                    break
-            if ok:
-                raw.append((doc.sent_of[i], tuple(terms)))
+                    done.add(sid)
+                    raw.append((sid, found))
     if not raw:
         return []
     none_sents: set[int] = set()
     for term in cue.none:
-        none_sents.update(doc.sent_of[i] for i in doc.find(term))
-    hits: list[_Hit] = []
-    seen: set[tuple[int, tuple[str, ...]]] = set()
-    for sid, terms in raw:
-        if sid in none_sents:
+        none_sents.update(sent_of[i] for i in doc.find(term))
+    scored: list[tuple[float, int, list[tuple[int, Term]]]] = []
+    seen: set[int] = set()
+    for sid, found in raw:
+        if sid in none_sents or (cue.kind != "any" and sid in seen):
             continue
-        zone_para = doc.zone_of_sent[sid]
-        if zone_para < 0:
-            zone, mult = "title", rule.title_weight
-        elif zone_para < rule.lead_paragraphs:
-            zone, mult = "lead", rule.lead_weight
-        else:
-            zone, mult = "body", rule.body_weight
+        zone, mult = _zone_mult(doc, sid, rule)
         if zone not in cue.zones:
             continue
-        if (sid, terms) in seen and cue.kind != "any":
-            continue
-        seen.add((sid, terms))
-        hits.append(_Hit(sid, cue.weight * mult, terms))
-    hits.sort(key=lambda h: -abs(h.value))
-    return hits[: cue.max_hits]
+        seen.add(sid)
+        scored.append((cue.weight * mult, sid, found))
+    scored.sort(key=lambda x: -abs(x[0]))
+    return [_Hit(sid, value, tuple(dict.fromkeys(_surface(doc, i, t) for i, t in found)))
+            for value, sid, found in scored[: cue.max_hits]]
 
 
 def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
     if rule.require and not any(doc.find(t) for t in rule.require):
         return None
-    score = 0.0
+    negative = 0.0
     parts: list[str] = []
     pos_sents: dict[int, float] = {}
     term_count: dict[str, int] = {}
@@ -574,20 +634,26 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
         if not hits:
             continue
         total = sum(h.value for h in hits)
-        score += total
         parts.append(f"{cue.name} x{len(hits)} {total:+.1f}")
         if cue.weight > 0:
             for h in hits:
                 pos_sents[h.sentence] = pos_sents.get(h.sentence, 0.0) + h.value
                 for t in h.terms:
                     term_count[t] = term_count.get(t, 0) + 1
+        else:
+            negative += total
+    cap = rule.sentence_cap
+    positive = sum(min(v, cap) if cap else v for v in pos_sents.values())
+    score = positive + negative
     if score < rule.threshold or len(pos_sents) < rule.min_sentences:
         return None
     best = sorted(pos_sents, key=lambda s: (-pos_sents[s], s))[: rule.max_sentences]
-    sentences = tuple(doc.sentences[s] for s in sorted(best))
+    sentences = tuple(doc.sentence(s) for s in sorted(best))
     terms = tuple(sorted(term_count, key=lambda t: (-term_count[t], t))[:12])
-    explanation = (f"{rule.name}: score {score:.1f} >= {rule.threshold:g} from "
-                   f"{len(pos_sents)} sentences [{'; '.join(parts)}]")
+    capped = f", each capped at {cap:g}" if cap else ""
+    explanation = (f"{rule.name}: score {score:.1f} >= {rule.threshold:g} "
+                   f"({positive:+.1f} from {len(pos_sents)} sentences{capped}; {negative:+.1f}) "
+                   f"[{'; '.join(parts)}]")
     return TopicMatch(topic=rule.name, score=round(score, 2), rule=explanation, terms=terms,
                       sentences=sentences)
 
@@ -595,11 +661,10 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
 def match_topics(title: str, text: str, rules: Sequence[TopicRule]) -> list[TopicMatch]:
     """Score an article against each rule; return one TopicMatch per kept topic, in rule order."""
     out: list[TopicMatch] = []
-    docs: dict[int, _Doc] = {}
+    if not rules:
+        return out
+    doc = _Doc(title or "", text or "", _lexicon(rules))
     for rule in rules:
-        doc = docs.get(rule.lead_paragraphs)
-        if doc is None:
-            doc = docs[rule.lead_paragraphs] = _Doc(title or "", text or "", rule.lead_paragraphs)
         m = _score(doc, rule)
         if m is not None:
             out.append(m)

@@ -1,0 +1,857 @@
+"""Direct quotations and their speakers, as shared/EXTRACTION.md ("Quotes") defines them.
+
+The algorithm runs in one linear pass per stage over ``title\\n\\nbody`` text:
+
+1. **Pairing marks.**  The text is cut into paragraphs (blank lines).  In each paragraph every
+   double mark (``" “ ” « » „``) is classified as opening or closing from its glyph and its
+   neighbours (space before and a letter after opens; a letter or punctuation before and space
+   after closes); an ambiguous straight ``"`` takes whichever role the pairing needs.  Openers and
+   closers are paired left to right.  A closer with no opener starts its quote at the paragraph
+   start; an opener with no closer ends at the paragraph end when the next paragraph opens with a
+   mark (a quotation continued over paragraphs), otherwise before the first following sentence
+   that carries a speech verb.  So an odd number of marks never stops the rest of the paragraph
+   from being read.  Single marks (``‘ ’ '``) are paired only outside double-quoted spans, and an
+   apostrophe (``don't``, ``Ukraine's``, ``'90s``, ``Flamin’``) can never open one.
+2. **Masking.**  A copy of the text has every quoted span's words blanked, so that sentence
+   boundaries and speech verbs inside quotations do not confuse attribution.
+3. **Attribution.**  For each span, in its (masked) sentence: first the right context
+   (``"…," X said``, ``"…," said X``, ``"…," according to X``), then the left context: the last
+   speech verb before the opening mark and the noun phrase before it (``X said: "…"``,
+   ``X told reporters that she was "proud"``); a participle (``saying``, ``adding``,
+   ``calling it``) takes the subject of the sentence.  A quote with no attribution of its own
+   takes the speaker of a neighbouring quote in the same paragraph (``"…," he said. "…"``), of
+   the previous paragraph's quote (continuations), or of the same words quoted elsewhere
+   (headlines).
+4. **Resolution** (:mod:`monitors.speakers`).  Names become the fullest name the article gives,
+   titles alone become the one person holding that title, ``he``/``she`` the last named person
+   reported as speaking, ``they``/``it`` the last unnamed source or organisation; unresolvable
+   speakers stay ``None``.
+5. **Filtering.**  Unattributed short spans, title-case names (``"America First"``), spans
+   after ``so-called``/``dubbed``/book or operation nouns, and headline fragments nobody in the
+   article said are dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from monitors.model import Quote
+from monitors.speakers import NAME_SEQ, PRONOUNS, Registry, doc_phrase
+
+# --------------------------------------------------------------------------------------------
+# vocabulary
+
+_FINITE = (
+    "said|says|say|told|tells|added|adds|wrote|writes|posted|posts|tweeted|stated|states|argued|"
+    "argues|noted|notes|warned|warns|explained|explains|insisted|insists|declared|declares|"
+    "asked|asks|replied|replies|responded|responds|recalled|recalls|acknowledged|admitted|"
+    "admits|conceded|cautioned|stressed|stresses|emphasized|emphasised|urged|urges|predicted|"
+    "predicts|claimed|claims|suggested|suggests|remarked|commented|announced|announces|vowed|"
+    "vows|pledged|promised|complained|called|calls|described|describes|continued|continues|"
+    "quipped|concluded|observed|agreed|lamented|mentioned|reiterated|affirmed|countered|"
+    "maintained|maintains|contended|highlighted|underlined|underscored|boasted|joked|shouted|"
+    "demanded|threatened|hinted|insinuated|signaled|signalled|testified|alleged|alleges|"
+    "accused|accuses|blasted|slammed|criticized|criticised|praised|hailed|branded|labeled|"
+    "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
+    "thanked|welcomed|proclaimed|exclaimed|texted|opined|characterized|characterised|"
+    "dismissed|advised|recounted|reflected|reads|read|pointed\\s+out|went\\s+on|goes\\s+on|"
+    "expects|expected|believes|believed|thinks|wrote\\s+in|told\\s+reporters"
+)
+_PARTICIPLE = (
+    "saying|adding|telling|writing|noting|stating|warning|arguing|explaining|insisting|"
+    "declaring|asking|calling|describing|urging|claiming|stressing|emphasizing|emphasising|"
+    "suggesting|recalling|acknowledging|admitting|promising|vowing|pledging|complaining|"
+    "predicting|cautioning|pointing\\s+out|accusing|branding|labeling|labelling|praising|"
+    "hailing|dismissing|posting|tweeting|announcing|quipping|joking|boasting|threatening|"
+    "demanding|reiterating|asserting|confirming|lamenting|terming|replying|responding"
+)
+
+
+def _trie_regex(words: list[str]) -> str:
+    """An alternation that fails on the first character: fast on long transcripts."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def _verb_alternation(spec: str) -> str:
+    words = [w.replace("\\s+", " ") for w in spec.split("|")]
+    return _trie_regex(words + [w[0].upper() + w[1:] for w in words])
+
+
+_FINITE_ALT = _verb_alternation(_FINITE)
+_PART_ALT = _verb_alternation(_PARTICIPLE)
+_VERB_RE = re.compile(
+    rf"\b(?:(?P<part>{_PART_ALT})|(?P<acc>[Aa]ccording to)|(?P<fin>{_FINITE_ALT}))\b")
+_SPEECH_IN_SENTENCE = re.compile(
+    r"\b(?:said|says|told|added|wrote|according to|asked|stated|noted|warned)\b", re.I)
+
+_ADVERBS = frozenset("""
+has have had also later then previously repeatedly once again further recently already now still
+often is was would will could did does do had just even first publicly privately earlier
+separately simply reportedly directly explicitly ominously notably flatly bluntly angrily proudly
+""".split())
+_TIME_TAIL_RE = re.compile(
+    r"(?:\s+(?:on|last|this|earlier|late|early|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday|week|month|year|morning|night|evening|afternoon|weekend|day)"
+    r"|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday))$")
+_NP_STOP = frozenset("""
+that which whom whose said says told and but or to was were is are has have had will would could
+should can may might in on by with as about after before when while if because than not this
+these those where what how why so do does did be been being also said it its his her their
+we our you your i my me him them us there here who
+""".split())
+_DETERMINERS = frozenset("the a an one another two three several some many other".split())
+_SCARE_BEFORE_RE = re.compile(
+    r"(?:so-called|so called|dubbed|nicknamed|known as|titled|entitled|named|hashtag|"
+    r"slogan|motto|book|novel|memoir|film|movie|song|album|show|series|play|operation|"
+    r"headline|the words?|the phrase|the term|label|brand|codenamed|code-named|banner|"
+    r"podcast|column|newsletter|op-ed|essay|article|documentary|exercise)[\s,]*[‘“\"«']?$",
+    re.I)
+_NAME_LIKE_SMALL = frozenset("of the and a an in for on to at by with from or vs".split())
+
+_DOUBLE = '"“”«»„'
+_DOUBLE_RE = re.compile(r'["“”«»„]')
+_SINGLE_RE = re.compile(r"['‘’‚]")
+_OPEN_CTX = set("([{—–-/“‘'\"«„*_ \t\n\r\u00a0")
+_CLOSE_CTX = set(".,;:!?)]}—–-…'’”\"»*_ \t\n\r\u00a0")
+_ELISION_RE = re.compile(r"(?:\d\ds?\b|em\b|til\b|n['’]|cause\b|tis\b|twas\b|s\b|t\b|ll\b)",
+                         re.I)
+
+_PARA_RE = re.compile(r"\n[ \t]*\n\s*")
+_BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’»)\]*_]*\s+(?=[\W_]*[A-Z0-9“\"‘«])")
+_ABBREV = frozenset("""
+mr mrs ms dr st gen lt col sen rep gov u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct
+nov dec no vs inc corp jr sr co ltd prof rev maj capt sgt adm fig approx est ft mt
+""".split())
+_MASK = "\u00b7"
+
+_HEADING_MAX_WORDS = 20
+_PRONOUN_REACH = 12     # paragraphs searched back for the speaker of "he said"
+
+
+@dataclass
+class _Span:
+    start: int          # first character of the quoted words
+    end: int            # one past the last
+    open_pos: int       # index of the opening mark, -1 when lost
+    close_pos: int      # index of the closing mark, -1 when lost
+    para: int
+    chain: int = -1
+    speaker: str | None = None
+    role: str | None = None
+    attributed: bool = False
+    standalone: bool = False
+    keep: bool = True
+    heading: bool = False
+    sentence: tuple[int, int] = (0, 0)
+
+
+# --------------------------------------------------------------------------------------------
+# public entry point
+
+def extract_quotes(text: str) -> list[Quote]:
+    """Return the direct quotations in ``text`` (``title\\n\\nbody``) with their speakers."""
+    if not isinstance(text, str) or not text:
+        return []
+    paras = _paragraphs(text)
+    spans = _find_spans(text, paras)
+    if not spans:
+        return []
+    masked = _mask(text, spans)
+    doc = _Doc(text, masked, paras, Registry(text))
+    for span in spans:
+        doc.attribute(span)
+    _propagate(spans, doc)
+    _resolve_headings(spans, text, doc)
+    return [_to_quote(s, text) for s in spans if s.keep]
+
+
+# --------------------------------------------------------------------------------------------
+# 1. pairing marks
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    paras = []
+    pos = 0
+    for m in _PARA_RE.finditer(text):
+        if m.start() > pos:
+            paras.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        paras.append((pos, len(text)))
+    return paras
+
+
+def _classify_double(text: str, i: int, lo: int, hi: int) -> int:
+    """+1 opening, -1 closing, 0 ambiguous."""
+    c = text[i]
+    prev = text[i - 1] if i > lo else " "
+    nxt = text[i + 1] if i + 1 < hi else " "
+    opens = prev in _OPEN_CTX or prev.isspace()
+    closes = nxt in _CLOSE_CTX or nxt.isspace()
+    if c in "“«„":
+        return -1 if (c == "“" and closes and not opens) else 1
+    if c in "”»":
+        return 1 if (opens and not closes) else -1
+    if opens and not closes:
+        return 1
+    if closes and not opens:
+        return -1
+    return 0
+
+
+def _find_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
+    spans: list[_Span] = []
+    pending: list[tuple[int, int, int]] = []   # (para index, open_pos) of unclosed openers
+    per_para: list[list[_Span]] = []
+    for pi, (lo, hi) in enumerate(paras):
+        found, dangling = _pair_paragraph(text, pi, lo, hi)
+        per_para.append(found)
+        pending.append((pi, dangling, hi))
+    _close_dangling(text, paras, per_para, pending)
+    chain_id = 0
+    for pi, (lo, hi) in enumerate(paras):
+        doubles = per_para[pi]
+        for s in doubles:
+            if s.chain < 0:
+                s.chain = chain_id
+                chain_id += 1
+        spans.extend(doubles)
+        spans.extend(_pair_singles(text, pi, lo, hi, doubles, chain_id))
+        chain_id += 1000
+    spans.sort(key=lambda s: s.start)
+    return [s for s in spans if text[s.start:s.end].strip()]
+
+
+def _pair_paragraph(text: str, pi: int, lo: int, hi: int) -> tuple[list[_Span], int]:
+    """Pair double marks in one paragraph; return spans and a dangling opener (or -1)."""
+    found: list[_Span] = []
+    open_at = -1
+    last_mark = -1
+    for m in _DOUBLE_RE.finditer(text, lo, hi):
+        i = m.start()
+        kind = _classify_double(text, i, lo, hi)
+        if kind == 0:
+            kind = -1 if open_at >= 0 else 1
+        if kind == 1:
+            if open_at >= 0:
+                found.append(_orphan_open(text, pi, open_at, i))
+            open_at = i
+        elif open_at >= 0:
+            found.append(_Span(open_at + 1, i, open_at, i, pi))
+            open_at = -1
+        elif i > lo and text[i - 1] in ",.?!…—–":
+            start = last_mark + 1 if last_mark >= 0 else lo
+            found.append(_Span(_skip_space(text, start, i), i, -1, i, pi))
+        last_mark = i
+    return found, open_at
+
+
+def _orphan_open(text: str, pi: int, open_at: int, limit: int) -> _Span:
+    """An opener whose closer is lost: end before the next sentence that attributes speech."""
+    end = limit
+    first = True
+    for b in _BOUNDARY_RE.finditer(text, open_at + 1, limit):
+        if first:
+            first = False
+            nxt = _BOUNDARY_RE.search(text, b.end(), limit)
+            sent = text[b.end(): nxt.start() if nxt else limit]
+            if _SPEECH_IN_SENTENCE.search(sent):
+                end = b.start() + (1 if text[b.start()] in ".!?…" else 0)
+                break
+            continue
+        nxt = _BOUNDARY_RE.search(text, b.end(), limit)
+        sent = text[b.end(): nxt.start() if nxt else limit]
+        if _SPEECH_IN_SENTENCE.search(sent):
+            end = b.start() + 1
+            break
+    while end > open_at + 1 and text[end - 1].isspace():
+        end -= 1
+    return _Span(open_at + 1, end, open_at, -1, pi)
+
+
+def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list[_Span]],
+                    pending: list[tuple[int, int, int]]) -> None:
+    """Unclosed openers at paragraph ends: continuation when the next paragraph opens a quote."""
+    chain = 10 ** 6
+    for pi, open_at, hi in pending:
+        if open_at < 0:
+            continue
+        continued = False
+        if pi + 1 < len(paras):
+            nlo, nhi = paras[pi + 1]
+            j = _skip_space(text, nlo, nhi)
+            first = per_para[pi + 1][0] if per_para[pi + 1] else None
+            if j < nhi and text[j] in _DOUBLE and _classify_double(text, j, nlo, nhi) >= 0:
+                continued = True
+            elif first is not None and first.open_pos < 0 and first.start <= j:
+                continued = True
+            if continued and first is not None:
+                first.chain = chain
+        if continued:
+            span = _Span(open_at + 1, _trim_end(text, open_at + 1, hi), open_at, -1, pi, chain)
+            prev = per_para[pi][-1] if per_para[pi] else None
+            if prev is not None and prev.chain >= 10 ** 6:
+                span.chain = prev.chain
+                if per_para[pi + 1]:
+                    per_para[pi + 1][0].chain = prev.chain
+            per_para[pi].append(span)
+            chain += 1
+        else:
+            per_para[pi].append(_orphan_open(text, pi, open_at, hi))
+    _link_chain_starts(per_para)
+
+
+def _link_chain_starts(per_para: list[list[_Span]]) -> None:
+    """A paragraph that both starts and ends inside one continued quotation joins both chains."""
+    for pi in range(1, len(per_para)):
+        spans = per_para[pi]
+        if len(spans) == 1 and spans[0].open_pos >= 0 and spans[0].close_pos < 0:
+            prev = per_para[pi - 1]
+            if prev and prev[-1].chain >= 10 ** 6 and spans[0].chain >= 10 ** 6:
+                continue
+
+
+def _pair_singles(text: str, pi: int, lo: int, hi: int, doubles: list[_Span],
+                  chain_base: int) -> list[_Span]:
+    """Pair ‘…’ and '…' outside double-quoted spans; apostrophes never open a quote."""
+    blocked = [(s.open_pos if s.open_pos >= 0 else s.start, s.end + 1) for s in doubles]
+    out: list[_Span] = []
+    open_at = -1
+    for m in _SINGLE_RE.finditer(text, lo, hi):
+        i = m.start()
+        if any(a <= i < b for a, b in blocked):
+            continue
+        prev = text[i - 1] if i > lo else " "
+        nxt = text[i + 1] if i + 1 < hi else " "
+        if open_at < 0:
+            if (prev.isspace() or prev in "([{—–-“\"*_/") and (nxt.isalnum() or nxt in "…$€£"):
+                if text[i] in "'’" and _ELISION_RE.match(text, i + 1):
+                    continue
+                if text[i] == "’":
+                    continue
+                open_at = i
+            continue
+        if text[i] in "’'" and not prev.isspace() and not (nxt.isalnum()):
+            if any(open_at < a < i for a, _ in blocked):
+                open_at = -1
+                continue
+            out.append(_Span(open_at + 1, i, open_at, i, pi, chain_base + len(out)))
+            open_at = -1
+    return out
+
+
+def _skip_space(text: str, i: int, hi: int) -> int:
+    while i < hi and text[i].isspace():
+        i += 1
+    return i
+
+
+def _trim_end(text: str, lo: int, hi: int) -> int:
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return hi
+
+
+# --------------------------------------------------------------------------------------------
+# 2. masking
+
+def _mask(text: str, spans: list[_Span]) -> str:
+    parts = []
+    pos = 0
+    for s in spans:
+        if s.start < pos:
+            continue
+        parts.append(text[pos:s.start])
+        seg = text[s.start:s.end]
+        parts.append(re.sub(r"\S", _MASK, seg))
+        pos = s.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# 3. attribution
+
+@dataclass
+class _Mention:
+    pos: int
+    speaker: str
+    role: str | None
+    person: bool
+
+
+class _Doc:
+    """One article: text, masked text, sentence boundaries, names, speech mentions."""
+
+    def __init__(self, text: str, masked: str, paras: list[tuple[int, int]],
+                 registry: Registry) -> None:
+        self.text = text
+        self.masked = masked
+        self.paras = paras
+        self.reg = registry
+        self._bounds: dict[int, list[int]] = {}
+        self._para_starts = [p[0] for p in paras]
+        self._mentions: dict[int, list[_Mention]] = {}
+        self._docs: dict[str, tuple[str, str | None]] = {}
+
+    # -- sentences ----------------------------------------------------------------------------
+    def sentence(self, pi: int, pos: int) -> tuple[int, int]:
+        lo, hi = self.paras[pi]
+        starts = self._bounds.get(pi)
+        if starts is None:
+            starts = [lo]
+            for b in _BOUNDARY_RE.finditer(self.masked, lo, hi):
+                if not _is_abbrev(self.masked, b.start()):
+                    starts.append(b.end())
+            self._bounds[pi] = starts
+        k = bisect.bisect_right(starts, pos) - 1
+        s_lo = starts[max(k, 0)]
+        s_hi = starts[k + 1] if k + 1 < len(starts) else hi
+        return s_lo, s_hi
+
+    def para_of(self, pos: int) -> int:
+        k = bisect.bisect_right(self._para_starts, pos) - 1
+        return max(k, 0)
+
+    # -- mentions of speakers (for pronouns) -------------------------------------------------
+    def _para_mentions(self, pi: int) -> list[_Mention]:
+        """Subjects of speech verbs in one paragraph, resolved; computed once, on demand."""
+        got = self._mentions.get(pi)
+        if got is not None:
+            return got
+        out: list[_Mention] = []
+        self._mentions[pi] = out
+        lo, hi = self.paras[pi]
+        for m in _VERB_RE.finditer(self.masked, lo, hi):
+            if m.group("part"):
+                continue
+            s_lo, _ = self.sentence(pi, m.start())
+            if m.group("acc"):
+                phrase = _np_after(self.masked, m.end())
+            else:
+                phrase = _np_before(self.masked, s_lo, m.start())
+            if not phrase:
+                continue
+            spk, role, person = self._resolve(phrase, m.start())
+            if spk:
+                out.append(_Mention(m.start(), spk, role, person))
+        return out
+
+    def last_mention(self, pos: int, want_person: bool) -> _Mention | None:
+        """The last speaker reported before ``pos`` (a named person, or any other source)."""
+        pi = self.para_of(pos)
+        for pj in range(pi, max(-1, pi - _PRONOUN_REACH), -1):
+            for men in reversed(self._para_mentions(pj)):
+                if men.pos < pos and men.person == want_person:
+                    return men
+        return None
+
+    # -- resolution ---------------------------------------------------------------------------
+    def _resolve(self, phrase: str, pos: int) -> tuple[str | None, str | None, bool]:
+        low = phrase.lower().strip()
+        if low in PRONOUNS:
+            if low in ("he", "she"):
+                men = self.last_mention(pos, True)
+            elif low in ("they", "it"):
+                men = self.last_mention(pos, False)
+            else:
+                men = None
+            if men is None:
+                return None, None, low in ("he", "she")
+            return men.speaker, men.role, men.person
+        if doc_phrase(phrase) and low.split()[0] == "the":
+            got = self._docs.get(low.split()[-1])
+            if got:
+                return got[0], got[1], False
+        app = _APPOS_PERSON_RE.search(phrase)
+        if app and doc_phrase(phrase.split(",")[0]):
+            spk, role = self.reg.resolve(app.group(1))
+            if spk:
+                self._docs[phrase.split(",")[0].lower().split()[-1]] = (spk, role)
+                return spk, role, True
+            return None, None, False
+        phrase = phrase.split(",")[0]
+        spk, role = self.reg.resolve(phrase)
+        if spk and doc_phrase(phrase):
+            self._docs[phrase.lower().split()[-1]] = (spk, role)
+        person = bool(spk) and self.reg.person(spk.split()[-1]) is not None \
+            and spk == self.reg.person(spk.split()[-1]).name
+        return spk, role, person
+
+    # -- attribution of one span --------------------------------------------------------------
+    def attribute(self, span: _Span) -> None:
+        anchor = span.open_pos if span.open_pos >= 0 else span.start
+        s_lo, s_hi = self.sentence(span.para, anchor)
+        if span.close_pos >= 0:
+            _, s_hi = self.sentence(span.para, span.close_pos)
+        span.sentence = (s_lo, s_hi)
+        left = self.masked[s_lo:anchor]
+        span.standalone = not left.strip(" \t\n*_—–-([")
+        found = None
+        if span.close_pos >= 0:
+            found = _right_attribution(self.masked, span.close_pos + 1, s_hi)
+        if found is None and span.open_pos >= 0:
+            found = self._left_attribution(s_lo, anchor)
+        if found is None:
+            return
+        phrase, pos = found
+        span.attributed = True
+        spk, role, _ = self._resolve(phrase, pos)
+        span.speaker, span.role = spk, role
+
+    def _left_attribution(self, s_lo: int, anchor: int) -> tuple[str, int] | None:
+        last = None
+        for m in _VERB_RE.finditer(self.masked, s_lo, anchor):
+            last = m
+        if last is None:
+            return None
+        if last.group("acc"):
+            phrase = _np_after(self.masked, last.end())
+            return (phrase, last.start()) if phrase else None
+        if last.group("part"):
+            return self._main_subject(s_lo, last.start())
+        phrase = _np_before(self.masked, s_lo, last.start())
+        if phrase and phrase.lower() in ("who", "which"):
+            return None
+        return (phrase, last.start()) if phrase else None
+
+    def _main_subject(self, s_lo: int, v_pos: int) -> tuple[str, int] | None:
+        """Subject for a participle (``…, saying "…"``): an earlier verb's subject, or the
+        sentence's first noun phrase."""
+        for m in _VERB_RE.finditer(self.masked, s_lo, v_pos):
+            if m.group("fin"):
+                phrase = _np_before(self.masked, s_lo, m.start())
+                if phrase:
+                    return phrase, m.start()
+        phrase = _sentence_subject(self.masked, s_lo, v_pos)
+        return (phrase, v_pos) if phrase else None
+
+
+_APPOS_PERSON_RE = re.compile(rf",\s*(?:from|by)\s+(?:[a-z][\w\-]*\s+){{0,3}}({NAME_SEQ})\s*,")
+
+
+def _is_abbrev(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    j = dot
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot].lower()
+    return word in _ABBREV or (len(word) == 1 and word.isalpha())
+
+
+_RIGHT_SV = re.compile(
+    r"\A\s*[,;:—–-]?\s*(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)"
+    r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,)?\s+"
+    r"(?:(?:also|later|then|again|further|once|previously|quickly|simply|flatly)\s+)?"
+    rf"(?:{_FINITE_ALT})\b")
+_RIGHT_VS = re.compile(
+    rf"\A\s*[,;:—–-]?\s*(?:{_FINITE_ALT})\s+(?P<spk>[^,.;:!?“”\"«»\n·]{{1,100}})")
+_RIGHT_ACC = re.compile(r"\A\s*[,;:—–-]?\s*according\s+to\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,100})",
+                        re.I)
+_VS_TRIM = re.compile(
+    r"\s+(?:in|on|during|after|before|this|last|earlier|later|when|while|who|told|to|via|"
+    r"through|according|adding|saying|noting|because|as|at\s+the|at\s+a|from|with|and\s+"
+    r"(?:then|also)|late|early|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"today|yesterday)\b.*\Z", re.I | re.S)
+
+
+def _right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | None:
+    seg = masked[pos:min(s_hi, pos + 260)]
+    m = _RIGHT_ACC.match(seg)
+    if m:
+        phrase = _clean_after(m.group("spk"))
+        return (phrase, pos) if phrase else None
+    m = _RIGHT_VS.match(seg)
+    if m:
+        phrase = _clean_after(m.group("spk"))
+        if phrase and _valid_np(phrase):
+            return phrase, pos
+    m = _RIGHT_SV.match(seg)
+    if m:
+        phrase = m.group("spk").strip()
+        if m.group("app"):
+            phrase = phrase + m.group("app")
+        if phrase and _valid_np(phrase.split(",")[0]):
+            return phrase, pos
+    return None
+
+
+def _clean_after(phrase: str) -> str:
+    phrase = _VS_TRIM.sub("", phrase.strip())
+    return phrase.strip()
+
+
+def _valid_np(phrase: str) -> bool:
+    words = phrase.split()
+    if not words or len(words) > 10:
+        return False
+    if any(w.lower() in _NP_STOP for w in words) and phrase.lower() not in PRONOUNS:
+        return False
+    return True
+
+
+def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
+    """The noun phrase that ends right before a speech verb: the verb's subject."""
+    seg = masked[max(s_lo, v_pos - 300):v_pos]
+    seg = _strip_trailers(seg)
+    if seg.endswith(","):
+        k = seg.rfind(",", 0, len(seg) - 1)
+        inner = seg[k + 1:-1] if k >= 0 else ""
+        if k >= 0 and _WHO_RE.search(inner) is None:
+            head = _trailing_np(seg[:k])
+            if head:
+                return head + seg[k:]
+        return None
+    if _WHO_END_RE.search(seg):
+        return _trailing_np(_WHO_END_RE.sub("", seg))
+    return _trailing_np(seg)
+
+
+_LAST_WORD_RE = re.compile(r"(?:^|\s)([\w\-]+)$")
+_WHO_END_RE = re.compile(r",\s*who\s*$")
+_WHO_RE = re.compile(r"\bwho\b")
+
+
+def _strip_trailers(seg: str) -> str:
+    for _ in range(6):
+        seg = seg.rstrip()
+        t = _TIME_TAIL_RE.search(seg)
+        if t:
+            seg = seg[:t.start()]
+            continue
+        m = _LAST_WORD_RE.search(seg)
+        if m and (m.group(1).lower() in _ADVERBS or
+                  (m.group(1).endswith("ly") and m.group(1).islower() and len(m.group(1)) > 4)):
+            seg = seg[:m.start(1)]
+            continue
+        break
+    return seg.rstrip()
+
+
+_NP_WORD_RE = re.compile(r"[\w\-’'.&]+$")
+
+
+def _trailing_np(seg: str) -> str | None:
+    words: list[str] = []
+    for w in reversed(seg.split()):
+        if not _NP_WORD_RE.fullmatch(w) or w.lower() in _NP_STOP or w.endswith(("’s", "'s")):
+            if w.lower() in PRONOUNS and not words:
+                return w
+            if w.endswith(("’s", "'s")) and words and w[0].isupper():
+                words.append(w)
+                continue
+            break
+        if w.endswith(".") and words and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", w):
+            break
+        words.append(w)
+        if len(words) >= 9:
+            break
+    if not words:
+        return None
+    words.reverse()
+    while words and words[0].lower() not in _DETERMINERS and not words[0][0].isupper() \
+            and not _is_desc(" ".join(words)):
+        words.pop(0)
+    return " ".join(words) if words else None
+
+
+def _is_desc(phrase: str) -> bool:
+    from monitors.speakers import _DESC_RE  # local: shared pattern
+
+    return bool(_DESC_RE.match(phrase))
+
+
+def _np_after(masked: str, pos: int) -> str | None:
+    seg = masked[pos:pos + 160]
+    m = re.match(r"\s*([^,.;:!?“”\"«»\n·]{1,120})", seg)
+    if not m:
+        return None
+    phrase = _clean_after(m.group(1))
+    return phrase or None
+
+
+_INTRO_RE = re.compile(
+    r"\A\s*(?:(?:In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
+    r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
+    r"Addressing|Writing|Responding|Following|Amid|Under|With)\b[^,]{0,120},\s*)+")
+
+
+def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
+    seg = masked[s_lo:v_pos]
+    seg = _INTRO_RE.sub("", seg)
+    seg = re.sub(r"\A[\s*_\-—–]+", "", seg)
+    m = re.match(rf"(?:(?:The|the)\s+)?{NAME_SEQ}", seg)
+    if m and m.group().split()[0].lower() not in ("but", "and", "in", "on", "at", "as"):
+        return m.group()
+    words = seg.split()
+    if words and words[0].lower() in PRONOUNS:
+        return words[0]
+    out = []
+    for w in words[:8]:
+        if w.lower() in _NP_STOP or not _NP_WORD_RE.fullmatch(w):
+            break
+        out.append(w)
+    phrase = " ".join(out)
+    return phrase if phrase and _is_desc(phrase) else None
+
+
+# --------------------------------------------------------------------------------------------
+# 4. propagation and filtering
+
+def _propagate(spans: list[_Span], doc: _Doc) -> None:
+    text = doc.text
+    for s in spans:
+        s.heading = _is_heading(text, doc.paras[s.para], s)
+        if not s.attributed:
+            s.keep = _keep_unattributed(text, s)
+        elif _name_like(text[s.start:s.end]) and not _right_attributed(doc, s):
+            s.keep = False
+        if _scare_before(doc.masked, s):
+            s.keep = False
+    by_para: dict[int, list[_Span]] = {}
+    for s in spans:
+        by_para.setdefault(s.para, []).append(s)
+    for plist in by_para.values():
+        _share_in_paragraph(plist)
+    _share_in_chains(spans)
+    _continue_from_previous(spans, by_para)
+
+
+def _keep_unattributed(text: str, s: _Span) -> bool:
+    words = text[s.start:s.end].split()
+    if _name_like(text[s.start:s.end]):
+        return False
+    if s.standalone:
+        return len(words) >= 3
+    return len(words) >= 8
+
+
+def _name_like(quote: str) -> bool:
+    """Title-case short spans are names, titles and slogans: "America First", "Flamin’ Hot"."""
+    words = re.findall(r"[^\W\d_][\w’'\-]*", quote)
+    if not words or len(words) > 6:
+        return False
+    if quote.strip().isupper() and len(words) > 1:
+        return False
+    content = [w for w in words if w.lower() not in _NAME_LIKE_SMALL]
+    return bool(content) and all(w[0].isupper() for w in content)
+
+
+def _right_attributed(doc: _Doc, s: _Span) -> bool:
+    if s.close_pos < 0:
+        return False
+    return _right_attribution(doc.masked, s.close_pos + 1, s.sentence[1]) is not None
+
+
+def _scare_before(masked: str, s: _Span) -> bool:
+    if s.open_pos < 0:
+        return False
+    before = masked[max(0, s.open_pos - 40):s.open_pos + 1]
+    return bool(_SCARE_BEFORE_RE.search(before))
+
+
+def _share_in_paragraph(plist: list[_Span]) -> None:
+    """``"…," he said. "…"``: an unattributed standalone span takes its neighbour's speaker."""
+    for i, s in enumerate(plist):
+        if s.attributed or not s.keep or not s.standalone:
+            continue
+        src = next((p for p in reversed(plist[:i]) if p.attributed and p.keep), None)
+        if src is None:
+            src = next((p for p in plist[i + 1:] if p.attributed and p.keep), None)
+        if src is not None:
+            s.speaker, s.role, s.attributed = src.speaker, src.role, True
+
+
+def _share_in_chains(spans: list[_Span]) -> None:
+    chains: dict[int, list[_Span]] = {}
+    for s in spans:
+        if s.chain >= 10 ** 6:
+            chains.setdefault(s.chain, []).append(s)
+    for members in chains.values():
+        src = next((m for m in members if m.attributed and m.speaker), None)
+        if src is None:
+            continue
+        for m in members:
+            if not m.attributed:
+                m.speaker, m.role, m.attributed, m.keep = src.speaker, src.role, True, True
+
+
+def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]]) -> None:
+    """A paragraph that is only an unattributed quotation continues the previous speaker."""
+    for s in spans:
+        if s.attributed or not s.keep or not s.standalone or s.heading:
+            continue
+        prev = by_para.get(s.para - 1)
+        if not prev:
+            continue
+        src = next((p for p in reversed(prev) if p.keep and p.attributed and p.speaker), None)
+        if src is not None:
+            s.speaker, s.role, s.attributed = src.speaker, src.role, True
+
+
+def _is_heading(text: str, para: tuple[int, int], s: _Span) -> bool:
+    lo, hi = para
+    body = text[lo:hi]
+    if "\n" in body.strip() or len(body.split()) > _HEADING_MAX_WORDS:
+        return False
+    outside = (text[lo:s.open_pos if s.open_pos >= 0 else s.start] +
+               text[(s.close_pos + 1) if s.close_pos >= 0 else s.end:hi]).strip()
+    if outside.endswith((".", "!", "?")) and s.para != 0:
+        return False
+    return s.para == 0 or not outside.endswith((".", ",")) and body.strip()[-1:] not in ".!?"
+
+
+_HEAD_PREFIX_RE = re.compile(rf"({NAME_SEQ})\s*:\s*[‘“\"'«]?\s*\Z")
+_WORD_RE = re.compile(r"\w+")
+
+
+def _resolve_headings(spans: list[_Span], text: str, doc: _Doc) -> None:
+    """Headline and sub-heading spans need a speaker named in the article, else they go."""
+    body = [s for s in spans if s.keep and not s.heading and s.speaker]
+    for s in spans:
+        if not s.heading or not s.keep:
+            continue
+        if s.attributed and s.speaker:
+            continue
+        words = set(_WORD_RE.findall(text[s.start:s.end].lower()))
+        src = next((b for b in body if words and
+                    words <= set(_WORD_RE.findall(text[b.start:b.end].lower()))), None)
+        if src is not None:
+            s.speaker, s.role, s.attributed = src.speaker, src.role, True
+            continue
+        lo = doc.paras[s.para][0]
+        m = _HEAD_PREFIX_RE.search(text, lo, s.open_pos + 1 if s.open_pos >= 0 else s.start)
+        if m:
+            person = doc.reg.person(m.group(1).split()[-1])
+            if person is not None:
+                s.speaker, s.role, s.attributed = person.name, person.role, True
+                continue
+        s.keep = False
+
+
+def _to_quote(s: _Span, text: str) -> Quote:
+    lo, hi = s.sentence
+    return Quote(
+        text=text[s.start:s.end].strip(),
+        speaker=s.speaker,
+        role=s.role,
+        sentence=text[lo:hi].strip(),
+        start=s.start,
+        end=s.end,
+    )

@@ -1,0 +1,101 @@
+"""Digest building and rendering: pure functions over store-shaped rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from reports.digest import build_digest, format_value
+from reports.render import render_html, render_text, safe_url
+from tests.factories import T0
+
+
+def fig_row(key: str, feed: str, url: str, text: str = "3.5% of GDP", subject: str = "NATO"):
+    return {"fact_key": key, "text": text, "value": 3.5, "low": 3.5, "high": 3.5,
+            "unit": "percent_gdp", "of": None, "qualifier": None, "approx": False,
+            "subject": subject, "sentence": f"Allies agreed {text}.", "url": url,
+            "article_title": "t", "feed": feed, "feed_name": feed, "cluster_id": url}
+
+
+def quote_row(key: str, feed: str, url: str, text: str = "We must spend more"):
+    return {"quote_key": key, "text": text, "speaker": "Mark Rutte",
+            "role": "NATO Secretary General", "sentence": "s", "url": url,
+            "article_title": "t", "feed": feed, "feed_name": feed, "cluster_id": url}
+
+
+def art_row(aid: str, feed: str, cluster: str, title: str = "Allies agree"):
+    return {"id": aid, "url": f"https://n.test/{aid}", "title": title, "feed": feed,
+            "feed_name": feed, "published_at": T0, "fetched_at": T0, "updated_at": T0,
+            "cluster_id": cluster, "topic": "nato-spending", "score": 9.0, "rule": "r",
+            "terms": '["nato", "gdp"]', "evidence": "[]"}
+
+
+def build(**kw):
+    args = dict(title="W", digest_date="2026-11-23", window_start=T0 - timedelta(days=1),
+                window_end=T0, topics=["nato-spending", "ukraine-aid"], articles=[],
+                figures=[], quotes=[], reported_figures=set(), reported_quotes=set(),
+                feed_health=[])
+    args.update(kw)
+    return build_digest(**args)
+
+
+def test_same_fact_from_three_outlets_is_one_new_figure() -> None:
+    rows = [fig_row("k1", f"Outlet {i}", f"https://n.test/{i}") for i in range(3)]
+    rows.append(fig_row("k2", "Outlet 0", "https://n.test/0", "$1.5bn"))
+    d = build(figures=rows)
+    assert [f.key for f in d.new_figures] == ["k1", "k2"]
+    assert len(d.new_figures[0].sources) == 3
+    assert ("figure", "k1") in d.ledger and ("figure", "k2") in d.ledger
+
+
+def test_reported_facts_are_not_new_again() -> None:
+    d = build(figures=[fig_row("k1", "A", "https://n.test/a")],
+              quotes=[quote_row("q1", "A", "https://n.test/a")],
+              reported_figures={"k1"}, reported_quotes={"q1"})
+    assert d.new_figures == () and d.new_quotes == ()
+    assert d.repeated_figures == 1 and d.repeated_quotes == 1
+    assert d.ledger == ()
+
+
+def test_one_line_per_cluster_with_other_outlets() -> None:
+    arts = [art_row("a", "Wire", "c1"), art_row("b", "Post", "c1"), art_row("c", "Wire", "c2")]
+    d = build(articles=arts)
+    nato = d.sections[0]
+    assert len(nato.stories) == 2
+    story = next(s for s in nato.stories if s.cluster == "c1")
+    assert [a.name for a in story.also] == ["Post"]
+
+
+def test_failing_feeds_are_listed() -> None:
+    health = [{"url": "https://x.test/f", "name": "X", "last_status": "error",
+               "last_error": "HTTP 503", "failures": 3, "last_ok_at": None},
+              {"url": "https://y.test/f", "name": "Y", "last_status": "new",
+               "last_error": None, "failures": 0, "last_ok_at": T0}]
+    d = build(feed_health=health)
+    assert [(p.name, p.error) for p in d.failing_feeds] == [("X", "HTTP 503")]
+    assert "X" in render_html(d) and "HTTP 503" in render_text(d)
+
+
+def test_render_escapes_html_and_drops_unsafe_links() -> None:
+    evil = fig_row("k", "<b>Evil</b>", "javascript:alert(1)", subject="<script>x</script>")
+    d = build(figures=[evil], articles=[art_row("a", "F", "c", title="<img src=x onerror=1>")])
+    html = render_html(d)
+    assert "<script>x" not in html and "&lt;script&gt;" in html
+    assert "<img src=x" not in html
+    assert "javascript:" not in html
+    assert safe_url("data:text/html,hi") == "#" and safe_url("https://ok.test/") != "#"
+
+
+def test_new_items_come_before_topic_sections() -> None:
+    d = build(figures=[fig_row("k1", "A", "https://n.test/a")],
+              quotes=[quote_row("q1", "A", "https://n.test/a")],
+              articles=[art_row("a", "A", "c1", title="Summit story")])
+    html = render_html(d, "Europe/Brussels")
+    assert html.index("3.5% of GDP") < html.index("We must spend more") < html.index(
+        "Summit story")
+    text = render_text(d)
+    assert text.index("NEW 3.5% of GDP") < text.index("NATO DEFENCE SPENDING")
+
+
+def test_format_value() -> None:
+    d = build(figures=[fig_row("k1", "A", "https://n.test/a")])
+    assert format_value(d.new_figures[0]) == "3.5 % of GDP"

@@ -1,0 +1,316 @@
+"""Unit tests for monitors/topics.py: the rule language, the matcher and the default rules.
+
+All passages are short invented texts (no corpus, no network).
+"""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitors.errors import ConfigError
+from monitors.topics import match_topics, parse_topics
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def default_rules() -> list[Any]:
+    with (REPO / "monitors.toml").open("rb") as f:
+        data = tomllib.load(f)
+    return parse_topics(data["topics"], "monitors.toml")
+
+
+def topics_of(title: str, text: str, rules: list[Any]) -> set[str]:
+    return {m.topic for m in match_topics(title, text, rules)}
+
+
+def one_cue(**cue: Any) -> dict[str, Any]:
+    return {"t": {"threshold": 1.0, "min_sentences": 1, "cues": [{"weight": 1.0, **cue}]}}
+
+
+# ---------------------------------------------------------------- parsing errors name the field
+
+
+@pytest.mark.parametrize(
+    ("tables", "field"),
+    [
+        ({"t": {"cues": [{"any": ["x"], "weight": 1}]}}, "topics.t.threshold"),
+        ({"t": {"threshold": "high", "cues": [{"any": ["x"], "weight": 1}]}}, "topics.t.threshold"),
+        ({"t": {"threshold": 1}}, "topics.t.cues"),
+        ({"t": {"threshold": 1, "cues": [{"any": ["x"]}]}}, "topics.t.cues[0].weight"),
+        ({"t": {"threshold": 1, "cues": [{"weight": 1}]}}, "topics.t.cues[0]"),
+        ({"t": {"threshold": 1, "cues": [{"any": ["x"], "all": ["a", "b"], "weight": 1}]}},
+         "topics.t.cues[0]"),
+        ({"t": {"threshold": 1, "cues": [{"near": ["a", "b"], "weight": 1}]}},
+         "topics.t.cues[0].within"),
+        ({"t": {"threshold": 1, "cues": [{"near": ["a", "b"], "within": "ten", "weight": 1}]}},
+         "topics.t.cues[0].within"),
+        ({"t": {"threshold": 1, "cues": [{"any": ["@nope"], "weight": 1}]}},
+         "topics.t.cues[0].any[0]"),
+        ({"t": {"threshold": 1, "cues": [{"any": [""], "weight": 1}]}}, "topics.t.cues[0].any[0]"),
+        ({"t": {"threshold": 1, "cues": [{"any": ["x"], "weight": 1, "colour": "red"}]}},
+         "topics.t.cues[0].colour"),
+        ({"t": {"threshold": 1, "cues": [{"any": ["x"], "weight": 1, "zones": ["footer"]}]}},
+         "topics.t.cues[0].zones"),
+        ({"t": {"threshold": 1, "cues": [{"any": ["x"], "weight": -1}]}}, "topics.t.cues"),
+        ({"t": {"threshold": 1, "terms": {"a": [3]}, "cues": [{"any": ["x"], "weight": 1}]}},
+         "topics.t.terms.a[0]"),
+        ({"t": {"threshold": 1, "bogus": 1, "cues": [{"any": ["x"], "weight": 1}]}},
+         "topics.t.bogus"),
+        ({"t": {"threshold": 1, "cues": [{"all": ["only-one"], "weight": 1}]}},
+         "topics.t.cues[0].all"),
+        ({"t": {"threshold": 1, "cues": [{"any": ["a**"], "weight": 1}]}},
+         "topics.t.cues[0].any[0]"),
+    ],
+)
+def test_parse_errors_name_file_and_field(tables: dict[str, Any], field: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        parse_topics(tables, "conf/monitors.toml")
+    msg = str(exc.value)
+    assert msg.startswith(f"conf/monitors.toml: {field}:"), msg
+
+
+def test_topics_must_be_a_table() -> None:
+    with pytest.raises(ConfigError, match=r"^m\.toml: topics:"):
+        parse_topics(["x"], "m.toml")  # type: ignore[arg-type]
+
+
+def test_default_rules_parse(default_rules: list[Any]) -> None:
+    assert [r.name for r in default_rules] == ["nato-spending", "ukraine-aid"]
+
+
+# ---------------------------------------------------------------- terms, stems and wildcards
+
+
+def test_terms_case_insensitive_word_boundary_and_wildcards() -> None:
+    rules = parse_topics(one_cue(any=["spend*", "defen?e", "% of gdp"]), "t")
+    assert topics_of("", "Allies SPENDING more.", rules) == {"t"}
+    assert topics_of("", "The Defense ministry.", rules) == {"t"}
+    assert topics_of("", "It reached 3.5% of GDP.", rules) == {"t"}
+    assert topics_of("", "Overspend is not a match, nor is defenestration.", rules) == set()
+
+
+def test_phrase_matches_across_hyphen_but_not_across_paragraphs() -> None:
+    rules = parse_topics(one_cue(any=["defence spending"]), "t")
+    assert topics_of("", "A defence-spending rise.", rules) == {"t"}
+    assert topics_of("", "More defence\n\nspending news.", rules) == set()
+
+
+def test_all_needs_every_group_in_one_sentence() -> None:
+    rules = parse_topics(one_cue(all=["nato", ["budget", "spending"]]), "t")
+    assert topics_of("", "NATO agreed a budget.", rules) == {"t"}
+    assert topics_of("", "NATO met. The budget was cut.", rules) == set()
+
+
+def test_none_vetoes_the_sentence() -> None:
+    rules = parse_topics(one_cue(any=["gdp"], none=["growth"]), "t")
+    assert topics_of("", "GDP growth was 2%.", rules) == set()
+    assert topics_of("", "GDP growth was 2%. Spend 2% of GDP.", rules) == {"t"}
+
+
+# ---------------------------------------------------------------- proximity
+
+
+def test_proximity_within_n_words() -> None:
+    rules = parse_topics(one_cue(near=["nato", ["spending", "budget", "gdp", "target"]],
+                                 within=15), "t")
+    assert topics_of("", "NATO leaders on Tuesday agreed a new spending goal.", rules) == {"t"}
+    far = "NATO " + "word " * 20 + "spending."
+    assert topics_of("", far, rules) == set()
+    near_before = "Spending pledges were the main item at the NATO meeting."
+    assert topics_of("", near_before, rules) == {"t"}
+
+
+def test_proximity_with_three_groups() -> None:
+    rules = parse_topics(one_cue(near=["sent", "tanks", "ukraine"], within=6), "t")
+    assert topics_of("", "Germany sent tanks to Ukraine.", rules) == {"t"}
+    assert topics_of("", "Germany sent tanks to Poland.", rules) == set()
+
+
+# ---------------------------------------------------------------- weights, negatives, threshold
+
+
+def test_negative_cue_subtracts() -> None:
+    tables = {"t": {
+        "threshold": 2.0, "min_sentences": 1,
+        "cues": [{"name": "pos", "any": ["budget"], "weight": 1.0, "max_hits": 5},
+                 {"name": "neg", "any": ["stocks"], "weight": -1.0, "max_hits": 5}],
+    }}
+    rules = parse_topics(tables, "t")
+    text = "The budget rose. The budget doubled. The budget grew."
+    [m] = match_topics("", text, rules)
+    assert m.score == pytest.approx(3.0 * 1.5 / 1.5 + 0.5 * 2) or m.score > 2
+    assert "pos" in m.rule
+    assert topics_of("", text + " Stocks fell. Stocks rose. Stocks were flat.", rules) == set()
+
+
+def test_title_weighs_more_than_body() -> None:
+    tables = {"t": {"threshold": 2.5, "min_sentences": 1, "lead_paragraphs": 0,
+                    "cues": [{"any": ["budget"], "weight": 1.0}]}}
+    rules = parse_topics(tables, "t")
+    assert topics_of("Budget day", "Nothing else.", rules) == {"t"}  # 3.0 in the title
+    assert topics_of("Day", "The budget.", rules) == set()  # 1.0 in the body
+
+
+def test_max_hits_saturates_frequency() -> None:
+    rules = parse_topics(one_cue(any=["aid"], max_hits=2), "t")
+    [m] = match_topics("", "Aid. " * 10, rules)
+    assert m.score == pytest.approx(3.0)  # 2 hits x 1.5 (lead)
+
+
+def test_min_sentences_and_explanation() -> None:
+    tables = {"t": {"threshold": 1.0, "min_sentences": 2,
+                    "cues": [{"name": "kw", "any": ["aid"], "weight": 1.0}]}}
+    rules = parse_topics(tables, "t")
+    assert topics_of("", "Aid aid aid.", rules) == set()
+    [m] = match_topics("", "Aid arrived.\n\nMore aid later.", rules)
+    assert m.topic == "t" and m.terms == ("aid",)
+    assert m.sentences == ("Aid arrived.", "More aid later.")
+    assert "kw" in m.rule
+
+
+# ---------------------------------------------------------------- default rules: positives
+
+NATO_POSITIVE = (
+    "Allies agree to lift defence spending to 5% of GDP",
+    "NATO leaders agreed on Wednesday to raise their defence spending target to 5% of GDP "
+    "by 2035, with 3.5% for core military needs.\n\n"
+    "The new pledge replaces the 2% of GDP benchmark set in 2014. Several allies, including "
+    "Spain, said they would struggle to meet the goal.\n\n"
+    "Germany said its defence budget would double, while Poland already spends more than 4% "
+    "on defence. Burden sharing has been a long-running complaint in Washington.",
+)
+
+UKRAINE_POSITIVE = (
+    "US announces $2 billion military aid package for Ukraine",
+    "The United States will send a new $2 billion military aid package to Ukraine, including "
+    "Patriot interceptors and artillery shells, the Pentagon said.\n\n"
+    "The package brings total US security assistance to Kyiv to more than $60 billion. "
+    "European allies pledged further support at the Ukraine Defense Contact Group.\n\n"
+    "Zelensky thanked Washington for the aid and said air defence deliveries were urgent.",
+)
+
+BOTH = (
+    "NATO allies boost defence budgets and pledge more aid for Ukraine",
+    "NATO defence ministers agreed to raise military spending towards 3.5% of GDP as the "
+    "alliance debated burden sharing.\n\n"
+    "Ministers also pledged €40 billion in military aid to Ukraine next year and promised "
+    "faster weapons deliveries to Kyiv.\n\n"
+    "Several allies said their defence budgets would grow by a third. Germany promised to "
+    "send more Patriot systems to Ukraine as part of the support package.",
+)
+
+
+def test_nato_spending_positive(default_rules: list[Any]) -> None:
+    [m] = match_topics(*NATO_POSITIVE, default_rules)
+    assert m.topic == "nato-spending"
+    assert m.terms and m.sentences and len(m.sentences) <= 3
+    assert "nato-spending" in m.rule
+
+
+def test_ukraine_aid_positive(default_rules: list[Any]) -> None:
+    assert topics_of(*UKRAINE_POSITIVE, default_rules) == {"ukraine-aid"}
+
+
+def test_both_topics_can_match(default_rules: list[Any]) -> None:
+    assert topics_of(*BOTH, default_rules) == {"nato-spending", "ukraine-aid"}
+
+
+# ---------------------------------------------------------------- default rules: hard negatives
+
+MARKET_ROUNDUP = (
+    "Stocks slip as investors weigh rate outlook",
+    "European stocks fell on Tuesday, with the STOXX 600 down 0.4% and futures on the Nasdaq "
+    "flat, as traders weighed the rate outlook and bond yields rose.\n\n"
+    "Energy shares led losses as Brent crude eased. Analysts said the war in Ukraine and "
+    "tariffs kept investors cautious.\n\n"
+    "In Asia, the Nikkei gained 0.3% and the Hang Seng index slipped. Defence stocks were "
+    "little changed; the dollar index rose.",
+)
+
+FOOTBALL = (
+    "United's defence holds firm in derby win",
+    "Manchester United's defence held firm as they beat City 1-0 in the Premier League on "
+    "Sunday, with the centre-back pair dominant.\n\n"
+    "The coach praised the defence after a third clean sheet this season. 'Our defensive "
+    "shape was perfect,' he said, as the club climbed to fourth.\n\n"
+    "The striker scored the winning goal in the 78th minute; the defender was named player "
+    "of the match.",
+)
+
+GDP_GROWTH = (
+    "Euro zone GDP grows 0.3% in second quarter",
+    "The euro zone economy grew 0.3% in the second quarter, beating forecasts, as GDP growth "
+    "in Spain offset a contraction in Germany.\n\n"
+    "Economists said inflation and higher rates were weighing on growth. Government spending "
+    "and exports supported output.\n\n"
+    "Germany's GDP contracted 0.1%, raising fears of a recession, while France grew 0.2%.",
+)
+
+GRAIN = (
+    "Ukraine's grain exports rise as Black Sea corridor holds",
+    "Ukraine's grain exports rose 12% in October as ships used the Black Sea corridor, the "
+    "agriculture ministry in Kyiv said.\n\n"
+    "Wheat and corn shipments led the increase, and farmers expect a bigger harvest next "
+    "season. Ukraine thanked partners for support of its ports.\n\n"
+    "Traders said wheat futures in Chicago fell on the news.",
+)
+
+BATTLEFIELD = (
+    "Russian drones hit Kharkiv as fighting rages in east",
+    "Russian drones struck Kharkiv overnight, killing three people, Ukrainian officials said, "
+    "as fighting raged near Pokrovsk.\n\n"
+    "Ukraine's air force said it shot down 40 of 55 drones. Zelensky called for stronger "
+    "air defence.\n\n"
+    "Russia's defence ministry claimed the capture of a village in the Donetsk region.",
+)
+
+NATO_MEMBERSHIP = (
+    "NATO says Ukraine's path to membership is irreversible",
+    "NATO leaders said at their summit that Ukraine's path to membership of the alliance was "
+    "irreversible, but gave no timeline.\n\n"
+    "Secretary General Mark Rutte said allies stood with Kyiv. Hungary and Slovakia voiced "
+    "reservations about enlargement.\n\n"
+    "Russia said any NATO expansion to its borders was a threat.",
+)
+
+
+@pytest.mark.parametrize(
+    "article",
+    [MARKET_ROUNDUP, FOOTBALL, GDP_GROWTH, GRAIN, BATTLEFIELD, NATO_MEMBERSHIP],
+    ids=["market-roundup", "football-defence", "gdp-growth", "grain-exports", "battlefield",
+         "nato-membership"],
+)
+def test_hard_negatives_are_dropped(article: tuple[str, str], default_rules: list[Any]) -> None:
+    assert topics_of(*article, default_rules) == set()
+
+
+def test_passing_mention_is_not_enough(default_rules: list[Any]) -> None:
+    text = ("The prime minister spent the day in Lyon opening a hospital and talking about "
+            "schools.\n\nShe also met farmers about water prices.\n\n"
+            "Asked about NATO, she said allies should spend 2% of GDP on defence, then returned "
+            "to health policy.")
+    assert topics_of("PM opens hospital in Lyon", text, default_rules) == set()
+
+
+# ---------------------------------------------------------------- robustness and speed
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\n", "%%%", "???", "a" * 5000, "é" * 100])
+def test_odd_inputs_do_not_raise(text: str, default_rules: list[Any]) -> None:
+    assert match_topics(text, text, default_rules) == []
+
+
+def test_speed_on_long_text(default_rules: list[Any]) -> None:
+    body = "\n\n".join([NATO_POSITIVE[1], UKRAINE_POSITIVE[1], MARKET_ROUNDUP[1]] * 50)
+    assert len(body) > 40_000
+    match_topics("warm-up", body, default_rules)
+    t0 = time.perf_counter()
+    for _ in range(5):
+        match_topics("title", body, default_rules)
+    assert (time.perf_counter() - t0) / 5 < 0.05
