@@ -271,6 +271,15 @@ _GENERIC_TITLES = (
 )
 
 
+_EDITION_WORDS = frozenset(
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "january", "february", "march", "april", "june", "july", "august", "september",
+        "october", "november", "december", "morning", "evening", "midday", "weekly", "week",
+    }
+)
+
+
 def _specific_title(title: str) -> bool:
     return len(title.split()) >= 4 and not any(g in title for g in _GENERIC_TITLES)
 
@@ -302,6 +311,8 @@ class PairEvidence:
     same_title: bool
     lead_short: float
     lead_long: float
+    other_day: bool = False  # both dated, on different calendar days (UTC)
+    edition_title: bool = False  # headlines differ in a weekday/month name: another edition
 
 
 def _evidence(pa: _Prepared, pb: _Prepared) -> PairEvidence | None:
@@ -319,6 +330,12 @@ def _evidence(pa: _Prepared, pb: _Prepared) -> PairEvidence | None:
         same_title=pa.title == pb.title and _specific_title(pa.title),
         lead_short=_lead_in(short, long),
         lead_long=_lead_in(long, short),
+        other_day=(
+            pa.published is not None
+            and pb.published is not None
+            and pa.published.date() != pb.published.date()
+        ),
+        edition_title=bool((set(pa.title.split()) ^ set(pb.title.split())) & _EDITION_WORDS),
     )
 
 
@@ -334,8 +351,12 @@ def _decide(e: PairEvidence) -> bool:
         # Summary-only / lead-only copy: nearly all of it inside the long text, starting at
         # the long text's lead, under a similar headline (not one item of a round-up).
         return c >= 0.8 and e.lead_short >= 0.6 and (ts >= 0.5 or e.same_title)
+    if e.edition_title:
+        return c >= 0.97  # "... Thursday at 9 PM" vs "... Friday at 3 AM": another edition
     if e.same_title:
-        return c >= 0.5  # re-scrape or update of one story under its headline
+        # re-scrape or update of one story under its headline; a recurring headline (daily
+        # round-up, column) on another day needs more of the text in common
+        return c >= (0.85 if e.other_day else 0.5)
     if ts >= 0.5 and ((c >= 0.6 and lo >= 0.3) or (c >= 0.8 and hi >= 0.5)):
         return True  # updated story or re-titled copy
     if ts >= 0.25 and c >= 0.8 and hi >= 0.6 and lo >= 0.2:

@@ -196,6 +196,12 @@ _RX_START = re.compile(
     _F,
 )
 
+
+def _words(s: str) -> frozenset[str]:
+    """The whitespace-separated words of ``s`` as a set."""
+    return frozenset(s.split())
+
+
 # Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
 _TRIGGERS = frozenset(
     {q.split()[0].rstrip(".") for q in _QUALIFIERS}
@@ -229,25 +235,26 @@ def _trie_regex(words: frozenset[str]) -> str:
 
 # Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
 _RX_CANDIDATE = re.compile(
-    rf"[\d$€£¥₴₽₹₩₺₪]|\b[A-Za-z]{{1,3}}(?=\$)|\b(?:{_trie_regex(_TRIGGERS)}|an?(?=\s+(?:dozen|hundred|thousand|"
-    r"million|billion|trillion|few|estimated)\b))(?![A-Za-z])",
+    rf"[\d$€£¥₴₽₹₩₺₪]|\b[A-Za-z]{{1,3}}(?=\$)|\b(?:{_trie_regex(_TRIGGERS)}"
+    r"|an?(?=\s+(?:dozen|hundred|thousand|million|billion|trillion|few|estimated|minimum)\b))"
+    r"(?![A-Za-z])",
     _F,
 )
 
 # ------------------------------------------------------------------------ context filters
 
-_MONTHS = frozenset(
+_MONTHS = _words(
     "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
-_LABEL_WORDS = frozenset(
+_LABEL_WORDS = _words(
     "no nos number page pages p pp article articles section chapter paragraph clause "
     "resolution flight room route highway road model type mark block phase level class tier "
     "group stage season episode vol volume issue item line platform gate terminal"
     " s&p nasdaq nikkei stoxx eurostoxx ftse dax cac russell dow topix kospi sensex nifty "
-    "msci ibex aex smi hang seng ase ise".split()
+    "msci ibex aex smi hang seng ase ise"
 )
-_TIME_AND_MEASURE = frozenset(
+_TIME_AND_MEASURE = _words(
     """
     second seconds minute minutes hour hours day days night nights week weeks weekend weekends
     month months year years decade decades century centuries quarter quarters
@@ -257,19 +264,19 @@ _TIME_AND_MEASURE = frozenset(
     tonnes tons tonne ton kilograms kg kgs grams pounds lbs litres liters gallons degrees
     hectares acres knots mph kph calories steps years-old am pm a.m. p.m. gmt et bst cet utc
     edt est
-    """.split()
+    """
 )
-_IRREGULAR_PLURALS = frozenset(
+_IRREGULAR_PLURALS = _words(
     "people children men women personnel staff police aircraft spacecraft crew infantry "
-    "cattle sheep livestock militia militants".split()
+    "cattle sheep livestock militia militants"
 )
-_NOT_PLURAL = frozenset(
+_NOT_PLURAL = _words(
     "news series species means us is was has this thus its his hers theirs ours yours whereas "
     "various previous famous serious dangerous numerous analysis crisis basis chess kansas texas "
     "paris marcus thomas lewis davis james jones abrams pls plus minus bonus status campus "
-    "virus census corpus consensus nexus focus".split()
+    "virus census corpus consensus nexus focus"
 )
-_NP_STOP = frozenset(
+_NP_STOP = _words(
     """
     a an the this that these those of in on at to for from by with without into onto over under
     about above below between among across after before during since until than as per via
@@ -279,22 +286,22 @@ _NP_STOP = frozenset(
     all any some most many much few several such their its his her our
     your my them they he she it we you i there here said says say told according including
     includes include like worth up down out off now then ago last next
-    """.split()
+    """
 )
-_MONEY_NOUNS = frozenset(
+_MONEY_NOUNS = _words(
     "package deal plan fund loan budget contract program programme aid tranche facility "
-    "investment deficit bill grant payment funding bond bonds".split()
+    "investment deficit bill grant payment funding bond bonds"
 )
-_CHANGE_WORDS = frozenset(
+_CHANGE_WORDS = _words(
     "from rose fell climbed jumped increased decreased dropped slipped gained lost up down raised "
     "lifted cut rising falling rise fall grew grow growing shrank declined dipped surged soared "
     "slid eased edged added shed by increase decrease raise raising lift lifting boost boosted "
-    "boosting".split()
+    "boosting"
 )
-_GROWTH_BEFORE = frozenset(
+_GROWTH_BEFORE = _words(
     "by rose fell climbed jumped increased decreased dropped slipped gained lost up down grew "
     "shrank declined dipped surged soared slid eased edged added shed rising falling growth "
-    "increase rise jump drop decline gain".split()
+    "increase rise jump drop decline gain"
 )
 _GROWTH_AFTER = re.compile(
     r"\s+(?:increase|rise|jump|hike|cut|drop|decline|fall|gain|growth|more|higher|lower|"
@@ -315,6 +322,19 @@ _DEFENCE_TARGET_CONTEXT = re.compile(
     r"|\bspending\s+(?:target|goal|pledge|commitment)|\b(?:NATO|Nato|alliance)['’]?s?\s+"
     r"(?:target|goal|benchmark|guideline)",
     re.I,
+)
+_DEFENCE_CONTEXT = re.compile(
+    r"\b(?:defen[cs]e|military|NATO|Nato|alliance|allies|armed\s+forces|security\s+spending)",
+    re.I,
+)
+_NOT_GDP_CONTEXT = re.compile(
+    r"\b(?:inflation|central\s+bank|Federal\s+Reserve|Fed|interest\s+rates?|yields?|"
+    r"GDP\s+(?:growth|grew|fell|rose|expanded|contracted)|economy\s+(?:grew|shrank|expanded)|"
+    r"tariffs?|parliament|votes?|polls?|approval)\b",
+    re.I,
+)
+_GROWTH_OF = re.compile(
+    r"(?:increase|rise|growth|jump|hike|expansion|decline|drop|fall|cut|gain)s?\s+of\s+$", re.I
 )
 _PREV_TOKEN = re.compile(r"([\w&.'’]+)[\s(]*$")
 _NP_TOKEN = re.compile(r"(?:[ \t]*\n?[ \t]*)([A-Za-z][A-Za-z0-9'’-]*(?:\.[A-Za-z]\.?)*)")
@@ -440,7 +460,7 @@ def _amount(num: str | None, scale: str | None) -> float | None:
 
 
 def _range_ok(text: str, start: int, m: re.Match[str], sep_group: str = "sep") -> bool:
-    """A matched second number makes a range unless it is 'from X to Y' / 'X and Y' / 'rose X to Y'."""
+    """Whether a second number makes a range: not for 'from X to Y', 'rose X to Y', 'X and Y'."""
     sep = (m.group(sep_group) or "").strip().lower()
     if not sep:
         return True
@@ -449,10 +469,7 @@ def _range_ok(text: str, start: int, m: re.Match[str], sep_group: str = "sep") -
         return has_between
     if has_between:
         return False
-    prev = _prev_word(text, start)
-    if sep == "to" and prev in _CHANGE_WORDS:
-        return False
-    return True
+    return not (sep == "to" and _prev_word(text, start) in _CHANGE_WORDS)
 
 
 def _is_label_context(text: str, start: int) -> bool:
@@ -476,7 +493,7 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
     p = pos
     while len(tokens) < 6:
         m = _NP_TOKEN.match(text, p)
-        if not m or not text[p:m.start(1)].strip() == "" or (p == pos and m.start(1) == p):
+        if not m or text[p:m.start(1)].strip() != "" or (p == pos and m.start(1) == p):
             break
         gap = text[p:m.start(1)]
         if gap.count("\n") > 1 or not gap:
@@ -646,9 +663,8 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
     q = _qualifier(m)
     if m.group("more"):
         q = "at_least"
-    if _bad_after(text, end) and not m.group("gdp"):
-        if not text[end:end + 1] == "-":
-            return []
+    if _bad_after(text, end) and not m.group("gdp") and text[end:end + 1] != "-":
+        return []
     high = v2 if v2 is not None else v1
     return [(start, end, {"value": v1, "low": v1, "high": high,
                           "unit": "percent_gdp" if m.group("gdp") else "percent", "qualifier": q})]
@@ -790,14 +806,19 @@ _PARSERS: tuple[Callable[[str, int], list[_Match]], ...] = (
 
 
 def _is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
-    """A percent is of GDP when a target word follows it, or its sentence names GDP or a
-    defence-spending target and the percent is not a rate of change."""
-    if _TARGET_AFTER.match(text, e):
-        return True
+    """A bare percent is of GDP when its sentence is about defence spending and either a target
+    word follows it (``the 2% target``), or the sentence names GDP or a spending target, and the
+    percent is not a rate of change or about inflation, interest rates or growth."""
     sentence = text[ss:se]
-    if not (_GDP_CONTEXT.search(sentence) or _DEFENCE_TARGET_CONTEXT.search(sentence)):
+    if not _DEFENCE_CONTEXT.search(sentence) or _NOT_GDP_CONTEXT.search(sentence):
         return False
     if _prev_word(text, s) in _GROWTH_BEFORE or _GROWTH_AFTER.match(text, e):
+        return False
+    if _GROWTH_OF.search(text, max(ss, s - 30), s):
+        return False
+    if _TARGET_AFTER.match(text, e):
+        return True
+    if not (_GDP_CONTEXT.search(sentence) or _DEFENCE_TARGET_CONTEXT.search(sentence)):
         return False
     return not re.match(r"\s+(?:of|in)\s+(?!GDP|gross|economic|their\s+GDP|its\s+GDP)", text[e:])
 

@@ -115,5 +115,5 @@ class FeedOutcome:
     items: int = 0
     new_articles: int = 0
     kept_articles: int = 0
-    error: str | None = None
+    error: str | None = None  # for "error": why; for "new": a parser warning, if any
     title: str | None = None

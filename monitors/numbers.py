@@ -49,9 +49,14 @@ CURRENCY_PREFIX: dict[str, str] = {
     "Rs.": "INR", "Rs": "INR",
 }
 
-ISO_CODES: frozenset[str] = frozenset(
+def _words(s: str) -> frozenset[str]:
+    """The whitespace-separated words of ``s`` as a set."""
+    return frozenset(s.split())
+
+
+ISO_CODES: frozenset[str] = _words(
     "USD EUR GBP JPY CNY RMB UAH RUB INR CAD AUD NZD CHF SEK NOK DKK PLN CZK HUF RON TRY ILS "
-    "KRW HKD SGD BRL MXN ZAR SAR AED".split()
+    "KRW HKD SGD BRL MXN ZAR SAR AED"
 )
 
 # Currency written after the amount (lower-case keys; the regex is case-insensitive).

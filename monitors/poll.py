@@ -55,8 +55,9 @@ def process_feed(feed: FeedConfig, result: FetchResult, rules: Sequence[TopicRul
             continue
         ex = analyse(article.title, article.text, rules)
         processed.append(Processed(article, ex.topics, ex.figures, ex.quotes))
+    warning = f"accepted despite: {parsed.warning}" if parsed.warning else None
     return FeedOutcome(feed.url, feed.name, "new", items=len(parsed.entries),
-                       kept_articles=sum(p.kept for p in processed),
+                       kept_articles=sum(p.kept for p in processed), error=warning,
                        title=parsed.title or None), processed
 
 

@@ -40,8 +40,18 @@ from dataclasses import dataclass
 from monitors.model import Quote
 from monitors.speakers import NAME_SEQ, PRONOUNS, Registry, doc_phrase
 
+
 # --------------------------------------------------------------------------------------------
 # vocabulary
+def _words(spec: str) -> frozenset[str]:
+    """A word list written as one whitespace-separated string."""
+    return frozenset(spec.split())
+
+
+def _words_lower(spec: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in spec.split())
+
+
 
 _FINITE = (
     "said|says|say|told|tells|added|adds|wrote|writes|posted|posts|tweeted|stated|states|argued|"
@@ -57,7 +67,7 @@ _FINITE = (
     "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
     "thanked|welcomed|proclaimed|exclaimed|texted|opined|characterized|characterised|"
     "dismissed|advised|recounted|reflected|reads|read|pointed\\s+out|went\\s+on|goes\\s+on|"
-    "expects|expected|believes|believed|thinks|wrote\\s+in|told\\s+reporters"
+    "expects|expected|expect|believes|believed|believe|thinks|think|defended|wrote\\s+in|told\\s+reporters"
 )
 _PARTICIPLE = (
     "saying|adding|telling|writing|noting|stating|warning|arguing|explaining|insisting|"
@@ -90,7 +100,7 @@ def _trie_regex(words: list[str]) -> str:
 
 def _verb_alternation(spec: str) -> str:
     words = [w.replace("\\s+", " ") for w in spec.split("|")]
-    return _trie_regex(words + [w[0].upper() + w[1:] for w in words])
+    return _trie_regex(words)
 
 
 _FINITE_ALT = _verb_alternation(_FINITE)
@@ -100,29 +110,34 @@ _VERB_RE = re.compile(
 _SPEECH_IN_SENTENCE = re.compile(
     r"\b(?:said|says|told|added|wrote|according to|asked|stated|noted|warned)\b", re.I)
 
-_ADVERBS = frozenset("""
-has have had also later then previously repeatedly once again further recently already now still
-often is was would will could did does do had just even first publicly privately earlier
-separately simply reportedly directly explicitly ominously notably flatly bluntly angrily proudly
-""".split())
+_ADVERBS = _words("""
+has have had also later then previously repeatedly once again further recently already now
+still often is was would will could did does do had just even first publicly privately
+earlier separately simply reportedly directly explicitly ominously notably flatly bluntly
+angrily proudly
+""")
 _TIME_TAIL_RE = re.compile(
     r"(?:\s+(?:on|last|this|earlier|late|early|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|week|month|year|morning|night|evening|afternoon|weekend|day)"
     r"|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday))$")
-_NP_STOP = frozenset("""
-that which whom whose said says told and but or to was were is are has have had will would could
-should can may might in on by with as about after before when while if because than not this
-these those where what how why so do does did be been being also said it its his her their
-we our you your i my me him them us there here who
-""".split())
-_DETERMINERS = frozenset("the a an one another two three several some many other".split())
+_NP_STOP = _words("""
+that which whom whose said says told and but or to was were is are has have had will would
+could should can may might in on by with as about after before when while if because than
+not this these those where what how why so do does did be been being also said it its his
+her their we our you your i my me him them us there here who
+""")
+_DETERMINERS = _words("""
+the a an one another two three several some many other
+""")
 _SCARE_BEFORE_RE = re.compile(
     r"(?:so-called|so called|dubbed|nicknamed|known as|titled|entitled|named|hashtag|"
     r"slogan|motto|book|novel|memoir|film|movie|song|album|show|series|play|operation|"
     r"headline|the words?|the phrase|the term|label|brand|codenamed|code-named|banner|"
     r"podcast|column|newsletter|op-ed|essay|article|documentary|exercise)[\s,]*[‘“\"«']?$",
     re.I)
-_NAME_LIKE_SMALL = frozenset("of the and a an in for on to at by with from or vs".split())
+_NAME_LIKE_SMALL = _words("""
+of the and a an in for on to at by with from or vs
+""")
 
 _DOUBLE = '"“”«»„'
 _DOUBLE_RE = re.compile(r'["“”«»„]')
@@ -134,10 +149,10 @@ _ELISION_RE = re.compile(r"(?:\d\ds?\b|em\b|til\b|n['’]|cause\b|tis\b|twas\b|s
 
 _PARA_RE = re.compile(r"\n[ \t]*\n\s*")
 _BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’»)\]*_]*\s+(?=[\W_]*[A-Z0-9“\"‘«])")
-_ABBREV = frozenset("""
-mr mrs ms dr st gen lt col sen rep gov u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct
-nov dec no vs inc corp jr sr co ltd prof rev maj capt sgt adm fig approx est ft mt
-""".split())
+_ABBREV = _words("""
+mr mrs ms dr st gen lt col sen rep gov u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept
+oct nov dec no vs inc corp jr sr co ltd prof rev maj capt sgt adm fig approx est ft mt
+""")
 _MASK = "\u00b7"
 
 _HEADING_MAX_WORDS = 20
@@ -296,10 +311,9 @@ def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list
             nlo, nhi = paras[pi + 1]
             j = _skip_space(text, nlo, nhi)
             first = per_para[pi + 1][0] if per_para[pi + 1] else None
-            if j < nhi and text[j] in _DOUBLE and _classify_double(text, j, nlo, nhi) >= 0:
-                continued = True
-            elif first is not None and first.open_pos < 0 and first.start <= j:
-                continued = True
+            opens_next = j < nhi and text[j] in _DOUBLE and _classify_double(text, j, nlo, nhi) >= 0
+            lost_open = first is not None and first.open_pos < 0 and first.start <= j
+            continued = opens_next or lost_open
             if continued and first is not None:
                 first.chain = chain
         if continued:
@@ -370,6 +384,9 @@ def _trim_end(text: str, lo: int, hi: int) -> int:
 # --------------------------------------------------------------------------------------------
 # 2. masking
 
+_HIDE_RE = re.compile(r"\S")
+
+
 def _mask(text: str, spans: list[_Span]) -> str:
     parts = []
     pos = 0
@@ -378,7 +395,10 @@ def _mask(text: str, spans: list[_Span]) -> str:
             continue
         parts.append(text[pos:s.start])
         seg = text[s.start:s.end]
-        parts.append(re.sub(r"\S", _MASK, seg))
+        hidden = _HIDE_RE.sub(_MASK, seg)
+        if seg.endswith(".") and not seg.endswith("..") and s.close_pos >= 0:
+            hidden = hidden[:-1] + "."   # "… today." He then … : keep the sentence boundary
+        parts.append(hidden)
         pos = s.end
     parts.append(text[pos:])
     return "".join(parts)
@@ -445,12 +465,32 @@ class _Doc:
                 phrase = _np_after(self.masked, m.end())
             else:
                 phrase = _np_before(self.masked, s_lo, m.start())
+                if not phrase and self.masked[s_lo:m.start()].rstrip().endswith(_AFTER_QUOTE):
+                    phrase = _np_after(self.masked, m.end())
             if not phrase:
                 continue
             spk, role, person = self._resolve(phrase, m.start())
             if spk:
                 out.append(_Mention(m.start(), spk, role, person))
+        self._add_subjects(pi, out)
+        out.sort(key=lambda men: men.pos)
         return out
+
+    def _add_subjects(self, pi: int, out: list[_Mention]) -> None:
+        """Named people who open a sentence (``Vance, a senator, is …``): fallback for "he"."""
+        lo, hi = self.paras[pi]
+        self.sentence(pi, lo)
+        for start in self._bounds[pi]:
+            m = _SUBJECT_RE.match(self.masked, start, hi)
+            if not m:
+                continue
+            name = m.group("name")
+            toks = name.split()
+            if toks[0].lower() in _SUBJECT_SKIP:
+                continue
+            person = self.reg.person(toks[-1].rstrip(".,"))
+            if person is not None and self.reg.is_person(person.name):
+                out.append(_Mention(start, person.name, person.role, True))
 
     def last_mention(self, pos: int, want_person: bool) -> _Mention | None:
         """The last speaker reported before ``pos`` (a named person, or any other source)."""
@@ -489,9 +529,7 @@ class _Doc:
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
             self._docs[phrase.lower().split()[-1]] = (spk, role)
-        person = bool(spk) and self.reg.person(spk.split()[-1]) is not None \
-            and spk == self.reg.person(spk.split()[-1]).name
-        return spk, role, person
+        return spk, role, bool(spk) and self.reg.is_person(spk)
 
     # -- attribution of one span --------------------------------------------------------------
     def attribute(self, span: _Span) -> None:
@@ -542,6 +580,13 @@ class _Doc:
         return (phrase, v_pos) if phrase else None
 
 
+_AFTER_QUOTE = ("”", '"', "»", "’", ",", "”,", '",')
+_SUBJECT_RE = re.compile(
+    r"(?:(?:Like|Unlike|As|In|On|At|After|Earlier|Later|Meanwhile|But|And|However)\b[^,]{0,60},\s*)?"
+    rf"(?P<name>{NAME_SEQ})(?:,|\s+(?:has|had|is|was|also|then|later|who|\w+ed|\w+s)\b)")
+_SUBJECT_SKIP = frozenset(
+    "the a an but and in on at as this that it he she they we like unlike after earlier later "
+    "meanwhile however by for with from under over since when while if".split())
 _APPOS_PERSON_RE = re.compile(rf",\s*(?:from|by)\s+(?:[a-z][\w\-]*\s+){{0,3}}({NAME_SEQ})\s*,")
 
 
@@ -601,9 +646,8 @@ def _valid_np(phrase: str) -> bool:
     words = phrase.split()
     if not words or len(words) > 10:
         return False
-    if any(w.lower() in _NP_STOP for w in words) and phrase.lower() not in PRONOUNS:
-        return False
-    return True
+    return phrase.lower() in PRONOUNS or not any(
+        w.lower() in _NP_STOP and w != "and" for w in words)
 
 
 def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
@@ -649,6 +693,9 @@ _NP_WORD_RE = re.compile(r"[\w\-’'.&]+$")
 
 def _trailing_np(seg: str) -> str | None:
     words: list[str] = []
+    last = seg.split()[-1:] or [""]
+    if last[0].lower() in PRONOUNS:
+        return last[0]
     for w in reversed(seg.split()):
         if not _NP_WORD_RE.fullmatch(w) or w.lower() in _NP_STOP or w.endswith(("’s", "'s")):
             if w.lower() in PRONOUNS and not words:
@@ -814,7 +861,7 @@ def _is_heading(text: str, para: tuple[int, int], s: _Span) -> bool:
                text[(s.close_pos + 1) if s.close_pos >= 0 else s.end:hi]).strip()
     if outside.endswith((".", "!", "?")) and s.para != 0:
         return False
-    return s.para == 0 or not outside.endswith((".", ",")) and body.strip()[-1:] not in ".!?"
+    return s.para == 0 or (not outside.endswith((".", ",")) and body.strip()[-1:] not in ".!?")
 
 
 _HEAD_PREFIX_RE = re.compile(rf"({NAME_SEQ})\s*:\s*[‘“\"'«]?\s*\Z")

@@ -21,21 +21,27 @@ import re
 
 __all__ = ["sentence_at", "split_sentences"]
 
-_ABBREVIATIONS = frozenset(
+
+def _words(s: str) -> frozenset[str]:
+    """The whitespace-separated words of ``s`` as a set."""
+    return frozenset(s.split())
+
+
+_ABBREVIATIONS = _words(
     """
     mr mrs ms mx dr prof rev fr sr jr st gen lt col maj capt cpt sgt cpl pvt adm cmdr cdr brig
     sen rep gov pres amb atty supt insp det hon messrs mme mmes
     no nos vs v etc inc corp co ltd llc plc bros dept univ approx fig figs vol pp para
     jan feb apr jun jul aug sep sept oct nov dec tue tues wed thu thur thurs fri
     ft mt pt cf ave blvd
-    """.split()
+    """
 )
 
-_SENTENCE_STARTERS = frozenset(
+_SENTENCE_STARTERS = _words(
     """
     the a an he she it they we i you this that these those there but and so yet in on at
     for however meanwhile his her their its our after before while when if as officials
-    """.split()
+    """
 )
 
 # Candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace,

@@ -22,6 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
+def _words(spec: str) -> frozenset[str]:
+    """A word list written as one whitespace-separated string."""
+    return frozenset(spec.split())
+
+
+def _words_lower(spec: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in spec.split())
+
+
 UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 TOKEN = rf"(?:[{UP}]\.(?:[{UP}]\.)*|[{UP}][\w\-]*(?:['’][{UP}][\w\-]*)?)"
 _PARTICLE = r"(?:von|van|der|den|de|del|della|da|di|du|la|le|al|bin|ibn|el|dos|das|ter|of)"
@@ -29,56 +39,59 @@ NAME_SEQ = rf"{TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{TOKEN})*"
 _NAME_SEQ_RE = re.compile(NAME_SEQ)
 _TOKEN_RE = re.compile(TOKEN)
 
-_LEADING_STOP = frozenset("""
-the a an but and or in on at as if when while after before asked meanwhile however also still
-yet so now then this that these those earlier later last next for from with by to of since
-speaking writing according despite though although because unlike like under over during amid
-separately instead indeed he she they it we i his her their its our my your mr mrs ms
-""".split())
+_LEADING_STOP = _words("""
+the a an but and or in on at as if when while after before asked meanwhile however also
+still yet so now then this that these those earlier later last next for from with by to of
+since speaking writing according despite though although because unlike like under over
+during amid separately instead indeed he she they it we i his her their its our my your mr
+mrs ms
+""")
 
-_TIME_WORDS = frozenset("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may june
-july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-today yesterday tonight
-""".split())
+_TIME_WORDS = _words("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december jan feb mar apr jun jul aug sep sept
+oct nov dec today yesterday tonight
+""")
 
-TITLE_WORDS = frozenset(w.lower() for w in """
-President Vice Prime Minister Secretary General Secretary-General Foreign Defense Defence State
-Deputy Chancellor Chief Senator Sen. Rep. Representative Gov. Governor Mayor Speaker Leader
-Majority Minority Adviser Advisor National Security Ambassador Envoy Special Spokesman
-Spokeswoman Spokesperson Press Director Chairman Chairwoman Chair Commissioner Treasury Attorney
-Justice Judge Gen. Lt. Col. Maj. Adm. Admiral Sgt. Capt. Retired Former Mr. Mrs. Ms. Dr. Prof.
-Professor King Queen Prince Princess Pope Sheikh CEO Executive Officer Commander Head Economic
-Finance Interior Energy Trade Commerce Homeland Health Labor Labour Agriculture Education
-Republican Democratic Democrat House Senate Whip Army Navy Joint Chiefs Staff High Union
-European Commission Council Parliament MP Sir Dame Lord Rev. Ayatollah Supreme Emir Crown
-Sultan U.S. US UN U.N. EU E.U. NATO Pentagon Kremlin White Lieutenant Colonel Major Marshal
-Field Foreign-Minister Cabinet Acting Interim Presidential Press-Secretary Counsel Counselor
-Ukrainian Russian French German British American Polish Chinese Israeli Turkish Italian
-Canadian Japanese Dutch Spanish Swedish Finnish Estonian Latvian Lithuanian Hungarian Slovak
-Czech Romanian Danish Norwegian Belgian Greek Iranian Indian Australian Korean Belarusian
-Georgian Moldovan Bulgarian Croatian Slovenian Serbian Austrian Swiss Irish Portuguese Saudi
-Qatari Emirati Egyptian Syrian Lebanese Palestinian Brazilian Mexican Argentine Rwandan
-Congolese Kenyan Nigerian South-African Taiwanese Filipino Vietnamese Pakistani Afghan Iraqi
-Jordanian Turkish Azerbaijani Armenian Kazakh Uzbek Mongolian Icelandic Luxembourgish
-Chairperson Co-Chair Minister-President Premier Viceroy Delegate Envoy-Designate Nominee
-Analyst Economist Strategist Sergeant Captain Officer Inspector Commissioner Superintendent
-""".split())
+TITLE_WORDS = _words_lower("""
+President Vice Prime Minister Secretary General Secretary-General Foreign Defense Defence
+State Deputy Chancellor Chief Senator Sen. Rep. Representative Gov. Governor Mayor Speaker
+Leader Majority Minority Adviser Advisor National Security Ambassador Envoy Special
+Spokesman Spokeswoman Spokesperson Press Director Chairman Chairwoman Chair Commissioner
+Treasury Attorney Justice Judge Gen. Lt. Col. Maj. Adm. Admiral Sgt. Capt. Retired Former
+Mr. Mrs. Ms. Dr. Prof. Professor King Queen Prince Princess Pope Sheikh CEO Executive
+Officer Commander Head Economic Finance Interior Energy Trade Commerce Homeland Health Labor
+Labour Agriculture Education Republican Democratic Democrat House Senate Whip Army Navy
+Joint Chiefs Staff High Union European Commission Council Parliament MP Sir Dame Lord Rev.
+Ayatollah Supreme Emir Crown Sultan U.S. US UN U.N. EU E.U. NATO Pentagon Kremlin White
+Lieutenant Colonel Major Marshal Field Foreign-Minister Cabinet Acting Interim Presidential
+Press-Secretary Counsel Counselor Ukrainian Russian French German British American Polish
+Chinese Israeli Turkish Italian Canadian Japanese Dutch Spanish Swedish Finnish Estonian
+Latvian Lithuanian Hungarian Slovak Czech Romanian Danish Norwegian Belgian Greek Iranian
+Indian Australian Korean Belarusian Georgian Moldovan Bulgarian Croatian Slovenian Serbian
+Austrian Swiss Irish Portuguese Saudi Qatari Emirati Egyptian Syrian Lebanese Palestinian
+Brazilian Mexican Argentine Rwandan Congolese Kenyan Nigerian South-African Taiwanese
+Filipino Vietnamese Pakistani Afghan Iraqi Jordanian Turkish Azerbaijani Armenian Kazakh
+Uzbek Mongolian Icelandic Luxembourgish Chairperson Co-Chair Minister-President Premier
+Viceroy Delegate Envoy-Designate Nominee Analyst Economist Strategist Sergeant Captain
+Officer Inspector Commissioner Superintendent
+""")
 
-ORG_WORDS = frozenset(w.lower() for w in """
-House Department Ministry Street Journal News Conference Council Union Bank Group Inc Inc. Corp
-Corp. Party Committee Agency Office Times Post Press Reuters Fund Program Programme Institute
-University College Center Centre Forum Association Organization Organisation Index Exchange
-Securities Capital Markets Management Partners Research Company Co. Ltd Ltd. LLC Airlines Forces
-Army Navy Force Guard Court Congress Senate Parliament Assembly Commission Day Summit Treaty Act
-Bill Initiative Authority Ocean Sea River Republic Kingdom States Nations Federation Foundation
-Kremlin Pentagon NATO Bloomberg AP CNN BBC Administration Government Cabinet Service Services
-Industries Holdings Technologies Systems Motors Media Network Broadcasting Television Radio
-Magazine Review Economist Telegraph Guardian Tribune Herald Gazette Chronicle Daily Weekly
-Barclays Goldman Sachs Morgan JPMorgan Citi Citigroup UBS HSBC Nomura Jefferies Mediobanca
-Analytics Advisors Advisers Associates Consulting Strategies Economics Insights Intelligence
-Police Military Ministry Embassy Mission Alliance Coalition Movement Church Council Board
-""".split())
+ORG_WORDS = _words_lower("""
+House Department Ministry Street Journal News Conference Council Union Bank Group Inc Inc.
+Corp Corp. Party Committee Agency Office Times Post Press Reuters Fund Program Programme
+Institute University College Center Centre Forum Association Organization Organisation Index
+Exchange Securities Capital Markets Management Partners Research Company Co. Ltd Ltd. LLC
+Airlines Forces Army Navy Force Guard Court Congress Senate Parliament Assembly Commission
+Day Summit Treaty Act Bill Initiative Authority Ocean Sea River Republic Kingdom States
+Nations Federation Foundation Kremlin Pentagon NATO Bloomberg AP CNN BBC Administration
+Government Cabinet Service Services Industries Holdings Technologies Systems Motors Media
+Network Broadcasting Television Radio Magazine Review Economist Telegraph Guardian Tribune
+Herald Gazette Chronicle Daily Weekly Barclays Goldman Sachs Morgan JPMorgan Citi Citigroup
+UBS HSBC Nomura Jefferies Mediobanca Analytics Advisors Advisers Associates Consulting
+Strategies Economics Insights Intelligence Police Military Ministry Embassy Mission Alliance
+Coalition Movement Church Council Board
+""")
 
 _PERSON_HEADS = (
     "official|officials|diplomat|diplomats|spokesperson|spokesman|spokeswoman|spokespeople|"
@@ -99,10 +112,10 @@ _ORG_HEADS = (
     "document|lawsuit|ruling|indictment|declaration|communique|communiqué|survey|study|"
     "spokesperson's office|campaign|team|party|regulator|watchdog"
 )
-_DOC_HEADS = frozenset(
-    "statement release report complaint filing note letter memo readout document lawsuit ruling "
-    "indictment declaration communique communiqué post tweet transcript".split()
-)
+_DOC_HEADS = _words("""
+statement release report complaint filing note letter memo readout document lawsuit ruling
+indictment declaration communique communiqué post tweet transcript
+""")
 _DESC_RE = re.compile(
     r"^(?:(?:a|an|the|one|another|two|three|four|five|several|some|many|other|senior|top)\s+)*"
     r"(?:[\w\-’'.&]+\s+){0,5}?"
@@ -110,11 +123,19 @@ _DESC_RE = re.compile(
     rf"(?:\s+(?:at|for|of|from|with|in)\s+(?:the\s+)?{NAME_SEQ})?$",
     re.I,
 )
-_BAD_DESC_WORD = frozenset("""
-that which who whom whose said says say told and but or to was were is are has have had will would
-could should can may might in on by with as about after before when while if because than not it
-he she they we i this these those his her their its said
-""".split())
+_BAD_DESC_WORD = _words("""
+that which who whom whose said says say told and but or to was were is are has have had will
+would could should can may might in on by with as about after before when while if because
+than not it he she they we i this these those his her their its said
+""")
+
+PLACES = _words_lower("""
+Europe Asia America Africa Ukraine Russia China Germany France Britain Poland Italy Spain Japan
+India Iran Israel Turkey Canada Mexico Brazil Kyiv Moscow Washington Beijing Brussels London
+Paris Berlin Warsaw Gaza Crimea Donbas Taiwan Korea Syria Iraq Hungary Slovakia Romania Sweden
+Finland Norway Denmark Netherlands Belgium Estonia Latvia Lithuania Georgia Moldova Belarus
+Congo Rwanda Munich Kremlin Pentagon NATO EU UN Congress Senate Wall Street
+""")
 
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 
@@ -135,11 +156,11 @@ _TITLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "former": ("former",),
     "alliance": ("nato", "alliance"),
 }
-_TITLE_HEADS = frozenset("""
-president chief head leader secretary minister chancellor premier envoy spokesman spokeswoman
-spokesperson general governor mayor senator ambassador commander director chairman speaker
-secretary-general king queen pope adviser advisor
-""".split())
+_TITLE_HEADS = _words("""
+president chief head leader secretary minister chancellor premier envoy spokesman
+spokeswoman spokesperson general governor mayor senator ambassador commander director
+chairman speaker secretary-general king queen pope adviser advisor
+""")
 
 
 @dataclass
@@ -196,22 +217,22 @@ class Registry:
     # -- building -------------------------------------------------------------------------
     def _scan_surname(self, surname: str) -> Person | None:
         found: Person | None = None
-        pattern = re.compile(rf"(?<![\w\-]){re.escape(surname)}(?![\w\-]|['’][A-Za-z]{{2}})")
-        for m in pattern.finditer(self.text):
-            before = self.text[max(0, m.start() - 120):m.start()]
-            toks = _capitalised_tail(before) + [surname]
+        for start in _word_occurrences(self.text, surname):
+            end = start + len(surname)
+            before = self.text[max(0, start - 120):start]
+            toks = [*_capitalised_tail(before), surname]
             toks = _cut_time_words(strip_leading(toks))
             title, name = split_title(toks)
             if not name or name[-1] != surname or is_org(name):
                 continue
             role = " ".join(title) or None
-            app = _APPOSITIVE_AFTER_RE.match(self.text, m.end())
+            app = _APPOSITIVE_AFTER_RE.match(self.text, end)
             if app and _ROLE_NOUN_RE.search(app.group("role")):
                 role = role or app.group("role").strip()
             if len(name) < 2 and not role:
                 continue
             if found is None:
-                found = Person(" ".join(name), _clean_role(role), m.start())
+                found = Person(" ".join(name), _clean_role(role), start)
                 continue
             if len(name) > len(found.name.split()):
                 found.name = " ".join(name)
@@ -251,19 +272,39 @@ class Registry:
             return None, None
         if " and " in phrase and not _DESC_RE.match(phrase):
             return self._resolve_conjunction(phrase)
-        m = _NAME_SEQ_RE.search(phrase)
-        if m and m.start() <= 4 and m.end() == len(phrase.rstrip(".")):
-            return self._resolve_name(phrase[m.start():m.end()])
+        if _DESC_RE.match(phrase) and not phrase[:1].isupper():
+            return self._resolve_description(phrase)
+        last = None
+        for m in _NAME_SEQ_RE.finditer(phrase):
+            last = m
+        if last is not None and last.end() == len(phrase.rstrip(".")):
+            if last.start() <= 4:
+                return self._resolve_name(phrase[last.start():last.end()])
+            prefix = phrase[:last.start()].strip()
+            spk, role = self._resolve_name(phrase[last.start():last.end()])
+            if spk and self.is_person(spk):
+                return spk, role or _clean_role(prefix)
         return self._resolve_description(phrase)
 
     def _resolve_conjunction(self, phrase: str) -> tuple[str | None, str | None]:
+        """``Tucker and Dow Jones CEO Almar Latou`` -> ``Emma Tucker and Almar Latou``."""
         names = []
         for part in re.split(r"\s+and\s+", phrase):
             spk, _ = self.resolve(part)
-            if spk is None:
-                return None, None
-            names.append(spk)
+            if spk is not None and self.is_person(spk):
+                names.append(spk)
+        if not names:
+            return None, None
         return " and ".join(names), None
+
+    def is_person(self, speaker: str) -> bool:
+        """A resolved speaker that names a person (not an organisation or a place)."""
+        toks = speaker.split()
+        if not toks or is_org(toks) or any(t.lower() in PLACES for t in toks):
+            return False
+        if toks[-1].lower() in TITLE_WORDS or not toks[-1][:1].isupper():
+            return False
+        return len(toks) >= 2 or self.person(toks[-1]) is not None or len(toks[-1]) > 2
 
     def _resolve_name(self, seq: str) -> tuple[str | None, str | None]:
         toks = _cut_time_words(strip_leading(tokens_of(seq)))
@@ -329,11 +370,26 @@ _ROLE_NOUN_RE = re.compile(
 )
 
 
+def _word_occurrences(text: str, word: str, limit: int = 200) -> list[int]:
+    """Start offsets of ``word`` as a whole word (str.find: linear and fast)."""
+    out: list[int] = []
+    i = text.find(word)
+    n = len(word)
+    while i >= 0 and len(out) < limit:
+        before = text[i - 1] if i else " "
+        after = text[i + n] if i + n < len(text) else " "
+        if not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "-_"):
+            out.append(i)
+        i = text.find(word, i + n)
+    return out
+
+
 def _capitalised_tail(before: str) -> list[str]:
     """The capitalised words (and particles) that end ``before``: the name's first part."""
     out: list[str] = []
     if before[-1:] not in (" ", "\t"):
         return out
+    before = re.split(r"[\n.;:!?,()“”\"«»—–]", before)[-1] if before else before
     for w in reversed(before.split()):
         if _TOKEN_RE.fullmatch(w) or (w in _PARTICLES and out):
             out.append(w)
@@ -375,7 +431,7 @@ def _role_fits(words: list[str], role: str) -> bool:
 
 
 def _doc_issuer(phrase: str) -> str | None:
-    """``a Defense Department news release`` -> ``Defense Department``; ``the statement`` -> None."""
+    """``a Defense Department news release`` -> ``Defense Department``; ``the note`` -> None."""
     m = _NAME_SEQ_RE.search(phrase)
     if not m:
         return None

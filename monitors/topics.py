@@ -47,7 +47,10 @@ Topic table keys
     positive hits must come from at least this many distinct sentences (the headline counts as
     one); ``sentence_cap`` caps what one sentence can add, summed over all positive cues (default
     0 = no cap) so a single sentence that happens to fire every cue is still one mention;
-    ``description``; ``max_sentences`` evidence sentences to report (default 3).
+    ``short_article = N`` (default 0 = off) lowers the threshold for articles of fewer than N
+    sentences, proportionally, down to half: a short item whose few sentences are all on topic is
+    substantially about it; ``description``; ``max_sentences`` evidence sentences to report
+    (default 3).
 
 Example::
 
@@ -87,6 +90,7 @@ _ZONES = ("title", "lead", "body")
 _TOPIC_KEYS = {
     "description", "threshold", "require", "min_sentences", "lead_paragraphs", "title_weight",
     "lead_weight", "body_weight", "max_sentences", "terms", "cues", "sentence_cap",
+    "short_article",
 }
 _CUE_KEYS = {"name", "any", "all", "near", "within", "none", "weight", "max_hits", "zones", "scope"}
 _TOPIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -141,6 +145,7 @@ class TopicRule:
     max_sentences: int = 3
     description: str = ""
     sentence_cap: float = 0.0
+    short_article: int = 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -362,6 +367,7 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
             body_weight=_number(tbl, "body_weight", ctx, "body_weight", 1.0, positive=True),
             max_sentences=_int(tbl, "max_sentences", ctx, "max_sentences", 3, 0),
             sentence_cap=_number(tbl, "sentence_cap", ctx, "sentence_cap", 0.0, positive=True),
+            short_article=_int(tbl, "short_article", ctx, "short_article", 0, 0),
             description=description,
         ))
     return rules
@@ -417,8 +423,8 @@ class _Doc:
     per-token work in C (set operations) for the bulk of an article.
     """
 
-    __slots__ = ("_cache", "_index", "positions", "sent_of", "sent_para", "sentences", "tokens",
-                 "zone_of_sent")
+    __slots__ = ("_cache", "_index", "_keys", "positions", "sent_of", "sent_para", "sentences",
+                 "tokens", "zone_of_sent")
 
     def __init__(self, title: str, text: str, lexicon: _Lexicon) -> None:
         tokens: list[str] = []
@@ -466,6 +472,7 @@ class _Doc:
             else:
                 lst.append(i)
         self._index = index
+        self._keys: list[str] | None = None
 
     def sentence(self, sid: int) -> str:
         return " ".join(self.sentences[sid].split())
@@ -483,9 +490,14 @@ class _Doc:
         else:
             first = term.words[0]
             prefix = term.prefixes[0]
-            for tok, idxs in self._index.items():
-                if tok.startswith(prefix) and _word_match(first, tok):
-                    starts.extend(idxs)
+            keys = self._keys
+            if keys is None:
+                keys = self._keys = sorted(self._index)
+            j = bisect_left(keys, prefix)
+            while j < len(keys) and keys[j].startswith(prefix):
+                if _word_match(first, keys[j]):
+                    starts.extend(self._index[keys[j]])
+                j += 1
         if len(term.words) > 1 and starts:
             index = self._index
             if any(lit is not None and lit not in index for lit in term.literals[1:]):
@@ -645,13 +657,16 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
     cap = rule.sentence_cap
     positive = sum(min(v, cap) if cap else v for v in pos_sents.values())
     score = positive + negative
-    if score < rule.threshold or len(pos_sents) < rule.min_sentences:
+    threshold = rule.threshold
+    if rule.short_article and len(doc.sentences) < rule.short_article:
+        threshold *= max(0.5, len(doc.sentences) / rule.short_article)
+    if score < threshold or len(pos_sents) < rule.min_sentences:
         return None
     best = sorted(pos_sents, key=lambda s: (-pos_sents[s], s))[: rule.max_sentences]
     sentences = tuple(doc.sentence(s) for s in sorted(best))
     terms = tuple(sorted(term_count, key=lambda t: (-term_count[t], t))[:12])
     capped = f", each capped at {cap:g}" if cap else ""
-    explanation = (f"{rule.name}: score {score:.1f} >= {rule.threshold:g} "
+    explanation = (f"{rule.name}: score {score:.1f} >= {threshold:g} "
                    f"({positive:+.1f} from {len(pos_sents)} sentences{capped}; {negative:+.1f}) "
                    f"[{'; '.join(parts)}]")
     return TopicMatch(topic=rule.name, score=round(score, 2), rule=explanation, terms=terms,

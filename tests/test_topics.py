@@ -64,7 +64,7 @@ def one_cue(**cue: Any) -> dict[str, Any]:
          "topics.t.bogus"),
         ({"t": {"threshold": 1, "cues": [{"all": ["only-one"], "weight": 1}]}},
          "topics.t.cues[0].all"),
-        ({"t": {"threshold": 1, "cues": [{"any": ["a**"], "weight": 1}]}},
+        ({"t": {"threshold": 1, "cues": [{"any": ["*"], "weight": 1}]}},
          "topics.t.cues[0].any[0]"),
     ],
 )
@@ -310,7 +310,7 @@ def test_speed_on_long_text(default_rules: list[Any]) -> None:
     body = "\n\n".join([NATO_POSITIVE[1], UKRAINE_POSITIVE[1], MARKET_ROUNDUP[1]] * 50)
     assert len(body) > 40_000
     match_topics("warm-up", body, default_rules)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for _ in range(5):
         match_topics("title", body, default_rules)
-    assert (time.perf_counter() - t0) / 5 < 0.05
+    assert (time.process_time() - t0) / 5 < 0.04  # CPU seconds per 45 KB article

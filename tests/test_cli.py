@@ -1,0 +1,121 @@
+"""The command line: help, exit codes, extract and dedupe output, the demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = ROOT / "tests" / "data" / "articles"
+FIGURE_FIELDS = {"text", "value", "low", "high", "unit", "of", "qualifier", "approx", "subject",
+                 "sentence"}
+QUOTE_FIELDS = {"text", "speaker", "role", "sentence"}
+
+
+def newswatch(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "newswatch"
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=dict(os.environ))
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for cmd in ("poll", "digest", "run", "demo", "extract", "dedupe", "feeds"):
+        assert cmd in out
+
+
+def test_bad_config_exits_2_and_names_the_field(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "monitors.toml"
+    bad.write_text('[[feeds]]\nname = "x"\nurl = "gopher://old"\n', encoding="utf-8")
+    db = tmp_path / "never.duckdb"
+    assert main(["poll", "--config", str(bad), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "feeds[0].url" in err and str(bad) in err
+    assert not db.exists()
+
+
+def test_bad_now_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["digest", "--now", "yesterday-ish"]) == 2
+    assert "--now" in capsys.readouterr().err
+
+
+def test_extract_prints_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(ARTICLES)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    by_name = {Path(x["path"]).name: x for x in lines}
+    assert set(by_name) == {"frontmatter.md", "plain.md", "page.html", "page2.html.gz"}
+    for rec in lines:
+        assert set(rec) >= {"path", "title", "topics", "why", "figures", "quotes"}
+        for f in rec["figures"]:
+            assert set(f) == FIGURE_FIELDS
+        for q in rec["quotes"]:
+            assert set(q) == QUOTE_FIELDS
+    fm = by_name["frontmatter.md"]
+    assert fm["title"].startswith("Allies weigh")
+    assert "nato-spending" in fm["topics"] and "nato-spending" in fm["why"]
+    assert {"3.5% of GDP", "€7bn"} <= {f["text"] for f in fm["figures"]}
+    assert any(q["speaker"] and "Rutte" in q["speaker"] for q in fm["quotes"])
+    assert by_name["page.html"]["title"].startswith("Club holds firm")
+    assert by_name["page.html"]["topics"] == []
+    assert by_name["page2.html.gz"]["title"] == by_name["page.html"]["title"]
+
+
+def test_extract_unreadable_file_still_prints_a_line(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.html.gz"
+    bad.write_bytes(b"\x1f\x8bnot really gzip")
+    assert main(["extract", str(bad), str(ARTICLES / "plain.md")]) == 1
+    out = capsys.readouterr()
+    lines = [json.loads(x) for x in out.out.splitlines()]
+    assert len(lines) == 2 and "gzip" in lines[0]["error"] and str(bad) in out.err
+
+
+def test_dedupe_one_line_per_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "copy.md"
+    copy.write_text((ARTICLES / "frontmatter.md").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["dedupe", str(ARTICLES), str(copy)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 5
+    cluster = {Path(x["path"]).name: x["cluster"] for x in lines}
+    assert cluster["copy.md"] == cluster["frontmatter.md"]
+    assert cluster["plain.md"] != cluster["frontmatter.md"]
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["extract", "dedupe"])
+def test_every_corpus_article_gives_one_json_line(corpus: Path, command: str) -> None:
+    files = sorted(str(p) for p in (corpus / "articles").rglob("*")
+                   if p.is_file() and p.name.endswith((".md", ".html", ".gz")))
+    assert len(files) > 1000
+    r = newswatch(command, *files)
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(files)
+    assert [json.loads(x)["path"] for x in lines] == files
+
+
+@pytest.mark.slow
+def test_demo_writes_three_digests_with_figures_and_quotes(tmp_path: Path) -> None:
+    out, db = tmp_path / "digests", tmp_path / "demo.duckdb"
+    r = newswatch("demo", "--out", str(out), "--db", str(db))
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    assert "Traceback" not in r.stderr
+    pages = sorted(out.glob("*.html"))
+    assert [p.name for p in pages] == ["2026-11-23.html", "2026-11-24.html", "2026-11-25.html"]
+    for p in pages:
+        assert str(p.resolve()) in r.stdout
+    first = pages[0].read_text(encoding="utf-8")
+    assert "3.5% of GDP" in first and "NEW" in first
+    assert "Mark Rutte" in first

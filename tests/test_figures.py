@@ -1,0 +1,135 @@
+"""Tests for monitors.figures (figure extraction) and monitors.sentences (sentence splitting)."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from monitors.figures import extract_figures
+from monitors.model import Figure
+from monitors.sentences import sentence_at, split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT / "eval" / "dev_figures.jsonl"
+CORPUS = ROOT.parent / "shared" / "corpus" / "articles"
+
+
+def _dev_cases() -> list[dict]:
+    with DEV.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _only(text: str) -> Figure:
+    figs = extract_figures(text)
+    assert len(figs) == 1, figs
+    return figs[0]
+
+
+@pytest.mark.parametrize("case", _dev_cases(), ids=lambda c: c["id"])
+def test_dev_set(case: dict) -> None:
+    text = case["text"]
+    got = extract_figures(text)
+    assert [f.text for f in got] == [g["text"] for g in case["figures"]]
+    for f, g in zip(got, case["figures"], strict=True):
+        assert f.unit == g["unit"], f
+        assert _close(f.value, g["value"]), f
+        assert _close(f.low, g["low"]), f
+        assert _close(f.high, g["high"]), f
+        assert _close(f.of, g["of"]), f
+        assert f.qualifier == g["qualifier"], f
+        assert f.approx == g["approx"], f
+        assert text[f.start:f.end] == f.text
+        assert f.text in f.sentence
+
+
+def test_dev_set_is_large_enough() -> None:
+    assert len(_dev_cases()) >= 70
+
+
+def test_offsets_and_sentence() -> None:
+    text = "Title here\n\nFirst sentence. Germany will spend €10bn on tanks. Last one."
+    f = _only(text)
+    assert text[f.start:f.end] == "€10bn"
+    assert f.sentence == "Germany will spend €10bn on tanks."
+    assert f.subject == "Germany"
+
+
+def test_subject_prefers_left() -> None:
+    f = _only("Poland will buy 96 helicopters from the United States.")
+    assert f.subject == "Poland"
+
+
+def test_figure_across_line_break() -> None:
+    f = _only("allies met the commitment to at least 2 percent\nof their GDP on defense")
+    assert f.text == "at least 2 percent\nof their GDP"
+    assert f.unit == "percent_gdp"
+    assert f.qualifier == "at_least"
+
+
+def test_quoted_north_qualifier() -> None:
+    f = _only('Rutte said spending could need to go "north" of three percent.')
+    assert f.value == 3.0 and f.qualifier == "more_than"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "$", "%", "between", "more than", "$.", "1,", "tens of", "half a", "\n\n\n", "₴" * 50,
+     "9" * 500, "1.2.3.4.5%", "$1-", "US$", "A$ billion", "twenty-", "\"north\" of"],
+)
+def test_never_raises(text: str) -> None:
+    assert isinstance(extract_figures(text), list)
+
+
+def test_split_sentences_abbreviations() -> None:
+    text = (
+        "Mr. Smith met Gen. Brown in the U.S. on Monday. The U.S. Army said 3.5% was fine. "
+        "J. D. Vance agreed! \"It is done.\" No. 10 said so.\n\nNew paragraph here."
+    )
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == [
+        "Mr. Smith met Gen. Brown in the U.S. on Monday.",
+        "The U.S. Army said 3.5% was fine.",
+        "J. D. Vance agreed!",
+        "\"It is done.\"",
+        "No. 10 said so.",
+        "New paragraph here.",
+    ]
+
+
+def test_split_sentences_dotted_abbreviation_at_end() -> None:
+    text = "Aid went to the U.S. The talks went on."
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == ["Aid went to the U.S.", "The talks went on."]
+
+
+def test_sentence_at() -> None:
+    text = "One. Two three. Four."
+    spans = split_sentences(text)
+    assert text[slice(*sentence_at(text, spans, 7))] == "Two three."
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+def test_whole_corpus_no_exceptions_and_fast() -> None:
+    from monitors.articles import load_article
+
+    paths = [p for p in CORPUS.rglob("*") if p.name.endswith((".md", ".html", ".html.gz"))]
+    texts = [load_article(p).full_text for p in paths]
+    t0 = time.process_time()
+    for text in texts:
+        figs = extract_figures(text)
+        for f in figs:
+            assert text[f.start:f.end] == f.text
+    per_article_ms = (time.process_time() - t0) / max(1, len(texts)) * 1000
+    assert per_article_ms < 20
