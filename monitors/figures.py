@@ -112,7 +112,8 @@ _PCT_WORD_NUM = rf"(?:{_D}|{_NUMWORD})"
 _GDP_TAIL = (
     r"(?P<gdp>\s+of\s+(?:(?:their|its|the|our|his|her|your|national|each\s+\w+['’]s|"
     r"the\s+\w+['’]s|[A-Z][\w.]*['’]s?)\s+)?(?:annual\s+)?(?:GDP|gross\s+domestic\s+product|"
-    r"economic\s+output|national\s+(?:income|output))\b)?"
+    r"economic\s+output|national\s+(?:income|output))\b"
+    r"|\s+of\s+(?:their|its|our)\s+(?:national\s+)?econom(?:y|ies)\b)?"
 )
 _OR_MORE = r"(?P<more>\s+or\s+(?:more|higher|above))?"
 _VAGUE_BIG = (
@@ -304,7 +305,7 @@ _GROWTH_BEFORE = _words(
     "increase rise jump drop decline gain"
 )
 _GROWTH_AFTER = re.compile(
-    r"\s+(?:increase|rise|jump|hike|cut|drop|decline|fall|gain|growth|more|higher|lower|"
+    r"\s+(?:increase|rise|jump|hike|boost|cut|drop|decline|fall|gain|growth|more|higher|lower|"
     r"annual|year-on-year|yoy|stake|share|tariff|tax|rate|chance|probability|interest)",
     re.I,
 )
@@ -487,8 +488,15 @@ def _is_label_context(text: str, start: int) -> bool:
 _ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
 
 
+_EXCLUDED = -1
+
+
 def _noun_phrase_end(text: str, pos: int) -> int | None:
-    """End of a noun phrase with a plural head right after ``pos`` (at most 5 words)."""
+    """End of a noun phrase with a plural head right after ``pos`` (at most 6 words).
+
+    None when no plural head follows; ``_EXCLUDED`` when the phrase is a time, a duration or a
+    measurement (``years``, ``metric tons``, ``barrel``), so the number is not a figure at all.
+    """
     tokens: list[tuple[str, int]] = []
     p = pos
     while len(tokens) < 6:
@@ -503,20 +511,17 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
             break
         tokens.append((word, m.end(1)))
         p = m.end(1)
-    head = None
     for i, (word, end) in enumerate(tokens):
+        low = word.lower()
+        if low in _TIME_AND_MEASURE or low in _MONTHS:
+            return _EXCLUDED
         if _is_plural(word):
-            head = end
             if i + 1 < len(tokens) and _is_plural(tokens[i + 1][0]) and tokens[i + 1][0].islower():
-                head = tokens[i + 1][1]
-            if (tokens[i][0].lower() if head == end else tokens[i + 1][0].lower()) in (
-                _TIME_AND_MEASURE
-            ):
-                return None
-            break
-        if word.lower() in _TIME_AND_MEASURE or word.lower() in _MONTHS:
-            return None
-    return head
+                if tokens[i + 1][0].lower() in _TIME_AND_MEASURE:
+                    return _EXCLUDED
+                return tokens[i + 1][1]
+            return end
+    return None
 
 
 def _is_plural(word: str) -> bool:
@@ -682,12 +687,10 @@ def _parse_xofy(text: str, start: int) -> list[_Match]:
         return []
     end = m.end()
     np_end = _noun_phrase_end(text, end)
+    if np_end == _EXCLUDED:
+        return []
     if np_end is not None:
         end = np_end
-    elif re.match(r"\s+[A-Za-z]+", text[end:end + 3]) and _next_word(text, end) in (
-        _TIME_AND_MEASURE
-    ):
-        return []
     return [(start, end, {"value": v1, "unit": "count", "of": v2, "qualifier": _qualifier(m)})]
 
 
@@ -701,46 +704,46 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
     if not m:
         return []
     if m.group("dz"):
-        dz = m.group("dz")
-        words = dz.lower().split()
-        mult = word_number(" ".join(words[:-1])) if len(words) > 1 else 1.0
-        v1 = (mult or 1.0) * 12
-        v2 = None
-        s1_end = m.end("dz")
-        np_end = _noun_phrase_end(text, m.end())
-        if np_end is None:
+        return _dozen_count(text, start, m)
+    if m.group("n1"):
+        if _is_label_context(text, m.start("n1")):
             return []
+        v1, s1_end, scale = _amount(m.group("n1"), m.group("s1")), m.end("s1"), m.group("s1")
     else:
-        if m.group("n1"):
-            v1 = _amount(m.group("n1"), m.group("s1"))
-            s1_end = m.end("s1")
-            if _is_label_context(text, m.start("n1")):
-                return []
-        else:
-            v1 = _amount(m.group("w1"), m.group("ws1"))
-            s1_end = m.end("ws1")
-        v2 = _amount(m.group("n2"), m.group("s2"))
-        np_end = None
+        v1, s1_end, scale = _amount(m.group("w1"), m.group("ws1")), m.end("ws1"), m.group("ws1")
+    v2 = _amount(m.group("n2"), m.group("s2"))
     if v1 is None:
         return []
     end = m.end()
     if v2 is not None and not _range_ok(text, start, m):
         v2, end = None, s1_end
-    if _bad_after(text, end):
+    if _bad_after(text, end) or re.match(r"-[A-Za-z]", text[end:end + 2]):
         return []
-    if not m.group("dz"):
-        nxt = _next_word(text, end)
-        if nxt in _MONEY_NOUNS or nxt in _TIME_AND_MEASURE:
-            return []
-        np_end = _noun_phrase_end(text, end)
-    if np_end is not None:
+    if _next_word(text, end) in _MONEY_NOUNS:
+        return []  # "a 1.5 billion package": money without a currency
+    np_end = _noun_phrase_end(text, end)
+    if np_end == _EXCLUDED:
+        return []
+    if np_end is None:
+        if scale.strip().lower() == "k" or v1 >= 1e9:
+            return []  # "4K", "80 billion will be needed": not a count of things
+    else:
         end = np_end
-    s = start
-    if m.group("dz") and m.group("q") is None:
-        s = m.start("dz")
     high = v2 if v2 is not None else v1
-    return [(s, end, {"value": v1, "low": v1, "high": high, "unit": "count",
-                      "qualifier": _qualifier(m)})]
+    return [(start, end, {"value": v1, "low": v1, "high": high, "unit": "count",
+                          "qualifier": _qualifier(m)})]
+
+
+def _dozen_count(text: str, start: int, m: re.Match[str]) -> list[_Match]:
+    """``a dozen``/``two dozen``/``dozen`` + a plural noun: 12 times the multiplier."""
+    words = m.group("dz").lower().split()
+    mult = word_number(" ".join(words[:-1])) if len(words) > 1 else 1.0
+    np_end = _noun_phrase_end(text, m.end("dz"))
+    if np_end is None or np_end == _EXCLUDED:
+        return []
+    s = start if m.group("q") else m.start("dz")
+    value = (mult or 1.0) * 12
+    return [(s, np_end, {"value": value, "unit": "count", "qualifier": _qualifier(m)})]
 
 
 def _parse_count_vague(text: str, start: int) -> list[_Match]:
@@ -753,6 +756,8 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
         return []
     np_start = m.end() if m.group("of") else m.end("v")
     np_end = _noun_phrase_end(text, np_start)
+    if np_end == _EXCLUDED:
+        return []
     if np_end is None:
         if single or m.group("of"):
             return []
@@ -778,7 +783,7 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
     if v1 is None or _bad_after(text, end):
         return []
     np_end = _noun_phrase_end(text, end)
-    if np_end is None:
+    if np_end is None or np_end == _EXCLUDED:
         return []
     high = v2 if v2 is not None else v1
     return [(start, np_end, {"value": v1, "low": v1, "high": high, "unit": "count",
@@ -810,14 +815,17 @@ def _is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
     word follows it (``the 2% target``), or the sentence names GDP or a spending target, and the
     percent is not a rate of change or about inflation, interest rates or growth."""
     sentence = text[ss:se]
-    if not _DEFENCE_CONTEXT.search(sentence) or _NOT_GDP_CONTEXT.search(sentence):
+    defence = bool(_DEFENCE_CONTEXT.search(sentence))
+    if _NOT_GDP_CONTEXT.search(sentence):
         return False
     if _prev_word(text, s) in _GROWTH_BEFORE or _GROWTH_AFTER.match(text, e):
         return False
     if _GROWTH_OF.search(text, max(ss, s - 30), s):
         return False
     if _TARGET_AFTER.match(text, e):
-        return True
+        return defence or not _NOT_GDP_CONTEXT.search(text, max(0, ss - 300), ss)
+    if not defence:
+        return False
     if not (_GDP_CONTEXT.search(sentence) or _DEFENCE_TARGET_CONTEXT.search(sentence)):
         return False
     return not re.match(r"\s+(?:of|in)\s+(?!GDP|gross|economic|their\s+GDP|its\s+GDP)", text[e:])

@@ -564,6 +564,8 @@ class _Doc:
         if last.group("part"):
             return self._main_subject(s_lo, last.start())
         phrase = _np_before(self.masked, s_lo, last.start())
+        if not phrase and self.masked[s_lo:last.start()].rstrip().endswith(_AFTER_QUOTE):
+            phrase = _np_after(self.masked, last.end())
         if phrase and phrase.lower() in ("who", "which"):
             return None
         return (phrase, last.start()) if phrase else None
@@ -582,11 +584,13 @@ class _Doc:
 
 _AFTER_QUOTE = ("”", '"', "»", "’", ",", "”,", '",')
 _SUBJECT_RE = re.compile(
-    r"(?:(?:Like|Unlike|As|In|On|At|After|Earlier|Later|Meanwhile|But|And|However)\b[^,]{0,60},\s*)?"
-    rf"(?P<name>{NAME_SEQ})(?:,|\s+(?:has|had|is|was|also|then|later|who|\w+ed|\w+s)\b)")
-_SUBJECT_SKIP = frozenset(
-    "the a an but and in on at as this that it he she they we like unlike after earlier later "
-    "meanwhile however by for with from under over since when while if".split())
+    r"(?:(?:Like|Unlike|As|In|On|At|After|Earlier|Later|Meanwhile|But|And|However)\b"
+    r"[^,]{0,60},\s*)?"
+    rf"(?P<name>{NAME_SEQ})(?:,|\s+[a-z]+\b)")
+_SUBJECT_SKIP = _words("""
+the a an but and in on at as this that it he she they we like unlike after earlier later
+meanwhile however by for with from under over since when while if
+""")
 _APPOS_PERSON_RE = re.compile(rf",\s*(?:from|by)\s+(?:[a-z][\w\-]*\s+){{0,3}}({NAME_SEQ})\s*,")
 
 
@@ -601,7 +605,8 @@ def _is_abbrev(text: str, dot: int) -> bool:
 
 
 _RIGHT_SV = re.compile(
-    r"\A\s*[,;:—–-]?\s*(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)"
+    r"\A\s*[,;:—–-]?\s*(?P<spk>(?:[^,.;:!?“”\"«»\n·]|(?<=[A-Z])\.(?=[A-Z ]))"
+    r"{1,80}?)"
     r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,)?\s+"
     r"(?:(?:also|later|then|again|further|once|previously|quickly|simply|flatly)\s+)?"
     rf"(?:{_FINITE_ALT})\b")
@@ -620,7 +625,7 @@ def _right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | No
     seg = masked[pos:min(s_hi, pos + 260)]
     m = _RIGHT_ACC.match(seg)
     if m:
-        phrase = _clean_after(m.group("spk"))
+        phrase = _np_after(masked, pos + m.start("spk"))
         return (phrase, pos) if phrase else None
     m = _RIGHT_VS.match(seg)
     if m:
@@ -646,8 +651,13 @@ def _valid_np(phrase: str) -> bool:
     words = phrase.split()
     if not words or len(words) > 10:
         return False
-    return phrase.lower() in PRONOUNS or not any(
-        w.lower() in _NP_STOP and w != "and" for w in words)
+    if phrase.lower() in PRONOUNS:
+        return True
+    if words[0].lower() in _NP_STOP or words[-1].lower() in _NP_STOP:
+        return False
+    if any(w.lower() in _NP_STOP and w != "and" for w in words):
+        return False
+    return any(w[:1].isupper() for w in words) or _is_desc(phrase)
 
 
 def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
@@ -688,6 +698,7 @@ def _strip_trailers(seg: str) -> str:
     return seg.rstrip()
 
 
+_NP_PREPS = frozenset(("at", "of", "for", "from"))
 _NP_WORD_RE = re.compile(r"[\w\-’'.&]+$")
 
 
@@ -697,6 +708,9 @@ def _trailing_np(seg: str) -> str | None:
     if last[0].lower() in PRONOUNS:
         return last[0]
     for w in reversed(seg.split()):
+        if w in _NP_PREPS and words and words[-1][:1].isupper() and len(words) <= 4:
+            words.append(w)
+            continue
         if not _NP_WORD_RE.fullmatch(w) or w.lower() in _NP_STOP or w.endswith(("’s", "'s")):
             if w.lower() in PRONOUNS and not words:
                 return w
@@ -712,6 +726,11 @@ def _trailing_np(seg: str) -> str | None:
     if not words:
         return None
     words.reverse()
+    if any(w in _NP_PREPS for w in words) and not _is_desc(" ".join(words)):
+        k = max(i for i, w in enumerate(words) if w in _NP_PREPS)
+        words = words[k + 1:]
+    while words and words[0] in _NP_PREPS:
+        words.pop(0)
     while words and words[0].lower() not in _DETERMINERS and not words[0][0].isupper() \
             and not _is_desc(" ".join(words)):
         words.pop(0)
@@ -730,9 +749,13 @@ def _np_after(masked: str, pos: int) -> str | None:
     if not m:
         return None
     phrase = _clean_after(m.group(1))
+    named = _APPOS_NAME_RE.match(masked, pos + m.end())
+    if phrase and named and phrase.split()[0].lower() in _DETERMINERS:
+        return named.group(1)
     return phrase or None
 
 
+_APPOS_NAME_RE = re.compile(rf",\s*({NAME_SEQ})\s*(?:[,.;]|$)")
 _INTRO_RE = re.compile(
     r"\A\s*(?:(?:In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
@@ -743,19 +766,22 @@ def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
     seg = masked[s_lo:v_pos]
     seg = _INTRO_RE.sub("", seg)
     seg = re.sub(r"\A[\s*_\-—–]+", "", seg)
-    m = re.match(rf"(?:(?:The|the)\s+)?{NAME_SEQ}", seg)
-    if m and m.group().split()[0].lower() not in ("but", "and", "in", "on", "at", "as"):
-        return m.group()
     words = seg.split()
     if words and words[0].lower() in PRONOUNS:
         return words[0]
     out = []
     for w in words[:8]:
-        if w.lower() in _NP_STOP or not _NP_WORD_RE.fullmatch(w):
+        if (w.lower() in _NP_STOP and w not in _NP_PREPS) or not _NP_WORD_RE.fullmatch(w):
             break
         out.append(w)
-    phrase = " ".join(out)
-    return phrase if phrase and _is_desc(phrase) else None
+    for k in range(len(out), 0, -1):            # "A Biden aide" is an aide, not Biden
+        phrase = " ".join(out[:k])
+        if out[0].lower() in _DETERMINERS and _is_desc(phrase):
+            return phrase
+    m = re.match(rf"(?:(?:The|the)\s+)?{NAME_SEQ}", seg)
+    if m and m.group().split()[0].lower() not in ("but", "and", "in", "on", "at", "as", "a", "an"):
+        return m.group()
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -765,8 +791,10 @@ def _propagate(spans: list[_Span], doc: _Doc) -> None:
     text = doc.text
     for s in spans:
         s.heading = _is_heading(text, doc.paras[s.para], s)
-        if not s.attributed:
+        if not s.attributed and not s.heading:
             s.keep = _keep_unattributed(text, s)
+        elif not s.attributed:
+            s.keep = not _name_like(text[s.start:s.end])
         elif _name_like(text[s.start:s.end]) and not _right_attributed(doc, s):
             s.keep = False
         if _scare_before(doc.masked, s):
@@ -860,6 +888,8 @@ def _is_heading(text: str, para: tuple[int, int], s: _Span) -> bool:
     outside = (text[lo:s.open_pos if s.open_pos >= 0 else s.start] +
                text[(s.close_pos + 1) if s.close_pos >= 0 else s.end:hi]).strip()
     if outside.endswith((".", "!", "?")) and s.para != 0:
+        return False
+    if s.para != 0 and text[s.start:s.end].rstrip()[-1:] in ".,!?…":
         return False
     return s.para == 0 or (not outside.endswith((".", ",")) and body.strip()[-1:] not in ".!?")
 

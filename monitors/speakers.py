@@ -48,9 +48,9 @@ mrs ms
 """)
 
 _TIME_WORDS = _words("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may
-june july august september october november december jan feb mar apr jun jul aug sep sept
-oct nov dec today yesterday tonight
+monday tuesday wednesday thursday friday saturday sunday january february march april june
+july august september october november december jan. feb. mar. apr. jun. jul. aug. sep. sept.
+oct. nov. dec. today yesterday tonight
 """)
 
 TITLE_WORDS = _words_lower("""
@@ -186,6 +186,8 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     title, name = tokens[:i], tokens[i:]
     while name and name[0].lower() in ("of", "the"):
         title.append(name.pop(0))
+    if "of" in name:                       # "Some of Gambaryan", "Bank of America"
+        name = name[len(name) - name[::-1].index("of"):]
     return title, name
 
 
@@ -223,7 +225,7 @@ class Registry:
             toks = [*_capitalised_tail(before), surname]
             toks = _cut_time_words(strip_leading(toks))
             title, name = split_title(toks)
-            if not name or name[-1] != surname or is_org(name):
+            if not name or name[-1] != surname or is_org(name) or not _plausible_name(name):
                 continue
             role = " ".join(title) or None
             app = _APPOSITIVE_AFTER_RE.match(self.text, end)
@@ -304,6 +306,8 @@ class Registry:
             return False
         if toks[-1].lower() in TITLE_WORDS or not toks[-1][:1].isupper():
             return False
+        if any(not t[:1].isupper() and t not in _PARTICLES for t in toks):
+            return False
         return len(toks) >= 2 or self.person(toks[-1]) is not None or len(toks[-1]) > 2
 
     def _resolve_name(self, seq: str) -> tuple[str | None, str | None]:
@@ -318,6 +322,8 @@ class Registry:
         person = self.person(name[-1])
         if person is not None and _compatible(name, person.name):
             return person.name, person.role or (" ".join(title) or None)
+        if len(name) == 1 and not title and len(_word_occurrences(self.text, name[0], 2)) < 2:
+            return None, None
         return " ".join(name), " ".join(title) or None
 
     def _resolve_description(self, phrase: str) -> tuple[str | None, str | None]:
@@ -330,15 +336,13 @@ class Registry:
         head = m.group("head").lower()
         low = phrase.lower()
         if head in _TITLE_HEADS and low.startswith("the "):
-            spk, role = self.resolve_title(phrase)
-            if spk:
-                return spk, role
-            return None, None
+            return self.resolve_title(phrase, keep_description=True)
         if head in _DOC_HEADS:
             return _doc_issuer(phrase), None
         return phrase, None
 
-    def resolve_title(self, phrase: str) -> tuple[str | None, str | None]:
+    def resolve_title(self, phrase: str,
+                      keep_description: bool = False) -> tuple[str | None, str | None]:
         """``the NATO chief`` -> the registered person whose role fits, when exactly one does."""
         words = [w for w in re.split(r"[\s]+", phrase.lower().strip()) if w]
         words = [w for w in words if w not in ("the", "a", "an", "'s", "its", "his", "her")]
@@ -353,7 +357,14 @@ class Registry:
                 found.append(person)
         if len(found) == 1:
             return found[0].name, found[0].role
+        if not found and keep_description and not self._anyone_titled(head):
+            return phrase.strip(), None
         return None, None
+
+    def _anyone_titled(self, head: str) -> bool:
+        """Does the article name anyone whose title contains ``head`` (or a synonym)?"""
+        alts = _TITLE_SYNONYMS.get(head, (head,))
+        return any(p.role and any(a in p.role.lower() for a in alts) for p in self.everyone())
 
 
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
@@ -368,6 +379,13 @@ _ROLE_NOUN_RE = re.compile(
     r"mayor|manager|partner|officer|executive|lawyer|attorney|publisher|correspondent|member)\b",
     re.I,
 )
+
+
+def _plausible_name(name: list[str]) -> bool:
+    """At most four tokens, none repeated, not shouting: ``Karp Karp AI`` is not a name."""
+    if len(name) > 4 or len(set(name)) < len(name):
+        return False
+    return not any(len(t) > 1 and t.isupper() and "." not in t for t in name[:-1])
 
 
 def _word_occurrences(text: str, word: str, limit: int = 200) -> list[int]:
@@ -391,7 +409,7 @@ def _capitalised_tail(before: str) -> list[str]:
         return out
     before = re.split(r"[\n.;:!?,()“”\"«»—–]", before)[-1] if before else before
     for w in reversed(before.split()):
-        if _TOKEN_RE.fullmatch(w) or (w in _PARTICLES and out):
+        if _TOKEN_RE.fullmatch(w) or w in _PARTICLES:
             out.append(w)
             if len(out) >= 8:
                 break
@@ -404,7 +422,7 @@ def _capitalised_tail(before: str) -> list[str]:
 
 def _cut_time_words(tokens: list[str]) -> list[str]:
     for i, t in enumerate(tokens):
-        if t.lower().rstrip(".") in _TIME_WORDS:
+        if t.lower() in _TIME_WORDS:
             return tokens[:i]
     return tokens
 

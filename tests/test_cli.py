@@ -119,3 +119,24 @@ def test_demo_writes_three_digests_with_figures_and_quotes(tmp_path: Path) -> No
     first = pages[0].read_text(encoding="utf-8")
     assert "3.5% of GDP" in first and "NEW" in first
     assert "Mark Rutte" in first
+
+
+@pytest.mark.slow
+def test_run_with_default_config_and_no_network_exits_0_naming_failed_feeds(
+        tmp_path: Path) -> None:
+    """Offline, every real feed fails; the run still ends cleanly and the digest names each."""
+    from monitors.config import load_config
+
+    r = newswatch("run", "--config", str(ROOT / "monitors.toml"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "Traceback" not in r.stderr
+    html = next((tmp_path / "data" / "digests").glob("*.html")).read_text(encoding="utf-8")
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "data" / "newswatch.duckdb"), read_only=True)
+    status = dict(con.execute("SELECT name, last_status FROM feeds").fetchall())
+    con.close()
+    for feed in load_config(ROOT / "monitors.toml").feeds:
+        assert feed.name in status
+        if status[feed.name] == "error":  # unreachable here: it must be named in the digest
+            assert feed.name in html
