@@ -656,7 +656,11 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
     v1 = parse_number(m.group("n1"))
     if v1 is None:
         return []
-    if n2 is not None and not _range_ok(text, start, m, sep_group):
+    bare_first = not m.group("u1")  # "15 to 20 percent": the first number needs the second's unit
+    if n2 is not None and bare_first and (m.group("sep2") or "").strip().lower() == "and":
+        if not m.group("btw"):
+            return []
+    elif n2 is not None and not bare_first and not _range_ok(text, start, m, sep_group):
         if m.group("u1"):
             end = m.end("u1")
             return [(start if not m.group("btw") else m.start("n1"), end,
