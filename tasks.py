@@ -36,7 +36,7 @@ def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (tasks.py may be run by an older python)
         raise SystemExit("newswatch needs Python 3.11 or newer")
     want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
                           + (LOCK.read_bytes() if LOCK.exists() else b"")).hexdigest()

@@ -62,7 +62,8 @@ def run_demo(out: str, db: str, until: str | None = None) -> int:
             now = datetime.combine(day, DAY_END_UTC, UTC)
             server.now = now
             print(f"\n=== {day.isoformat()} ===")
-            s = poll_feeds(config=config, db=str(db_path), now=now, feeds=feeds)
+            s = poll_feeds(config=config, db=str(db_path), now=now, feeds=feeds,
+                           allow_private=True)
             print(f"poll: {s['articles_new']} new articles, {s['kept_new']} kept, "
                   f"{s['figures_new']} new figures, {s['quotes_new']} new quotes, "
                   f"{s['failed']} feeds failed")

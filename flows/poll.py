@@ -17,9 +17,10 @@ from prefect.cache_policies import NO_CACHE
 from flows.common import feeds_from_param, resolve_config, resolve_now
 from monitors.config import Config
 from monitors.dedupe import DedupeDoc, cluster_documents
-from monitors.fetch import FetchResult, fetch_all
-from monitors.model import FeedConfig, FeedOutcome, Processed
-from monitors.poll import next_poll_at, plan_requests, process_feed
+from monitors.fetch import FetchResult, fetch_all, fetch_pages
+from monitors.fulltext import wants_full_text, with_page_text
+from monitors.model import Article, FeedConfig, FeedOutcome, Processed
+from monitors.poll import analyse_articles, next_poll_at, plan_requests, read_feed
 from monitors.store import Store, UpsertCounts
 
 CLUSTER_LOOKBACK = timedelta(days=7)
@@ -61,19 +62,56 @@ def fetch_task(feeds: Sequence[FeedConfig], store: Store, cfg: Config) -> list[F
     return fetch_all(requests, cfg.polling, on_result=progress)
 
 
-@task(name="process-feeds", cache_policy=NO_CACHE)
-def process_task(feeds: Sequence[FeedConfig], results: Sequence[FetchResult], cfg: Config,
-                 now: datetime) -> tuple[list[FeedOutcome], list[Processed]]:
+@task(name="read-feeds", cache_policy=NO_CACHE)
+def read_task(feeds: Sequence[FeedConfig], results: Sequence[FetchResult], now: datetime
+              ) -> tuple[list[FeedOutcome], list[Article]]:
     logger = get_run_logger()
     outcomes: list[FeedOutcome] = []
-    processed: list[Processed] = []
+    articles: list[Article] = []
     for feed, result in zip(feeds, results, strict=True):
-        outcome, items = process_feed(feed, result, cfg.topics, now)
+        outcome, items = read_feed(feed, result, now)
         if outcome.status == "error":
             logger.warning("feed %s (%s) failed: %s", feed.name, feed.url, outcome.error)
+        elif outcome.error:
+            logger.info("feed %s: %s", feed.name, outcome.error)
         outcomes.append(outcome)
-        processed.extend(items)
-    return outcomes, processed
+        articles.extend(items)
+    return outcomes, articles
+
+
+@task(name="fetch-full-text", cache_policy=NO_CACHE)
+def fulltext_task(articles: Sequence[Article], store: Store, cfg: Config,
+                  allow_private: bool) -> list[Article]:
+    """Fetch the page of summary-only items that may be on topic and are new or changed."""
+    logger = get_run_logger()
+    known = store.existing_hashes([a.id for a in articles])
+    wanted = [i for i, a in enumerate(articles)
+              if known.get(a.id) != a.feed_hash and wants_full_text(a)]
+    if not wanted:
+        return list(articles)
+    logger.info("fetching the full text of %d summary-only items", len(wanted))
+    pages = fetch_pages([articles[i].url for i in wanted], cfg.polling,
+                        allow_private=allow_private)
+    out = list(articles)
+    failed = 0
+    for i, page in zip(wanted, pages, strict=True):
+        if page.ok and page.body:
+            out[i] = with_page_text(articles[i], page.body)
+        else:
+            failed += 1
+            logger.debug("full text of %s not fetched: %s", articles[i].url, page.error)
+    if failed:
+        logger.info("%d of %d article pages could not be fetched; their summaries are used",
+                    failed, len(wanted))
+    return out
+
+
+@task(name="analyse-articles", cache_policy=NO_CACHE)
+def analyse_task(articles: Sequence[Article], cfg: Config) -> list[Processed]:
+    logger = get_run_logger()
+    out = analyse_articles(articles, cfg.topics)
+    logger.info("analysed %d articles: %d kept", len(out), sum(p.kept for p in out))
+    return out
 
 
 @task(name="store-articles", cache_policy=NO_CACHE)
@@ -109,8 +147,12 @@ def poll_feeds(
     db: str | None = None,
     now: datetime | None = None,
     feeds: list[dict[str, str]] | None = None,
+    allow_private: bool = False,
 ) -> dict:
-    """Poll the config's feeds (or ``feeds``: [{"url", "name"}]) into the store."""
+    """Poll the config's feeds (or ``feeds``: [{"url", "name"}]) into the store.
+
+    ``allow_private`` lets full-text fetching follow article links to private or loopback
+    addresses (the demo and tests serve pages on 127.0.0.1); leave it off in production."""
     logger = get_run_logger()
     cfg = resolve_config(config)
     when = resolve_now(now)
@@ -120,7 +162,9 @@ def poll_feeds(
         run_id = f"poll-{datetime.now(UTC).isoformat()}"
         store.start_run(run_id, "poll-feeds", when)
         results = fetch_task(feed_list, store, cfg)
-        outcomes, processed = process_task(feed_list, results, cfg, when)
+        outcomes, articles = read_task(feed_list, results, when)
+        articles = fulltext_task(articles, store, cfg, allow_private)
+        processed = analyse_task(articles, cfg)
         counts = store_task(store, processed, when)
         cluster_task(store, when)
         health_task(store, outcomes, results, when)

@@ -156,3 +156,59 @@ async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
 def _reason(e: Exception) -> str:
     text = str(e).strip()
     return text or type(e).__name__
+
+
+# -- article pages (full text) ------------------------------------------------------------
+
+PER_HOST_PAGES = 2
+
+
+def fetch_pages(urls: Sequence[str], settings: PollSettings, *, allow_private: bool = False,
+                transport: httpx.AsyncBaseTransport | None = None) -> list[FetchResult]:
+    """Fetch article pages politely: at most PER_HOST_PAGES requests at once per host, every
+    URL and redirect hop checked against SSRF (see monitors.netguard)."""
+    return asyncio.run(_fetch_pages(urls, settings, allow_private, transport))
+
+
+async def _fetch_pages(urls: Sequence[str], settings: PollSettings, allow_private: bool,
+                       transport: httpx.AsyncBaseTransport | None) -> list[FetchResult]:
+    from urllib.parse import urlsplit
+
+    overall = asyncio.Semaphore(settings.max_concurrency)
+    per_host: dict[str, asyncio.Semaphore] = {}
+    timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))
+    async with httpx.AsyncClient(
+        transport=transport, timeout=timeout, follow_redirects=False,
+        headers={"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.5"},
+    ) as client:
+
+        async def one(url: str) -> FetchResult:
+            host = (urlsplit(url).hostname or "").lower()
+            sem = per_host.setdefault(host, asyncio.Semaphore(PER_HOST_PAGES))
+            async with overall, sem:
+                return await _fetch_page(client, url, settings, allow_private)
+
+        return list(await asyncio.gather(*(one(u) for u in urls)))
+
+
+async def _fetch_page(client: httpx.AsyncClient, url: str, settings: PollSettings,
+                      allow_private: bool) -> FetchResult:
+    from monitors.netguard import check_url
+
+    started = time.monotonic()
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        refusal = await check_url(current, allow_private)
+        if refusal:
+            return FetchResult(url, "error", error=refusal, elapsed=time.monotonic() - started)
+        result = await fetch_one(client, FetchRequest(current), settings)
+        if result.http_status in (301, 302, 303, 307, 308):
+            location = result.headers.get("location")
+            if not location:
+                return FetchResult(url, "error", error="redirect without Location")
+            current = str(httpx.URL(current).join(location))
+            continue
+        return FetchResult(url, result.status, body=result.body, headers=result.headers,
+                           http_status=result.http_status, error=result.error,
+                           final_url=current, elapsed=time.monotonic() - started)
+    return FetchResult(url, "error", error=f"too many redirects (more than {MAX_REDIRECTS})")

@@ -236,7 +236,7 @@ def _trie_regex(words: frozenset[str]) -> str:
 
 # Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
 _RX_CANDIDATE = re.compile(
-    rf"[\d$€£¥₴₽₹₩₺₪]|\b[A-Za-z]{{1,3}}(?=\$)|\b(?:{_trie_regex(_TRIGGERS)}"
+    rf"[\d$€£¥₴₽₹₩₺₪]|(?<![A-Za-z])(?=[A-Za-z])(?:{_trie_regex(_TRIGGERS)}|[A-Za-z]{{1,3}}(?=\$)"
     r"|an?(?=\s+(?:dozen|hundred|thousand|million|billion|trillion|few|estimated|minimum)\b))"
     r"(?![A-Za-z])",
     _F,

@@ -48,6 +48,14 @@ class Article:
     fetched_at: datetime
     content_hash: str
     guid: str | None = None
+    # hash of the item as the feed delivered it; differs from content_hash when the full page
+    # replaced a summary. Change detection compares this, so a re-poll of the summary is
+    # "unchanged" rather than an update that would overwrite the full text.
+    source_hash: str = ""
+
+    @property
+    def feed_hash(self) -> str:
+        return self.source_hash or self.content_hash
 
 
 @dataclass(frozen=True)

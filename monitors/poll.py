@@ -2,9 +2,11 @@
 
 ``flows/poll.py`` wires these together with the fetcher and the store:
 
-    plan_requests   which feeds to ask for, with their ETag / Last-Modified
-    process_feed    one fetch result -> a FeedOutcome and the Processed articles it carried
-    next_poll_at    when to ask again (the feed's TTL, or capped exponential backoff on failure)
+    plan_requests    which feeds to ask for, with their ETag / Last-Modified
+    read_feed        one fetch result -> a FeedOutcome and the Articles it carried
+    (full text)      summary-only items that may be on topic get their page (monitors.fulltext)
+    analyse_articles Articles -> Processed (topics, figures, quotes)
+    next_poll_at     when to ask again (the feed's TTL, or capped exponential backoff on failure)
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime, timedelta
 from monitors.errors import FeedError
 from monitors.extract import analyse
 from monitors.fetch import FetchRequest, FetchResult
-from monitors.model import FeedConfig, FeedOutcome, Processed
+from monitors.model import Article, FeedConfig, FeedOutcome, Processed
 from monitors.normalise import normalise_entry
 from monitors.parse import parse_feed
 from monitors.store import FeedState
@@ -35,9 +37,9 @@ def plan_requests(feeds: Sequence[FeedConfig], states: dict[str, FeedState]
     return out
 
 
-def process_feed(feed: FeedConfig, result: FetchResult, rules: Sequence[TopicRule],
-                 now: datetime) -> tuple[FeedOutcome, list[Processed]]:
-    """Parse, normalise and analyse one feed's response. A broken feed is an outcome, not an
+def read_feed(feed: FeedConfig, result: FetchResult, now: datetime
+              ) -> tuple[FeedOutcome, list[Article]]:
+    """Parse and normalise one feed's response. A broken feed is an outcome, not an
     exception: the reason names the feed."""
     if result.status == "not_modified":
         return FeedOutcome(feed.url, feed.name, "not_modified"), []
@@ -48,17 +50,19 @@ def process_feed(feed: FeedConfig, result: FetchResult, rules: Sequence[TopicRul
     except FeedError as e:
         return FeedOutcome(feed.url, feed.name, "error", error=str(e).removeprefix(
             f"{feed.url}: ")), []
-    processed: list[Processed] = []
-    for entry in parsed.entries:
-        article = normalise_entry(entry, now)
-        if article is None:
-            continue
-        ex = analyse(article.title, article.text, rules)
-        processed.append(Processed(article, ex.topics, ex.figures, ex.quotes))
+    articles = [a for a in (normalise_entry(e, now) for e in parsed.entries) if a is not None]
     warning = f"accepted despite: {parsed.warning}" if parsed.warning else None
-    return FeedOutcome(feed.url, feed.name, "new", items=len(parsed.entries),
-                       kept_articles=sum(p.kept for p in processed), error=warning,
-                       title=parsed.title or None), processed
+    return FeedOutcome(feed.url, feed.name, "new", items=len(parsed.entries), error=warning,
+                       title=parsed.title or None), articles
+
+
+def analyse_articles(articles: Sequence[Article], rules: Sequence[TopicRule]) -> list[Processed]:
+    """Match topics, and extract figures and quotes from the kept articles."""
+    out = []
+    for article in articles:
+        ex = analyse(article.title, article.text, rules)
+        out.append(Processed(article, ex.topics, ex.figures, ex.quotes))
+    return out
 
 
 def next_poll_at(now: datetime, failures: int, ok: bool, ttl_minutes: int | None = None

@@ -12,7 +12,7 @@ Schema (see README "Store schema"; open the file with the DuckDB CLI to explore 
     feeds(url, name, title, etag, last_modified, last_polled_at, last_ok_at, failures,
           next_poll_at, last_error, last_status, items)
     articles(id, url, guid, feed, title, published_at, fetched_at, updated_at, text,
-             content_hash, cluster_id, kept)
+             content_hash, cluster_id, kept, source_hash)
     article_topics(article, topic, score, rule, terms, evidence)
     figures(article, idx, text, value, low, high, unit, of, qualifier, approx, subject,
             sentence, fact_key, first_seen_at)
@@ -139,6 +139,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX figures_fact ON figures (fact_key);
         CREATE INDEX quotes_key ON quotes (quote_key);
         CREATE INDEX articles_fetched ON articles (fetched_at);
+    """),
+    ("0003_article_source_hash", """
+        ALTER TABLE articles ADD COLUMN source_hash VARCHAR;
+        UPDATE articles SET source_hash = content_hash;
     """),
 ]
 
@@ -280,8 +284,9 @@ class Store:
     def existing_hashes(self, ids: Sequence[str]) -> dict[str, str]:
         if not ids:
             return {}
-        rows = self.con.execute("SELECT id, content_hash FROM articles WHERE list_contains(?, id)",
-                                [list(ids)]).fetchall()
+        rows = self.con.execute(
+            "SELECT id, coalesce(source_hash, content_hash) FROM articles "
+            "WHERE list_contains(?, id)", [list(ids)]).fetchall()
         return dict(rows)
 
     def upsert_articles(self, batch: Sequence[Processed], now: datetime) -> UpsertCounts:
@@ -298,7 +303,7 @@ class Store:
                     continue  # the same article twice in one batch (two feeds carry it)
                 seen.add(a.id)
                 old_hash = existing.get(a.id)
-                if old_hash == a.content_hash:
+                if old_hash == a.feed_hash:
                     unchanged += 1
                     continue
                 if old_hash is None:
@@ -306,18 +311,21 @@ class Store:
                     kept_new += p.kept
                     self.con.execute("""
                         INSERT INTO articles (id, url, guid, feed, title, published_at,
-                            fetched_at, updated_at, text, content_hash, cluster_id, kept)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                            fetched_at, updated_at, text, content_hash, cluster_id, kept,
+                            source_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                         [a.id, a.url, a.guid, a.feed_url, a.title, a.published_at, now, now,
-                         a.text, a.content_hash, a.id, p.kept])
+                         a.text, a.content_hash, a.id, p.kept, a.feed_hash])
                     prior: dict[str, datetime] = {}
                 else:
                     updated += 1
                     prior = self._article_first_seen(a.id)
                     self.con.execute("""
                         UPDATE articles SET title = ?, published_at = ?, updated_at = ?,
-                            text = ?, content_hash = ?, kept = ? WHERE id = ?""",
-                        [a.title, a.published_at, now, a.text, a.content_hash, p.kept, a.id])
+                            text = ?, content_hash = ?, kept = ?, source_hash = ?
+                        WHERE id = ?""",
+                        [a.title, a.published_at, now, a.text, a.content_hash, p.kept,
+                         a.feed_hash, a.id])
                     for table in ("article_topics", "figures", "quotes"):
                         self.con.execute(f"DELETE FROM {table} WHERE article = ?", [a.id])
                 f, q = self._insert_children(p, now, prior)

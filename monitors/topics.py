@@ -90,7 +90,7 @@ _ZONES = ("title", "lead", "body")
 _TOPIC_KEYS = {
     "description", "threshold", "require", "min_sentences", "lead_paragraphs", "title_weight",
     "lead_weight", "body_weight", "max_sentences", "terms", "cues", "sentence_cap",
-    "short_article",
+    "short_article", "title_alone", "title_veto", "window",
 }
 _CUE_KEYS = {"name", "any", "all", "near", "within", "none", "weight", "max_hits", "zones", "scope"}
 _TOPIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -146,6 +146,9 @@ class TopicRule:
     description: str = ""
     sentence_cap: float = 0.0
     short_article: int = 0
+    title_alone: float = 0.0
+    title_veto: float = 0.0
+    window: int = 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,6 +193,8 @@ def _compile_term(text: Any, ctx: _Ctx, field: str) -> Term:
     for w in words:
         if w.strip("*?") == "" and w != "#":
             raise ctx.err(field, f"term {text!r}: a wildcard needs at least one letter")
+        if "**" in w:
+            raise ctx.err(field, f"term {text!r}: '**' is the same as '*'; write one '*'")
         if "#" in w and w != "#":
             raise ctx.err(field, f"term {text!r}: '#' must stand alone as a word")
     return Term(
@@ -368,6 +373,9 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
             max_sentences=_int(tbl, "max_sentences", ctx, "max_sentences", 3, 0),
             sentence_cap=_number(tbl, "sentence_cap", ctx, "sentence_cap", 0.0, positive=True),
             short_article=_int(tbl, "short_article", ctx, "short_article", 0, 0),
+            title_alone=_number(tbl, "title_alone", ctx, "title_alone", 0.0, positive=True),
+            title_veto=_number(tbl, "title_veto", ctx, "title_veto", 0.0, positive=True),
+            window=_int(tbl, "window", ctx, "window", 0, 0),
             description=description,
         ))
     return rules
@@ -634,6 +642,20 @@ def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
             for value, sid, found in scored[: cue.max_hits]]
 
 
+def _best_window(values: list[tuple[int, float]], size: int) -> tuple[float, int]:
+    """The largest sum of ``values`` (sentence id, value; sorted by id) over ``size`` consecutive
+    sentence ids, and the first id of that window."""
+    best, best_start, total, j = 0.0, -1, 0.0, 0
+    for sid, v in values:
+        total += v
+        while values[j][0] <= sid - size:
+            total -= values[j][1]
+            j += 1
+        if total > best:
+            best, best_start = total, values[j][0]
+    return best, best_start
+
+
 def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
     if rule.require and not any(doc.find(t) for t in rule.require):
         return None
@@ -641,6 +663,8 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
     parts: list[str] = []
     pos_sents: dict[int, float] = {}
     term_count: dict[str, int] = {}
+    title_raw = 0.0
+    para = doc.sent_para
     for cue in rule.cues:
         hits = _cue_hits(doc, cue, rule)
         if not hits:
@@ -650,24 +674,51 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
         if cue.weight > 0:
             for h in hits:
                 pos_sents[h.sentence] = pos_sents.get(h.sentence, 0.0) + h.value
+                if para[h.sentence] < 0:
+                    title_raw += cue.weight
                 for t in h.terms:
                     term_count[t] = term_count.get(t, 0) + 1
         else:
             negative += total
+    if not pos_sents:
+        return None
     cap = rule.sentence_cap
-    positive = sum(min(v, cap) if cap else v for v in pos_sents.values())
+    if cap:  # the cap is on the cue weights; the zone multiplier applies on top of it
+        pos_sents = {sid: min(v, cap * _zone_mult(doc, sid, rule)[1])
+                     for sid, v in pos_sents.items()}
+    title_val = sum(v for sid, v in pos_sents.items() if para[sid] < 0)
+    body = sorted((sid, v) for sid, v in pos_sents.items() if para[sid] >= 0)
+    n_body = sum(1 for p in para if p >= 0)
+    where = ""
+    if rule.window and body and n_body > rule.window:
+        body_val, first = _best_window(body, rule.window)
+        where = f" best {rule.window}-sentence passage from #{first}"
+    else:
+        body_val = sum(v for _, v in body)
+    positive = title_val + body_val
     score = positive + negative
     threshold = rule.threshold
-    if rule.short_article and len(doc.sentences) < rule.short_article:
-        threshold *= max(0.5, len(doc.sentences) / rule.short_article)
-    if score < threshold or len(pos_sents) < rule.min_sentences:
+    min_sentences = rule.min_sentences
+    short = rule.short_article and n_body < rule.short_article
+    if short:
+        share = max(1, n_body) / rule.short_article
+        threshold *= max(0.5, share)
+        min_sentences = max(1, min(min_sentences, math.ceil(min_sentences * share)))
+    via = ""
+    if score >= threshold and len(pos_sents) >= min_sentences:
+        via = f"score {score:.1f} >= {threshold:g}"
+    elif (rule.title_alone and title_raw >= rule.title_alone and -negative <= rule.title_veto
+          and (short or body)):
+        via = f"headline {title_raw:g} >= {rule.title_alone:g}, score {score:.1f}"
+    else:
         return None
     best = sorted(pos_sents, key=lambda s: (-pos_sents[s], s))[: rule.max_sentences]
     sentences = tuple(doc.sentence(s) for s in sorted(best))
     terms = tuple(sorted(term_count, key=lambda t: (-term_count[t], t))[:12])
     capped = f", each capped at {cap:g}" if cap else ""
-    explanation = (f"{rule.name}: score {score:.1f} >= {threshold:g} "
-                   f"({positive:+.1f} from {len(pos_sents)} sentences{capped}; {negative:+.1f}) "
+    explanation = (f"{rule.name}: {via} "
+                   f"({title_val:+.1f} headline, {body_val:+.1f} text{where}; "
+                   f"{len(pos_sents)} sentences{capped}; {negative:+.1f}) "
                    f"[{'; '.join(parts)}]")
     return TopicMatch(topic=rule.name, score=round(score, 2), rule=explanation, terms=terms,
                       sentences=sentences)

@@ -1,0 +1,42 @@
+"""Full text for summary-only feed items: which to fetch, and how to merge the page's text.
+
+Fetching is done by :func:`monitors.fetch.fetch_pages` (polite: at most two requests at once per
+host, SSRF-checked); this module only decides, and extracts the article body with trafilatura.
+Only items that are truncated *and* look possibly on-topic from their headline and summary are
+fetched, so a poll does not download every page of every feed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from monitors.keys import content_hash
+from monitors.model import Article
+from monitors.text import html_to_text
+
+TRUNCATED_CHARS = 600
+_MAYBE_ON_TOPIC = re.compile(
+    r"\b(nato|defen[cs]e|military|milit\w*|armed forces|rearm\w*|weapons?|arms|"
+    r"ukrain\w*|kyiv|kiev|zelensk\w*|alliance|allies|pentagon|ammunition|air[- ]defen[cs]e)\b",
+    re.I)
+
+
+def wants_full_text(article: Article) -> bool:
+    """True for a summary-only item with an http(s) link that may be on topic."""
+    if len(article.text) >= TRUNCATED_CHARS:
+        return False
+    if not article.url.startswith(("http://", "https://")):
+        return False
+    return bool(_MAYBE_ON_TOPIC.search(f"{article.title} {article.text}"))
+
+
+def with_page_text(article: Article, page: bytes) -> Article:
+    """The article with the page's main text, when that is longer than the summary."""
+    from monitors.articles import decode_bytes
+
+    _, body = html_to_text(decode_bytes(page))
+    if len(body) <= len(article.text):
+        return article
+    return replace(article, text=body, content_hash=content_hash(article.title, body),
+                   source_hash=article.feed_hash)
