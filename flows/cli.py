@@ -124,7 +124,10 @@ def _flow_args(args: argparse.Namespace) -> dict:
         out["feeds"] = [{"url": f.url, "name": f.name} for f in read_feed_list(args.feeds)]
     if getattr(args, "out", None):
         out["out"] = args.out
-    return out
+    from monitors.store import Store
+
+    Store(args.db or cfg.store_path).close()  # a foreign, corrupt or locked store fails here,
+    return out                                 # with a clear message, before Prefect starts
 
 
 def cmd_poll(args: argparse.Namespace) -> int:

@@ -140,3 +140,13 @@ def test_run_with_default_config_and_no_network_exits_0_naming_failed_feeds(
         assert feed.name in status
         if status[feed.name] == "error":  # unreachable here: it must be named in the digest
             assert feed.name in html
+
+
+def test_foreign_store_is_a_clear_error_before_anything_runs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    junk = tmp_path / "notes.duckdb"
+    junk.write_text("my notes, not a database\n", encoding="utf-8")
+    assert main(["poll", "--db", str(junk)]) == 1
+    err = capsys.readouterr().err
+    assert "not a DuckDB database" in err and str(junk) in err
+    assert junk.read_text(encoding="utf-8") == "my notes, not a database\n"
