@@ -193,6 +193,25 @@ def corpus_pairs(corpus: Path) -> tuple[list[tuple[dict, dict]], float]:
     return pairs, (elapsed / len(pairs) * 1000 if pairs else 0.0)
 
 
+def heldout_pairs(corpus: Path) -> list[tuple[dict, dict]]:
+    """The project's own labels of real articles (eval/corpus_labels.jsonl): spans are stored
+    as offsets into the article's text, so no article text is copied into the repository."""
+    import hashlib
+
+    pairs = []
+    for g in read_jsonl(ROOT / "eval" / "corpus_labels.jsonl"):
+        text = load_article(corpus / g["path"]).full_text
+        if hashlib.sha1(text.encode()).hexdigest() != g["sha1"]:
+            raise SystemExit(f"eval/corpus_labels.jsonl: {g['path']}: the loaded text changed "
+                             f"(sha1 mismatch); labels must be re-checked")
+        gold = {
+            "figures": [f | {"text": text[f["start"]:f["end"]]} for f in g["figures"]],
+            "quotes": [q | {"text": text[q["start"]:q["end"]]} for q in g["quotes"]],
+        }
+        pairs.append((gold, predict(text)))
+    return pairs
+
+
 def check(results: dict[str, dict[str, Any]], floors: dict[str, dict[str, float]]) -> list[str]:
     fails = []
     for section, metrics in floors.items():
@@ -217,6 +236,7 @@ def run(corpus: Path | None) -> dict[str, dict[str, Any]]:
     if corpus is not None and (corpus / "labels").is_dir():
         pairs, ms = corpus_pairs(corpus)
         results["corpus"] = score(pairs) | {"ms_per_article": ms}
+        results["heldout"] = score(heldout_pairs(corpus))
     return results
 
 

@@ -390,10 +390,11 @@ _PARA_GAP = 1000  # token positions skipped between paragraphs, so 'near' never 
 
 @dataclass(frozen=True)
 class _Lexicon:
-    """Every word the rules can match: literal words, and the prefixes of wildcard words."""
+    """The first words of every term: literal words, prefixes of wildcard words, numbers."""
 
     literals: frozenset[str]
     prefixes: tuple[str, ...]
+    numbers: bool = False  # some term has a '#' word
 
 
 _LEXICONS: dict[tuple[int, ...], tuple[Sequence[TopicRule], _Lexicon]] = {}
@@ -406,18 +407,21 @@ def _lexicon(rules: Sequence[TopicRule]) -> _Lexicon:
         return hit[1]
     literals: set[str] = set()
     prefixes: set[str] = set()
+    numbers = False
     for rule in rules:
         terms = list(rule.require)
         for cue in rule.cues:
             terms.extend(t for g in cue.groups for t in g)
             terms.extend(cue.none)
-        for term in terms:
-            for lit, pre in zip(term.literals, term.prefixes, strict=True):
-                if lit is not None:
-                    literals.add(lit)
-                else:
-                    prefixes.add(pre)
-    lex = _Lexicon(frozenset(literals), tuple(sorted(prefixes)))
+        for term in terms:  # only a term's first word is looked up in the index
+            lit, pre = term.literals[0], term.prefixes[0]
+            if lit is not None:
+                literals.add(lit)
+            elif term.words[0].pattern == r"\d+":
+                numbers = True
+            else:
+                prefixes.add(pre)
+    lex = _Lexicon(frozenset(literals), tuple(sorted(prefixes)), numbers)
     if len(_LEXICONS) > 64:
         _LEXICONS.clear()
     _LEXICONS[key] = (tuple(rules), lex)
@@ -431,8 +435,8 @@ class _Doc:
     per-token work in C (set operations) for the bulk of an article.
     """
 
-    __slots__ = ("_cache", "_index", "_keys", "positions", "sent_of", "sent_para", "sentences",
-                 "tokens", "zone_of_sent")
+    __slots__ = ("_cache", "_index", "_keys", "_vocab", "positions", "sent_of", "sent_para",
+                 "sentences", "tokens", "zone_of_sent")
 
     def __init__(self, title: str, text: str, lexicon: _Lexicon) -> None:
         tokens: list[str] = []
@@ -440,7 +444,7 @@ class _Doc:
         positions: list[int] = []
         sentences: list[str] = []
         sent_para: list[int] = []
-        self._cache: dict[int, list[int]] = {}
+        self._cache: dict[str, list[int]] = {}
         blocks: list[tuple[int, str]] = []
         if title.strip():
             blocks.append((-1, title))
@@ -467,10 +471,12 @@ class _Doc:
         self.sentences = sentences
         self.sent_para = sent_para
         self.zone_of_sent = sent_para  # paragraph index: -1 = title
-        vocab = set(tokens)
+        vocab = self._vocab = set(tokens)
         keep = vocab & lexicon.literals
         if lexicon.prefixes:
             keep.update(t for t in vocab if t.startswith(lexicon.prefixes))
+        if lexicon.numbers:
+            keep.update(t for t in vocab if t.isdigit())
         index: dict[str, list[int]] = {}
         for i in [i for i, t in enumerate(tokens) if t in keep]:
             tok = tokens[i]
@@ -487,7 +493,7 @@ class _Doc:
 
     def find(self, term: Term) -> list[int]:
         """Token indexes where ``term`` starts."""
-        key = id(term)
+        key = term.text
         hit = self._cache.get(key)
         if hit is not None:
             return hit
@@ -501,14 +507,18 @@ class _Doc:
             keys = self._keys
             if keys is None:
                 keys = self._keys = sorted(self._index)
-            j = bisect_left(keys, prefix)
-            while j < len(keys) and keys[j].startswith(prefix):
-                if _word_match(first, keys[j]):
-                    starts.extend(self._index[keys[j]])
-                j += 1
+            if first.pattern == r"\d+":  # '#': any number
+                for k in keys:
+                    if k.isdigit():
+                        starts.extend(self._index[k])
+            else:
+                j = bisect_left(keys, prefix)
+                while j < len(keys) and keys[j].startswith(prefix):
+                    if _word_match(first, keys[j]):
+                        starts.extend(self._index[keys[j]])
+                    j += 1
         if len(term.words) > 1 and starts:
-            index = self._index
-            if any(lit is not None and lit not in index for lit in term.literals[1:]):
+            if any(lit is not None and lit not in self._vocab for lit in term.literals[1:]):
                 starts = []
             toks = self.tokens
             pos = self.positions
