@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("--feeds", metavar="FILE",
                     help="poll the URLs in FILE (one per line, # comments) instead of the config's")
+    sp.add_argument("--force", action="store_true",
+                    help="poll every feed now, even those backing off or asked to wait")
     sp = sub.add_parser("digest", help="write the digest for the window since the last one",
                         description="Build the digest of everything kept since the last digest "
                                     "and write it as HTML and text.")
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("run", help="poll, then write the digest")
     common(sp, out=True)
     sp.add_argument("--feeds", metavar="FILE", help="as for poll")
+    sp.add_argument("--force", action="store_true", help="as for poll")
 
     sp = sub.add_parser("demo", help="offline demo: serve the sample feeds locally, replay "
                                      "three days of polls and digests",
@@ -124,6 +127,8 @@ def _flow_args(args: argparse.Namespace) -> dict:
         out["feeds"] = [{"url": f.url, "name": f.name} for f in read_feed_list(args.feeds)]
     if getattr(args, "out", None):
         out["out"] = args.out
+    if getattr(args, "force", False):
+        out["force"] = True
     from monitors.store import Store
 
     Store(args.db or cfg.store_path).close()  # a foreign, corrupt or locked store fails here,
@@ -159,7 +164,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_poll(s: dict) -> None:
-    print(f"poll: {s['feeds']} feeds: {s['new']} with items, {s['not_modified']} not modified, "
+    skipped = f" ({s['skipped']} not due yet)" if s.get("skipped") else ""
+    print(f"poll: {s['feeds']} feeds{skipped}: {s['new']} with items, "
+          f"{s['not_modified']} not modified, "
           f"{s['failed']} failed; {s['articles_new']} new articles ({s['kept_new']} kept), "
           f"{s['figures_new']} new figures, {s['quotes_new']} new quotes")
     for name, error in s.get("failures", ()):

@@ -124,10 +124,11 @@ def run_all(
     now: datetime | None = None,
     out: str | None = None,
     feeds: list[dict[str, str]] | None = None,
+    force: bool = False,
 ) -> dict:
     """Poll, then build the digest."""
     from flows.poll import poll_feeds
 
-    poll = poll_feeds(config=config, db=db, now=now, feeds=feeds)
+    poll = poll_feeds(config=config, db=db, now=now, feeds=feeds, force=force)
     digest = daily_digest(config=config, db=db, now=now, out=out)
     return {"poll": poll, "digest": digest}

@@ -20,7 +20,13 @@ from monitors.dedupe import DedupeDoc, cluster_documents
 from monitors.fetch import FetchResult, fetch_all, fetch_pages
 from monitors.fulltext import wants_full_text, with_page_text
 from monitors.model import Article, FeedConfig, FeedOutcome, Processed
-from monitors.poll import analyse_articles, next_poll_at, plan_requests, read_feed
+from monitors.poll import (
+    analyse_articles,
+    due_feeds,
+    next_poll_at,
+    plan_requests,
+    read_feed,
+)
 from monitors.store import Store, UpsertCounts
 
 CLUSTER_LOOKBACK = timedelta(days=7)
@@ -38,9 +44,11 @@ class PollSummary:
     figures_new: int
     quotes_new: int
     failures: tuple[tuple[str, str], ...] = ()
+    skipped: int = 0
 
     def line(self) -> str:
-        return (f"polled {self.feeds} feeds: {self.new} with items, {self.not_modified} not "
+        return (f"polled {self.feeds - self.skipped} of {self.feeds} feeds ({self.skipped} not "
+                f"due): {self.new} with items, {self.not_modified} not "
                 f"modified, {self.failed} failed; articles: {self.articles_new} new, "
                 f"{self.articles_updated} updated, {self.kept_new} kept; new figures: "
                 f"{self.figures_new}, new quotes: {self.quotes_new}")
@@ -135,9 +143,15 @@ def cluster_task(store: Store, now: datetime) -> int:
 def health_task(store: Store, outcomes: Sequence[FeedOutcome],
                 results: Sequence[FetchResult], now: datetime) -> None:
     states = store.feed_states(o.url for o in outcomes)
-    validators = {r.url: (r.etag, r.last_modified) for r in results if r.ok}
-    nxt = {o.url: next_poll_at(now, (states[o.url].failures if o.url in states else 0),
-                               o.status != "error") for o in outcomes}
+    # validators only from feeds that parsed: a broken body must not come back as "304 fine"
+    parsed_ok = {o.url for o in outcomes if o.status == "new"}
+    validators = {r.url: (r.etag, r.last_modified) for r in results if r.url in parsed_ok}
+    by_url = {r.url: r for r in results}
+    nxt = {o.url: next_poll_at(now, states[o.url].failures if o.url in states else 0,
+                               o.status != "error", ttl_minutes=o.ttl_minutes,
+                               max_age=by_url[o.url].max_age,
+                               retry_after=by_url[o.url].retry_after)
+           for o in outcomes}
     store.record_feed_outcomes(outcomes, now, validators, nxt)
 
 
@@ -148,17 +162,23 @@ def poll_feeds(
     now: datetime | None = None,
     feeds: list[dict[str, str]] | None = None,
     allow_private: bool = False,
+    force: bool = False,
 ) -> dict:
     """Poll the config's feeds (or ``feeds``: [{"url", "name"}]) into the store.
 
-    ``allow_private`` lets full-text fetching follow article links to private or loopback
-    addresses (the demo and tests serve pages on 127.0.0.1); leave it off in production."""
+    Feeds whose next poll time has not come (backing off after failures, or asked to wait by
+    Retry-After, Cache-Control or <ttl>) are skipped unless ``force``.  ``allow_private`` lets
+    full-text fetching follow article links to private or loopback addresses (the demo and
+    tests serve pages on 127.0.0.1); leave it off in production."""
     logger = get_run_logger()
     cfg = resolve_config(config)
     when = resolve_now(now)
-    feed_list = feeds_from_param(feeds) if feeds else cfg.feeds
-    logger.info("polling %d feeds into %s", len(feed_list), db or cfg.store_path)
+    configured = feeds_from_param(feeds) if feeds else cfg.feeds
     with Store(db or cfg.store_path) as store:
+        feed_list, later = (list(configured), []) if force else due_feeds(
+            configured, store.feed_states(f.url for f in configured), when)
+        logger.info("polling %d feeds into %s%s", len(feed_list), db or cfg.store_path,
+                    f"; {len(later)} not due yet (use force to poll them)" if later else "")
         run_id = f"poll-{datetime.now(UTC).isoformat()}"
         store.start_run(run_id, "poll-feeds", when)
         results = fetch_task(feed_list, store, cfg)
@@ -168,15 +188,17 @@ def poll_feeds(
         counts = store_task(store, processed, when)
         cluster_task(store, when)
         health_task(store, outcomes, results, when)
-        summary = summarise(outcomes, counts)
+        summary = summarise(outcomes, counts, skipped=len(later))
         store.finish_run(run_id, when, "ok", asdict(summary))
     logger.info(summary.line())
     return asdict(summary)
 
 
-def summarise(outcomes: Sequence[FeedOutcome], counts: UpsertCounts) -> PollSummary:
+def summarise(outcomes: Sequence[FeedOutcome], counts: UpsertCounts, skipped: int = 0
+              ) -> PollSummary:
     return PollSummary(
-        feeds=len(outcomes),
+        feeds=len(outcomes) + skipped,
+        skipped=skipped,
         new=sum(o.status == "new" for o in outcomes),
         not_modified=sum(o.status == "not_modified" for o in outcomes),
         failed=sum(o.status == "error" for o in outcomes),

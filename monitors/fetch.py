@@ -9,9 +9,13 @@ wrong); a failure is a value, never an exception out of :func:`fetch_all`.  Test
 from __future__ import annotations
 
 import asyncio
+import email.utils
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -46,6 +50,33 @@ class FetchResult:
     def ok(self) -> bool:
         return self.status == "ok"
 
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked us to wait (Retry-After, on 429/503), if any."""
+        return parse_retry_after(self.headers.get("retry-after"))
+
+    @property
+    def max_age(self) -> float | None:
+        """Cache-Control max-age in seconds, if the server sent one."""
+        m = re.search(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", self.headers.get("cache-control", ""))
+        return float(m.group(1)) if m else None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
 
 class BodyTooLarge(Exception):
     pass
@@ -72,13 +103,16 @@ async def _fetch_all(
                           max_keepalive_connections=settings.max_concurrency)
     timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))
     semaphore = asyncio.Semaphore(settings.max_concurrency)
+    per_host: dict[str, asyncio.Semaphore] = {}
     async with httpx.AsyncClient(
         transport=transport, limits=limits, timeout=timeout, follow_redirects=True,
         max_redirects=MAX_REDIRECTS, headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
     ) as client:
 
         async def one(req: FetchRequest) -> FetchResult:
-            async with semaphore:
+            host = (urlsplit(req.url).hostname or "").lower()
+            host_sem = per_host.setdefault(host, asyncio.Semaphore(settings.max_per_host))
+            async with host_sem, semaphore:
                 result = await fetch_one(client, req, settings)
             if on_result is not None:
                 on_result(result)
@@ -98,9 +132,10 @@ async def fetch_one(client: httpx.AsyncClient, req: FetchRequest,
     started = time.monotonic()
     deadline = settings.timeout_seconds * 3  # total budget per feed, over all reads
 
-    def error(reason: str, status: int | None = None) -> FetchResult:
+    def error(reason: str, status: int | None = None,
+              hdrs: dict[str, str] | None = None) -> FetchResult:
         return FetchResult(req.url, "error", http_status=status, error=reason,
-                           elapsed=time.monotonic() - started)
+                           headers=hdrs or {}, elapsed=time.monotonic() - started)
 
     try:
         async with asyncio.timeout(deadline):
@@ -112,8 +147,11 @@ async def fetch_one(client: httpx.AsyncClient, req: FetchRequest,
                                        final_url=str(resp.url),
                                        elapsed=time.monotonic() - started)
                 if resp.status_code >= 400:
-                    return error(f"HTTP {resp.status_code} {resp.reason_phrase}".strip(),
-                                 resp.status_code)
+                    reason = f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
+                    wait = parse_retry_after(hdrs.get("retry-after"))
+                    if wait is not None:
+                        reason += f" (server asks to retry after {wait:.0f} s)"
+                    return error(reason, resp.status_code, hdrs)
                 body = await _read_capped(resp, settings.max_body_bytes)
                 return FetchResult(
                     req.url, "ok", body=body, headers=hdrs, http_status=resp.status_code,
@@ -172,8 +210,6 @@ def fetch_pages(urls: Sequence[str], settings: PollSettings, *, allow_private: b
 
 async def _fetch_pages(urls: Sequence[str], settings: PollSettings, allow_private: bool,
                        transport: httpx.AsyncBaseTransport | None) -> list[FetchResult]:
-    from urllib.parse import urlsplit
-
     overall = asyncio.Semaphore(settings.max_concurrency)
     per_host: dict[str, asyncio.Semaphore] = {}
     timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))

@@ -25,6 +25,7 @@ from monitors.topics import TopicRule
 
 BASE_INTERVAL = timedelta(minutes=30)
 MAX_BACKOFF = timedelta(hours=12)
+MAX_RETRY_AFTER = timedelta(hours=24)
 
 
 def plan_requests(feeds: Sequence[FeedConfig], states: dict[str, FeedState]
@@ -53,7 +54,7 @@ def read_feed(feed: FeedConfig, result: FetchResult, now: datetime
     articles = [a for a in (normalise_entry(e, now) for e in parsed.entries) if a is not None]
     warning = f"accepted despite: {parsed.warning}" if parsed.warning else None
     return FeedOutcome(feed.url, feed.name, "new", items=len(parsed.entries), error=warning,
-                       title=parsed.title or None), articles
+                       title=parsed.title or None, ttl_minutes=parsed.ttl_minutes), articles
 
 
 def analyse_articles(articles: Sequence[Article], rules: Sequence[TopicRule]) -> list[Processed]:
@@ -65,14 +66,34 @@ def analyse_articles(articles: Sequence[Article], rules: Sequence[TopicRule]) ->
     return out
 
 
-def next_poll_at(now: datetime, failures: int, ok: bool, ttl_minutes: int | None = None
-                 ) -> datetime:
-    """Next time to poll: the base interval (or the feed's TTL) after success; after the n-th
-    consecutive failure, base * 2**n, capped at MAX_BACKOFF. A feed is never given up on."""
+def due_feeds(feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime
+              ) -> tuple[list[FeedConfig], list[FeedConfig]]:
+    """Split feeds into those due for a poll and those whose next poll time is later (backing
+    off after failures, or honouring Retry-After, Cache-Control or <ttl>)."""
+    due, later = [], []
+    for f in feeds:
+        s = states.get(f.url)
+        (later if s and s.next_poll_at and s.next_poll_at > now else due).append(f)
+    return due, later
+
+
+def next_poll_at(now: datetime, failures_before: int, ok: bool, *, ttl_minutes: int | None = None,
+                 max_age: float | None = None, retry_after: float | None = None) -> datetime:
+    """When to poll a feed next.
+
+    After success: the base interval, or longer when the feed's <ttl> or Cache-Control max-age
+    asks for it (capped at MAX_BACKOFF).  After the n-th consecutive failure: base * 2**(n-1),
+    capped at MAX_BACKOFF, and never sooner than the server's Retry-After (capped at
+    MAX_RETRY_AFTER).  A feed is never given up on: the longest wait is bounded.
+    """
     if ok:
         interval = BASE_INTERVAL
         if ttl_minutes:
-            interval = max(interval, min(timedelta(minutes=ttl_minutes), MAX_BACKOFF))
-        return now + interval
-    backoff = BASE_INTERVAL * (2 ** min(failures, 10))
-    return now + min(backoff, MAX_BACKOFF)
+            interval = max(interval, timedelta(minutes=ttl_minutes))
+        if max_age:
+            interval = max(interval, timedelta(seconds=max_age))
+        return now + min(interval, MAX_BACKOFF)
+    wait = min(BASE_INTERVAL * (2 ** min(failures_before, 10)), MAX_BACKOFF)
+    if retry_after:
+        wait = max(wait, min(timedelta(seconds=retry_after), MAX_RETRY_AFTER))
+    return now + wait

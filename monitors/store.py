@@ -263,7 +263,8 @@ class Store:
                         last_ok_at = coalesce(excluded.last_ok_at, feeds.last_ok_at),
                         failures = CASE WHEN ? THEN 0 ELSE feeds.failures + 1 END,
                         next_poll_at = excluded.next_poll_at,
-                        last_error = excluded.last_error,
+                        last_error = CASE WHEN excluded.last_status = 'not_modified'
+                                          THEN feeds.last_error ELSE excluded.last_error END,
                         last_status = excluded.last_status,
                         items = coalesce(excluded.items, feeds.items)
                 """, [o.url, o.name, o.title, etag, last_mod, now, now if ok else None,

@@ -55,10 +55,19 @@ def test_poll_twice_stores_nothing_twice_and_digest_lists_everything(
     assert first["kept_new"] >= 2 and first["figures_new"] >= 1 and first["quotes_new"] >= 1
     after_first = table_counts(db)
 
-    second = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(minutes=30),
+    too_soon = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(minutes=10),
+                          feeds=feeds(server))
+    assert too_soon["skipped"] == 5 and too_soon["not_modified"] == 0
+    requests_before = len(server.requests)
+    second = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(hours=2),
                         feeds=feeds(server))
-    assert second["articles_new"] == 0 and second["not_modified"] == 2
+    assert second["skipped"] == 0
+    # the three feeds that parsed answer 304; the two broken ones are asked again in full and
+    # still fail (a broken body's ETag is never stored, so it cannot come back as "fine")
+    assert second["articles_new"] == 0 and second["not_modified"] == 3
+    assert second["failed"] == 2
     assert table_counts(db) == after_first
+    assert len(server.requests) - requests_before == 5  # one conditional request per feed
 
     out = tmp_path / "digests"
     result = daily_digest(config=CONFIG, db=str(db), now=NOW + timedelta(hours=1), out=str(out))
