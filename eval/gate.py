@@ -193,16 +193,19 @@ def corpus_pairs(corpus: Path) -> tuple[list[tuple[dict, dict]], float]:
     return pairs, (elapsed / len(pairs) * 1000 if pairs else 0.0)
 
 
-def heldout_pairs(corpus: Path) -> list[tuple[dict, dict]]:
-    """The project's own labels of real articles (eval/corpus_labels.jsonl): spans are stored
-    as offsets into the article's text, so no article text is copied into the repository."""
+LABEL_SETS = {"heldout": "corpus_labels.jsonl", "heldout2": "heldout2_labels.jsonl"}
+
+
+def heldout_pairs(corpus: Path, name: str = "corpus_labels.jsonl") -> list[tuple[dict, dict]]:
+    """The project's own labels of real articles (eval/<name>): spans are stored as offsets
+    into the article's text, so no article text is copied into the repository."""
     import hashlib
 
     pairs = []
-    for g in read_jsonl(ROOT / "eval" / "corpus_labels.jsonl"):
+    for g in read_jsonl(ROOT / "eval" / name):
         text = load_article(corpus / g["path"]).full_text
         if hashlib.sha1(text.encode()).hexdigest() != g["sha1"]:
-            raise SystemExit(f"eval/corpus_labels.jsonl: {g['path']}: the loaded text changed "
+            raise SystemExit(f"eval/{name}: {g['path']}: the loaded text changed "
                              f"(sha1 mismatch); labels must be re-checked")
         gold = {
             "figures": [f | {"text": text[f["start"]:f["end"]]} for f in g["figures"]],
@@ -236,7 +239,9 @@ def run(corpus: Path | None) -> dict[str, dict[str, Any]]:
     if corpus is not None and (corpus / "labels").is_dir():
         pairs, ms = corpus_pairs(corpus)
         results["corpus"] = score(pairs) | {"ms_per_article": ms}
-        results["heldout"] = score(heldout_pairs(corpus))
+        for section, name in LABEL_SETS.items():
+            if (ROOT / "eval" / name).exists():
+                results[section] = score(heldout_pairs(corpus, name))
     return results
 
 

@@ -20,13 +20,8 @@ from monitors.dedupe import DedupeDoc, cluster_documents
 from monitors.fetch import FetchResult, fetch_all, fetch_pages
 from monitors.fulltext import wants_full_text, with_page_text
 from monitors.model import Article, FeedConfig, FeedOutcome, Processed
-from monitors.poll import (
-    analyse_articles,
-    due_feeds,
-    next_poll_at,
-    plan_requests,
-    read_feed,
-)
+from monitors.pipeline import analyse_articles, read_feeds
+from monitors.poll import due_feeds, next_poll_at, plan_requests
 from monitors.store import Store, UpsertCounts
 
 CLUSTER_LOOKBACK = timedelta(days=7)
@@ -76,8 +71,7 @@ def read_task(feeds: Sequence[FeedConfig], results: Sequence[FetchResult], now: 
     logger = get_run_logger()
     outcomes: list[FeedOutcome] = []
     articles: list[Article] = []
-    for feed, result in zip(feeds, results, strict=True):
-        outcome, items = read_feed(feed, result, now)
+    for feed, (outcome, items) in zip(feeds, read_feeds(feeds, results, now), strict=True):
         if outcome.status == "error":
             logger.warning("feed %s (%s) failed: %s", feed.name, feed.url, outcome.error)
         elif outcome.error:

@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from monitors.fetch import FetchResult, parse_retry_after
 from monitors.model import FeedConfig
+from monitors.pipeline import read_feed
 from monitors.poll import (
     BASE_INTERVAL,
     MAX_BACKOFF,
     MAX_RETRY_AFTER,
     due_feeds,
     next_poll_at,
-    read_feed,
 )
 from monitors.store import FeedState
 

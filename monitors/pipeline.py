@@ -1,0 +1,81 @@
+"""The CPU-bound middle of a poll, as pure functions: read feeds, analyse articles.
+
+    read_feed        one fetch result -> a FeedOutcome and the Articles it carried
+    read_feeds       the same over many feeds, on all cores when there are many
+    analyse_articles Articles -> Processed (topics, figures, quotes), on all cores when many
+
+This module imports only the parsing and extraction modules (no httpx, no duckdb), so the worker
+processes of monitors.parallel start quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+from typing import Protocol
+
+from monitors.errors import FeedError
+from monitors.extract import analyse
+from monitors.model import Article, FeedConfig, FeedOutcome, Processed
+from monitors.normalise import normalise_entry
+from monitors.parallel import map_chunked
+from monitors.parse import parse_feed
+from monitors.topics import TopicRule
+
+
+class _Fetched(Protocol):
+    """What reading needs of a monitors.fetch.FetchResult (not imported: it pulls in httpx)."""
+
+    url: str
+    status: str
+    body: bytes
+    headers: dict[str, str]
+    error: str | None
+
+
+def read_feed(feed: FeedConfig, result: _Fetched, now: datetime
+              ) -> tuple[FeedOutcome, list[Article]]:
+    """Parse and normalise one feed's response. A broken feed is an outcome, not an
+    exception: the reason names the feed."""
+    if result.status == "not_modified":
+        return FeedOutcome(feed.url, feed.name, "not_modified"), []
+    if result.status == "error":
+        return FeedOutcome(feed.url, feed.name, "error", error=result.error), []
+    try:
+        parsed = parse_feed(feed.url, result.body, result.headers)
+    except FeedError as e:
+        return FeedOutcome(feed.url, feed.name, "error", error=str(e).removeprefix(
+            f"{feed.url}: ")), []
+    articles = [a for a in (normalise_entry(e, now) for e in parsed.entries) if a is not None]
+    warning = f"accepted despite: {parsed.warning}" if parsed.warning else None
+    return FeedOutcome(feed.url, feed.name, "new", items=len(parsed.entries), error=warning,
+                       title=parsed.title or None, ttl_minutes=parsed.ttl_minutes), articles
+
+
+def analyse_articles(articles: Sequence[Article], rules: Sequence[TopicRule]) -> list[Processed]:
+    """Match topics, and extract figures and quotes from the kept articles (on all cores when
+    there are many)."""
+    return map_chunked(partial(_analyse_chunk, rules=tuple(rules)), articles)
+
+
+def read_feeds(feeds: Sequence[FeedConfig], results: Sequence[_Fetched], now: datetime
+               ) -> list[tuple[FeedOutcome, list[Article]]]:
+    """read_feed over many feeds, on all cores when there are many."""
+    return map_chunked(partial(_read_chunk, now=now), list(zip(feeds, results, strict=True)),
+                       min_items=32)
+
+
+def _analyse_chunk(articles: Sequence[Article], rules: tuple[TopicRule, ...]) -> list[Processed]:
+    out = []
+    for article in articles:
+        ex = analyse(article.title, article.text, rules)
+        out.append(Processed(article, ex.topics, ex.figures, ex.quotes))
+    return out
+
+
+def _read_chunk(pairs: Sequence[tuple[FeedConfig, _Fetched]], now: datetime
+                ) -> list[tuple[FeedOutcome, list[Article]]]:
+    return [read_feed(feed, result, now) for feed, result in pairs]
+
+
