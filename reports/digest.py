@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from monitors.keys import quote_words
+
 UNIT_RANK = {"percent_gdp": 0, "USD": 1, "EUR": 1, "GBP": 1, "pp": 3, "percent": 4, "count": 5}
 
 
@@ -27,6 +29,7 @@ class Source:
 @dataclass(frozen=True)
 class FigureItem:
     key: str
+    keys: tuple[str, ...]
     text: str
     value: float
     low: float
@@ -47,6 +50,7 @@ class FigureItem:
 @dataclass(frozen=True)
 class QuoteItem:
     key: str
+    keys: tuple[str, ...]
     text: str
     speaker: str | None
     role: str | None
@@ -133,13 +137,13 @@ def build_digest(
 ) -> Digest:
     """Group the window's rows into the digest's sections. Rows are dicts as the store returns
     them (see Store.window_articles / window_figures / window_quotes / feed_health)."""
-    fig_groups = _group(figures, "fact_key")
-    new_figs = [_figure_item(k, rows) for k, rows in fig_groups.items()
-                if k not in reported_figures]
+    fig_groups = merge_same_facts(_group(figures, "fact_key"), _figure_signature, "subject")
+    new_figs = [_figure_item(keys, rows) for keys, rows in fig_groups
+                if not reported_figures.intersection(keys)]
     new_figs.sort(key=lambda f: (-len(f.sources), UNIT_RANK.get(f.unit, 2), f.key))
-    q_groups = _group(quotes, "quote_key")
-    new_quotes = [_quote_item(k, rows) for k, rows in q_groups.items()
-                  if k not in reported_quotes]
+    q_groups = merge_same_facts(_group(quotes, "quote_key"), _quote_signature, "speaker")
+    new_quotes = [_quote_item(keys, rows) for keys, rows in q_groups
+                  if not reported_quotes.intersection(keys)]
     new_quotes.sort(key=lambda q: (q.speaker is None, -len(q.sources), q.key))
     sections = tuple(_section(t, [a for a in articles if a["topic"] == t],
                               limits.max_stories_per_topic) for t in topics)
@@ -147,7 +151,8 @@ def build_digest(
         FeedProblem(h.get("name") or h["url"], h["url"], h.get("last_error") or "unknown error",
                     int(h.get("failures") or 0), h.get("last_ok_at"))
         for h in feed_health if h.get("last_status") == "error")
-    ledger = [("figure", f.key) for f in new_figs] + [("quote", q.key) for q in new_quotes]
+    ledger = ([("figure", k) for f in new_figs for k in f.keys]
+              + [("quote", k) for q in new_quotes for k in q.keys])
     return Digest(
         title=title,
         date=digest_date,
@@ -167,6 +172,55 @@ def build_digest(
     )
 
 
+def _figure_signature(r: dict[str, Any]) -> tuple:
+    return (r["unit"], r["value"], r["low"], r["high"], r["of"])
+
+
+def _quote_signature(r: dict[str, Any]) -> tuple:
+    return (quote_words(r["text"]),)
+
+
+def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, who: str
+                     ) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
+    """Merge ledger groups that are one fact told differently.
+
+    Groups with the same signature (a figure's value and unit; a quote's words) are one fact when
+    they come from the same article or the same story cluster (a headline restating the body,
+    with a different subject), or when one has no subject/speaker and exactly one other group
+    with that signature has one (an outlet that did not say whose figure or quote it was).
+    Groups about different named subjects stay apart: a false merge would hide a fact."""
+    keys = list(groups)
+    parent = {k: k for k in keys}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    buckets: dict[tuple, list[str]] = {}
+    for k in keys:
+        buckets.setdefault(signature(groups[k][0]), []).append(k)
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        places = {k: {r["article"] for r in groups[k]} | {r.get("cluster_id") for r in groups[k]
+                                                          if r.get("cluster_id")}
+                  for k in members}
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if places[a] & places[b]:
+                    parent[find(b)] = find(a)
+        named = [k for k in members if any(r.get(who) for r in groups[k])]
+        if len({find(k) for k in named}) == 1:
+            for k in members:
+                parent[find(k)] = find(named[0]) if named else find(k)
+    merged: dict[str, list[str]] = {}
+    for k in keys:
+        merged.setdefault(find(k), []).append(k)
+    return [(tuple(ks), [r for k in ks for r in groups[k]]) for ks in merged.values()]
+
+
 def _group(rows: Iterable[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -184,18 +238,19 @@ def _sources(rows: Sequence[dict[str, Any]]) -> tuple[Source, ...]:
     return tuple(seen.values())
 
 
-def _figure_item(key: str, rows: Sequence[dict[str, Any]]) -> FigureItem:
+def _figure_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> FigureItem:
     r = rows[0]
     subject = next((x["subject"] for x in rows if x.get("subject")), None)
-    return FigureItem(key, r["text"], r["value"], r["low"], r["high"], r["unit"], r["of"],
+    return FigureItem(keys[0], keys, r["text"], r["value"], r["low"], r["high"], r["unit"], r["of"],
                       r["qualifier"], bool(r["approx"]), subject, r["sentence"] or "",
                       _sources(rows))
 
 
-def _quote_item(key: str, rows: Sequence[dict[str, Any]]) -> QuoteItem:
-    r = rows[0]
+def _quote_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> QuoteItem:
+    r = next((x for x in rows if x.get("speaker")), rows[0])
     role = next((x["role"] for x in rows if x.get("role")), None)
-    return QuoteItem(key, r["text"], r["speaker"], role, r["sentence"] or "", _sources(rows))
+    return QuoteItem(keys[0], keys, r["text"], r["speaker"], role, r["sentence"] or "",
+                     _sources(rows))
 
 
 def _section(topic: str, rows: Sequence[dict[str, Any]], limit: int) -> TopicSection:

@@ -9,15 +9,18 @@ from reports.render import render_html, render_text, safe_url
 from tests.factories import T0
 
 
-def fig_row(key: str, feed: str, url: str, text: str = "3.5% of GDP", subject: str = "NATO"):
-    return {"fact_key": key, "text": text, "value": 3.5, "low": 3.5, "high": 3.5,
+def fig_row(key: str, feed: str, url: str, text: str = "3.5% of GDP", subject: str | None = "NATO",
+            value: float = 3.5):
+    return {"fact_key": key, "article": url, "text": text, "value": value, "low": value,
+            "high": value,
             "unit": "percent_gdp", "of": None, "qualifier": None, "approx": False,
             "subject": subject, "sentence": f"Allies agreed {text}.", "url": url,
             "article_title": "t", "feed": feed, "feed_name": feed, "cluster_id": url}
 
 
-def quote_row(key: str, feed: str, url: str, text: str = "We must spend more"):
-    return {"quote_key": key, "text": text, "speaker": "Mark Rutte",
+def quote_row(key: str, feed: str, url: str, text: str = "We must spend more",
+              speaker: str | None = "Mark Rutte"):
+    return {"quote_key": key, "article": url, "text": text, "speaker": speaker,
             "role": "NATO Secretary General", "sentence": "s", "url": url,
             "article_title": "t", "feed": feed, "feed_name": feed, "cluster_id": url}
 
@@ -40,7 +43,7 @@ def build(**kw):
 
 def test_same_fact_from_three_outlets_is_one_new_figure() -> None:
     rows = [fig_row("k1", f"Outlet {i}", f"https://n.test/{i}") for i in range(3)]
-    rows.append(fig_row("k2", "Outlet 0", "https://n.test/0", "$1.5bn"))
+    rows.append(fig_row("k2", "Outlet 0", "https://n.test/0", "$1.5bn", value=1.5e9))
     d = build(figures=rows)
     assert [f.key for f in d.new_figures] == ["k1", "k2"]
     assert len(d.new_figures[0].sources) == 3
@@ -99,3 +102,26 @@ def test_new_items_come_before_topic_sections() -> None:
 def test_format_value() -> None:
     d = build(figures=[fig_row("k1", "A", "https://n.test/a")])
     assert format_value(d.new_figures[0]) == "3.5 % of GDP"
+
+
+def test_one_fact_told_with_and_without_a_subject_is_one_item() -> None:
+    rows = [fig_row("k1", "A", "https://n.test/a", "€7bn", "the EU", 7e9),
+            fig_row("k2", "A", "https://n.test/a", "€7bn", "Ukraine", 7e9),  # same article
+            fig_row("k3", "B", "https://n.test/b", "7 billion euros", None, 7e9),
+            fig_row("k4", "C", "https://n.test/c", "€7bn", "Poland", 7e9)]
+    d = build(figures=rows)
+    groups = sorted(sorted(f.keys) for f in d.new_figures)
+    # k1/k2 share an article; k3 has no subject but two named facts exist, so it stays apart
+    assert groups == [["k1", "k2"], ["k3"], ["k4"]]
+    assert set(d.ledger) == {("figure", k) for k in ("k1", "k2", "k3", "k4")}
+
+
+def test_unattributed_copy_of_a_quote_joins_the_attributed_one() -> None:
+    rows = [quote_row("q1", "A", "https://n.test/a"),
+            quote_row("q2", "B", "https://n.test/b", speaker=None)]
+    d = build(quotes=rows)
+    assert len(d.new_quotes) == 1
+    q = d.new_quotes[0]
+    assert q.speaker == "Mark Rutte" and len(q.sources) == 2
+    again = build(quotes=rows, reported_quotes={"q2"})
+    assert again.new_quotes == ()  # part of the fact was already reported
