@@ -1,29 +1,38 @@
-"""Evaluate the topic rules of monitors.toml against hand-labelled real articles.
+"""Evaluate the topic rules of monitors.toml against hand-labelled real articles and feed items.
 
 Usage (from the repo root)::
 
-    .venv/bin/python eval/topics_eval.py [--corpus DIR] [--labels FILE] [--config FILE]
+    .venv/bin/python eval/topics_eval.py [--corpus DIR] [--labels FILE] [--feed-labels FILE]
+                                         [--config FILE]
 
-Each line of the labels file is ``{"path": "articles/...", "topics": [...], "note": "..."}`` with
-``path`` relative to the corpus directory.  Prints per-topic precision, recall and F1, the mean
-matching time per article, and lists every false positive and false negative with the rule that
-fired (or the best score reached).  Exits 2 when the corpus or labels are missing.
+Each line of the article labels file is ``{"path": "articles/...", "topics": [...], "note": ...}``
+with ``path`` relative to the corpus directory.  Each line of the feed-item labels file is
+``{"file": "feeds/.../x_entries.json", "index": i, "title_sha1": ..., "topics": [...],
+"note": ...}``: entry ``i`` of a JSON list of parsed feed entries (``title`` +
+``description``), matched on the title and the description's text, the way a feed item is;
+``title_sha1`` (SHA-1 of the title) detects a corpus that changed under the labels.  Prints
+per-topic precision, recall and F1 for each set, the mean matching time, and lists every false
+positive and false negative with the rule that fired.  Exits 2 when the corpus or labels are
+missing, 1 when an item cannot be loaded.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from monitors.articles import load_article  # noqa: E402
 from monitors.errors import NewswatchError  # noqa: E402
+from monitors.text import fragment_to_text  # noqa: E402
 from monitors.topics import TopicRule, match_topics, parse_topics  # noqa: E402
 
 
@@ -51,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus",
                     help="corpus directory holding articles/ (default: ../shared/corpus)")
     ap.add_argument("--labels", type=Path, default=REPO / "eval" / "topics_labels.jsonl")
+    ap.add_argument("--feed-labels", type=Path, default=REPO / "eval" / "topics_feed_labels.jsonl",
+                    help="labelled feed entries (skipped when the file does not exist)")
     ap.add_argument("--config", type=Path, default=REPO / "monitors.toml")
     ap.add_argument("--no-gold", action="store_true",
                     help="skip the corpus's own gold labels (corpus/labels/*.jsonl)")
@@ -71,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     ok = evaluate("labels " + str(args.labels), load_labels(args.labels), args.corpus, rules,
                   verbose=args.verbose)
+    if args.feed_labels.is_file():
+        print()
+        ok = evaluate("feed items " + str(args.feed_labels), load_labels(args.feed_labels),
+                      args.corpus, rules, verbose=args.verbose) and ok
     gold_files = sorted((args.corpus / "labels").glob("*.jsonl"))
     if gold_files and not args.no_gold:
         gold: list[dict[str, object]] = []
@@ -80,6 +95,38 @@ def main(argv: list[str] | None = None) -> int:
         ok = evaluate(f"gold {args.corpus / 'labels'}/*.jsonl", gold, args.corpus, rules,
                       verbose=args.verbose) and ok
     return 0 if ok else 1
+
+
+class _Item:
+    def __init__(self, title: str, text: str) -> None:
+        self.title = title
+        self.text = text
+
+
+def _load_item(row: dict[str, object], corpus: Path,
+               entries: dict[Path, list[dict[str, Any]]]) -> tuple[str, str, str]:
+    """(label key, title, text) of a labelled article (``path``) or feed entry (``file``)."""
+    if "path" in row:
+        rel = str(row["path"])
+        path = corpus / rel
+        if not path.is_file():
+            raise ValueError("file not found")
+        doc = load_article(path)
+        return rel, doc.title, doc.text
+    path = corpus / str(row["file"])
+    if path not in entries:
+        entries[path] = json.loads(path.read_text(encoding="utf-8"))
+    index = row["index"]
+    if not isinstance(index, int):
+        raise ValueError(f"index must be an integer, got {index!r}")
+    entry = entries[path][index]
+    title = str(entry.get("title") or "").strip()
+    sha = hashlib.sha1(title.encode("utf-8")).hexdigest()
+    if row.get("title_sha1") and sha != row["title_sha1"]:
+        raise ValueError(f"entry {index} changed: title SHA-1 is {sha}, labelled "
+                         f"{row['title_sha1']}")
+    text = fragment_to_text(str(entry.get("description") or ""))
+    return f"{row['file']}#{index}", title, text
 
 
 def evaluate(name: str, labels: list[dict[str, object]], corpus: Path, rules: list[TopicRule],
@@ -92,20 +139,16 @@ def evaluate(name: str, labels: list[dict[str, object]], corpus: Path, rules: li
     errors: list[str] = []
     elapsed = 0.0
     missing = 0
+    entries: dict[Path, list[dict[str, Any]]] = {}
     for row in labels:
-        rel = str(row["path"])
         gold = set(row.get("topics", []))  # type: ignore[arg-type]
-        path = corpus / rel
-        if not path.is_file():
-            missing += 1
-            errors.append(f"MISSING  {rel}")
-            continue
         try:
-            doc = load_article(path)
-        except NewswatchError as e:
+            rel, title, text = _load_item(row, corpus, entries)
+        except (OSError, ValueError, KeyError, IndexError, NewswatchError) as e:
             missing += 1
-            errors.append(f"LOADERR  {rel}: {e}")
+            errors.append(f"LOADERR  {row.get('path') or row.get('file')}: {e}")
             continue
+        doc = _Item(title, text)
         t0 = time.process_time()
         matches = match_topics(doc.title, doc.text, rules)
         elapsed += time.process_time() - t0
@@ -129,7 +172,7 @@ def evaluate(name: str, labels: list[dict[str, object]], corpus: Path, rules: li
                               f"    label note: {note}")
 
     n = len(labels) - missing
-    print(f"== {name}: {n} articles")
+    print(f"== {name}: {n} items")
     print(f"{'topic':16} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
     for topic in topics:
         p = tp[topic] / (tp[topic] + fp[topic]) if tp[topic] + fp[topic] else 1.0
@@ -137,7 +180,7 @@ def evaluate(name: str, labels: list[dict[str, object]], corpus: Path, rules: li
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         print(f"{topic:16} {p:6.3f} {r:6.3f} {f1:6.3f}  {tp[topic]:3} {fp[topic]:3} {fn[topic]:3}")
     if n:
-        print(f"match_topics: {1000 * elapsed / n:.2f} CPU ms/article")
+        print(f"match_topics: {1000 * elapsed / n:.2f} CPU ms/item")
     if errors:
         print(f"{len(errors)} errors:")
         for e in errors:

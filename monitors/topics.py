@@ -13,8 +13,9 @@ Terms
     else (spaces, hyphens, apostrophes, dots) only separates tokens.  So ``"defence spending"``
     also matches "defence-spending", ``"% of gdp"`` matches "3.5% of GDP" and ``"s&p"`` matches
     "S&P".  Inside a word, ``*`` matches any (possibly empty) run of letters/digits (``spend*``
-    matches spend, spends, spending), ``?`` matches exactly one (``defen?e`` matches defence and
-    defense), and a word that is just ``#`` matches any number.
+    matches spend, spends, spending; ``**`` is rejected as a typo), ``?`` matches exactly one
+    (``defen?e`` matches defence and defense), and a word that is just ``#`` matches any number
+    (``"# %"`` matches "5%" and the "5 %" of "3.5%").
 
 Term lists
     ``[topics.<name>.terms]`` names reusable lists: ``nato = ["nato", "allies", ...]``.  Anywhere a
@@ -45,12 +46,27 @@ Topic table keys
     ``threshold`` (required) score needed to keep the topic; ``require = [terms]`` the article
     must contain at least one of these at all (a cheap gate); ``min_sentences`` (default 2)
     positive hits must come from at least this many distinct sentences (the headline counts as
-    one); ``sentence_cap`` caps what one sentence can add, summed over all positive cues (default
-    0 = no cap) so a single sentence that happens to fire every cue is still one mention;
-    ``short_article = N`` (default 0 = off) lowers the threshold for articles of fewer than N
-    sentences, proportionally, down to half: a short item whose few sentences are all on topic is
-    substantially about it; ``description``; ``max_sentences`` evidence sentences to report
-    (default 3).
+    one); ``sentence_cap`` caps the cue weights one sentence can add up, summed over all positive
+    cues, before its zone multiplier (default 0 = no cap): a single sentence that happens to fire
+    every cue is still one mention, and a headline still counts ``title_weight`` times more;
+    ``short_article = N`` (default 0 = off): for a text of fewer than N sentences (headline not
+    counted) the threshold and ``min_sentences`` shrink in proportion to its length, the
+    threshold down to half and ``min_sentences`` down to 1 -- a feed item of a headline and a
+    two-sentence summary that are on topic is substantially about it;
+    ``title_alone = w`` (default 0 = off): a headline whose positive cues add up to ``w`` (cue
+    weights, no multiplier) keeps the article on its own, unless the negative cues of the whole
+    text subtract more than ``title_veto`` (default 0) or the text is long (``short_article``
+    sentences or more) and has no positive sentence of its own;
+    ``window = N`` (default 0 = off): for a text of more than N sentences, only the best passage
+    of N consecutive sentences counts (plus the headline), so mentions spread thinly over a long
+    transcript or newsletter do not add up to a topic; ``description``; ``max_sentences``
+    evidence sentences to report (default 3).
+
+Decision
+    Kept when ``score >= threshold`` (after the ``short_article`` scaling) with positive hits in
+    at least ``min_sentences`` sentences, or when the headline rule (``title_alone``) holds.  The
+    explanation says which, and gives the headline and text parts of the score, the number of
+    evidence sentences and every cue that fired.
 
 Example::
 
@@ -85,7 +101,8 @@ __all__ = ["Cue", "Term", "TopicRule", "match_topics", "parse_topics"]
 _TOKEN = re.compile(r"[^\W_]+|[%$€£]")
 _TERM_OK = re.compile(r"^[\w\s%$€£&'’.\-*?#/]+$")
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
-_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n")
+_SENT_SPLIT = re.compile(r"([.!?][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n")
+_TOKEN_OR_MARK = re.compile(r"[^\W_]+|[%$€£\x00]")
 _ZONES = ("title", "lead", "body")
 _TOPIC_KEYS = {
     "description", "threshold", "require", "min_sentences", "lead_paragraphs", "title_weight",
@@ -449,22 +466,38 @@ class _Doc:
         if title.strip():
             blocks.append((-1, title))
         blocks.extend(enumerate(p for p in _PARA_SPLIT.split(text) if p.strip()))
-        pos = 0
-        findall = _TOKEN.findall
+        # cut into sentences (the split keeps each sentence's closing punctuation), then
+        # tokenise all of them with one regex call, "\0" marking where each sentence ends
+        raw: list[str] = []
+        raw_para: list[int] = []
         split = _SENT_SPLIT.split
         for pi, para in blocks:
-            for sent in split(para):
-                toks = findall(sent.lower())
-                if not toks:
-                    continue
-                n = len(toks)
+            parts = split(para.replace("\0", " "))
+            for j in range(0, len(parts), 2):
+                sent = parts[j]
+                if j + 1 < len(parts) and parts[j + 1]:
+                    sent += parts[j + 1]
+                if sent.strip():
+                    raw.append(sent)
+                    raw_para.append(pi)
+        flat = _TOKEN_OR_MARK.findall("\0".join(raw).lower() + "\0")
+        pos = 0
+        start = 0
+        last_para = raw_para[0] if raw_para else 0
+        for sent, pi in zip(raw, raw_para, strict=True):
+            end = flat.index("\0", start)
+            n = end - start
+            if n:
+                if pi != last_para:
+                    pos += _PARA_GAP
+                    last_para = pi
                 sent_of.extend([len(sentences)] * n)
                 sentences.append(sent)
                 sent_para.append(pi)
-                tokens.extend(toks)
+                tokens.extend(flat[start:end])
                 positions.extend(range(pos, pos + n))
                 pos += n
-            pos += _PARA_GAP
+            start = end + 1
         self.tokens = tokens
         self.sent_of = sent_of
         self.positions = positions

@@ -1,10 +1,12 @@
 """Unit tests for monitors/topics.py: the rule language, the matcher and the default rules.
 
-All passages are short invented texts (no corpus, no network).
+All passages are short invented texts, plus the project's own invented sample feeds (no corpus,
+no network).
 """
 
 from __future__ import annotations
 
+import re
 import time
 import tomllib
 from pathlib import Path
@@ -66,6 +68,12 @@ def one_cue(**cue: Any) -> dict[str, Any]:
          "topics.t.cues[0].all"),
         ({"t": {"threshold": 1, "cues": [{"any": ["*"], "weight": 1}]}},
          "topics.t.cues[0].any[0]"),
+        ({"t": {"threshold": 1, "cues": [{"any": ["a**"], "weight": 1}]}},
+         "topics.t.cues[0].any[0]"),
+        ({"t": {"threshold": 1, "window": -1, "cues": [{"any": ["x"], "weight": 1}]}},
+         "topics.t.window"),
+        ({"t": {"threshold": 1, "title_alone": "yes", "cues": [{"any": ["x"], "weight": 1}]}},
+         "topics.t.title_alone"),
     ],
 )
 def test_parse_errors_name_file_and_field(tables: dict[str, Any], field: str) -> None:
@@ -314,3 +322,155 @@ def test_speed_on_long_text(default_rules: list[Any]) -> None:
     for _ in range(5):
         match_topics("title", body, default_rules)
     assert (time.process_time() - t0) / 5 < 0.04  # CPU seconds per 45 KB article
+
+
+# ---------------------------------------------------------------- headline, short items, window
+
+
+def test_headline_alone_keeps_a_short_item_unless_contradicted() -> None:
+    tables = {"t": {
+        "threshold": 100.0, "title_alone": 2.0, "title_veto": 0.5, "short_article": 10,
+        "cues": [{"name": "pos", "any": ["budget"], "weight": 2.0},
+                 {"name": "neg", "any": ["stocks"], "weight": -1.0}],
+    }}
+    rules = parse_topics(tables, "t")
+    [m] = match_topics("Budget rises", "Nothing else here.", rules)
+    assert "headline" in m.rule
+    assert topics_of("Budget rises", "Stocks fell.", rules) == set()  # contradicted
+    assert topics_of("Other news", "The budget rises.", rules) == set()  # not in the headline
+    long_body = " ".join(f"Sentence {i} is about weather." for i in range(20))
+    assert topics_of("Budget rises", long_body, rules) == set()  # long text never supports it
+
+
+def test_short_article_lowers_threshold_and_min_sentences() -> None:
+    tables = {"t": {"threshold": 8.0, "min_sentences": 3, "short_article": 40,
+                    "lead_paragraphs": 0, "cues": [{"any": ["aid"], "weight": 2.0}]}}
+    rules = parse_topics(tables, "t")
+    assert topics_of("Aid arrives", "The aid came by road.", rules) == {"t"}  # 6 + 2 >= 4
+    long_text = "Aid came. " + " ".join(f"Line {i} says little." for i in range(50))
+    assert topics_of("Aid arrives", long_text, rules) == set()  # 3 sentences needed
+
+
+def test_window_scores_the_best_passage_only() -> None:
+    tables = {"t": {"threshold": 3.0, "min_sentences": 1, "window": 5, "lead_paragraphs": 0,
+                    "cues": [{"any": ["aid"], "weight": 1.0, "max_hits": 10}]}}
+    rules = parse_topics(tables, "t")
+    filler = " ".join(f"Line {i} says little." for i in range(10))
+    spread = "\n\n".join(["Aid one.", filler, "Aid two.", filler, "Aid three.", filler])
+    together = "\n\n".join(["Aid one. Aid two. Aid three.", filler, filler, filler])
+    assert topics_of("", spread, rules) == set()
+    [m] = match_topics("", together, rules)
+    assert "passage" in m.rule
+
+
+def test_consecutive_stars_are_rejected_with_a_hint() -> None:
+    with pytest.raises(ConfigError, match=r"'\*\*' is the same as '\*'"):
+        parse_topics(one_cue(any=["spend**"]), "m.toml")
+
+
+# ---------------------------------------------------------------- default rules: short feed items
+# Invented title + one or two sentence summaries, the shape most real feeds give.
+
+SHORT_NATO = [
+    ("Portugal to lift defence budget to 2.4% of GDP next year",
+     "Lisbon will add 900 million euros to military spending, the finance ministry said. "
+     "The move brings Portugal closer to the alliance's new target."),
+    ("Finland approves record defence spending",
+     "Parliament backed a budget that raises defence outlays by a fifth."),
+    ("Allies agree to spend 3.5% of GDP on core defence",
+     "NATO defence ministers signed off on the new goal in Brussels on Thursday."),
+    ("EU approves first defence loans under new rearmament scheme",
+     "Eight member states will borrow a combined 40 billion euros for air defence and drones."),
+    ("Canada under pressure to meet NATO's 2% spending target",
+     "Allies said Ottawa was not paying its fair share."),
+]
+
+SHORT_UKRAINE = [
+    ("Norway pledges $750m for Ukrainian drones",
+     "The money will buy long-range and interceptor drones, the defence ministry said."),
+    ("Donor coalition pledges $1.5 billion for Ukraine's air defence",
+     "Ten countries will pay for interceptors and radars before winter."),
+    ("Sweden to send Ukraine 20 more armoured vehicles",
+     "The package also includes artillery ammunition, the government said."),
+    ("US pauses weapons deliveries to Kyiv",
+     "The Pentagon said shipments of some munitions were on hold pending a review."),
+    ("EU agrees €5bn loan for Ukraine backed by frozen Russian assets",
+     "The money will go to the budget and to energy repairs."),
+]
+
+SHORT_NEGATIVES = [
+    ("Stocks edge higher; oil steady",
+     "European shares rose 0.3% as traders shrugged off the war in Ukraine. Bond yields eased."),
+    ("City's defence holds firm in derby draw",
+     "The centre-back pair kept a clean sheet as the league leaders were held 0-0."),
+    ("Economy grows 0.4% in third quarter",
+     "GDP growth beat forecasts as consumer spending picked up."),
+    ("Ukraine's grain exports climb in October",
+     "Wheat and corn shipments through the Black Sea corridor rose, traders said."),
+    ("Russian drones hit Odesa port overnight",
+     "Ukraine's air force said it shot down 30 of 40 drones; two people were hurt."),
+    ("NATO summit opens with Ukraine membership talks",
+     "Leaders will discuss Kyiv's path to joining the alliance, but no timeline is expected."),
+]
+
+
+@pytest.mark.parametrize("item", SHORT_NATO, ids=lambda x: x[0][:40])
+def test_short_nato_items_are_kept(item: tuple[str, str], default_rules: list[Any]) -> None:
+    assert "nato-spending" in topics_of(*item, default_rules)
+
+
+@pytest.mark.parametrize("item", SHORT_UKRAINE, ids=lambda x: x[0][:40])
+def test_short_ukraine_items_are_kept(item: tuple[str, str], default_rules: list[Any]) -> None:
+    assert "ukraine-aid" in topics_of(*item, default_rules)
+
+
+@pytest.mark.parametrize("item", SHORT_NEGATIVES, ids=lambda x: x[0][:40])
+def test_short_hard_negatives_are_dropped(item: tuple[str, str],
+                                          default_rules: list[Any]) -> None:
+    assert topics_of(*item, default_rules) == set()
+
+
+# ---------------------------------------------------------------- the sample feeds' answer key
+
+MINI_KEY = {  # tests/data/feeds, from the "Test fixtures" table of samples/README.md
+    "portugal-budget": {"nato-spending"}, "norway-drones": {"ukraine-aid"},
+    "harbour-city-win": set(), "markets-firm": set(),
+    "denmark-defence": {"nato-spending"}, "czech-gdp": set(), "storm-warning": set(),
+}
+
+
+def _answer_key() -> dict[str, set[str]]:
+    text = (REPO / "samples" / "README.md").read_text(encoding="utf-8")
+    key: dict[str, set[str]] = {}
+    for slug, topic in re.findall(
+            r"^\| \d\d:\d\d \| [^|]+ \| `([a-z0-9-]+)` \| "
+            r"(\*\*off-topic\*\*|nato-spending|ukraine-aid)", text, re.M):
+        key[slug] = set() if topic.startswith("**") else {topic}
+    key.update(MINI_KEY)
+    return key
+
+
+def _sample_items() -> list[tuple[str, str, str]]:
+    feedparser = pytest.importorskip("feedparser")
+    from monitors.text import fragment_to_text
+
+    files = sorted((REPO / "samples" / "feeds").glob("*.xml"))
+    files += [REPO / "tests" / "data" / "feeds" / "mini.rss",
+              REPO / "tests" / "data" / "feeds" / "mini.atom"]
+    items = []
+    for f in files:
+        for e in feedparser.parse(str(f)).entries:
+            content = e.get("content")
+            html = content[0].value if content else e.get("summary", "")
+            slug = e.get("link", "").rstrip("/").split("/")[-1]
+            items.append((slug, e.get("title", ""), fragment_to_text(html)))
+    return items
+
+
+def test_sample_feeds_follow_the_answer_key(default_rules: list[Any]) -> None:
+    key = _answer_key()
+    items = _sample_items()
+    assert len(items) == 46 and len(key) == 46
+    wrong = [(slug, topics_of(title, text, default_rules), key[slug])
+             for slug, title, text in items if topics_of(title, text, default_rules) != key[slug]]
+    assert wrong == []
