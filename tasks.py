@@ -68,7 +68,7 @@ def main(argv: list[str]) -> None:
     elif cmd == "test":
         setup()
         run(BIN / "ruff", "check", "flows", "monitors", "reports", "tests", "bench", "eval",
-            "tasks.py")
+            "scripts", "scripts/screenshot_digest", "tasks.py")
         run(PY, "-m", "pytest", *argv[1:], env=test_env())
     elif cmd == "eval":
         setup()
