@@ -82,7 +82,7 @@ def test_poll_twice_stores_nothing_twice_and_digest_lists_everything(
     status, error = con.execute("SELECT last_status, last_error FROM feeds WHERE name = ?",
                                 ["Broken Feed"]).fetchone()
     con.close()
-    assert status == "new" and "accepted despite" in error
+    assert status == "not_modified" and "accepted despite" in error  # the warning is kept
     assert "NEW" in html
 
 

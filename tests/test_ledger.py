@@ -51,4 +51,4 @@ def test_new_exactly_once_per_fact(data_dir: Path, tmp_path: Path) -> None:
                              WHERE f.text = '3.5% of GDP' AND a.url LIKE '%/25/%'""").fetchone()
     con.close()
     assert per_fact and all(n == 1 for _, n in per_fact)
-    assert in_day3[0] == 1  # the day-3 article did carry the fact; it was simply not new
+    assert in_day3[0] >= 1  # the day-3 article did carry the fact; it was simply not new
