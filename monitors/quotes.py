@@ -18,14 +18,26 @@ The algorithm runs in one linear pass per stage over ``title\\n\\nbody`` text:
    (``"…," X said``, ``"…," said X``, ``"…," according to X``), then the left context: the last
    speech verb before the opening mark and the noun phrase before it (``X said: "…"``,
    ``X told reporters that she was "proud"``); a participle (``saying``, ``adding``,
-   ``calling it``) takes the subject of the sentence.  A quote with no attribution of its own
+   ``calling it``) takes the subject of the sentence (``X quoted Y as saying`` takes Y); up
+   to three verbs are tried right to left (``said he does not believe … is "x"``), and a verb
+   after ``and`` takes the sentence's subject.  Failing that, a reporting clause closing the
+   sentence (``…, he says.``, ``…, Kyiv officials said, adding``) or ``in X's words`` attributes
+   it.  A news outlet (``according to NBC News``) is never the speaker: the left context is
+   used, else the speaker stays ``None``.  A quote with no attribution of its own
    takes the speaker of a neighbouring quote in the same paragraph (``"…," he said. "…"``), of
    the previous paragraph's quote (continuations), or of the same words quoted elsewhere
-   (headlines).
+   (headlines); a standalone quote after ``Unity matters, he said.`` takes that speaker.  A
+   text that is one quotation over several paragraphs (one opening mark at the start, one
+   closing mark at the end) is one quote, spoken by the authors in a ``Statement from X``
+   title.
 4. **Resolution** (:mod:`monitors.speakers`).  Names become the fullest name the article gives,
    titles alone become the one person holding that title, ``he``/``she`` the last named person
-   reported as speaking, ``they``/``it`` the last unnamed source or organisation; unresolvable
-   speakers stay ``None``.
+   reported as speaking or opening a sentence (also after an intro clause or a description:
+   ``Speaking in Kyiv, Ukrainian President X was blunt``, ``when X was in Geneva, she said``),
+   ``they``/``it`` the last unnamed source or organisation.  A definite description
+   (``the analysts``, ``the Cabinet official``, ``the president``) takes the fuller description
+   the article just used (``analysts at Barclays``) or the person just quoted, when every
+   title/nationality word fits that person's role; unresolvable speakers stay ``None``.
 5. **Filtering.**  Unattributed short spans, title-case names (``"America First"``), spans
    after ``so-called``/``dubbed``/book or operation nouns, and headline fragments nobody in the
    article said are dropped.
@@ -38,7 +50,15 @@ import re
 from dataclasses import dataclass
 
 from monitors.model import Quote
-from monitors.speakers import NAME_SEQ, PRONOUNS, Registry, doc_phrase
+from monitors.speakers import (
+    _TITLE_HEADS,
+    NAME_SEQ,
+    PRONOUNS,
+    TITLE_WORDS,
+    Registry,
+    _role_fits,
+    doc_phrase,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,7 +134,7 @@ _ADVERBS = _words("""
 has have had also later then previously repeatedly once again further recently already now
 still often is was would will could did does do had just even first publicly privately
 earlier separately simply reportedly directly explicitly ominously notably flatly bluntly
-angrily proudly
+angrily proudly himself herself themselves itself
 """)
 _TIME_TAIL_RE = re.compile(
     r"(?:\s+(?:on|last|this|earlier|late|early|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
@@ -192,6 +212,7 @@ def extract_quotes(text: str) -> list[Quote]:
     for span in spans:
         doc.attribute(span)
     _propagate(spans, doc)
+    _statement_author(spans, doc)
     _resolve_headings(spans, text, doc)
     return [_to_quote(s, text) for s in spans if s.keep]
 
@@ -326,8 +347,32 @@ def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list
             per_para[pi].append(span)
             chain += 1
         else:
-            per_para[pi].append(_orphan_open(text, pi, open_at, hi))
+            whole = _closing_paragraph(text, paras, per_para, pi, open_at)
+            if whole is not None:
+                k, close = whole
+                per_para[k].remove(close)
+                per_para[pi].append(_Span(open_at + 1, close.end, open_at, close.close_pos, pi))
+            else:
+                per_para[pi].append(_orphan_open(text, pi, open_at, hi))
     _link_chain_starts(per_para)
+
+
+def _closing_paragraph(text: str, paras: list[tuple[int, int]], per_para: list[list[_Span]],
+                       pi: int, open_at: int) -> tuple[int, _Span] | None:
+    """A statement printed as one quotation over several paragraphs, with a single opening
+    mark at the start of the first and a single closing mark at the end of the last."""
+    if _skip_space(text, paras[pi][0], paras[pi][1]) != open_at or per_para[pi]:
+        return None
+    for k in range(pi + 1, min(len(paras), pi + 30)):
+        lo, hi = paras[k]
+        if not _DOUBLE_RE.search(text, lo, hi):
+            continue
+        found = per_para[k]
+        if len(found) == 1 and found[0].open_pos < 0 and found[0].start == \
+                _skip_space(text, lo, hi) and _trim_end(text, lo, hi) == found[0].close_pos + 1:
+            return k, found[0]
+        return None
+    return None
 
 
 def _link_chain_starts(per_para: list[list[_Span]]) -> None:
@@ -413,6 +458,7 @@ class _Mention:
     speaker: str
     role: str | None
     person: bool
+    verb: bool = True       # from a speech verb (not just a sentence's subject)
 
 
 class _Doc:
@@ -457,10 +503,16 @@ class _Doc:
         out: list[_Mention] = []
         self._mentions[pi] = out
         lo, hi = self.paras[pi]
+        self._add_subjects(pi, out)     # first: "When X was …, he said" needs X already
         for m in _VERB_RE.finditer(self.masked, lo, hi):
-            if m.group("part"):
-                continue
             s_lo, _ = self.sentence(pi, m.start())
+            if m.group("part"):                 # "…, saying …": the clause's subject spoke
+                got = self._main_subject(s_lo, m.start())
+                if got is not None and got[0].lower() not in PRONOUNS:
+                    spk, role, person = self._resolve(got[0], m.start())
+                    if spk:
+                        out.append(_Mention(m.start(), spk, role, person))
+                continue
             if m.group("acc"):
                 phrase = _np_after(self.masked, m.end())
             else:
@@ -472,7 +524,6 @@ class _Doc:
             spk, role, person = self._resolve(phrase, m.start())
             if spk:
                 out.append(_Mention(m.start(), spk, role, person))
-        self._add_subjects(pi, out)
         out.sort(key=lambda men: men.pos)
         return out
 
@@ -481,24 +532,41 @@ class _Doc:
         lo, hi = self.paras[pi]
         self.sentence(pi, lo)
         for start in self._bounds[pi]:
-            m = _SUBJECT_RE.match(self.masked, start, hi)
-            if not m:
-                continue
-            name = m.group("name")
-            toks = name.split()
-            if toks[0].lower() in _SUBJECT_SKIP:
-                continue
-            person = self.reg.person(toks[-1].rstrip(".,"))
-            if person is not None and self.reg.is_person(person.name):
-                out.append(_Mention(start, person.name, person.role, True))
+            intro = _INTRO_AT_RE.match(self.masked, start, hi)
+            at = intro.end() if intro else start
+            for m in _SUBJECT_RE.finditer(self.masked, at, min(hi, at + 120)):
+                prefix = self.masked[at:m.start()].split()
+                if len(prefix) > 5 or any(w.lower() in _NP_STOP or not _NP_WORD_RE.fullmatch(w)
+                                          for w in prefix):
+                    break
+                if m.group("name").split()[0].lower() in _SUBJECT_SKIP:
+                    break
+                if self._add_person(m.group("name"), start, out):
+                    break
+        for m in _SUBORD_SUBJECT_RE.finditer(self.masked, lo, hi):
+            self._add_person(m.group("name"), m.start("name"), out)
+
+    def _add_person(self, name: str, pos: int, out: list[_Mention]) -> bool:
+        toks = name.split()
+        if toks[0].lower() in _SUBJECT_SKIP:
+            return False
+        person = self.reg.person(toks[-1].rstrip(".,"))
+        if person is not None and self.reg.is_person(person.name):
+            out.append(_Mention(pos, person.name, person.role, True, verb=False))
+            return True
+        return False
 
     def last_mention(self, pos: int, want_person: bool) -> _Mention | None:
         """The last speaker reported before ``pos`` (a named person, or any other source)."""
         pi = self.para_of(pos)
         for pj in range(pi, max(-1, pi - _PRONOUN_REACH), -1):
-            for men in reversed(self._para_mentions(pj)):
-                if men.pos < pos and men.person == want_person:
-                    return men
+            best = None
+            for men in self._para_mentions(pj):     # may be unsorted while being built
+                if men.pos < pos and men.person == want_person and \
+                        (best is None or men.pos >= best.pos):
+                    best = men
+            if best is not None:
+                return best
         return None
 
     # -- resolution ---------------------------------------------------------------------------
@@ -529,7 +597,44 @@ class _Doc:
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
             self._docs[phrase.lower().split()[-1]] = (spk, role)
+        if low.startswith("the ") and (spk is None or spk.lower() == phrase.lower().strip()):
+            men = self._antecedent(phrase, pos)
+            if men is not None:
+                return men.speaker, men.role, men.person
         return spk, role, bool(spk) and self.reg.is_person(spk)
+
+    def _antecedent(self, phrase: str, pos: int) -> _Mention | None:
+        """``the analysts`` / ``the Cabinet official`` / ``the president``: the source the
+        article has just reported with that description, or the person it last quoted."""
+        m = _DEF_DESC_RE.match(phrase.strip())
+        if m is None:
+            return None
+        head = m.group("head").lower()
+        stem = head[:-1] if head.endswith("s") else head
+        words = phrase.split()[1:-1]
+        checks = [w.lower() for w in words if w.lower() in _TITLE_HEADS or
+                  w.lower() in _COUNTRY_MODIFIERS or
+                  (w[:1].isupper() and w.lower() in TITLE_WORDS and
+                   w.lower().endswith(("an", "ish", "ese", "ch", "i")))]
+        if head in _TITLE_HEADS:
+            checks.append(head)
+        pi = self.para_of(pos)
+        seen_person = False
+        for pj in range(pi, max(-1, pi - 3), -1):
+            mens = sorted((x for x in self._para_mentions(pj) if x.pos < pos),
+                          key=lambda x: -x.pos)
+            for men in mens:
+                low = men.speaker.lower()
+                if not men.person and stem in low and not low.startswith("the "):
+                    return men                     # "analysts at Barclays" ... "the analysts"
+                if men.person and men.verb and stem == head and not seen_person:
+                    if not checks and head in _GENERIC_HEADS:
+                        return men
+                    if checks and men.role and _role_fits(checks, men.role.lower()):
+                        return men
+                    if not checks:
+                        seen_person = True
+        return None
 
     # -- attribution of one span --------------------------------------------------------------
     def attribute(self, span: _Span) -> None:
@@ -543,29 +648,55 @@ class _Doc:
         found = None
         if span.close_pos >= 0:
             found = _right_attribution(self.masked, span.close_pos + 1, s_hi)
-        if found is None and span.open_pos >= 0:
-            found = self._left_attribution(s_lo, anchor)
+        outlet = found is not None and self._is_outlet(found[0])
+        if (found is None or outlet) and span.open_pos >= 0:
+            found = self._left_attribution(s_lo, anchor) or found   # "…,” according to NBC"
+        if found is None and span.close_pos >= 0:
+            found = _tail_attribution(self.masked, span.close_pos + 1, s_hi)
         if found is None:
+            return
+        if self._is_outlet(found[0]):            # a news outlet reports, it is not the speaker
+            span.attributed = True
             return
         phrase, pos = found
         span.attributed = True
         spk, role, _ = self._resolve(phrase, pos)
         span.speaker, span.role = spk, role
 
+    def _is_outlet(self, phrase: str) -> bool:
+        """``NBC News``, ``the Kremlin-run news agency``: a medium, not a speaker."""
+        phrase = phrase.split(",")[0]
+        if not _OUTLET_RE.search(phrase):
+            return False
+        spk, _ = self.reg.resolve(phrase)
+        return not (spk and self.reg.is_person(spk))
+
     def _left_attribution(self, s_lo: int, anchor: int) -> tuple[str, int] | None:
-        last = None
-        for m in _VERB_RE.finditer(self.masked, s_lo, anchor):
-            last = m
-        if last is None:
-            return None
+        verbs = list(_VERB_RE.finditer(self.masked, s_lo, anchor))
+        for last in reversed(verbs[-3:]):    # "said he does not believe … is “x”"
+            found = self._left_verb(s_lo, last)
+            if found is not None:
+                return found
+        return None
+
+    def _left_verb(self, s_lo: int, last: re.Match) -> tuple[str, int] | None:
+        """The speaker of one speech verb left of the quote, or None."""
+        if last.group("part"):
+            quoted = _QUOTED_AS_RE.search(self.masked, max(s_lo, last.start() - 200),
+                                          last.start())
+            if quoted and _is_desc_or_name(quoted.group("who")):
+                return quoted.group("who"), quoted.start("who")
         if last.group("acc"):
             phrase = _np_after(self.masked, last.end())
             return (phrase, last.start()) if phrase else None
         if last.group("part"):
             return self._main_subject(s_lo, last.start())
         phrase = _np_before(self.masked, s_lo, last.start())
-        if not phrase and self.masked[s_lo:last.start()].rstrip().endswith(_AFTER_QUOTE):
+        before = self.masked[s_lo:last.start()].rstrip()
+        if not phrase and before.endswith(_AFTER_QUOTE):
             phrase = _np_after(self.masked, last.end())
+        if not phrase and _AND_END_RE.search(before):    # "X rejected … and warned …"
+            return self._main_subject(s_lo, last.start())
         if phrase and phrase.lower() in ("who", "which"):
             return None
         return (phrase, last.start()) if phrase else None
@@ -583,10 +714,47 @@ class _Doc:
 
 
 _AFTER_QUOTE = ("”", '"', "»", "’", ",", "”,", '",')
-_SUBJECT_RE = re.compile(
-    r"(?:(?:Like|Unlike|As|In|On|At|After|Earlier|Later|Meanwhile|But|And|However)\b"
-    r"[^,]{0,60},\s*)?"
-    rf"(?P<name>{NAME_SEQ})(?:,|\s+[a-z]+\b)")
+_DEF_DESC_RE = re.compile(
+    r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,4}?"
+    r"(?P<head>officials?|diplomats?|analysts?|economists?|strategists?|spokes(?:man|woman|person)|"
+    r"ministers?|president|chancellor|premier|secretary|secretary-general|senator|envoy|"
+    r"ambassador|governor|mayor|general|commander|chief|leader|lawmaker|aide|adviser|advisor|"
+    r"prosecutors?|executive|experts?)$")
+_COUNTRY_MODIFIERS = _words("""
+u.s. us american u.k. uk british eu e.u. un u.n. nato western foreign senior
+""")
+_GENERIC_HEADS = _words("""
+official diplomat spokesman spokeswoman spokesperson minister lawmaker aide adviser advisor
+envoy executive leader chief
+""")
+_AND_END_RE = re.compile(r"[^,]\s+and$")
+_QUOTED_AS_RE = re.compile(r"\b(?:quoted|cited)\s+(?P<who>[^,;:!?“”\"«»\n·]{2,140}?)\s+as\s+$")
+
+
+def _is_desc_or_name(phrase: str) -> bool:
+    words = phrase.split()
+    if not words or len(words) > 16:
+        return False
+    if words[0][:1].isupper():
+        return _valid_np(phrase)
+    return words[0].lower() in ("the", "a", "an", "one") and \
+        _DESC_HEAD_RE.search(phrase) is not None
+
+
+_DESC_HEAD_RE = re.compile(r"\b(?:head|chief|spokes\w+|official|minister|director|chairman|"
+                           r"leader|analysts?|adviser|advisor|envoy|aide|diplomat|source)s?\b")
+_SUBJECT_RE = re.compile(rf"(?P<name>{NAME_SEQ})(?=,|\s+[a-z]+\b)")
+# words allowed between a sentence's start and its subject's name ("Republican vice-presidential
+# candidate JD Vance put …", "NATO secretary-general Jens Stoltenberg appeared …")
+_SUBORD_SUBJECT_RE = re.compile(
+    rf"\b(?:[Ww]hen|[Ww]hile|[Aa]fter|[Bb]efore|[Oo]nce|[Ss]ince)\s+"
+    rf"(?P<name>{NAME_SEQ})(?=\s+(?:was|is|had|has|visited|met|spoke|arrived|came|went|"
+    rf"returned|took|traveled|travelled|appeared|addressed)\b)")
+_INTRO_AT_RE = re.compile(
+    r"\s*(?:(?:In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
+    r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
+    r"Addressing|Writing|Responding|Following|Amid|Under|With|[a-z]+ing|when|while|after|"
+    r"before|since)\b[^,;:.!?·]{0,160},\s*)+")
 _SUBJECT_SKIP = _words("""
 the a an but and in on at as this that it he she they we like unlike after earlier later
 meanwhile however by for with from under over since when while if
@@ -621,8 +789,14 @@ _VS_TRIM = re.compile(
     r"today|yesterday)\b.*\Z", re.I | re.S)
 
 
+_IN_WORDS_RE = re.compile(rf"\A\s*,?\s*in\s+(?P<spk>{NAME_SEQ})['’]s?\s+(?:own\s+)?words\b")
+
+
 def _right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | None:
     seg = masked[pos:min(s_hi, pos + 260)]
+    m = _IN_WORDS_RE.match(seg)                  # "That “perfect call,” in Trump’s words, …"
+    if m:
+        return m.group("spk"), pos
     m = _RIGHT_ACC.match(seg)
     if m:
         phrase = _np_after(masked, pos + m.start("spk"))
@@ -642,6 +816,40 @@ def _right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | No
     return None
 
 
+_OUTLET_RE = re.compile(
+    r"\b(?:News|Times|Post|Journal|Reuters|Associated Press|AP|CNN|BBC|Bloomberg|Independent|"
+    r"Guardian|Telegraph|Axios|Politico|TASS|Interfax|RIA|NBC|CBS|ABC|MSNBC|Al Jazeera|"
+    r"newspaper|news agency|outlet|broadcaster|tabloid|magazine)\b(?![’']s\s)")
+# "… “clear convergence” emerging on the need to end the war, he says." / "The “massive” attack
+# lasted hours, Kyiv officials said, adding …": the reporting clause closes the sentence
+_TAIL_RE = re.compile(
+    rf",\s+(?P<spk>[^,;:!?“”\"«»\n·]{{1,60}}?)\s+(?:{_FINITE_ALT})"
+    r"(?=\s*(?:[.,]|$|\s+(?:on|in|at|during|late|early|last|this|earlier|adding|according)\b))")
+
+
+_TAIL_REST_RE = re.compile(r"\s*,?\s*(?:adding|on|in|at|during|late|early|last|this|earlier)\b")
+
+
+def _tail_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | None:
+    """The reporting clause at the end of the quote's sentence, when nothing closer speaks."""
+    seg = masked[pos:s_hi]
+    nxt = _DOUBLE_RE.search(seg)                # stop before the next quotation
+    if nxt:
+        seg = seg[:nxt.start()]
+    if len(seg) > 400:
+        return None
+    last = None
+    for m in _TAIL_RE.finditer(seg):
+        last = m
+    if last is None:
+        return None
+    rest = seg[last.end():]
+    if rest.strip(" .,\n")[:1].isalpha() and not _TAIL_REST_RE.match(rest):
+        return None
+    phrase = last.group("spk").strip()
+    return (phrase, pos + last.start("spk")) if _valid_np(phrase) else None
+
+
 def _clean_after(phrase: str) -> str:
     phrase = _VS_TRIM.sub("", phrase.strip())
     return phrase.strip()
@@ -653,9 +861,10 @@ def _valid_np(phrase: str) -> bool:
         return False
     if phrase.lower() in PRONOUNS:
         return True
-    if words[0].lower() in _NP_STOP or words[-1].lower() in _NP_STOP:
+    stop = [w.lower() in _NP_STOP and not (w.isupper() and len(w) > 1) for w in words]
+    if stop[0] or stop[-1]:             # "US" is an acronym, not "us"
         return False
-    if any(w.lower() in _NP_STOP and w != "and" for w in words):
+    if any(st and w != "and" for st, w in zip(stop, words, strict=True)):
         return False
     return any(w[:1].isupper() for w in words) or _is_desc(phrase)
 
@@ -745,7 +954,7 @@ def _is_desc(phrase: str) -> bool:
 
 def _np_after(masked: str, pos: int) -> str | None:
     seg = masked[pos:pos + 160]
-    m = re.match(r"\s*([^,.;:!?“”\"«»\n·]{1,120})", seg)
+    m = re.match(r"\s*([^,.;:!?“”\"«»\n·(]{1,120})", seg)     # "(LON:BARC)" ends it
     if not m:
         return None
     phrase = _clean_after(m.group(1))
@@ -805,7 +1014,7 @@ def _propagate(spans: list[_Span], doc: _Doc) -> None:
     for plist in by_para.values():
         _share_in_paragraph(plist)
     _share_in_chains(spans)
-    _continue_from_previous(spans, by_para)
+    _continue_from_previous(spans, by_para, doc)
 
 
 def _keep_unattributed(text: str, s: _Span) -> bool:
@@ -867,10 +1076,17 @@ def _share_in_chains(spans: list[_Span]) -> None:
                 m.speaker, m.role, m.attributed, m.keep = src.speaker, src.role, True, True
 
 
-def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]]) -> None:
-    """A paragraph that is only an unattributed quotation continues the previous speaker."""
+def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]],
+                            doc: _Doc) -> None:
+    """An unattributed quotation after ``Unity matters, he said. “…”`` takes that speaker;
+    a paragraph that is only an unattributed quotation continues the previous speaker."""
     for s in spans:
         if s.attributed or not s.keep or not s.standalone or s.heading:
+            continue
+        here = [m for m in doc._para_mentions(s.para) if m.verb and m.pos < s.start]
+        if here:
+            men = max(here, key=lambda m: m.pos)
+            s.speaker, s.role, s.attributed = men.speaker, men.role, True
             continue
         prev = by_para.get(s.para - 1)
         if not prev:
@@ -878,6 +1094,31 @@ def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]])
         src = next((p for p in reversed(prev) if p.keep and p.attributed and p.speaker), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
+
+
+_STATEMENT_TITLE_RE = re.compile(
+    r"\s*(?:Joint\s+)?(?:Statement|Remarks|Readout)\s+(?:from|by|of)\s+(?:the\s+)?"
+    r"(?P<who>[^\n:;,]{2,120}?)(?:\s+(?:on|about|regarding|following|after|for)\s+[^\n]*)?\s*$")
+
+
+def _statement_author(spans: list[_Span], doc: _Doc) -> None:
+    """``Statement from Secretary Rubio and NSC Waltz`` heading a text that is one quotation:
+    the statement's authors speak it."""
+    if not doc.paras or len(doc.paras) < 2:
+        return
+    lo, hi = doc.paras[0]
+    m = _STATEMENT_TITLE_RE.fullmatch(doc.text, lo, hi)
+    if m is None:
+        return
+    loose = [s for s in spans if s.keep and not s.heading and s.speaker is None and
+             s.standalone and s.para == 1]
+    if not loose:
+        return
+    spk, role = doc.reg.resolve(m.group("who"))
+    if spk is None:
+        return
+    for s in loose:
+        s.speaker, s.role, s.attributed = spk, role, True
 
 
 def _is_heading(text: str, para: tuple[int, int], s: _Span) -> bool:

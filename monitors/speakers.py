@@ -188,7 +188,23 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
         title.append(name.pop(0))
     if "of" in name:                       # "Some of Gambaryan", "Bank of America"
         name = name[len(name) - name[::-1].index("of"):]
+    inner = [k for k, t in enumerate(name[:-1]) if t.lower().rstrip(".") in _INNER_TITLES] \
+        if len(name) > 2 else []
+    if inner:                              # "Air Force Commander Mykola Oleshchuk"
+        k = inner[-1] + 1
+        rest = name[k:]
+        if len(rest) <= 3 and not is_org(rest) and \
+                not any(t.lower() in TITLE_WORDS for t in rest):
+            title, name = title + name[:k], rest
     return title, name
+
+
+_INNER_TITLES = _words("""
+commander minister secretary ceo cfo coo chief president spokesman spokeswoman spokesperson
+director chairman chairwoman chair head governor mayor general ambassador envoy chancellor
+premier senator adviser advisor economist strategist analyst officer commissioner
+secretary-general founder
+""")
 
 
 def strip_leading(tokens: list[str]) -> list[str]:
@@ -286,6 +302,8 @@ class Registry:
             spk, role = self._resolve_name(phrase[last.start():last.end()])
             if spk and self.is_person(spk):
                 return spk, role or _clean_role(prefix)
+            if spk and is_org(spk.split()) and _POSSESSOR_RE.fullmatch(prefix):
+                return phrase.strip(), None          # "Ukraine’s Armed Forces"
         return self._resolve_description(phrase)
 
     def _resolve_conjunction(self, phrase: str) -> tuple[str | None, str | None]:
@@ -315,9 +333,11 @@ class Registry:
         if not toks:
             return None, None
         title, name = split_title(toks)
+        if not name and title and title[-1].lower() in ORG_WORDS:
+            return " ".join(title), None        # "The Kremlin", "the White House"
         if not name:
             return self.resolve_title(" ".join(title))
-        if is_org(name) or is_org(title):
+        if is_org(name) or (is_org(title) and (len(name) < 2 or not _plausible_name(name))):
             return " ".join(toks), None
         person = self.person(name[-1])
         if person is not None and _compatible(name, person.name):
@@ -335,7 +355,7 @@ class Registry:
             return None, None
         head = m.group("head").lower()
         low = phrase.lower()
-        if head in _TITLE_HEADS and low.startswith("the "):
+        if head in _TITLE_HEADS and (low.startswith("the ") or phrase[:1].isupper()):
             return self.resolve_title(phrase, keep_description=True)
         if head in _DOC_HEADS:
             return _doc_issuer(phrase), None
@@ -367,6 +387,7 @@ class Registry:
         return any(p.role and any(a in p.role.lower() for a in alts) for p in self.everyone())
 
 
+_POSSESSOR_RE = re.compile(rf"(?:the\s+)?{NAME_SEQ}['’]s?", re.I)
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 _APPOSITIVE_AFTER_RE = re.compile(
     rf",[ \t]+(?P<role>(?:(?:the|a|an)[ \t]+|[{UP}][\w.]*['’]s[ \t]+)"
@@ -385,7 +406,7 @@ def _plausible_name(name: list[str]) -> bool:
     """At most four tokens, none repeated, not shouting: ``Karp Karp AI`` is not a name."""
     if len(name) > 4 or len(set(name)) < len(name):
         return False
-    return not any(len(t) > 1 and t.isupper() and "." not in t for t in name[:-1])
+    return not any(len(t) > 2 and t.isupper() and "." not in t for t in name[:-1])
 
 
 def _word_occurrences(text: str, word: str, limit: int = 200) -> list[int]:
