@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from monitors.model import Figure
 from monitors.numbers import (
@@ -62,10 +63,12 @@ _NUMWORD = (
 # A spelled number that may stand before a scale word ("a million", "half a billion").
 _NUMWORD_SCALED = rf"(?:{_NUMWORD}(?:\s+hundred)?|half\s+an?|an?)"
 _SCALE_WORD = r"(?:\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
+# After digits the scale word may be glued on, as British copy prints it ("£71.6million").
+_SCALE_WORD_D = r"(?:\s*(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
 _SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn)\b)"
 _SCALE_LOOSE = r"(?:(?:m|b|k|tr)\b)"
-_SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_LOOSE}|{_SCALE_WORD})"
-_SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD})"
+_SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_WORD_D}|{_SCALE_LOOSE})"
+_SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD_D})"
 
 
 def _alt(words: list[str]) -> str:
@@ -94,7 +97,7 @@ _QUALIFIERS: dict[str, str] = {
     "up to": "up_to", "as much as": "up_to", "as many as": "up_to", "at most": "up_to",
     "no more than": "up_to", "about": "about", "around": "about", "some": "about",
     "roughly": "about", "nearly": "about", "almost": "about", "approximately": "about",
-    "close to": "about", "an estimated": "about", "approx.": "about", "circa": "about",
+    "close to": "about", "approx.": "about", "circa": "about",
 }
 _QUAL_ALT = (
     r"(?:"
@@ -204,13 +207,14 @@ def _words(s: str) -> frozenset[str]:
 
 
 # Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
+# Whole qualifier phrases (a space stands for any whitespace), so that common words such as
+# "in", "as" or "at" are candidates only in "in excess of", "as much as", "at least".
 _TRIGGERS = frozenset(
-    {q.split()[0].rstrip(".") for q in _QUALIFIERS}
-    | set(ONES) | set(TENS)
+    {q.rstrip(".") for q in _QUALIFIERS if not q.startswith(("a ", "an "))}
+    | {"north"} | set(ONES) | set(TENS)
     | {"between", "half", "tens", "hundreds", "dozen", "dozens", "thousands",
        "millions", "billions", "trillions", "several", "many"}
-    | {p.split("$")[0].split(".")[0].lower() for p in CURRENCY_PREFIX if p[0].isalpha()}
-    | {c.lower() for c in ISO_CODES}
+    | {p.lower() for p in CURRENCY_PREFIX if p[0].isalpha() and "$" not in p and "." not in p}
 ) - {"a", "an", ""}
 
 
@@ -224,7 +228,8 @@ def _trie_regex(words: frozenset[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(child)
+                for ch, child in sorted(node.items()) if ch]
         optional = "" in node
         if not alts:
             return ""
@@ -236,7 +241,8 @@ def _trie_regex(words: frozenset[str]) -> str:
 
 # Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
 _RX_CANDIDATE = re.compile(
-    rf"[\d$€£¥₴₽₹₩₺₪]|(?<![A-Za-z])(?=[A-Za-z])(?:{_trie_regex(_TRIGGERS)}|[A-Za-z]{{1,3}}(?=\$)"
+    rf"\d[\d.,]*|[$€£¥₴₽₹₩₺₪]|(?<![A-Za-z])(?=[A-Za-z])(?:{_trie_regex(_TRIGGERS)}"
+    rf"|[A-Za-z]{{1,3}}(?=\$)|U\.S\.(?=\$)|(?-i:{'|'.join(sorted(ISO_CODES))})"
     r"|an?(?=\s+(?:dozen|hundred|thousand|million|billion|trillion|few|estimated|minimum)\b))"
     r"(?![A-Za-z])",
     _F,
@@ -264,12 +270,14 @@ _TIME_AND_MEASURE = _words(
     kilometer miles mile metres meters metre meter feet foot inches inch yards yard mm cm
     tonnes tons tonne ton kilograms kg kgs grams pounds lbs litres liters gallons degrees
     hectares acres knots mph kph calories steps years-old am pm a.m. p.m. gmt et bst cet utc
-    edt est
+    edt est yr yrs hr hrs mins secs mos wks sq
     """
 )
 _IRREGULAR_PLURALS = _words(
     "people children men women personnel staff police aircraft spacecraft crew infantry "
-    "cattle sheep livestock militia militants"
+    "cattle sheep livestock militia militants israelis iraqis pakistanis afghanis nepalis "
+    "somalis yemenis kuwaitis saudis emiratis qataris omanis bahrainis bangladeshis "
+    "azerbaijanis punjabis bengalis rabbis taxis"
 )
 _NOT_PLURAL = _words(
     "news series species means us is was has this thus its his hers theirs ours yours whereas "
@@ -299,6 +307,14 @@ _CHANGE_WORDS = _words(
     "slid eased edged added shed by increase decrease raise raising lift lifting boost boosted "
     "boosting"
 )
+# Phrasal verbs of movement ("went up", "ticked up"): the "up" belongs to the verb, so "up to"
+# is where a value went, not the hedge "up to" ("raise up to $12.9bn" keeps its hedge).
+_MOVE_VERBS = _words(
+    "went go goes going gone moved move moves moving ticked ticks ticking edged edges edging "
+    "crept creeps creeping inched inches inching shot shoots stepped ramped scaled revised "
+    "bumped pushed picked marked"
+)
+_RX_UP_TO = re.compile(r"up\s+to\s+", re.I)
 _GROWTH_BEFORE = _words(
     "by rose fell climbed jumped increased decreased dropped slipped gained lost up down grew "
     "shrank declined dipped surged soared slid eased edged added shed rising falling growth "
@@ -341,17 +357,6 @@ _PREV_TOKEN = re.compile(r"([\w&.'’]+)[\s(]*$")
 _NP_TOKEN = re.compile(r"(?:[ \t]*\n?[ \t]*)([A-Za-z][A-Za-z0-9'’-]*(?:\.[A-Za-z]\.?)*)")
 _AFTER_NUMBER_BAD = re.compile(r"[\w%$€£]|[-/:]\d|-(?:year|month|week|day|hour|minute)|\.\d")
 
-_SUBJECTS = re.compile(
-    r"\b(?:NATO|Nato|the\s+EU|EU|European\s+Union|European\s+Commission|the\s+Commission|"
-    r"US|United\s+States|America|Ukraine|Russia|Kyiv|Moscow|Germany|France|Britain|"
-    r"UK|United\s+Kingdom|Poland|Italy|Spain|Canada|Japan|China|Netherlands|Sweden|"
-    r"Finland|Norway|Denmark|Estonia|Latvia|Lithuania|Romania|Bulgaria|Turkey|Greece|Belgium|"
-    r"Czech\s+Republic|Slovakia|Hungary|Portugal|Luxembourg|Croatia|Slovenia|Albania|Iceland|"
-    r"Montenegro|North\s+Macedonia|Australia|South\s+Korea|India|Israel|Iran|Taiwan|Pentagon|"
-    r"Kremlin|IMF|World\s+Bank|G7|G20|United\s+Nations|Congress|Senate|White\s+House|"
-    r"Europe|Washington|Berlin|Paris|London|Warsaw|Brussels|Beijing|Tokyo)\b(?!-)|\bU\.[SKN]\."
-)
-
 # ---------------------------------------------------------------------------- the scanner
 
 _Match = tuple[int, int, dict[str, object]]
@@ -373,6 +378,9 @@ def extract_figures(text: str) -> list[Figure]:
             continue
         if start and text[start - 1] in "\"“'" and cm.group(0).lower() == "north":
             start -= 1
+        um = _RX_UP_TO.match(text, start)
+        if um and _prev_word(text, start) in _MOVE_VERBS:
+            start = um.end()  # "went up to $462 billion": a movement, not the hedge "up to"
         if not _RX_START.match(text, start):
             continue
         try:
@@ -384,7 +392,88 @@ def extract_figures(text: str) -> list[Figure]:
         for s, e, fields in found:
             figures.append(_make_figure(text, sentences, s, e, fields))
         pos = found[-1][1]
-    return figures
+    return _resolve_by_context(text, figures)
+
+
+# --------------------------------------------------------- units given by neighbouring figures
+
+_BARE_MONEY = "money?"  # an amount with a scale word and no currency, resolved from context
+# The words that chain figures of one series in a sentence: "1.9% of GDP, up from 1.6% in 2022
+# and 1.8% in 2023"; "$2.46 trillion in 2024, up from 2.24 trillion in 2023".
+_RX_CHAIN_NOISE = re.compile(
+    r"\b(?:in|for|during|by|since)\s+(?:(?:fiscal|calendar|the)\s+)?(?:year\s+)?"
+    r"(?:FY)?\d{4}(?:/\d{2,4})?\b|\(\s*\d{4}\s*\)|\b(?:a|one)\s+year\s+(?:earlier|ago|before)\b"
+    r"|\b(?:last|this|previous|the\s+previous|the\s+prior)\s+year\b|[,;]",
+    re.I,
+)
+_RX_CHAIN = re.compile(
+    r"\s*(?:(?:(?:up|down)\s+)?from|to|and|or|(?:compared|against)\s+(?:with|to)|versus|vs\.?|"
+    r"against)\s*",
+    re.I,
+)
+_MONEY_UNITS_EXCLUDED = frozenset({"percent", "percent_gdp", "pp", "count", _BARE_MONEY})
+
+
+def _chained(text: str, a: Figure, b: Figure) -> bool:
+    """Whether figures ``a`` then ``b`` are one series in one sentence ("X, up from Y")."""
+    if a.sentence != b.sentence or b.start - a.end > 60:
+        return False
+    gap = _RX_CHAIN_NOISE.sub(" ", text[a.end:b.start])
+    return bool(_RX_CHAIN.fullmatch(gap))
+
+
+def _resolve_by_context(text: str, figures: list[Figure]) -> list[Figure]:
+    """A percent chained to a percent of GDP is of GDP too; an amount with no currency takes
+    the currency of the amount it is chained to, else the single currency of the amounts
+    around it (``€22 billion ... 80 billion will be needed``), else it is dropped."""
+    if not figures:
+        return figures
+    figs = list(figures)
+    for order in (range(1, len(figs)), range(len(figs) - 2, -1, -1)):
+        for i in order:
+            j = i - 1 if order.step > 0 else i + 1
+            cur, other = figs[i], figs[j]
+            a, b = (other, cur) if j < i else (cur, other)
+            if (cur.unit == "percent" and other.unit == "percent_gdp" and _chained(text, a, b)
+                    and not _RX_OF_OTHER.match(text, cur.end)):
+                figs[i] = replace(cur, unit="percent_gdp")
+            elif (cur.unit == _BARE_MONEY and other.unit not in _MONEY_UNITS_EXCLUDED
+                  and _chained(text, a, b)):
+                figs[i] = replace(cur, unit=other.unit)
+    for i in range(1, len(figs)):  # one series, one subject: "to 4% of GDP from 2%"
+        a, b = figs[i - 1], figs[i]
+        if a.unit == b.unit and a.subject != b.subject and _chained(text, a, b):
+            figs[i] = replace(b, subject=a.subject)
+    out = []
+    for f in figs:
+        if f.unit == _BARE_MONEY:
+            if not (_RX_BARE_MONEY_OK.match(f.text) and _RX_MONEY_CUE.search(f.sentence)):
+                continue
+            near = {g.unit for g in figs if g.unit not in _MONEY_UNITS_EXCLUDED
+                    and abs(g.start - f.start) <= _CURRENCY_WINDOW}
+            n_near = sum(1 for g in figs if g.unit in near
+                         and abs(g.start - f.start) <= _CURRENCY_WINDOW)
+            if len(near) != 1 or n_near < 2:
+                continue
+            f = replace(f, unit=near.pop())
+        out.append(f)
+    return out
+
+
+_CURRENCY_WINDOW = 1500
+# A percent "of" something else is a share of that, not of GDP ("30% of exports").
+_RX_OF_OTHER = re.compile(r"\s+of\s+(?!GDP|gross|economic)", re.I)
+# The amounts that may take the surrounding currency: digits with billion/trillion, in a
+# sentence about money ("80 billion will be needed for defense").
+_RX_BARE_MONEY_OK = re.compile(
+    rf"(?:{_QUAL_ALT}\s+)?\d[\d.,]*\s*(?:billion|trillion|bn|tn)\b", re.I
+)
+_RX_MONEY_CUE = re.compile(
+    r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund\w*|financ\w*|needed|paid|pay\w*|aid|"
+    r"given|revenues?|profits?|loss(?:es)?|earn\w*|sales|worth|prices?|debts?|deficits?|"
+    r"invest\w*|loans?|allocat\w*|money|cash|budgets?|income|turnover)\b",
+    re.I,
+)
 
 
 def _match_at(text: str, start: int) -> list[_Match]:
@@ -416,7 +505,7 @@ def _make_figure(
         of=float(of) if of is not None else None,  # type: ignore[arg-type]
         qualifier=f.get("qualifier"),  # type: ignore[arg-type]
         approx=bool(f.get("approx", False)),
-        subject=_subject(text, ss, se, s, e),
+        subject=_subject(text, ss, se, s, e, unit == "count"),
         sentence=sentence,
         start=s,
         end=e,
@@ -519,9 +608,49 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
             if i + 1 < len(tokens) and _is_plural(tokens[i + 1][0]) and tokens[i + 1][0].islower():
                 if tokens[i + 1][0].lower() in _TIME_AND_MEASURE:
                     return _EXCLUDED
-                return tokens[i + 1][1]
-            return end
+                word, end = tokens[i + 1]
+            return _noun_phrase_tail(text, word, end)
     return None
+
+
+# Compound heads that take an "of" phrase: "heads of state or government", "prisoners of war".
+_OF_IDIOMS = {
+    "heads": "state|government", "prisoners": "war", "chiefs": "staff|defen[cs]e|mission",
+    "members": "parliament|congress", "ministers": "state|defen[cs]e|finance",
+    "weapons": "mass destruction",
+}
+_RX_OF_IDIOM = {
+    head: re.compile(rf"\s+of\s+(?:{alts})(?:\s+(?:or|and)\s+(?:{alts}))?\b", re.I)
+    for head, alts in _OF_IDIOMS.items()
+}
+# A second plural noun joined by and/or: "100 locomotives and rail cars".
+_RX_COORD = re.compile(r"\s+(?:and|or)\s+(?:([a-z][a-z-]*)\s+)?([a-z][a-z-]*)\b(?![-'’])")
+
+
+def _noun_phrase_tail(text: str, head: str, end: int) -> int:
+    """Extend a counted noun over an idiomatic ``of`` phrase or a coordinated plural noun."""
+    idiom = _RX_OF_IDIOM.get(head.lower())
+    if idiom:
+        m = idiom.match(text, end)
+        if m:
+            return m.end()
+    m = _RX_COORD.match(text, end)
+    if m and "\n" not in m.group(0):
+        words = [w for w in m.groups() if w]
+        last = words[-1]
+        if _is_plural(last) and not any(_is_not_noun(w) for w in words):
+            return m.end()
+    return end
+
+
+_RX_COORD_NOT_NOUN = re.compile(
+    rf"(?:.*(?:ss|ous|ed|ing)|is|was|has|does|goes|says|{_NUMWORD}|dozens?|hundreds|thousands|"
+    r"millions|billions|several|many|more|other|others)$"
+)
+
+
+def _is_not_noun(word: str) -> bool:
+    return word in _NP_STOP or word in _TIME_AND_MEASURE or bool(_RX_COORD_NOT_NOUN.match(word))
 
 
 def _is_plural(word: str) -> bool:
@@ -657,6 +786,8 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
     if v1 is None:
         return []
     bare_first = not m.group("u1")  # "15 to 20 percent": the first number needs the second's unit
+    if bare_first and _looks_like_year(m.group("n1")):
+        return []  # "in 2021 to 21.7 percent": a year, then the figure
     if n2 is not None and bare_first and (m.group("sep2") or "").strip().lower() == "and":
         if not m.group("btw"):
             return []
@@ -723,17 +854,22 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
         v2, end = None, s1_end
     if _bad_after(text, end) or re.match(r"-[A-Za-z]", text[end:end + 2]):
         return []
+    high = v2 if v2 is not None else v1
     if _next_word(text, end) in _MONEY_NOUNS:
-        return []  # "a 1.5 billion package": money without a currency
+        # "a 1.5 billion package": money whose currency only the context can give
+        return [(start, end, {"value": v1, "low": v1, "high": high, "unit": _BARE_MONEY,
+                              "qualifier": _qualifier(m)})]
     np_end = _noun_phrase_end(text, end)
     if np_end == _EXCLUDED:
         return []
     if np_end is None:
-        if scale.strip().lower() == "k" or v1 >= 1e9:
-            return []  # "4K", "80 billion will be needed": not a count of things
+        if scale.strip().lower() == "k":
+            return []  # "4K"
+        if v1 >= 1e9:  # "80 billion will be needed": an amount, not a count of things
+            return [(start, end, {"value": v1, "low": v1, "high": high, "unit": _BARE_MONEY,
+                                  "qualifier": _qualifier(m)})]
     else:
         end = np_end
-    high = v2 if v2 is not None else v1
     return [(start, end, {"value": v1, "low": v1, "high": high, "unit": "count",
                           "qualifier": _qualifier(m)})]
 
@@ -775,7 +911,7 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
 def _parse_count_digits(text: str, start: int) -> list[_Match]:
     m = _RX_COUNT_DIGITS.match(text, start)
     if not m:
-        return []
+        return _bare_count(text, start)
     n1 = m.group("n1")
     if _looks_like_year(n1) or "." in n1 or _is_label_context(text, m.start("n1")):
         return []
@@ -783,15 +919,49 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
     v2 = parse_number(m.group("n2")) if m.group("n2") else None
     end = m.end()
     if v2 is not None and (not _range_ok(text, start, m) or _looks_like_year(m.group("n2"))):
-        return []
+        return _bare_count(text, start)  # "rose by 12,000 to 231,000": two figures
     if v1 is None or _bad_after(text, end):
         return []
     np_end = _noun_phrase_end(text, end)
+    if np_end is None and v2 is None:
+        return _bare_count(text, start)
     if np_end is None or np_end == _EXCLUDED:
         return []
     high = v2 if v2 is not None else v1
     return [(start, np_end, {"value": v1, "low": v1, "high": high, "unit": "count",
                              "qualifier": _qualifier(m)})]
+
+
+# A thousands-grouped number with no noun after it, reached by a change or a measure
+# ("claims fell to 213,000.", "troop numbers rise by 170,000,"): a count.  Not in sentences
+# about index levels, points or prices, where such a number is a level.
+_RX_COUNT_BARE = re.compile(rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\d)(?=[\s.,;:)]|$)",
+                            _F)
+_BARE_COUNT_BEFORE = _words("by to from of reached totaled totalled hit topped")
+_RX_LEVEL_CONTEXT = re.compile(
+    r"\b(?:index|indices|indexes|points?|pts|level|levels|closed|close|price|prices|barrel|"
+    r"ounce|shares?|stock|stocks|dollar|yen|euro|rupees?|rubles?|roubles?|yuan|bitcoin|"
+    r"Dow|S&P|Nasdaq|Nikkei|Stoxx|FTSE|DAX|CAC|Russell|Hang\s+Seng|Sensex|Nifty|Kospi)\b",
+    re.I,
+)
+
+
+def _bare_count(text: str, start: int) -> list[_Match]:
+    m = _RX_COUNT_BARE.match(text, start)
+    if not m or _prev_word(text, start) not in _BARE_COUNT_BEFORE:
+        return []
+    nxt = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end():m.end() + 30])
+    if nxt and nxt.group(1).lower() not in _NP_STOP:
+        return []  # a unit or a word we cannot read ("1,500 m", "84,000 bpd", "4,580 ringgit")
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", m.end())
+    line = text[ls:le if le >= 0 else len(text)]
+    if _RX_LEVEL_CONTEXT.search(line) or re.search(r"[$€£¥%]", line):
+        return []
+    v = parse_number(m.group("n1"))
+    if v is None:
+        return []
+    return [(start, m.end(), {"value": v, "unit": "count", "qualifier": _qualifier(m)})]
 
 
 def _looks_like_year(num: str) -> bool:
@@ -835,15 +1005,133 @@ def _is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
     return not re.match(r"\s+(?:of|in)\s+(?!GDP|gross|economic|their\s+GDP|its\s+GDP)", text[e:])
 
 
-def _subject(text: str, ss: int, se: int, s: int, e: int) -> str | None:
+# Who or what a figure is about: countries, blocs and institutions, each under one short
+# canonical name -- a capital or a nationality adjective stands for its country ("Berlin",
+# "German aid" -> Germany), "the alliance" and "Allies" for NATO, "European Union" for the EU.
+_CANONICAL: dict[str, str] = {
+    "nato": "NATO", "alliance": "NATO", "allies": "NATO", "allied": "NATO",
+    "eu": "the EU", "the eu": "the EU", "european union": "the EU",
+    "european commission": "European Commission", "the commission": "European Commission",
+    "us": "US", "u.s.": "US", "united states": "US", "america": "US", "american": "US",
+    "washington": "US",
+    "uk": "UK", "u.k.": "UK", "united kingdom": "UK", "britain": "UK", "british": "UK",
+    "london": "UK",
+    "ukraine": "Ukraine", "ukrainian": "Ukraine", "kyiv": "Ukraine", "kiev": "Ukraine",
+    "russia": "Russia", "russian": "Russia", "moscow": "Russia", "kremlin": "Russia",
+    "germany": "Germany", "german": "Germany", "berlin": "Germany",
+    "france": "France", "french": "France", "paris": "France",
+    "poland": "Poland", "polish": "Poland", "warsaw": "Poland",
+    "italy": "Italy", "italian": "Italy", "rome": "Italy",
+    "spain": "Spain", "spanish": "Spain", "madrid": "Spain",
+    "canada": "Canada", "canadian": "Canada", "ottawa": "Canada",
+    "japan": "Japan", "japanese": "Japan", "tokyo": "Japan",
+    "china": "China", "chinese": "China", "beijing": "China",
+    "netherlands": "Netherlands", "dutch": "Netherlands", "the hague": "Netherlands",
+    "sweden": "Sweden", "swedish": "Sweden", "finland": "Finland", "finnish": "Finland",
+    "norway": "Norway", "norwegian": "Norway", "denmark": "Denmark", "danish": "Denmark",
+    "estonia": "Estonia", "estonian": "Estonia", "latvia": "Latvia", "latvian": "Latvia",
+    "lithuania": "Lithuania", "lithuanian": "Lithuania", "romania": "Romania",
+    "romanian": "Romania", "bulgaria": "Bulgaria", "bulgarian": "Bulgaria", "turkey": "Turkey",
+    "turkish": "Turkey", "greece": "Greece", "greek": "Greece", "belgium": "Belgium",
+    "belgian": "Belgium", "czech republic": "Czech Republic", "slovakia": "Slovakia",
+    "hungary": "Hungary", "hungarian": "Hungary", "portugal": "Portugal",
+    "portuguese": "Portugal", "luxembourg": "Luxembourg", "croatia": "Croatia",
+    "slovenia": "Slovenia", "albania": "Albania", "iceland": "Iceland",
+    "montenegro": "Montenegro", "north macedonia": "North Macedonia",
+    "australia": "Australia", "australian": "Australia", "south korea": "South Korea",
+    "india": "India", "indian": "India", "israel": "Israel", "israeli": "Israel",
+    "iran": "Iran", "iranian": "Iran", "taiwan": "Taiwan", "taiwanese": "Taiwan",
+    "europe": "Europe", "european": "Europe",
+    "pentagon": "Pentagon", "imf": "IMF", "world bank": "World Bank", "g7": "G7", "g20": "G20",
+    "united nations": "United Nations", "congress": "Congress", "senate": "Senate",
+    "white house": "White House", "brussels": "Brussels",
+}
+_ACRONYMS = frozenset({"us", "uk", "eu", "imf", "nato", "g7", "g20"})
+_SPELLED = {"the eu": "", "the commission": r"the\s+Commission", "u.s.": "", "u.k.": "",
+            "the hague": r"The\s+Hague", "allies": "", "allied": "", "alliance": ""}
+
+
+def _name_pattern(key: str) -> str:
+    if key in _SPELLED:
+        return _SPELLED[key]
+    if key in _ACRONYMS:
+        return key.upper()
+    return re.escape(key.title()).replace(r"\ ", r"\s+")
+
+
+_SUBJECTS = re.compile(
+    r"\bthe\s+alliance\b|\bAllie[sd]\b|\bU\.[SK]\.|\b(?:"
+    + "|".join(p for p in map(_name_pattern, sorted(_CANONICAL, key=len, reverse=True)) if p)
+    + r"|Nato)\b(?!-)"
+)
+# A mention governed by a preposition ("aid to Ukraine", "from the United States") is not the
+# clause's subject; nor is one inside an aside (", which borders Ukraine,").
+_PREP_BEFORE = re.compile(
+    r"\b(?:to|for|from|in|into|with|against|on|at|toward|towards|by|of|than|over|about|"
+    r"between|among|including|like|across|within|outside|inside|via|per|under)\s+(?:the\s+)?$",
+    re.I,
+)
+_RX_TARGET_BEFORE = re.compile(
+    r"\b(?:target|goal|guideline|benchmark|threshold|pledge|commitment)s?\s+"
+    r"(?:of\s+(?:spending\s+)?|to\s+|at\s+|from\s+)?(?:[\w-]+\s+)?$",
+    re.I,
+)
+_ASIDE = re.compile(r",\s*(?:which|who|whose|including|such\s+as|like|along\s+with)\b[^,;]*,")
+_CLAUSE_BREAK = re.compile(
+    r";|\s[—–]\s|,\s*(?:while|whereas|but|and|although|though)\s|\s(?:while|whereas|but)\s"
+    r"|\b(?:said|says|say|told\s+\w+|stated|argued|noted|warned|added|estimated|estimates|"
+    r"expects|expected|believes|showed|shows|found)\s+(?:that\s+)?"
+)
+
+
+def _canonical(name: str) -> str:
+    key = re.sub(r"\s+", " ", name.lower())
+    key = re.sub(r"^the\s+(?!eu$|hague$)", "", key)
+    return _CANONICAL.get(key, _CANONICAL.get(key.rstrip("."), name))
+
+
+def _subject(text: str, ss: int, se: int, s: int, e: int, count: bool = False) -> str | None:
+    """The clause's grammatical subject when it is a known name: the first name before the
+    figure in its clause that no preposition governs and no aside holds; else such a name right
+    after it in the clause; else the nearest name before it in the sentence, or after it with
+    no comma between."""
+    found = list(_SUBJECTS.finditer(text, ss, se))
+    if (_RX_TARGET_BEFORE.search(text, max(ss, s - 30), s) or _TARGET_AFTER.match(text, e)) and any(
+            _canonical(m.group(0)) == "NATO" for m in found):
+        return "NATO"  # "the NATO target of 2%", "lift the target to 4%": the alliance's target
+    inside = [m for m in found if s < m.start() < e and (
+        not _PREP_BEFORE.search(text, s, m.start()) or re.search(r"\bof\s+$", text[s:m.start()]))]
+    if inside and count:
+        return _canonical(inside[0].group(0))  # "42 European leaders", "23 of NATO's 32 members"
+    mentions = [m for m in found if not s <= m.start() < e]
+    if not mentions:
+        return None
+    cs = ss
+    for b in _CLAUSE_BREAK.finditer(text, ss, s):
+        cs = b.end()
+    ce = se
+    b = _CLAUSE_BREAK.search(text, e, se)
+    if b:
+        ce = b.start()
+    asides = [(a.start(), a.end()) for a in _ASIDE.finditer(text, cs, s)]
+
+    def free(m: re.Match[str]) -> bool:
+        if any(a0 <= m.start() < a1 for a0, a1 in asides):
+            return False
+        return not _PREP_BEFORE.search(text, max(ss, m.start() - 20), m.start())
+
+    left = [m for m in mentions if cs <= m.start() and m.end() <= s and free(m)]
+    if left:
+        return _canonical(left[0].group(0))
+    right = [m for m in mentions if e <= m.start() < ce and free(m)
+             and "," not in text[e:m.start()]]
+    if right:
+        return _canonical(right[0].group(0))
     best: tuple[int, str] | None = None
-    for m in _SUBJECTS.finditer(text, ss, se):
-        if s <= m.start() < e:
-            continue
+    for m in mentions:
+        if m.end() > s and "," in text[e:m.start()]:
+            continue  # a name after a comma belongs to another phrase ("..., due to the war in X")
         dist = s - m.end() if m.end() <= s else (m.start() - e) * 2 + 1
         if best is None or dist < best[0]:
             best = (dist, m.group(0))
-    if best is None:
-        return None
-    name = re.sub(r"\s+", " ", best[1])
-    return "the EU" if name == "EU" else name
+    return _canonical(best[1]) if best else None

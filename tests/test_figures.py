@@ -133,3 +133,27 @@ def test_whole_corpus_no_exceptions_and_fast() -> None:
             assert text[f.start:f.end] == f.text
     per_article_ms = (time.process_time() - t0) / max(1, len(texts)) * 1000
     assert per_article_ms < 20
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("German aid to Ukraine will be cut to €4 billion next year.", "Germany"),
+        ("Poland, which borders Ukraine, spends 4.1% of GDP on defence.", "Poland"),
+        ("Allies agreed to spend 5% of GDP on defence.", "NATO"),
+        ("Germany will comply with the NATO target of 2% of GDP.", "NATO"),
+        ("The European Union pledged €50bn for reconstruction.", "the EU"),
+        ("Kyiv has received more than $60 billion in weapons.", "Ukraine"),
+        ("Germany’s defence budget rose by 23.2 percent.", "Germany"),
+        ("So far 23 of NATO's 32 members meet the guideline.", "NATO"),
+        ("Spending jumped 7% to $4bn, mainly due to the war in Ukraine.", None),
+    ],
+)
+def test_subject_canonical_and_grammatical(text: str, subject: str | None) -> None:
+    assert extract_figures(text)[0].subject == subject
+
+
+def test_chained_series_share_unit_and_subject() -> None:
+    figs = extract_figures("Poland wants NATO to lift the target to 4% of GDP from 2%.")
+    assert [(f.text, f.unit, f.subject) for f in figs] == [
+        ("4% of GDP", "percent_gdp", "NATO"), ("2%", "percent_gdp", "NATO")]
