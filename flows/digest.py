@@ -1,29 +1,40 @@
-"""The ``daily-digest`` flow: select the window -> build -> render -> write -> record.
+"""The ``daily-digest`` flow: window -> build -> render -> write -> record -> e-mail -> mark.
 
 The window runs from the end of the last successful digest to ``now`` (24 hours for the first),
-so a manual run, a retry or a missed day never skips or repeats items.  Re-running a digest for
-the same ``now`` re-renders the same window instead of producing an empty one.
+so a manual run, a retry or a missed day never skips or repeats items.  With e-mail configured,
+"successful" means *sent*: a digest whose delivery failed is kept as ``failed`` and the next run
+covers its window again, once.  The digest row (with the exact message and its Message-ID) is
+recorded before sending and marked sent after; a crash in between is healed by re-sending the
+recorded message with the same Message-ID, which mail clients show once.  Re-running a digest
+for the same ``now`` re-renders the same window and never sends it twice.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import message_from_string, policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.common import resolve_config, resolve_now
 from monitors.config import Config
-from monitors.store import Store
+from monitors.store import FILE_SUCCESS, MAIL_SUCCESS, Store
 from reports.archive import write_digest
-from reports.digest import Digest, Limits, build_digest
+from reports.chart import DayCount, chart_alt_text, mentions_chart_png
+from reports.digest import Digest, Limits, build_digest, format_value
+from reports.email import MailSettings, message_id_for, send, settings_from_env
+from reports.letter import build_email
 from reports.render import render_html, render_text
 
 FIRST_WINDOW = timedelta(hours=24)
+LIST_ID = "newswatch digest <digest.newswatch.local>"
 
 
 @dataclass(frozen=True)
@@ -34,20 +45,42 @@ class Window:
     date: str
 
 
+def mail_settings(cfg: Config, smtp_block: str | None) -> MailSettings | None:
+    """SMTP settings from a Prefect block (prefect-email's EmailServerCredentials), else from
+    NEWSWATCH_SMTP_* environment variables; None when neither is configured."""
+    if smtp_block:
+        from prefect_email import EmailServerCredentials
+
+        creds = EmailServerCredentials.load(smtp_block)
+        kind = str(getattr(creds.smtp_type, "name", creds.smtp_type)).lower()
+        env = dict(os.environ)
+        base = settings_from_env({"NEWSWATCH_SMTP_HOST": "x"} | {
+            k: v for k, v in env.items() if k in ("NEWSWATCH_SMTP_FROM", "NEWSWATCH_SMTP_TO")},
+            cfg.digest.recipients)
+        assert base is not None
+        return MailSettings(
+            host=creds.smtp_server, port=int(creds.smtp_port or 465), user=creds.username,
+            password=creds.password.get_secret_value() if creds.password else None,
+            sender=env.get("NEWSWATCH_SMTP_FROM") or creds.username or base.sender,
+            recipients=base.recipients,
+            tls={"ssl": "ssl", "starttls": "starttls"}.get(kind, "none"))
+    return settings_from_env(os.environ, cfg.digest.recipients)
+
+
 @task(name="select-window", cache_policy=NO_CACHE)
-def window_task(store: Store, cfg: Config, now: datetime) -> Window:
+def window_task(store: Store, cfg: Config, now: datetime, success: tuple[str, ...]) -> Window:
     existing = [d for d in store.digests() if d["window_end"] == now]
     if existing:
         start = existing[0]["window_start"]
     else:
-        start = store.last_digest_end(now) or now - FIRST_WINDOW
+        start = store.last_digest_end(now, success) or now - FIRST_WINDOW
     day = now.astimezone(ZoneInfo(cfg.digest.timezone)).date().isoformat()
     wid = hashlib.sha256(now.isoformat().encode()).hexdigest()[:16]
     return Window(wid, start, now, day)
 
 
 @task(name="build-digest", cache_policy=NO_CACHE)
-def build_task(store: Store, cfg: Config, w: Window) -> Digest:
+def build_task(store: Store, cfg: Config, w: Window, success: tuple[str, ...]) -> Digest:
     return build_digest(
         title=cfg.digest.title,
         digest_date=w.date,
@@ -57,8 +90,8 @@ def build_task(store: Store, cfg: Config, w: Window) -> Digest:
         articles=store.window_articles(w.start, w.end),
         figures=store.window_figures(w.start, w.end),
         quotes=store.window_quotes(w.start, w.end),
-        reported_figures=store.reported_keys("figure", w.start),
-        reported_quotes=store.reported_keys("quote", w.start),
+        reported_figures=store.reported_keys("figure", w.start, success),
+        reported_quotes=store.reported_keys("quote", w.start, success),
         feed_health=store.feed_health(),
         limits=Limits(cfg.digest.max_new_figures, cfg.digest.max_new_quotes,
                       cfg.digest.max_stories_per_topic),
@@ -81,13 +114,88 @@ def write_task(store: Store, digest: Digest, cfg: Config, w: Window, out_dir: st
 
 def archive_stem(store: Store, w: Window) -> str:
     """``<date>`` for the day's first digest; a later one the same day gets ``<date>-HHMM``."""
-    taken = [d for d in store.digests() if d["digest_date"] == w.date and d["id"] != w.id]
-    mine = [d for d in store.digests() if d["id"] == w.id]
+    rows = store.digests()
+    mine = [d for d in rows if d["id"] == w.id]
     if mine and mine[0]["html_path"]:
         return Path(mine[0]["html_path"]).stem
-    if not taken:
+    if not [d for d in rows if d["digest_date"] == w.date and d["id"] != w.id]:
         return w.date
     return f"{w.date}-{w.end.strftime('%H%M')}"
+
+
+@task(name="resend-interrupted", cache_policy=NO_CACHE)
+def resend_task(store: Store, mail: MailSettings, now: datetime) -> int:
+    """Re-send digests recorded as 'sending' by a run that died before marking them sent:
+    the recorded bytes, same Message-ID, so a copy that did arrive is shown once."""
+    logger = get_run_logger()
+    pending = store.digests_with_status("sending")
+    for row in pending:
+        logger.warning("digest %s was handed to SMTP but never marked sent (interrupted run); "
+                       "re-sending it with the same Message-ID %s", row["digest_date"],
+                       row["message_id"])
+        msg = message_from_string(row["eml"], policy=policy.SMTP)
+        send(msg, mail)  # type: ignore[arg-type]
+        store.mark_sent(row["id"], now)
+    return len(pending)
+
+
+@task(name="send-email", cache_policy=NO_CACHE, retries=0)
+def send_task(store: Store, digest: Digest, cfg: Config, w: Window, mail: MailSettings,
+              now: datetime) -> str:
+    """Send this window's digest unless it was sent already; returns what happened."""
+    logger = get_run_logger()
+    row = store.digest(w.id)
+    if row and row["status"] in ("sent", "empty"):
+        logger.info("digest %s already %s; not sending it again", w.date, row["status"])
+        return str(row["status"])
+    if digest.empty and cfg.digest.when_empty == "skip":
+        store.mark_status(w.id, "empty")
+        logger.info("nothing new for %s and when_empty = \"skip\": no e-mail", w.date)
+        return "empty"
+    days = store.daily_counts(now - timedelta(days=30), now)
+    counts = [DayCount(d, a, f) for d, a, f in days]
+    message_id = message_id_for(w.id)
+    archive = f"{cfg.digest.archive_url}{Path(row['html_path']).name}" if (
+        cfg.digest.archive_url and row and row.get("html_path")) else None
+    n_fig = len(digest.new_figures) + digest.more_figures
+    n_quote = len(digest.new_quotes) + digest.more_quotes
+    subject = (f"{cfg.digest.title} — {w.date}: {n_fig} new figures, {n_quote} new quotes"
+               if not digest.empty else f"{cfg.digest.title} — {w.date}: nothing new")
+    msg = build_email(digest, timezone=cfg.digest.timezone, subject=subject,
+                      sender=mail.sender, recipients=mail.recipients, message_id=message_id,
+                      date=now, list_id=LIST_ID, archive_url=archive,
+                      chart_png=mentions_chart_png(counts), chart_alt=chart_alt_text(counts))
+    store.mark_sending(w.id, message_id, msg.as_string())
+    logger.info("sending digest %s (%d bytes) via %s", w.date, len(msg.as_bytes()),
+                mail.describe())
+    try:
+        send(msg, mail)
+    except Exception as e:
+        store.mark_status(w.id, "failed", str(e))
+        logger.error("digest %s not delivered: %s; the next run will cover this window again",
+                     w.date, e)
+        raise
+    store.mark_sent(w.id, now)
+    return "sent"
+
+
+@task(name="publish-artifacts", cache_policy=NO_CACHE)
+def artifacts_task(digest: Digest, w: Window, html_path: Path, delivery: str) -> None:
+    lines = [f"# {digest.title} — {w.date}", "",
+             f"Window: {w.start:%Y-%m-%d %H:%M} → {w.end:%Y-%m-%d %H:%M} UTC · "
+             f"delivery: **{delivery}** · archive: `{html_path}`", "",
+             f"- new figures: {len(digest.new_figures) + digest.more_figures}",
+             f"- new quotes: {len(digest.new_quotes) + digest.more_quotes}",
+             f"- stories: {sum(len(s.stories) + s.more for s in digest.sections)}",
+             f"- failing feeds: {len(digest.failing_feeds)}"]
+    lines += [f"  - {p.name}: {p.error}" for p in digest.failing_feeds[:20]]
+    create_markdown_artifact(markdown="\n".join(lines), key="digest-summary",
+                             description=f"newswatch digest {w.date}")
+    create_table_artifact(
+        key="new-figures", description=f"New figures in the digest of {w.date}",
+        table=[{"figure": f.text, "value": format_value(f), "subject": f.subject or "",
+                "sources": len(f.sources), "first source": f.first.name, "url": f.first.url}
+               for f in digest.new_figures] or [{"figure": "(none)"}])
 
 
 @flow(name="daily-digest")
@@ -96,24 +204,37 @@ def daily_digest(
     db: str | None = None,
     now: datetime | None = None,
     out: str | None = None,
+    smtp_block: str | None = None,
 ) -> dict:
-    """Build the digest of everything kept since the last digest, and write it as HTML + text."""
+    """Build the digest of everything kept since the last digest, write it as HTML + text, and
+    e-mail it when SMTP is configured (``smtp_block``: a prefect-email EmailServerCredentials
+    block name; otherwise NEWSWATCH_SMTP_* environment variables)."""
     logger = get_run_logger()
     cfg = resolve_config(config)
     when = resolve_now(now)
+    mail = mail_settings(cfg, smtp_block)
+    if mail is not None and not mail.recipients:
+        logger.warning("SMTP is configured but there are no recipients "
+                       "([digest].recipients or NEWSWATCH_SMTP_TO); writing files only")
+        mail = None
+    success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
     with Store(db or cfg.store_path) as store:
-        w = window_task(store, cfg, when)
-        digest = build_task(store, cfg, w)
+        if mail:
+            resend_task(store, mail, when)
+        w = window_task(store, cfg, when, success)
+        digest = build_task(store, cfg, w, success)
         html_path, text_path = write_task(store, digest, cfg, w, out_dir, when)
-    logger.info("digest %s: %d new figures, %d new quotes, %d stories, %d failing feeds -> %s",
-                w.date, len(digest.new_figures) + digest.more_figures,
-                len(digest.new_quotes) + digest.more_quotes,
+        delivery = send_task(store, digest, cfg, w, mail, when) if mail else "files only"
+        artifacts_task(digest, w, html_path, delivery)
+    n_fig = len(digest.new_figures) + digest.more_figures
+    n_quote = len(digest.new_quotes) + digest.more_quotes
+    logger.info("digest %s: %d new figures, %d new quotes, %d stories, %d failing feeds, "
+                "delivery: %s -> %s", w.date, n_fig, n_quote,
                 sum(len(s.stories) + s.more for s in digest.sections),
-                len(digest.failing_feeds), html_path)
+                len(digest.failing_feeds), delivery, html_path)
     return {"date": w.date, "html": str(html_path), "text": str(text_path),
-            "new_figures": len(digest.new_figures) + digest.more_figures,
-            "new_quotes": len(digest.new_quotes) + digest.more_quotes,
+            "new_figures": n_fig, "new_quotes": n_quote, "delivery": delivery,
             "failing_feeds": [p.name for p in digest.failing_feeds]}
 
 
@@ -125,10 +246,11 @@ def run_all(
     out: str | None = None,
     feeds: list[dict[str, str]] | None = None,
     force: bool = False,
+    smtp_block: str | None = None,
 ) -> dict:
-    """Poll, then build the digest."""
+    """Poll, then build (and send) the digest."""
     from flows.poll import poll_feeds
 
     poll = poll_feeds(config=config, db=db, now=now, feeds=feeds, force=force)
-    digest = daily_digest(config=config, db=db, now=now, out=out)
+    digest = daily_digest(config=config, db=db, now=now, out=out, smtp_block=smtp_block)
     return {"poll": poll, "digest": digest}

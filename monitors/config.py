@@ -38,6 +38,8 @@ class DigestSettings:
     max_new_figures: int = 25
     max_new_quotes: int = 15
     max_stories_per_topic: int = 40
+    archive_url: str | None = None  # where <date>.html is published, for the e-mail's links
+    when_empty: str = "note"        # a day with nothing new: "note" (short e-mail) or "skip"
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,16 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
 
 def _parse_digest(table: dict[str, Any], source: str) -> DigestSettings:
     _check_keys(table, {"title", "timezone", "recipients", "out_dir", "max_new_figures",
-                        "max_new_quotes", "max_stories_per_topic"}, "digest", source)
+                        "max_new_quotes", "max_stories_per_topic", "archive_url", "when_empty"},
+                "digest", source)
+    archive_url = table.get("archive_url")
+    if archive_url is not None:
+        validate_feed_url(_str(table, "archive_url", "digest", source, ""),
+                          f"{source}: digest.archive_url")
+    when_empty = table.get("when_empty", "note")
+    if when_empty not in ("note", "skip"):
+        raise ConfigError(f"{source}: digest.when_empty: must be \"note\" or \"skip\", "
+                          f"got {when_empty!r}")
     tz = _str(table, "timezone", "digest", source, "Europe/Brussels")
     try:
         ZoneInfo(tz)
@@ -197,4 +208,6 @@ def _parse_digest(table: dict[str, Any], source: str) -> DigestSettings:
         max_new_figures=_int(table, "max_new_figures", "digest", source, 25),
         max_new_quotes=_int(table, "max_new_quotes", "digest", source, 15),
         max_stories_per_topic=_int(table, "max_stories_per_topic", "digest", source, 40),
+        archive_url=archive_url.rstrip("/") + "/" if archive_url else None,
+        when_empty=when_empty,
     )

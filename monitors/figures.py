@@ -64,7 +64,10 @@ _NUMWORD = (
 _NUMWORD_SCALED = rf"(?:{_NUMWORD}(?:\s+hundred)?|half\s+an?|an?)"
 _SCALE_WORD = r"(?:\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
 # After digits the scale word may be glued on, as British copy prints it ("£71.6million").
-_SCALE_WORD_D = r"(?:\s*(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
+# Indian copy counts in lakh (1e5) and crore (1e7): "Rs 24,888 crore", "Rs 1.2 lakh crore".
+_SCALE_WORD_D = (
+    r"(?:\s*(?:(?:hundred\s+)?(?:thousand|million|billion|trillion)|(?:lakh\s+)?crores?|lakhs?)\b)"
+)
 _SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn)\b)"
 _SCALE_LOOSE = r"(?:(?:m|b|k|tr)\b)"
 _SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_WORD_D}|{_SCALE_LOOSE})"
@@ -111,7 +114,7 @@ _QUAL = rf"(?P<q>{_QUAL_ALT})\s+"
 _Q = rf"(?:{_QUAL})?"
 _SEP = r"(?P<sep>\s*[-–]\s*|\s+to\s+|\s+and\s+)"
 _PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b)"
-_PCT_WORD_NUM = rf"(?:{_D}|{_NUMWORD})"
+_PCT_WORD_NUM = rf"(?:{_D}|{_NUMWORD}|half\s+an?)"
 _GDP_TAIL = (
     r"(?P<gdp>\s+of\s+(?:(?:their|its|the|our|his|her|your|national|each\s+\w+['’]s|"
     r"the\s+\w+['’]s|[A-Z][\w.]*['’]s?)\s+)?(?:annual\s+)?(?:GDP|gross\s+domestic\s+product|"
@@ -122,7 +125,7 @@ _OR_MORE = r"(?P<more>\s+or\s+(?:more|higher|above))?"
 _VAGUE_BIG = (
     r"(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions|trillions)"
     r"|(?:several|a\s+few|many)\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)"
-    r"|(?:thousands|millions|billions|trillions))"
+    r"|(?:many\s+)?(?:thousands|millions|billions|trillions))"
 )
 
 _F = re.I
@@ -134,7 +137,7 @@ _RX_MONEY_PRE = re.compile(
 _RX_MONEY_POST = re.compile(
     rf"{_Q}(?P<btw>between\s+)?(?P<n1>{_D}|{_NUMWORD_SCALED})(?P<s1>{_SCALE_MONEY})?"
     rf"(?:{_SEP}(?P<n2>{_D}|{_NUMWORD_SCALED})(?P<s2>{_SCALE_MONEY})?)?"
-    rf"\s+(?P<cw>{_CUR_WORD})",
+    rf"(?P<cwsep>\s+|(?<=[a-z])-)(?P<cw>{_CUR_WORD})",
     _F,
 )
 _RX_MONEY_VAGUE = re.compile(
@@ -144,8 +147,19 @@ _RX_MONEY_BARE = re.compile(
     r"(?P<v>(?:tens|hundreds)\s+of\s+(?:millions|billions)|billions|trillions)"
     r"(?=\s+(?:of\s+dollars\s+)?(?:more\s+)?in\s+(?:\w+\s+){0,2}?(?:aid|assistance|funding|"
     r"support|weapons|loans|spending|investments?|contracts|sales|revenue|damages?|"
-    r"reconstruction|assets|subsidies|grants)\b)",
+    r"reconstruction|assets|subsidies|grants|deals|exports|savings|profits|losses|cuts|"
+    r"debts?|revenues|taxes|fees)\b)",
     _F,
+)
+# Or bare after a verb of money, with no "of" after ("could save taxpayers billions").
+_RX_MONEY_BARE_AFTER_VERB = re.compile(
+    r"(?P<v>billions|trillions)\b(?!\s+of\b|-)", _F
+)
+_RX_MONEY_VERB_BEFORE = re.compile(
+    r"\b(?:save[sd]?|saving|costs?|costing|spen[dt]s?|spending|pa(?:y|ys|id|ying)|los(?:e|es|t|ing)|"
+    r"earn(?:s|ed|ing)?|owe[sd]?|owing|rais(?:e|es|ed|ing)|invest(?:s|ed|ing)?|pour(?:s|ed|ing)?|"
+    r"funnel(?:s|ed|led|ing)?|worth|waste[sd]?|wasting)\s+(?:[a-z]+\s+)?$",
+    re.I,
 )
 _RX_PP = re.compile(
     rf"{_Q}(?P<btw>between\s+)?(?P<n1>{_PCT_WORD_NUM})(?:{_SEP}(?P<n2>{_PCT_WORD_NUM}))?"
@@ -175,7 +189,7 @@ _RX_COUNT_SCALE = re.compile(
 _RX_COUNT_VAGUE = re.compile(
     rf"{_Q}(?P<v>(?:tens|hundreds)\s+of\s+(?:thousands|millions)"
     r"|(?:several|a\s+few|many)\s+(?:dozen|hundred|thousand|million)(?:\s+thousand)?"
-    r"|dozens|hundreds|thousands|millions)\b(?P<of>\s+of)?",
+    r"|(?:many\s+)?(?:dozens|hundreds|thousands|millions))\b(?P<of>\s+of)?",
     _F,
 )
 _RX_COUNT_DIGITS = re.compile(
@@ -188,7 +202,7 @@ _AFTER_WORD_NUMBER = (
     r"per[\s-]?cent|percent|percentage|%|basis)\b)"
 )
 _NUMBER_AHEAD = (
-    rf"(?=[\"“”']?(?:[\d$€£¥₴₽₹₩₺₪]|[A-Z]{{1,3}}\$|Rs|(?:{_NUMWORD}|half|an?|tens|hundreds|"
+    rf"(?=[\"“”']?(?:[\d$€£¥₴₽₹₩₺₪]|[A-Z]{{1,3}}\$|Rs|(?-i:[A-Z]{{3}}\s?\d)|(?:{_NUMWORD}|half|an?|tens|hundreds|"
     r"dozens?|thousands|millions|billions|trillions|several|a\s+few|many)\b))"
 )
 _RX_START = re.compile(
@@ -196,7 +210,7 @@ _RX_START = re.compile(
     rf"|(?:{_NUMWORD}|half\s+an?){_AFTER_WORD_NUMBER}"
     r"|an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion|few)\b)"
     r"|(?:tens|hundreds|dozens?|thousands|millions|billions|trillions)\b"
-    r"|(?:several|a\s+few|many)(?=\s+(?:dozen|hundred|thousand|million|billion|trillion)\b))",
+    r"|(?:several|a\s+few|many)(?=\s+(?:dozen|hundred|thousand|million|billion|trillion)s?\b))",
     _F,
 )
 
@@ -270,7 +284,7 @@ _TIME_AND_MEASURE = _words(
     kilometer miles mile metres meters metre meter feet foot inches inch yards yard mm cm
     tonnes tons tonne ton kilograms kg kgs grams pounds lbs litres liters gallons degrees
     hectares acres knots mph kph calories steps years-old am pm a.m. p.m. gmt et bst cet utc
-    edt est yr yrs hr hrs mins secs mos wks sq
+    edt est yr yrs hr hrs mins secs mos wks sq barrel barrels bpd
     """
 )
 _IRREGULAR_PLURALS = _words(
@@ -597,6 +611,10 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
             break
         word = m.group(1)
         if word.lower() in _NP_STOP:
+            if (word.lower() in ("and", "or") and tokens and word.islower()
+                    and not any(_is_plural(w) for w, _ in tokens)):
+                p = m.end(1)  # "31 Reaper and Predator drones": modifiers joined by and/or
+                continue
             break
         tokens.append((word, m.end(1)))
         p = m.end(1)
@@ -625,6 +643,9 @@ _RX_OF_IDIOM = {
 }
 # A second plural noun joined by and/or: "100 locomotives and rail cars".
 _RX_COORD = re.compile(r"\s+(?:and|or)\s+(?:([a-z][a-z-]*)\s+)?([a-z][a-z-]*)\b(?![-'’])")
+_RX_COORD_ONE = re.compile(r"\s+(?:and|or)\s+([a-z][a-z-]*)\b(?![-'’])")
+# An activity counted in units: "80 lines of flying", "40 hours of testing" (hours are excluded).
+_RX_OF_GERUND = re.compile(r"\s+of\s+[a-z]{2,}ing\b(?![-'’])(?!\s+[a-z]+s\b)")
 
 
 def _noun_phrase_tail(text: str, head: str, end: int) -> int:
@@ -634,12 +655,16 @@ def _noun_phrase_tail(text: str, head: str, end: int) -> int:
         m = idiom.match(text, end)
         if m:
             return m.end()
-    m = _RX_COORD.match(text, end)
+    m = _RX_OF_GERUND.match(text, end)
     if m and "\n" not in m.group(0):
-        words = [w for w in m.groups() if w]
-        last = words[-1]
-        if _is_plural(last) and not any(_is_not_noun(w) for w in words):
-            return m.end()
+        return m.end()
+    for rx in (_RX_COORD, _RX_COORD_ONE):
+        m = rx.match(text, end)
+        if m and "\n" not in m.group(0):
+            words = [w for w in m.groups() if w]
+            last = words[-1]
+            if _is_plural(last) and not any(_is_not_noun(w) for w in words):
+                return m.end()
     return end
 
 
@@ -713,6 +738,8 @@ def _parse_money_post(text: str, start: int) -> list[_Match]:
     n1, s1 = m.group("n1"), m.group("s1")
     if not re.match(r"\d", n1) and not s1:
         return []  # "two euros": a small number word alone
+    if m.group("cwsep") == "-" and not (s1 and re.match(r"\d", n1)):
+        return []  # "a billion-dollar company" is a kind of company; "1 billion-euro" an amount
     if re.match(r"\d", n1) and not s1 and _looks_like_year(n1):
         return []
     v1 = _amount(n1, s1)
@@ -755,7 +782,9 @@ def _parse_money_vague(text: str, start: int) -> list[_Match]:
 def _parse_money_bare(text: str, start: int) -> list[_Match]:
     m = _RX_MONEY_BARE.match(text, start)
     if not m:
-        return []
+        m = _RX_MONEY_BARE_AFTER_VERB.match(text, start)
+        if not m or not _RX_MONEY_VERB_BEFORE.search(text, max(0, start - 40), start):
+            return []
     return [(start, m.end(), {"value": _vague_value(m.group("v")), "unit": "USD",
                               "approx": True})]
 
@@ -769,7 +798,7 @@ def _parse_pp(text: str, start: int) -> list[_Match]:
     v2 = parse_number(m.group("n2")) if m.group("n2") else None
     if v1 is None or (v2 is not None and not _range_ok(text, start, m)):
         return []
-    if not re.match(r"\d", m.group("n1")) and v1 < 1:
+    if v1 <= 0:
         return []
     high = v2 if v2 is not None else v1
     return [(start, m.end(), {"value": v1 / div, "low": v1 / div, "high": high / div,
@@ -854,6 +883,8 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
         v2, end = None, s1_end
     if _bad_after(text, end) or re.match(r"-[A-Za-z]", text[end:end + 2]):
         return []
+    if scale == "K" and re.fullmatch(r"\d", m.group("n1") or ""):
+        return []  # "4K TVs", "8K video": a display format, not four thousand things
     high = v2 if v2 is not None else v1
     if _next_word(text, end) in _MONEY_NOUNS:
         # "a 1.5 billion package": money whose currency only the context can give
@@ -865,6 +896,8 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
     if np_end is None:
         if scale.strip().lower() == "k":
             return []  # "4K"
+        if _elided_measure(text, start) or _RX_RATE_AFTER.match(text, end):
+            return []
         if v1 >= 1e9:  # "80 billion will be needed": an amount, not a count of things
             return [(start, end, {"value": v1, "low": v1, "high": high, "unit": _BARE_MONEY,
                                   "qualifier": _qualifier(m)})]
@@ -891,7 +924,7 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
     if not m:
         return []
     v = m.group("v").lower()
-    single = v in ("dozens", "hundreds", "thousands", "millions")
+    single = v.split()[-1] in ("dozens", "hundreds", "thousands", "millions")
     if single and not m.group("of"):
         return []
     np_start = m.end() if m.group("of") else m.end("v")
@@ -911,7 +944,7 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
 def _parse_count_digits(text: str, start: int) -> list[_Match]:
     m = _RX_COUNT_DIGITS.match(text, start)
     if not m:
-        return _bare_count(text, start)
+        return _compound_count(text, start) or _bare_count(text, start)
     n1 = m.group("n1")
     if _looks_like_year(n1) or "." in n1 or _is_label_context(text, m.start("n1")):
         return []
@@ -924,7 +957,7 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return []
     np_end = _noun_phrase_end(text, end)
     if np_end is None and v2 is None:
-        return _bare_count(text, start)
+        return _bare_count(text, start) or _vote_count(text, start)
     if np_end is None or np_end == _EXCLUDED:
         return []
     high = v2 if v2 is not None else v1
@@ -937,6 +970,9 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
 # about index levels, points or prices, where such a number is a level.
 _RX_COUNT_BARE = re.compile(rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\d)(?=[\s.,;:)]|$)",
                             _F)
+_RX_RATE_AFTER = re.compile(
+    r"\s+(?:per|a|an|each|every)\s+(?:day|week|month|year|hour|minute|second|night)\b", re.I
+)
 _BARE_COUNT_BEFORE = _words("by to from of reached totaled totalled hit topped")
 _RX_LEVEL_CONTEXT = re.compile(
     r"\b(?:index|indices|indexes|points?|pts|level|levels|closed|close|price|prices|barrel|"
@@ -948,8 +984,10 @@ _RX_LEVEL_CONTEXT = re.compile(
 
 def _bare_count(text: str, start: int) -> list[_Match]:
     m = _RX_COUNT_BARE.match(text, start)
-    if not m or _prev_word(text, start) not in _BARE_COUNT_BEFORE:
+    if not m or _prev_word(text, start) not in _BARE_COUNT_BEFORE or _elided_measure(text, start):
         return []
+    if _RX_RATE_AFTER.match(text, m.end()):
+        return []  # "losses rose to 1,200 per day": a rate with its noun left out
     nxt = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end():m.end() + 30])
     if nxt and nxt.group(1).lower() not in _NP_STOP:
         return []  # a unit or a word we cannot read ("1,500 m", "84,000 bpd", "4,580 ringgit")
@@ -957,6 +995,63 @@ def _bare_count(text: str, start: int) -> list[_Match]:
     le = text.find("\n", m.end())
     line = text[ls:le if le >= 0 else len(text)]
     if _RX_LEVEL_CONTEXT.search(line) or re.search(r"[$€£¥%]", line):
+        return []
+    v = parse_number(m.group("n1"))
+    if v is None:
+        return []
+    return [(start, m.end(), {"value": v, "unit": "count", "qualifier": _qualifier(m)})]
+
+
+# "to 1.1 million barrels per day from 0.87 million": the second amount leaves out the unit of
+# the first, so when that unit is a measure (or a time) the second is no count either.
+_ELIDED_BEFORE = _words("from to and or versus vs against than")
+_RX_PREV_QUANTITY = re.compile(
+    r"\d[\d.,]*(?:[\s-]*(?:hundred|thousand|million|billion|trillion|bn|mn|m|k)\b)?[\s-]+"
+    r"(?:metric\s+)?([A-Za-z][\w.-]*)"
+)
+
+
+def _elided_measure(text: str, start: int) -> bool:
+    if _prev_word(text, start) not in _ELIDED_BEFORE:
+        return False
+    ls = max(text.rfind("\n", 0, start) + 1, start - 120)
+    last = None
+    for last in _RX_PREV_QUANTITY.finditer(text, ls, start):
+        pass
+    return last is not None and last.group(1).lower().rstrip(".") in _TIME_AND_MEASURE
+
+
+# Vote tallies leave out the noun: "401 votes in favour and 284 against".
+_RX_VOTE_TALLY = re.compile(
+    rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?=\s+(?:against|in\s+favou?r|abstentions?|abstain\w*)\b)",
+    _F,
+)
+_RX_VOTE_CONTEXT = re.compile(r"\b(?:vot\w*|ballots?|abstentions?|lawmakers|MEPs)\b", re.I)
+
+
+def _vote_count(text: str, start: int) -> list[_Match]:
+    m = _RX_VOTE_TALLY.match(text, start)
+    if not m or _looks_like_year(m.group("n1")):
+        return []
+    if not _RX_VOTE_CONTEXT.search(text, max(0, start - 150), min(len(text), m.end() + 80)):
+        return []
+    v = parse_number(m.group("n1"))
+    if v is None:
+        return []
+    return [(start, m.end(), {"value": v, "unit": "count", "qualifier": _qualifier(m)})]
+
+
+# A count written as a compound adjective: "the 720-seat parliament", "a 32-member alliance".
+_RX_COUNT_COMPOUND = re.compile(
+    rf"{_Q}(?P<n1>{_D})-(?:seat|member|nation|country|strong)\b(?![-'’])", _F
+)
+
+
+def _compound_count(text: str, start: int) -> list[_Match]:
+    m = _RX_COUNT_COMPOUND.match(text, start)
+    if not m or _looks_like_year(m.group("n1")) or "." in m.group("n1"):
+        return []
+    if _is_label_context(text, m.start("n1")):
         return []
     v = parse_number(m.group("n1"))
     if v is None:

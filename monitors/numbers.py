@@ -5,7 +5,8 @@ Pure data plus small parsing helpers:
 * :func:`parse_number` reads one number as printed -- ``12,000``, ``3.5``, ``twenty-five``,
   ``a``, ``half a``, ``one and a half``, ``two dozen`` -- into a float;
 * :func:`scale_value` maps ``thousand``/``k``, ``million``/``m``/``mn``/``mln``,
-  ``billion``/``bn``/``b``, ``trillion``/``tn``/``trn`` (and ``hundred``, ``dozen``) to factors;
+  ``billion``/``bn``/``b``, ``trillion``/``tn``/``trn`` (and ``hundred``, ``dozen``, the
+  Indian ``lakh``/``crore``) to factors;
 * the currency tables map prefixes (``$``, ``US$``, ``C$``, ``A$``, ``€``, ``£``, ``¥``, ``₴``,
   ISO codes) and words after the number (``euros``, ``yen``, ``Canadian dollars``, ``pence``) to
   ISO 4217 codes, with a divisor for minor units (pence, cents, kopecks).
@@ -30,7 +31,7 @@ SCALES: dict[str, float] = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
     "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "tr": 1e12,
-    "dozen": 12.0,
+    "dozen": 12.0, "lakh": 1e5, "crore": 1e7,
 }
 
 # Vague quantity words: the lower bound of the quantity they name.

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 from monitors.model import Quote
 from monitors.speakers import (
+    _NAME_SEQ_RE,
     _TITLE_HEADS,
     NAME_SEQ,
     PRONOUNS,
@@ -86,7 +87,7 @@ _FINITE = (
     "accused|accuses|blasted|slammed|criticized|criticised|praised|hailed|branded|labeled|"
     "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
     "thanked|welcomed|proclaimed|exclaimed|texted|opined|characterized|characterised|"
-    "dismissed|advised|recounted|reflected|reads|read|pointed\\s+out|went\\s+on|goes\\s+on|"
+    "dismissed|advised|decried|denounced|begged|implored|pleaded|recounted|reflected|reads|read|pointed\\s+out|went\\s+on|goes\\s+on|"
     "expects|expected|expect|believes|believed|believe|thinks|think|defended|wrote\\s+in|told\\s+reporters"
 )
 _PARTICIPLE = (
@@ -126,7 +127,9 @@ def _verb_alternation(spec: str) -> str:
 _FINITE_ALT = _verb_alternation(_FINITE)
 _PART_ALT = _verb_alternation(_PARTICIPLE)
 _VERB_RE = re.compile(
-    rf"\b(?:(?P<part>{_PART_ALT})|(?P<acc>[Aa]ccording to)|(?P<fin>{_FINITE_ALT}))\b")
+    rf"\b(?:(?P<part>{_PART_ALT})|(?P<acc>[Aa]ccording to)|(?P<fin>{_FINITE_ALT}))\b"
+    # "member states will retain …": a plural noun, not a speech verb
+    r"(?!\s+(?:will|would|are|were|have|can|could|should|must|may|might|do)\b)")
 _SPEECH_IN_SENTENCE = re.compile(
     r"\b(?:said|says|told|added|wrote|according to|asked|stated|noted|warned)\b", re.I)
 
@@ -573,6 +576,9 @@ class _Doc:
     def _resolve(self, phrase: str, pos: int) -> tuple[str | None, str | None, bool]:
         low = phrase.lower().strip()
         if low in PRONOUNS:
+            own = self._sentence_antecedent(low, pos)
+            if own is not None:
+                return own
             if low in ("he", "she"):
                 men = self.last_mention(pos, True)
             elif low in ("they", "it"):
@@ -602,6 +608,31 @@ class _Doc:
             if men is not None:
                 return men.speaker, men.role, men.person
         return spk, role, bool(spk) and self.reg.is_person(spk)
+
+    def _sentence_antecedent(self, low: str, pos: int) -> tuple[str, str | None, bool] | None:
+        """``Orban – an ally of Trump – has undertaken what he called …``, ``Beijing … has
+        decried what it calls …``: a pronoun inside a sentence refers to that sentence's named
+        subject, when no other name of the same kind stands between them."""
+        if low not in ("he", "she", "it"):
+            return None
+        s_lo, _ = self.sentence(self.para_of(pos), pos)
+        subj = _sentence_subject(self.masked, s_lo, pos)
+        if not subj or subj.split()[0].lower() in PRONOUNS or not subj[:1].isupper():
+            return None
+        at = self.masked.find(subj, s_lo, pos)
+        if at < 0 or not self.masked[at + len(subj):pos].strip(" ,–—-"):
+            return None                             # "Like Trump, he …": he is the subject
+        spk, role = self.reg.resolve(subj)
+        if not spk:
+            return None
+        person = self.reg.is_person(spk)
+        if person != (low != "it"):
+            return None
+        for m in _NAME_SEQ_RE.finditer(self.masked, at + len(subj), pos):
+            other, _ = self.reg.resolve(m.group())
+            if other and other != spk and self.reg.is_person(other) == person:
+                return None                         # two candidates: leave it to the caller
+        return spk, role, person
 
     def _antecedent(self, phrase: str, pos: int) -> _Mention | None:
         """``the analysts`` / ``the Cabinet official`` / ``the president``: the source the
@@ -649,7 +680,14 @@ class _Doc:
         if span.close_pos >= 0:
             found = _right_attribution(self.masked, span.close_pos + 1, s_hi)
         outlet = found is not None and self._is_outlet(found[0])
-        if (found is None or outlet) and span.open_pos >= 0:
+        # "X told Wang that … “…,” according to the ministry": the ministry reports what X said
+        reported = found is not None and _RIGHT_ACC.match(
+            self.masked[span.close_pos + 1:span.close_pos + 40]) is not None
+        if reported and not outlet and span.open_pos >= 0:
+            left = self._left_attribution(s_lo, anchor)
+            if left is not None and self._names_person(*left):
+                found = left
+        elif (found is None or outlet) and span.open_pos >= 0:
             found = self._left_attribution(s_lo, anchor) or found   # "…,” according to NBC"
         if found is None and span.close_pos >= 0:
             found = _tail_attribution(self.masked, span.close_pos + 1, s_hi)
@@ -662,6 +700,13 @@ class _Doc:
         span.attributed = True
         spk, role, _ = self._resolve(phrase, pos)
         span.speaker, span.role = spk, role
+
+    def _names_person(self, phrase: str, pos: int) -> bool:
+        """Does ``phrase`` name a person outright (not a pronoun or a description)?"""
+        if phrase.lower() in PRONOUNS or phrase[:1].islower():
+            return False
+        spk, _, person = self._resolve(phrase, pos)
+        return bool(spk) and person
 
     def _is_outlet(self, phrase: str) -> bool:
         """``NBC News``, ``the Kremlin-run news agency``: a medium, not a speaker."""
@@ -743,7 +788,7 @@ def _is_desc_or_name(phrase: str) -> bool:
 
 _DESC_HEAD_RE = re.compile(r"\b(?:head|chief|spokes\w+|official|minister|director|chairman|"
                            r"leader|analysts?|adviser|advisor|envoy|aide|diplomat|source)s?\b")
-_SUBJECT_RE = re.compile(rf"(?P<name>{NAME_SEQ})(?=,|\s+[a-z]+\b)")
+_SUBJECT_RE = re.compile(rf"(?P<name>{NAME_SEQ})(?=,|\s+[–—]\s|\s+[a-z]+\b)")
 # words allowed between a sentence's start and its subject's name ("Republican vice-presidential
 # candidate JD Vance put …", "NATO secretary-general Jens Stoltenberg appeared …")
 _SUBORD_SUBJECT_RE = re.compile(
@@ -769,6 +814,8 @@ def _is_abbrev(text: str, dot: int) -> bool:
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
     word = text[j:dot].lower()
+    if len(word) == 1 and text[dot + 1:dot + 3].lstrip()[:1] in _DOUBLE:
+        return False        # "…, he said on X. “This will …”": a new sentence opens a quote
     return word in _ABBREV or (len(word) == 1 and word.isalpha())
 
 
@@ -876,7 +923,7 @@ def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
     if seg.endswith(","):
         k = seg.rfind(",", 0, len(seg) - 1)
         inner = seg[k + 1:-1] if k >= 0 else ""
-        if k >= 0 and _WHO_RE.search(inner) is None:
+        if k >= 0 and (_WHO_RE.search(inner) is None or _WHO_START_RE.match(inner)):
             head = _trailing_np(seg[:k])
             if head:
                 return head + seg[k:]
@@ -889,6 +936,7 @@ def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
 _LAST_WORD_RE = re.compile(r"(?:^|\s)([\w\-]+)$")
 _WHO_END_RE = re.compile(r",\s*who\s*$")
 _WHO_RE = re.compile(r"\bwho\b")
+_WHO_START_RE = re.compile(r"\s*who\s+(?:has|have|had|is|was|served|leads|led|heads|headed)\b")
 
 
 def _strip_trailers(seg: str) -> str:
@@ -957,6 +1005,9 @@ def _np_after(masked: str, pos: int) -> str | None:
     m = re.match(r"\s*([^,.;:!?“”\"«»\n·(]{1,120})", seg)     # "(LON:BARC)" ends it
     if not m:
         return None
+    src = _DOC_SOURCE_RE.match(m.group(1))
+    if src:                 # "according to a statement from Ukraine’s Foreign Ministry issued …"
+        return _capitalised_run(src.group("src"))
     phrase = _clean_after(m.group(1))
     named = _APPOS_NAME_RE.match(masked, pos + m.end())
     if phrase and named and phrase.split()[0].lower() in _DETERMINERS:
@@ -964,11 +1015,35 @@ def _np_after(masked: str, pos: int) -> str | None:
     return phrase or None
 
 
+_DOC_SOURCE_RE = re.compile(
+    r"(?:an?|the)\s+(?:[\w\-]+\s+){0,2}?(?:statement|release|report|note|letter|readout|post|"
+    r"communiqu[eé]|declaration|memo|filing|notice)\s+(?:issued\s+)?(?:from|by)\s+(?P<src>.+)", re.S)
+_RUN_LINK = frozenset(("of", "for", "the", "and", "on"))
+
+
+def _capitalised_run(seg: str) -> str | None:
+    """The leading capitalised name in ``seg`` (``Ukraine’s Foreign Affairs Ministry issued``
+    -> ``Ukraine’s Foreign Affairs Ministry``); linking words only between capitals."""
+    words = seg.split()
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if w[:1].isupper() and _NP_WORD_RE.fullmatch(w):
+            out.append(w)
+        elif w in _RUN_LINK and (out or w == "the") and i + 1 < len(words) and \
+                words[i + 1][:1].isupper():
+            out.append(w)
+        else:
+            break
+    while out and out[-1] in _RUN_LINK:
+        out.pop()
+    return " ".join(out) if out and out[-1][:1].isupper() else None
+
+
 _APPOS_NAME_RE = re.compile(rf",\s*({NAME_SEQ})\s*(?:[,.;]|$)")
 _INTRO_RE = re.compile(
     r"\A\s*(?:(?:In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
-    r"Addressing|Writing|Responding|Following|Amid|Under|With)\b[^,]{0,120},\s*)+")
+    r"Addressing|Writing|Responding|Following|Amid|Under|With|Like|Unlike)\b[^,]{0,120},\s*)+")
 
 
 def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:

@@ -144,7 +144,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE articles ADD COLUMN source_hash VARCHAR;
         UPDATE articles SET source_hash = content_hash;
     """),
+    ("0004_digest_delivery", """
+        ALTER TABLE digests ADD COLUMN eml VARCHAR;
+        ALTER TABLE digests ADD COLUMN attempts INTEGER DEFAULT 0;
+        ALTER TABLE digests ADD COLUMN last_error VARCHAR;
+    """),
 ]
+
+# Digest statuses: written (files only; no e-mail configured) · sending (message recorded,
+# handed to SMTP) · sent · failed (delivery failed; the next digest covers its window) ·
+# empty (nothing new and the config says not to e-mail). With e-mail, only sent and empty
+# digests end a window; without, written ones do too.
+FILE_SUCCESS = ("written", "sent", "empty")
+MAIL_SUCCESS = ("sent", "empty")
 
 DUCKDB_MAGIC = b"DUCK"
 
@@ -398,7 +410,7 @@ class Store:
             raise
 
     # -- digest queries ----------------------------------------------------------------
-    def last_digest_end(self, before: datetime, statuses: Sequence[str] = ("written", "sent")
+    def last_digest_end(self, before: datetime, statuses: Sequence[str] = FILE_SUCCESS
                         ) -> datetime | None:
         row = self.con.execute(
             "SELECT max(window_end) FROM digests WHERE list_contains(?, status) "
@@ -434,30 +446,71 @@ class Store:
             WHERE a.kept AND a.updated_at > ? AND a.updated_at <= ?
             ORDER BY q.first_seen_at, a.published_at, q.article, q.idx""", [start, end])
 
-    def reported_keys(self, kind: str, before: datetime) -> set[str]:
-        """Fact keys that digests ending at or before ``before`` already reported."""
+    def reported_keys(self, kind: str, before: datetime,
+                      statuses: Sequence[str] = FILE_SUCCESS) -> set[str]:
+        """Fact keys that successful digests ending at or before ``before`` reported."""
         rows = self.con.execute("""
             SELECT DISTINCT k.key FROM digest_facts k JOIN digests d ON d.id = k.digest
-            WHERE k.kind = ? AND d.window_end <= ? AND d.status IN ('written', 'sent')""",
-            [kind, before]).fetchall()
+            WHERE k.kind = ? AND d.window_end <= ? AND list_contains(?, d.status)""",
+            [kind, before, list(statuses)]).fetchall()
         return {r[0] for r in rows}
+
+    def digest(self, digest_id: str) -> dict[str, Any] | None:
+        rows = self._dicts("SELECT * FROM digests WHERE id = ?", [digest_id])
+        return rows[0] if rows else None
+
+    def digests_with_status(self, status: str) -> list[dict[str, Any]]:
+        return self._dicts("SELECT * FROM digests WHERE status = ? ORDER BY window_end",
+                           [status])
+
+    def mark_sending(self, digest_id: str, message_id: str, eml: str) -> None:
+        """Record the exact message before it is handed to SMTP: a re-send after a crash
+        sends these bytes again, with the same Message-ID."""
+        self.con.execute("UPDATE digests SET status = 'sending', message_id = ?, eml = ?, "
+                         "attempts = coalesce(attempts, 0) + 1 WHERE id = ?",
+                         [message_id, eml, digest_id])
+
+    def mark_sent(self, digest_id: str, now: datetime) -> None:
+        self.con.execute("UPDATE digests SET status = 'sent', sent_at = ?, last_error = NULL "
+                         "WHERE id = ?", [now, digest_id])
+
+    def mark_status(self, digest_id: str, status: str, error: str | None = None) -> None:
+        self.con.execute("UPDATE digests SET status = ?, last_error = ? WHERE id = ?",
+                         [status, error, digest_id])
+
+    def daily_counts(self, since: datetime, until: datetime) -> list[tuple[Any, int, int]]:
+        """(day, articles kept, figures first seen) per UTC day in [since, until]."""
+        rows = self.con.execute("""
+            WITH a AS (SELECT CAST(fetched_at AS DATE) AS day, count(*) AS n FROM articles
+                       WHERE kept AND fetched_at > ? AND fetched_at <= ? GROUP BY 1),
+                 f AS (SELECT CAST(first_seen_at AS DATE) AS day, count(DISTINCT fact_key) AS n
+                       FROM figures WHERE first_seen_at > ? AND first_seen_at <= ? GROUP BY 1)
+            SELECT coalesce(a.day, f.day), coalesce(a.n, 0), coalesce(f.n, 0)
+            FROM a FULL OUTER JOIN f ON a.day = f.day ORDER BY 1""",
+            [since, until, since, until]).fetchall()
+        return [(r[0], int(r[1]), int(r[2])) for r in rows]
 
     def record_digest(self, *, digest_id: str, digest_date: str, window_start: datetime,
                       window_end: datetime, status: str, now: datetime, html: str, text: str,
                       html_path: str | None, text_path: str | None,
                       recipients: Sequence[str], facts: Iterable[tuple[str, str]]) -> None:
-        """Record a digest and the facts it reported, in one transaction (replacing a row
-        with the same id, so a re-render of the same window is not a second digest)."""
+        """Record a digest and the facts it reported, in one transaction.  A re-render of the
+        same window updates the row (same id: not a second digest) and keeps its delivery
+        state once it was handed to SMTP (sending, sent) or settled (empty)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("DELETE FROM digest_facts WHERE digest = ?", [digest_id])
-            self.con.execute("DELETE FROM digests WHERE id = ?", [digest_id])
             self.con.execute("""
                 INSERT INTO digests (id, digest_date, window_start, window_end, status,
                     created_at, recipients, html, text, html_path, text_path)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    html = excluded.html, text = excluded.text,
+                    html_path = excluded.html_path, text_path = excluded.text_path,
+                    status = CASE WHEN digests.status IN ('sending', 'sent', 'empty')
+                                  THEN digests.status ELSE excluded.status END""",
                 [digest_id, digest_date, window_start, window_end, status, now,
                  json.dumps(list(recipients)), html, text, html_path, text_path])
+            self.con.execute("DELETE FROM digest_facts WHERE digest = ?", [digest_id])
             rows = sorted(set(facts))
             if rows:
                 self.con.executemany("INSERT INTO digest_facts VALUES (?, ?, ?)",

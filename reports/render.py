@@ -55,3 +55,11 @@ def render_html(digest: Digest, timezone: str = "UTC") -> str:
 def render_text(digest: Digest, timezone: str = "UTC") -> str:
     return _TEXT_ENV.get_template("digest.txt.j2").render(
         d=digest, local=lambda dt: _local(dt, timezone), tz=timezone)
+
+
+def render_email_html(digest: Digest, timezone: str = "UTC", *, archive_url: str | None = None,
+                      chart_alt: str | None = None, chart_cid: str = "chart@newswatch") -> str:
+    """The e-mail body: table layout, CSS still in <style> (inlined at composition)."""
+    return _ENV.get_template("email.html.j2").render(
+        d=digest, local=lambda dt: _local(dt, timezone), tz=timezone, archive_url=archive_url,
+        chart=chart_alt is not None, chart_alt=chart_alt or "", chart_cid=chart_cid)
