@@ -2,7 +2,8 @@
 """newswatch's task runner. Needs only Python 3.11+; everything else goes into ./.venv.
 
     python3.11 tasks.py demo        set up, then run the offline demo end to end
-    python3.11 tasks.py test        set up, then lint and run the test suite (what CI runs)
+    python3.11 tasks.py test        set up (with Debian's chromium when root), then lint and run
+                                    the test suite (what CI runs)
     python3.11 tasks.py setup       only create/refresh .venv (runtime + test dependencies)
     python3.11 tasks.py lock        rewrite requirements.lock from the current .venv
     python3.11 tasks.py eval        print the extraction/relevance/dedupe evaluation numbers
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -51,6 +53,21 @@ def setup() -> None:
     STAMP.write_text(want)
 
 
+def ensure_chromium() -> None:
+    """The screenshot tests use Debian's chromium; install it when we can (root, apt-get)."""
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        print("note: chromium is not installed; the screenshot tests will be skipped")
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        print("+", " ".join(cmd), flush=True)
+        if subprocess.call(cmd, env=env, stdout=subprocess.DEVNULL) != 0:
+            print("note: could not install chromium; the screenshot tests will be skipped")
+            return
+
+
 def test_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -67,6 +84,7 @@ def main(argv: list[str]) -> None:
         run(BIN / "newswatch", "demo", *argv[1:])
     elif cmd == "test":
         setup()
+        ensure_chromium()
         run(BIN / "ruff", "check", "flows", "monitors", "reports", "tests", "bench", "eval",
             "scripts", "scripts/screenshot_digest", "tasks.py")
         run(PY, "-m", "pytest", *argv[1:], env=test_env())

@@ -3,7 +3,7 @@
     newswatch poll     [--config F] [--db F] [--now T] [--feeds FILE]   poll feeds into the store
     newswatch digest   [--config F] [--db F] [--now T] [--out DIR]      write the digest
     newswatch run      (both of the above, in order)
-    newswatch demo     [--out DIR] [--now DATE]                          offline demo
+    newswatch demo     [--out DIR] [--now DATE] [--smtp-sink]            offline demo
     newswatch extract  PATH...                                           JSON line per article file
     newswatch dedupe   PATH...                                           JSON line per file: cluster
     newswatch feeds    [--config F] [--db F]                             feed health table
@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--db", metavar="FILE", default="data/demo/newswatch.duckdb",
                     help="the demo store, recreated each run (default: data/demo/newswatch.duckdb)")
     sp.add_argument("--now", metavar="DATE", help="replay the sample days up to this date only")
+    sp.add_argument("--smtp-sink", action="store_true",
+                    help="also e-mail each digest to a local SMTP server on 127.0.0.1 and save "
+                         "the received message as <date>.eml beside the HTML")
 
     sp = sub.add_parser("extract", help="print topics, figures and quotes of article files "
                                         "as JSON lines",
@@ -183,7 +186,7 @@ def _print_digest(r: dict) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from flows.demo import run_demo
 
-    return run_demo(out=args.out, db=args.db, until=args.now)
+    return run_demo(out=args.out, db=args.db, until=args.now, smtp_sink=args.smtp_sink)
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:

@@ -6,12 +6,17 @@ feeds as they stood at the end of that day and writes that day's digest, into a 
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.common import REPO_ROOT, default_config_path, parse_now
 from flows.feedserver import FeedServer, _item_time
+
+if TYPE_CHECKING:
+    from flows.smtpsink import SmtpSink
 
 SAMPLES = REPO_ROOT / "samples"
 DAY_END_UTC = time(21, 0)
@@ -38,7 +43,27 @@ def sample_feeds(server: FeedServer, root: Path = SAMPLES) -> list[dict[str, str
     return feeds
 
 
-def run_demo(out: str, db: str, until: str | None = None) -> int:
+def run_demo(out: str, db: str, until: str | None = None, smtp_sink: bool = False) -> int:
+    """Replay the sample days; with ``smtp_sink`` also e-mail each digest to a local SMTP
+    server and save the message it received as ``<date>.eml`` beside the HTML."""
+    if not smtp_sink:
+        return _replay(out, db, until, None)
+    from flows.smtpsink import SmtpSink
+
+    with SmtpSink() as sink:
+        saved = {k: os.environ.get(k) for k in sink.env()}
+        os.environ.update(sink.env("demo-reader@example.org"))
+        try:
+            return _replay(out, db, until, sink)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def _replay(out: str, db: str, until: str | None, sink: SmtpSink | None) -> int:
     from flows.digest import daily_digest
     from flows.poll import poll_feeds
 
@@ -67,9 +92,17 @@ def run_demo(out: str, db: str, until: str | None = None) -> int:
             print(f"poll: {s['articles_new']} new articles, {s['kept_new']} kept, "
                   f"{s['figures_new']} new figures, {s['quotes_new']} new quotes, "
                   f"{s['failed']} feeds failed")
+            before = len(sink.received) if sink else 0
             r = daily_digest(config=config, db=str(db_path), now=now, out=out)
             print(f"digest: {r['new_figures']} new figures, {r['new_quotes']} new quotes")
             written.append(r["html"])
+            if sink is not None:
+                for got in sink.received[before:]:
+                    eml = Path(r["html"]).with_suffix(".eml")
+                    eml.write_bytes(got.data)
+                    print(f"e-mail: {len(got.data):,} bytes received by the SMTP sink on "
+                          f"port {sink.port}, saved as {eml}")
+                    written.append(str(eml))
     print("\nDigests written:")
     for path in written:
         print(f"  {Path(path).resolve()}")

@@ -109,7 +109,7 @@ def test_every_corpus_article_gives_one_json_line(corpus: Path, command: str) ->
 @pytest.mark.slow
 def test_demo_writes_three_digests_with_figures_and_quotes(tmp_path: Path) -> None:
     out, db = tmp_path / "digests", tmp_path / "demo.duckdb"
-    r = newswatch("demo", "--out", str(out), "--db", str(db))
+    r = newswatch("demo", "--out", str(out), "--db", str(db), "--smtp-sink")
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     assert "Traceback" not in r.stderr
     pages = sorted(out.glob("*.html"))
@@ -119,6 +119,15 @@ def test_demo_writes_three_digests_with_figures_and_quotes(tmp_path: Path) -> No
     first = pages[0].read_text(encoding="utf-8")
     assert "3.5% of GDP" in first and "NEW" in first
     assert "Mark Rutte" in first
+    emls = sorted(out.glob("*.eml"))
+    assert [p.stem for p in emls] == [p.stem for p in pages]
+    from email import message_from_bytes, policy
+
+    for eml in emls:
+        data = eml.read_bytes()
+        assert len(data) < 100_000
+        msg = message_from_bytes(data, policy=policy.default)
+        assert msg.get_content_type() == "multipart/alternative" and msg["Message-ID"]
 
 
 @pytest.mark.slow
