@@ -193,7 +193,8 @@ def corpus_pairs(corpus: Path) -> tuple[list[tuple[dict, dict]], float]:
     return pairs, (elapsed / len(pairs) * 1000 if pairs else 0.0)
 
 
-LABEL_SETS = {"heldout": "corpus_labels.jsonl", "heldout2": "heldout2_labels.jsonl"}
+LABEL_SETS = {"heldout": "corpus_labels.jsonl", "heldout2": "heldout2_labels.jsonl",
+              "heldout3": "heldout3_labels.jsonl"}
 
 
 def heldout_pairs(corpus: Path, name: str = "corpus_labels.jsonl") -> list[tuple[dict, dict]]:
