@@ -5,26 +5,37 @@ word, a currency sign, a digit, a number or vague-quantity word) and tries these
 order at each place, keeping the first that matches and validates:
 
 1. **money, currency first** -- ``$1.5bn``, ``US$300m``, ``C$2 billion``, ``€7bn``,
-   ``EUR 50m``, ranges ``$3-5 billion``, ``between $2 billion and $3 billion``;
-2. **money, currency after** -- ``50 billion euros``, ``1.5 trillion yen``, ``3.76 pence``;
-3. **vague money** -- ``tens of billions of dollars``, ``several billion euros``, ``billions in
-   military aid`` (USD);
-4. **percentage points** -- ``0.5 percentage points``, ``28 basis points``/``2 bps`` (as pp);
-5. **percent** -- ``5%``, ``3.5 per cent``, ``two percent``, ``the two-percent level``, ranges
-   ``between 2.5% and 3%``/``2.5-3%``, with ``of (their) GDP`` and ``or more`` tails; a percent
-   is ``percent_gdp`` when tied to GDP or to a defence-spending target in its sentence;
+   ``EUR 50m``, ``Rs 24,888 crore`` (lakh 1e5, crore 1e7), ranges ``$3-5 billion``,
+   ``between $2 billion and $3 billion``;
+2. **money, currency after** -- ``50 billion euros``, ``1.5 trillion yen``, ``3.76 pence``,
+   ``a 1 billion-euro buyback`` (not ``a billion-dollar company``: a kind, not an amount);
+3. **vague money** -- ``tens of billions of dollars``, ``many billions of dollars``, ``several
+   billion euros``, ``billions in military aid`` and ``save taxpayers billions`` (USD);
+4. **percentage points** -- ``0.5 percentage points``, ``28 basis points``/``2 bps`` (as pp),
+   ``half a percentage point``;
+5. **percent** -- ``5%``, ``3.5 per cent``, ``two percent``, ``half a percent``, ``the
+   two-percent level``, ranges ``between 2.5% and 3%``/``2.5-3%``, with ``of (their) GDP``
+   and ``or more`` tails; a percent is ``percent_gdp`` when tied to GDP or to a
+   defence-spending target in its sentence;
 6. **X of Y** -- ``23 of NATO's 32 members``;
 7. **counts with a scale word** -- ``twenty million rounds``, ``half a million``,
    ``101.7 million``, ``two dozen detainees``;
 8. **vague counts** -- ``tens of thousands of troops``, ``dozens of companies``, ``hundreds of
    air-defence systems``, ``several hundred soldiers``;
-9. **counts in digits** -- ``12,000 troops``, ``100 tanks``: a plural noun must follow.
+9. **counts in digits** -- ``12,000 troops``, ``100 tanks``: a plural noun must follow, taken
+   with coordinated nouns or modifiers (``32 allies and partners``, ``31 Reaper and Predator
+   drones``) and an activity (``80 lines of flying``); also compounds (``the 720-seat
+   parliament``, ``a 10,000-strong force``) and vote tallies (``401 votes in favour and 284
+   against``).
 
 Every grammar takes an optional hedge before the number (``more than``, ``north of``, ``at
 least``, ``under``, ``up to``, ``about``/``nearly``/``some`` ...), kept in the span.  Not
 figures: years, dates, times, durations and ages, ordinals, numbers glued to letters (``F-16``,
 ``G7``), index names and labels (``S&P 500``, ``Article 5``), phone numbers, small number words.
-A range written ``from X to Y`` is a change, so it yields two figures.
+A range written ``from X to Y`` is a change, so it yields two figures.  An amount that leaves
+out its unit takes it from the amount before (``to 1.1 million barrels per day from 0.87
+million``: a measure, so neither is a figure); bare rates (``1,200 per day``) and display
+formats (``4K TVs``) are not counts.
 """
 
 from __future__ import annotations
@@ -158,7 +169,7 @@ _RX_MONEY_BARE_AFTER_VERB = re.compile(
 _RX_MONEY_VERB_BEFORE = re.compile(
     r"\b(?:save[sd]?|saving|costs?|costing|spen[dt]s?|spending|pa(?:y|ys|id|ying)|los(?:e|es|t|ing)|"
     r"earn(?:s|ed|ing)?|owe[sd]?|owing|rais(?:e|es|ed|ing)|invest(?:s|ed|ing)?|pour(?:s|ed|ing)?|"
-    r"funnel(?:s|ed|led|ing)?|worth|waste[sd]?|wasting)\s+(?:[a-z]+\s+)?$",
+    r"funnel(?:s|ed|led|ing)?|worth|waste[sd]?|wasting)\s+(?:(?!of\s)[a-z]+\s+){0,2}$",
     re.I,
 )
 _RX_PP = re.compile(
@@ -592,6 +603,8 @@ _ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
 
 
 _EXCLUDED = -1
+# A number right after another, as in the rows of a flattened table ("Inventories 1,939 1,960").
+_RX_TABLE_NUMBER = re.compile(r"(?<![\w.,])\(?\d[\d,.]*\)?[ \t]+\(?\d[\d,.]*\)?$")
 
 
 def _noun_phrase_end(text: str, pos: int) -> int | None:
@@ -611,8 +624,8 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
             break
         word = m.group(1)
         if word.lower() in _NP_STOP:
-            if (word.lower() in ("and", "or") and tokens and word.islower()
-                    and not any(_is_plural(w) for w, _ in tokens)):
+            if (word in ("and", "or") and tokens and not any(_is_plural(w) for w, _ in tokens)
+                    and not _RX_TABLE_NUMBER.search(text, max(0, pos - 40), pos)):
                 p = m.end(1)  # "31 Reaper and Predator drones": modifiers joined by and/or
                 continue
             break
@@ -643,7 +656,12 @@ _RX_OF_IDIOM = {
 }
 # A second plural noun joined by and/or: "100 locomotives and rail cars".
 _RX_COORD = re.compile(r"\s+(?:and|or)\s+(?:([a-z][a-z-]*)\s+)?([a-z][a-z-]*)\b(?![-'’])")
-_RX_COORD_ONE = re.compile(r"\s+(?:and|or)\s+([a-z][a-z-]*)\b(?![-'’])")
+# One word after and/or, not followed by what a verb takes ("15 countries and employs around").
+_RX_COORD_ONE = re.compile(
+    r"\s+(?:and|or)\s+([a-z][a-z-]*)\b(?![-'’])"
+    r"(?!\s+(?:a|an|the|its|their|his|her|around|about|some|nearly|more|over|almost|roughly)\b"
+    r"|\s+\d)"
+)
 # An activity counted in units: "80 lines of flying", "40 hours of testing" (hours are excluded).
 _RX_OF_GERUND = re.compile(r"\s+of\s+[a-z]{2,}ing\b(?![-'’])(?!\s+[a-z]+s\b)")
 
@@ -670,7 +688,7 @@ def _noun_phrase_tail(text: str, head: str, end: int) -> int:
 
 _RX_COORD_NOT_NOUN = re.compile(
     rf"(?:.*(?:ss|ous|ed|ing)|is|was|has|does|goes|says|{_NUMWORD}|dozens?|hundreds|thousands|"
-    r"millions|billions|several|many|more|other|others)$"
+    r"millions|billions|tens|scores|several|many|more|other|others)$"
 )
 
 
@@ -924,7 +942,7 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
     if not m:
         return []
     v = m.group("v").lower()
-    single = v.split()[-1] in ("dozens", "hundreds", "thousands", "millions")
+    single = re.sub(r"^many\s+", "", v) in ("dozens", "hundreds", "thousands", "millions")
     if single and not m.group("of"):
         return []
     np_start = m.end() if m.group("of") else m.end("v")
@@ -1015,10 +1033,8 @@ def _elided_measure(text: str, start: int) -> bool:
     if _prev_word(text, start) not in _ELIDED_BEFORE:
         return False
     ls = max(text.rfind("\n", 0, start) + 1, start - 120)
-    last = None
-    for last in _RX_PREV_QUANTITY.finditer(text, ls, start):
-        pass
-    return last is not None and last.group(1).lower().rstrip(".") in _TIME_AND_MEASURE
+    found = list(_RX_PREV_QUANTITY.finditer(text, ls, start))
+    return bool(found) and found[-1].group(1).lower().rstrip(".") in _TIME_AND_MEASURE
 
 
 # Vote tallies leave out the noun: "401 votes in favour and 284 against".

@@ -29,7 +29,10 @@ The algorithm runs in one linear pass per stage over ``title\\n\\nbody`` text:
    (headlines); a standalone quote after ``Unity matters, he said.`` takes that speaker.  A
    text that is one quotation over several paragraphs (one opening mark at the start, one
    closing mark at the end) is one quote, spoken by the authors in a ``Statement from X``
-   title.
+   title.  ``“…,” according to X`` yields to a named person speaking left of the quote
+   (``X told Y that … “…,” according to the ministry``); ``according to a statement from X``
+   names X; ``X’s claim that … “…”`` names X; an epigraph's credit line (``– President X,
+   date``) names X; ``X, along with the …, Y, announced`` names both.
 4. **Resolution** (:mod:`monitors.speakers`).  Names become the fullest name the article gives,
    titles alone become the one person holding that title, ``he``/``she`` the last named person
    reported as speaking or opening a sentence (also after an intro clause or a description:
@@ -37,7 +40,14 @@ The algorithm runs in one linear pass per stage over ``title\\n\\nbody`` text:
    ``they``/``it`` the last unnamed source or organisation.  A definite description
    (``the analysts``, ``the Cabinet official``, ``the president``) takes the fuller description
    the article just used (``analysts at Barclays``) or the person just quoted, when every
-   title/nationality word fits that person's role; unresolvable speakers stay ``None``.
+   title/nationality word fits that person's role; unresolvable speakers stay ``None``
+   (a bare ``the analysts``/``the lawmakers`` with no antecedent too).  ``the analysts`` after
+   ``UBS says`` in the same item is UBS; ``the lawmakers`` / ``40 European lawmakers`` take the
+   fuller group name the article gives nearby (``the Members of European Parliament``);
+   ``the statement said`` takes whoever spoke ``in a statement``.  A pronoun inside a sentence
+   refers to that sentence's named subject (``Orban – an ally of Trump – has … what he
+   called``) unless another name of the same kind stands between; a subject that cannot be
+   resolved leaves ``it`` unnamed rather than taking an earlier source.
 5. **Filtering.**  Unattributed short spans, title-case names (``"America First"``), spans
    after ``so-called``/``dubbed``/book or operation nouns, and headline fragments nobody in the
    article said are dropped.
@@ -56,6 +66,7 @@ from monitors.speakers import (
     NAME_SEQ,
     PRONOUNS,
     TITLE_WORDS,
+    TOKEN,
     Registry,
     _role_fits,
     doc_phrase,
@@ -87,7 +98,8 @@ _FINITE = (
     "accused|accuses|blasted|slammed|criticized|criticised|praised|hailed|branded|labeled|"
     "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
     "thanked|welcomed|proclaimed|exclaimed|texted|opined|characterized|characterised|"
-    "dismissed|advised|decried|denounced|begged|implored|pleaded|recounted|reflected|reads|read|pointed\\s+out|went\\s+on|goes\\s+on|"
+    "dismissed|advised|dubbed|decried|denounced|begged|implored|pleaded|recounted|reflected|"
+    "reads|read|pointed\\s+out|went\\s+on|goes\\s+on|"
     "expects|expected|expect|believes|believed|believe|thinks|think|defended|wrote\\s+in|told\\s+reporters"
 )
 _PARTICIPLE = (
@@ -142,7 +154,8 @@ angrily proudly himself herself themselves itself
 _TIME_TAIL_RE = re.compile(
     r"(?:\s+(?:on|last|this|earlier|late|early|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|week|month|year|morning|night|evening|afternoon|weekend|day)"
-    r"|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday))$")
+    r"|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)"
+    r"|\s+(?:for|in)\s+(?:19|20)\d\d)$")
 _NP_STOP = _words("""
 that which whom whose said says told and but or to was were is are has have had will would
 could should can may might in on by with as about after before when while if because than
@@ -589,7 +602,7 @@ class _Doc:
                 return None, None, low in ("he", "she")
             return men.speaker, men.role, men.person
         if doc_phrase(phrase) and low.split()[0] == "the":
-            got = self._docs.get(low.split()[-1])
+            got = self._docs.get(low.split()[-1]) or self._doc_author(low.split()[-1], pos)
             if got:
                 return got[0], got[1], False
         app = _APPOS_PERSON_RE.search(phrase)
@@ -599,6 +612,11 @@ class _Doc:
                 self._docs[phrase.split(",")[0].lower().split()[-1]] = (spk, role)
                 return spk, role, True
             return None, None, False
+        named = _APPOS_FULLNAME_RE.fullmatch(phrase)
+        if named and named.group(1)[:1].islower():   # "his predecessor, Fiona Hill, had …"
+            spk, role = self.reg.resolve(named.group(2))
+            if spk and self.reg.is_person(spk):
+                return spk, role, True
         phrase = phrase.split(",")[0]
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
@@ -607,7 +625,50 @@ class _Doc:
             men = self._antecedent(phrase, pos)
             if men is not None:
                 return men.speaker, men.role, men.person
+            if _BARE_DEF_PLURAL_RE.fullmatch(phrase.strip()):
+                return None, None, False
+        counted = _COUNTED_GROUP_RE.fullmatch(phrase.strip())
+        if counted and spk == phrase.strip():
+            fuller = self._fuller_group(counted.group("head").lower(), pos)
+            if fuller is not None:
+                return fuller, None, False
         return spk, role, bool(spk) and self.reg.is_person(spk)
+
+    def _doc_author(self, head: str, pos: int) -> tuple[str, str | None] | None:
+        """``In a statement, the Coalition said …`` then ``“…,” the statement said``: the
+        author is whoever the article last reported speaking in a sentence naming that
+        document (within three paragraphs)."""
+        pi = self.para_of(pos)
+        lo = self.paras[max(0, pi - 3)][0]
+        hits = [m.start() for m in re.finditer(rf"\b(?:a|an|its|their|his|her)\s+(?:\w+\s+)?"
+                                                 rf"{re.escape(head)}\b", self.masked[lo:pos])]
+        if not hits:
+            return None
+        at = lo + hits[-1]
+        s_lo, s_hi = self.sentence(self.para_of(at), at)
+        mens = [m for m in self._para_mentions(self.para_of(at))
+                if s_lo <= m.pos < s_hi and m.verb and m.pos < pos]
+        speakers = {m.speaker for m in mens}
+        if len(speakers) != 1:
+            return None
+        return mens[0].speaker, mens[0].role
+
+    def _fuller_group(self, head: str, pos: int) -> str | None:
+        """``a letter signed by 63 European lawmakers said …`` followed by ``…," the Members of
+        European Parliament said``: the group's fuller name, when the next paragraphs give
+        exactly one."""
+        aliases = _GROUP_ALIASES.get(head.rstrip("s"))
+        if not aliases:
+            return None
+        pi = self.para_of(pos)
+        found = set()
+        for pj in range(pi, min(len(self.paras), pi + 3)):
+            for men in self._para_mentions(pj):
+                low = men.speaker.lower()
+                if men.pos > pos and not men.person and men.verb and low.startswith("the ") and \
+                        _FIRM_RE.search(men.speaker) and any(a in low for a in aliases):
+                    found.add(men.speaker)
+        return found.pop() if len(found) == 1 else None
 
     def _sentence_antecedent(self, low: str, pos: int) -> tuple[str, str | None, bool] | None:
         """``Orban – an ally of Trump – has undertaken what he called …``, ``Beijing … has
@@ -624,8 +685,13 @@ class _Doc:
             return None                             # "Like Trump, he …": he is the subject
         spk, role = self.reg.resolve(subj)
         if not spk:
-            return None
+            if low == "it" and _FULL_NAME_RE.match(subj) is None and \
+                    self.masked[at + len(subj):at + len(subj) + 1] == ",":
+                return None, None, False    # "Ankara, which …, decried what it calls": not a
+            return None                     # speaker named earlier; leave it unnamed
         person = self.reg.is_person(spk)
+        if low == "it" and person and len(spk.split()) == 1 and self.reg.person(spk) is None:
+            person = False                  # "Ankara": a bare capital is a place, not a person
         if person != (low != "it"):
             return None
         for m in _NAME_SEQ_RE.finditer(self.masked, at + len(subj), pos):
@@ -656,8 +722,12 @@ class _Doc:
                           key=lambda x: -x.pos)
             for men in mens:
                 low = men.speaker.lower()
-                if not men.person and stem in low and not low.startswith("the "):
+                if not men.person and any(a in low for a in _GROUP_ALIASES.get(stem, (stem,))) \
+                        and (not low.startswith("the ") or _FIRM_RE.search(men.speaker)):
                     return men                     # "analysts at Barclays" ... "the analysts"
+                if not men.person and stem in _FIRM_HEADS and pj == pi and men.verb and \
+                        _FIRM_RE.fullmatch(men.speaker):
+                    return men                     # "UBS says …" … "the analysts say"
                 if men.person and men.verb and stem == head and not seen_person:
                     if not checks and head in _GENERIC_HEADS:
                         return men
@@ -691,6 +761,8 @@ class _Doc:
             found = self._left_attribution(s_lo, anchor) or found   # "…,” according to NBC"
         if found is None and span.close_pos >= 0:
             found = _tail_attribution(self.masked, span.close_pos + 1, s_hi)
+        if found is None and span.close_pos >= 0:
+            found = self._dash_attribution(span)
         if found is None:
             return
         if self._is_outlet(found[0]):            # a news outlet reports, it is not the speaker
@@ -700,6 +772,22 @@ class _Doc:
         span.attributed = True
         spk, role, _ = self._resolve(phrase, pos)
         span.speaker, span.role = spk, role
+
+    def _dash_attribution(self, span: _Span) -> tuple[str, int] | None:
+        """``“…” – President Biden, February 19, 2021`` (an epigraph's credit line, on the
+        same line or the next paragraph) and ``"…" - Jefferies``."""
+        hi = self.paras[span.para][1]
+        rest = self.text[span.close_pos + 1:hi]
+        if not rest.strip(" \t*_") and span.para + 1 < len(self.paras):
+            lo2, hi2 = self.paras[span.para + 1]
+            rest = self.text[lo2:hi2]
+            at = lo2
+        else:
+            at = span.close_pos + 1
+        m = _DASH_CREDIT_RE.match(rest)
+        if m is None:
+            return None
+        return m.group("who"), at + m.start("who")
 
     def _names_person(self, phrase: str, pos: int) -> bool:
         """Does ``phrase`` name a person outright (not a pronoun or a description)?"""
@@ -718,6 +806,10 @@ class _Doc:
 
     def _left_attribution(self, s_lo: int, anchor: int) -> tuple[str, int] | None:
         verbs = list(_VERB_RE.finditer(self.masked, s_lo, anchor))
+        claims = list(_CLAIM_RE.finditer(self.masked, s_lo, anchor))
+        claim = claims[-1] if claims else None
+        if claim is not None and (not verbs or verbs[-1].start() < claim.start()):
+            return claim.group("who"), claim.start()   # "rejected Orban’s claim that … “…”"
         for last in reversed(verbs[-3:]):    # "said he does not believe … is “x”"
             found = self._left_verb(s_lo, last)
             if found is not None:
@@ -758,13 +850,35 @@ class _Doc:
         return (phrase, v_pos) if phrase else None
 
 
+_CLAIM_RE = re.compile(
+    rf"(?P<who>{NAME_SEQ})['’]s?\s+(?:(?:repeated|earlier|recent|latest|own)\s+)?"
+    r"(?:claims?|assertions?|accusations?|charges?|insistence|arguments?|warnings?|complaints?|"
+    r"promises?|pledges?|boasts?|remarks?|comments?|descriptions?)\s+(?:that|of)\b")
+_ALONG_WITH_RE = re.compile(
+    rf"(?P<a>{NAME_SEQ}),\s+(?:along|together)\s+with\s+[^,]{{0,80}},\s*(?P<b>{NAME_SEQ}),$")
+_DASH_CREDIT_RE = re.compile(
+    rf"[ \t*_]*[-–—][ \t]*(?P<who>{NAME_SEQ})[ \t]*(?:,[^\n]{{0,60}})?[ \t*_]*$")
 _AFTER_QUOTE = ("”", '"', "»", "’", ",", "”,", '",')
 _DEF_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,4}?"
     r"(?P<head>officials?|diplomats?|analysts?|economists?|strategists?|spokes(?:man|woman|person)|"
     r"ministers?|president|chancellor|premier|secretary|secretary-general|senator|envoy|"
-    r"ambassador|governor|mayor|general|commander|chief|leader|lawmaker|aide|adviser|advisor|"
-    r"prosecutors?|executive|experts?)$")
+    r"ambassador|governor|mayor|general|commander|chief|leader|lawmakers?|legislators?|aide|"
+    r"adviser|advisor|prosecutors?|executive|experts?)$")
+# a group the article may name more fully: "the lawmakers" … "Members of European Parliament"
+_GROUP_ALIASES = {
+    "lawmaker": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
+    "legislator": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
+}
+_FIRM_RE = re.compile(rf"{NAME_SEQ}")
+_COUNTED_GROUP_RE = re.compile(
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of|several)\s+"
+    r"(?:[A-Z][\w\-]*\s+){0,2}(?P<head>lawmakers|legislators)")
+_FIRM_HEADS = frozenset(("analyst", "economist", "strategist"))
+# "the analysts", "the lawmakers" with no antecedent: too vague to name a speaker
+_BARE_DEF_PLURAL_RE = re.compile(
+    r"(?:the|The)\s+(?:[\w\-]+\s+){0,2}?(?:officials|diplomats|analysts|economists|strategists|"
+    r"lawmakers|legislators|experts|sources|critics|researchers)")
 _COUNTRY_MODIFIERS = _words("""
 u.s. us american u.k. uk british eu e.u. un u.n. nato western foreign senior
 """)
@@ -804,6 +918,9 @@ _SUBJECT_SKIP = _words("""
 the a an but and in on at as this that it he she they we like unlike after earlier later
 meanwhile however by for with from under over since when while if
 """)
+_NAME_BEFORE_APPOS_RE = re.compile(rf"((?:the\s+)?{NAME_SEQ}),\s*an?\s+[^,]{{1,80}}$")
+_FULL_NAME_RE = re.compile(rf"{TOKEN}(?:\s+{TOKEN}){{1,3}}")
+_APPOS_FULLNAME_RE = re.compile(rf"([^,]+),\s*((?:{TOKEN})(?:\s+{TOKEN}){{1,3}})\s*,?\s*")
 _APPOS_PERSON_RE = re.compile(rf",\s*(?:from|by)\s+(?:[a-z][\w\-]*\s+){{0,3}}({NAME_SEQ})\s*,")
 
 
@@ -920,13 +1037,21 @@ def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
     """The noun phrase that ends right before a speech verb: the verb's subject."""
     seg = masked[max(s_lo, v_pos - 300):v_pos]
     seg = _strip_trailers(seg)
+    pair = _ALONG_WITH_RE.search(seg)
+    if pair:                    # "Biden, along with the Acting Secretary, Adrianne Todman, said"
+        return f"{pair.group('a')} and {pair.group('b')}"
     if seg.endswith(","):
         k = seg.rfind(",", 0, len(seg) - 1)
         inner = seg[k + 1:-1] if k >= 0 else ""
         if k >= 0 and (_WHO_RE.search(inner) is None or _WHO_START_RE.match(inner)):
+            named = _NAME_BEFORE_APPOS_RE.search(seg, 0, k)
+            if named:           # "the Coalition, an alliance of groups, including X, said"
+                return named.group(1)
             head = _trailing_np(seg[:k])
             if head:
                 return head + seg[k:]
+            if _FULL_NAME_RE.fullmatch(inner.strip()):
+                return inner.strip()            # "his predecessor, Fiona Hill, had dubbed"
         return None
     if _WHO_END_RE.search(seg):
         return _trailing_np(_WHO_END_RE.sub("", seg))
@@ -1017,7 +1142,8 @@ def _np_after(masked: str, pos: int) -> str | None:
 
 _DOC_SOURCE_RE = re.compile(
     r"(?:an?|the)\s+(?:[\w\-]+\s+){0,2}?(?:statement|release|report|note|letter|readout|post|"
-    r"communiqu[eé]|declaration|memo|filing|notice)\s+(?:issued\s+)?(?:from|by)\s+(?P<src>.+)", re.S)
+    r"communiqu[eé]|declaration|memo|filing|notice)\s+(?:issued\s+)?(?:from|by)\s+(?P<src>.+)",
+    re.S)
 _RUN_LINK = frozenset(("of", "for", "the", "and", "on"))
 
 
@@ -1027,10 +1153,10 @@ def _capitalised_run(seg: str) -> str | None:
     words = seg.split()
     out: list[str] = []
     for i, w in enumerate(words):
-        if w[:1].isupper() and _NP_WORD_RE.fullmatch(w):
-            out.append(w)
-        elif w in _RUN_LINK and (out or w == "the") and i + 1 < len(words) and \
-                words[i + 1][:1].isupper():
+        cap = w[:1].isupper() and _NP_WORD_RE.fullmatch(w)
+        link = w in _RUN_LINK and (out or w == "the") and i + 1 < len(words) and \
+            words[i + 1][:1].isupper()
+        if cap or link:
             out.append(w)
         else:
             break
@@ -1196,13 +1322,16 @@ def _statement_author(spans: list[_Span], doc: _Doc) -> None:
         s.speaker, s.role, s.attributed = spk, role, True
 
 
+_ENUM_RE = re.compile(r"\A\s*(?:\d{1,2}[.)]|[-*•–—])\s+")    # "6. “The … problem”" list headings
+
+
 def _is_heading(text: str, para: tuple[int, int], s: _Span) -> bool:
     lo, hi = para
     body = text[lo:hi]
     if "\n" in body.strip() or len(body.split()) > _HEADING_MAX_WORDS:
         return False
-    outside = (text[lo:s.open_pos if s.open_pos >= 0 else s.start] +
-               text[(s.close_pos + 1) if s.close_pos >= 0 else s.end:hi]).strip()
+    before = _ENUM_RE.sub("", text[lo:s.open_pos if s.open_pos >= 0 else s.start])
+    outside = (before + text[(s.close_pos + 1) if s.close_pos >= 0 else s.end:hi]).strip()
     if outside.endswith((".", "!", "?")) and s.para != 0:
         return False
     if s.para != 0 and text[s.start:s.end].rstrip()[-1:] in ".,!?…":

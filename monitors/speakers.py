@@ -110,7 +110,7 @@ _ORG_HEADS = (
     "agency|office|bank|group|committee|council|commission|embassy|alliance|bloc|union|"
     "kremlin|pentagon|statement|release|report|complaint|filing|note|letter|memo|readout|"
     "document|lawsuit|ruling|indictment|declaration|communique|communiqué|survey|study|"
-    "spokesperson's office|campaign|team|party|regulator|watchdog"
+    "spokesperson's office|campaign|team|party|regulator|watchdog|platform|manifesto"
 )
 _DOC_HEADS = _words("""
 statement release report complaint filing note letter memo readout document lawsuit ruling

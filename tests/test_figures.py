@@ -157,3 +157,27 @@ def test_chained_series_share_unit_and_subject() -> None:
     figs = extract_figures("Poland wants NATO to lift the target to 4% of GDP from 2%.")
     assert [(f.text, f.unit, f.subject) for f in figs] == [
         ("4% of GDP", "percent_gdp", "NATO"), ("2%", "percent_gdp", "NATO")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Retailers cut prices on 4K TVs and 8K monitors.",
+        "Crossings at the border rose to 1,200 per day.",
+        "Output rose to 1.1 million barrels per day from 0.87 million.",
+        "The Ministry of Finance unveiled a billion-dollar plan.",
+        "The 31-page report was published on Monday.",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert extract_figures(text) == []
+
+
+def test_table_row_does_not_join_coordinated_labels() -> None:
+    text = "Operating income 801 689 Interest and other financial charges 121 131"
+    assert all(" and " not in f.text for f in extract_figures(text))
+
+
+def test_indian_scale_words() -> None:
+    f = _only("Investors sold shares worth Rs 24,888 crore this month.")
+    assert f.text == "Rs 24,888 crore" and f.unit == "INR" and _close(f.value, 2.4888e11)

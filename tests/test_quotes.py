@@ -139,3 +139,42 @@ def test_whole_corpus_without_exceptions() -> None:
     for path in files:
         for q in extract_quotes(load_article(path).full_text):
             assert q.text
+
+
+# --- wire-copy attribution classes (heldout2 review) -------------------------------------------
+
+def _spk(text: str, needle: str) -> str | None:
+    return next(q.speaker for q in extract_quotes(text) if needle in q.text)
+
+
+def test_plural_noun_states_is_not_a_speech_verb() -> None:
+    text = ("Plan\n\nUnder the plan, member states will keep their forces but will pool orders to "
+            "“cut duplication across the arsenals and share the cost of new air defences.”")
+    assert _spk(text, "cut duplication") is None
+
+
+def test_left_speaker_beats_according_to_source() -> None:
+    text = ("Talks\n\nForeign Minister Ivar Halvorsen met envoys.\n\nHalvorsen told them that "
+            "Norway was open to talks “once the guns fall silent,” according to the Foreign "
+            "Ministry.")
+    assert _spk(text, "guns fall") == "Ivar Halvorsen"
+
+
+def test_bare_the_analysts_without_firm_stays_unnamed() -> None:
+    text = "Shares\n\nShares in Kelvo fall 3%. “Guidance looks stretched to us,” the analysts said."
+    assert _spk(text, "Guidance") is None
+
+
+def test_numbered_heading_is_not_a_continuation() -> None:
+    text = ("Highlights\n\n“I raised my concerns at once,” Pella said.\n\n4. \"The Marlow "
+            "problem\"\n\nPella testified about Marlow. He said his deputy, Mira Tollan, had "
+            "dubbed the delays as \"the Marlow problem.\"")
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes if "Marlow" in q.text] == ["Mira Tollan", "Mira Tollan"]
+
+
+def test_pronoun_with_unknown_named_subject_is_left_unnamed() -> None:
+    text = ("Dispute\n\n“We see no reason to change course,” Athens officials said.\n\nAnkara, "
+            "which has deepened trade with both sides, has long criticised what it calls "
+            "“double standards” by outside powers.")
+    assert _spk(text, "double standards") is None

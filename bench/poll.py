@@ -1,0 +1,439 @@
+"""Benchmark: poll a local farm of N real feeds with newswatch and with lemon24/reader.
+
+    .venv/bin/python bench/poll.py               # 1,000 feeds, 200 ms latency per request
+    .venv/bin/python bench/poll.py --quick       # 100 feeds
+    .venv/bin/python bench/poll.py --skip-reader # newswatch only
+
+The farm serves feeds built from ../shared/corpus/feeds (the RSS/Atom files as they are; the
+rumca-js JSON entry dumps turned into RSS in memory), N feeds cycling over those documents.  Each
+copy's item links and ids are rewritten to point at the farm (``/a/<feed>/<original path>``), so
+every feed carries distinct articles and full-text fetching stays on this machine.  Every request
+waits ``--latency`` ms; ETag / If-None-Match gets 304.  Feeds are spread over several loopback
+addresses (127.0.0.1 .. 127.0.0.K, one listening socket each) so a per-host limit does not
+serialise the run.
+
+Each contender runs in its own subprocess, which does a cold poll (empty store) then a warm one
+(everything answers 304) and reports both times and its peak RSS (ru_maxrss):
+
+    newswatch (plain)   the poll flow's code run as plain function calls (Prefect's @flow/@task
+                        wrappers and run logger stubbed out)
+    newswatch (Prefect) the ``poll-feeds`` Prefect flow itself
+    reader              lemon24/reader: update_feeds(workers=16) cold,
+                        update_feeds_iter(scheduled=False, workers=16) warm; installed on demand
+                        into bench/.venv-reader (or skipped with a message)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import html
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+CORPUS = Path(os.environ.get("NEWSWATCH_CORPUS", ROOT.parent / "shared" / "corpus"))
+READER_VENV = BENCH / ".venv-reader"
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+ARTICLE = """<!DOCTYPE html><html><head><title>{title}</title></head><body><article>
+<h1>{title}</h1>{paras}</article></body></html>"""
+
+
+# -- the feed documents ---------------------------------------------------------------------------
+
+def json_dump_to_rss(path: Path) -> bytes | None:
+    """A rumca-js ``*_entries.json`` dump (a list of parsed entries) as an RSS 2.0 document."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(entries, list) or not entries:
+        return None
+    source = str(entries[0].get("source") or "https://example.org/feed")
+    items = []
+    for e in entries:
+        if not isinstance(e, dict) or not e.get("link"):
+            continue
+        pub = ""
+        try:
+            when = datetime.fromisoformat(str(e.get("date_published")))
+            pub = f"<pubDate>{format_datetime(when)}</pubDate>"
+        except (TypeError, ValueError):
+            pass
+        items.append(
+            f"<item><title>{html.escape(str(e.get('title') or ''))}</title>"
+            f"<link>{html.escape(e['link'])}</link><guid>{html.escape(e['link'])}</guid>{pub}"
+            f"<description>{html.escape(str(e.get('description') or ''))}</description></item>")
+    if not items:
+        return None
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>"
+            f"<title>{html.escape(source)}</title><link>{html.escape(source)}</link>"
+            f"<description>rumca-js dump</description>{''.join(items)}</channel></rss>\n"
+            ).encode()
+
+
+def load_documents() -> list[tuple[str, bytes]]:
+    root = CORPUS / "feeds"
+    if not root.is_dir():
+        sys.exit(f"bench: no corpus at {root} (set NEWSWATCH_CORPUS)")
+    docs = []
+    for p in sorted(root.rglob("*")):
+        if not p.is_file():
+            continue
+        if p.suffix == ".json":
+            body = json_dump_to_rss(p)
+        elif p.suffix in (".xml", ".rss", ".atom"):
+            body = p.read_bytes()
+        else:
+            body = None
+        if body:
+            docs.append((p.relative_to(root).as_posix(), body))
+    return docs
+
+
+# item links, guids, Atom ids and link hrefs, rdf:about: the URL's origin is replaced
+_URL_SLOTS = [
+    re.compile(rb"(<link(?:\s[^>]*)?>\s*(?:<!\[CDATA\[)?\s*)(https?://[^/<\s\"'\]]+)"),
+    re.compile(rb"(<guid(?:\s[^>]*)?>\s*(?:<!\[CDATA\[)?\s*)(https?://[^/<\s\"'\]]+)"),
+    re.compile(rb"(<id>\s*)(https?://[^/<\s]+)"),
+    re.compile(rb"(<link\s[^>]*?href=[\"'])(https?://[^/\"']+)"),
+    re.compile(rb"(\srdf:about=[\"'])(https?://[^/\"']+)"),
+]
+
+
+def localise(doc: bytes, origin: bytes) -> bytes:
+    for rx in _URL_SLOTS:
+        doc = rx.sub(lambda m: m.group(1) + origin, doc)
+    return doc
+
+
+# -- the farm ---------------------------------------------------------------------------------
+
+class Farm:
+    """An asyncio HTTP/1.1 server (keep-alive) on several loopback addresses, in a thread."""
+
+    def __init__(self, n_feeds: int, hosts: int, latency: float) -> None:
+        self.latency = latency
+        self.hosts = [f"127.0.0.{i + 1}" for i in range(hosts)]
+        self.ports: dict[str, int] = {}
+        self.docs = load_documents()
+        self.n = n_feeds
+        self.bodies: dict[str, tuple[bytes, str]] = {}
+        self.requests = 0
+        self.not_modified = 0
+        self.articles = 0
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def feed_urls(self) -> list[str]:
+        return [self._feed_url(i) for i in range(self.n)]
+
+    def _feed_url(self, i: int) -> str:
+        host = self.hosts[i % len(self.hosts)]
+        return f"http://{host}:{self.ports[host]}/feed/{i}"
+
+    def _build(self) -> None:
+        for i in range(self.n):
+            host = self.hosts[i % len(self.hosts)]
+            _name, doc = self.docs[i % len(self.docs)]
+            body = localise(doc, f"http://{host}:{self.ports[host]}/a/{i}".encode())
+            etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+            self.bodies[f"/feed/{i}"] = (body, etag)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+
+        async def start() -> None:
+            for host in self.hosts:
+                srv = await asyncio.start_server(self._handle, host, 0, backlog=1024)
+                self.ports[host] = srv.sockets[0].getsockname()[1]
+            self._build()
+            self.ready.set()
+
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                line = await reader.readline()
+                if not line:
+                    break
+                parts = line.decode("latin-1").split()
+                headers: dict[str, str] = {}
+                while True:
+                    h = await reader.readline()
+                    if h in (b"\r\n", b"\n", b""):
+                        break
+                    k, _, v = h.decode("latin-1").partition(":")
+                    headers[k.strip().lower()] = v.strip()
+                self.requests += 1
+                await asyncio.sleep(self.latency)
+                path = parts[1].split("?", 1)[0] if len(parts) > 1 else "/"
+                status, body, extra = self._answer(path, headers)
+                head = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", *extra]
+                close = headers.get("connection", "").lower() == "close"
+                if close:
+                    head.append("Connection: close")
+                writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+                await writer.drain()
+                if close:
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    def _answer(self, path: str, headers: dict[str, str]) -> tuple[str, bytes, list[str]]:
+        if path in self.bodies:
+            body, etag = self.bodies[path]
+            if headers.get("if-none-match") == etag:
+                self.not_modified += 1
+                return "304 Not Modified", b"", [f"ETag: {etag}"]
+            return "200 OK", body, [f"ETag: {etag}",
+                                    "Content-Type: application/xml"]
+        if path.startswith("/a/"):
+            self.articles += 1
+            title = html.escape(path.rsplit("/", 1)[-1].replace("-", " ")[:80] or "article")
+            paras = "".join(
+                f"<p>Paragraph {k} of {title}: allies discussed defence budgets and aid to "
+                f"Ukraine at length, officials said, without giving new figures.</p>"
+                for k in range(8))
+            return "200 OK", ARTICLE.format(title=title, paras=paras).encode(), [
+                "Content-Type: text/html; charset=utf-8"]
+        return "404 Not Found", b"not found\n", ["Content-Type: text/plain"]
+
+    def __enter__(self) -> Farm:
+        self.thread.start()
+        if not self.ready.wait(60):
+            raise RuntimeError("the farm did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+# -- contenders (each runs in a child process) ----------------------------------------------------
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def child_newswatch(urls: list[str], workdir: Path, mode: str) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("PREFECT_HOME", str(workdir / "prefect-home"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    import logging
+
+    import flows.poll as fp
+
+    feeds = [{"url": u, "name": f"feed {i}"} for i, u in enumerate(urls)]
+    db = str(workdir / f"newswatch-{mode}.duckdb")
+    config = str(ROOT / "monitors.toml")
+    if mode == "plain":
+        # the flow's own code, minus Prefect: tasks become their functions, the run logger a
+        # plain logger; poll_feeds.fn is the undecorated flow function
+        from prefect import Task
+
+        stages: dict[str, float] = {}
+
+        def timed(name: str, fn):
+            def run(*a, **k):
+                t = time.perf_counter()
+                try:
+                    return fn(*a, **k)
+                finally:
+                    stages[name] = stages.get(name, 0.0) + time.perf_counter() - t
+            return run
+
+        for name in dir(fp):
+            obj = getattr(fp, name)
+            if isinstance(obj, Task):
+                setattr(fp, name, timed(obj.name, obj.fn))
+        fp.get_run_logger = lambda: logging.getLogger("newswatch.bench")
+        run = fp.poll_feeds.fn
+    else:
+        # start Prefect's ephemeral API (a one-off cost of ~10-30 s) before timing anything
+        from prefect import flow
+
+        started = time.perf_counter()
+        flow(name="bench-warm-up")(lambda: None)()
+        startup = time.perf_counter() - started
+        stages = {}
+        run = fp.poll_feeds
+    out: dict = {"prefect_startup": startup} if mode == "prefect" else {}
+    for label, when in (("cold", NOW), ("warm", NOW + timedelta(hours=13))):
+        before = dict(stages)
+        started = time.perf_counter()
+        summary = run(config=config, db=db, now=when, feeds=feeds, allow_private=True)
+        out[label] = time.perf_counter() - started
+        out[label + "_stages"] = {k: round(v - before.get(k, 0.0), 2) for k, v in stages.items()
+                                  if v - before.get(k, 0.0) > 0.005}
+        out[label + "_summary"] = {k: summary.get(k) for k in (
+            "feeds", "new", "not_modified", "failed", "articles_new", "kept_new", "skipped")}
+    out["rss_mb"] = peak_rss_mb()
+    return out
+
+
+READER_CHILD = r"""
+import json, resource, sys, time
+from reader import make_reader
+urls, db = json.loads(sys.argv[1]), sys.argv[2]
+r = make_reader(db)
+for u in urls:
+    r.add_feed(u)
+out = {}
+t = time.perf_counter()
+r.update_feeds(workers=16)
+out["cold"] = time.perf_counter() - t
+errors = sum(1 for f in r.get_feeds() if f.last_exception)
+t = time.perf_counter()
+n = 0
+for _ in r.update_feeds_iter(scheduled=False, workers=16):
+    n += 1
+out["warm"] = time.perf_counter() - t
+counts = r.get_entry_counts()
+out["cold_summary"] = {"feeds": len(urls), "failed": errors, "entries": counts.total}
+out["warm_summary"] = {"updated": n}
+out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def ensure_reader(quiet: bool) -> Path | None:
+    """bench/.venv-reader/bin/python with `reader` importable, creating it on demand."""
+    py = READER_VENV / "bin" / "python"
+    check = [str(py), "-c", "import reader, sgmllib"]
+    if py.exists() and _run_ok(check):
+        return py
+    print(f"bench: installing lemon24/reader into {READER_VENV} ...", flush=True)
+    if not py.exists() and not _run_ok([sys.executable, "-m", "venv", str(READER_VENV)]):
+        return None
+    (READER_VENV / ".gitignore").write_text("*\n")
+    # reader vendors feedparser, which imports sgmllib (the sgmllib3k distribution)
+    if not _run_ok([str(py), "-m", "pip", "install", "-q", "reader", "sgmllib3k"], quiet=quiet):
+        return None
+    return py if _run_ok(check) else None
+
+
+def _run_ok(cmd: list[str], quiet: bool = True) -> bool:
+    try:
+        r = subprocess.run(cmd, capture_output=quiet, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0
+
+
+def run_child(cmd: list[str], label: str) -> dict | None:
+    print(f"bench: running {label} ...", flush=True)
+    started = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        print(f"bench: {label} failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
+        return None
+    try:
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        print(f"bench: {label} printed no result:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
+        return None
+    print(f"bench: {label} done in {time.perf_counter() - started:.1f} s", flush=True)
+    if "prefect_startup" in out:
+        print(f"    Prefect's ephemeral API started in {out['prefect_startup']:.1f} s "
+              f"(before timing; not counted)")
+    for phase in ("cold", "warm"):
+        print(f"    {phase}: {json.dumps(out.get(phase + '_summary'))}")
+        if out.get(phase + "_stages"):
+            print(f"    {phase} stages (s): {json.dumps(out[phase + '_stages'])}")
+    return out
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--feeds", type=int, default=1000, help="number of feeds (default 1000)")
+    ap.add_argument("--latency", type=float, default=200, help="ms per request (default 200)")
+    ap.add_argument("--hosts", type=int, default=8, help="loopback addresses to spread over")
+    ap.add_argument("--quick", action="store_true", help="100 feeds")
+    ap.add_argument("--skip-reader", action="store_true", help="do not run lemon24/reader")
+    ap.add_argument("--child", choices=["plain", "prefect"], help=argparse.SUPPRESS)
+    ap.add_argument("--urls", help=argparse.SUPPRESS)
+    ap.add_argument("--workdir", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.child:
+        urls = json.loads(Path(args.urls).read_text())
+        print(json.dumps(child_newswatch(urls, Path(args.workdir), args.child)))
+        return 0
+
+    n = 100 if args.quick else args.feeds
+    reader_py = None if args.skip_reader else ensure_reader(quiet=True)
+    if not args.skip_reader and reader_py is None:
+        print("bench: lemon24/reader could not be installed; skipping it")
+    with tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp, \
+            Farm(n, args.hosts, args.latency / 1000) as farm:
+        work = Path(tmp)
+        urls = farm.feed_urls()
+        (work / "urls.json").write_text(json.dumps(urls))
+        print(f"bench: {n} feeds from {len(farm.docs)} corpus documents on "
+              f"{len(farm.hosts)} loopback addresses, {args.latency:.0f} ms per request, "
+              f"{os.cpu_count()} CPUs", flush=True)
+        results: dict[str, dict | None] = {}
+        for mode, label in (("plain", "newswatch (plain)"), ("prefect", "newswatch (Prefect)")):
+            results[label] = run_child(
+                [sys.executable, __file__, "--child", mode, "--urls", str(work / "urls.json"),
+                 "--workdir", str(work)], label)
+        if reader_py is not None:
+            results["reader"] = run_child(
+                [str(reader_py), "-c", READER_CHILD, json.dumps(urls),
+                 str(work / "reader.sqlite")], "reader")
+        print(f"bench: the farm answered {farm.requests} requests ({farm.not_modified} with "
+              f"304, {farm.articles} article pages)")
+    print_table(results, n, args.latency)
+    return 0
+
+
+def print_table(results: dict[str, dict | None], n: int, latency: float) -> None:
+    print()
+    print(f"poll of {n} feeds, {latency:.0f} ms latency per request")
+    print(f"{'contender':22} {'cold s':>8} {'warm s':>8} {'peak RSS MB':>12}")
+    for label, r in results.items():
+        if r is None:
+            print(f"{label:22} {'failed':>8}")
+            continue
+        print(f"{label:22} {r['cold']:8.2f} {r['warm']:8.2f} {r['rss_mb']:12.0f}")
+    plain, flow, rdr = (results.get(k) for k in
+                        ("newswatch (plain)", "newswatch (Prefect)", "reader"))
+    print()
+    if plain and flow:
+        for phase in ("cold", "warm"):
+            over = flow[phase] / plain[phase] - 1
+            print(f"Prefect overhead, {phase}: {over:+.0%} (target: at most +20%)")
+    if rdr:
+        for label in ("newswatch (plain)", "newswatch (Prefect)"):
+            nw = results.get(label)
+            if nw:
+                print(f"reader/{label}: cold {rdr['cold'] / nw['cold']:.2f}x (target >= 2.5x), "
+                      f"warm {rdr['warm'] / nw['warm']:.2f}x (target >= 6x)")
+    if flow:
+        print(f"newswatch warm poll (Prefect) {flow['warm']:.2f} s (target <= 2 s); peak RSS "
+              f"{max(r['rss_mb'] for r in (plain, flow) if r):.0f} MB (target < 500 MB)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
