@@ -27,6 +27,7 @@ import css_inline
 from monitors.errors import NewswatchError
 
 MAX_EMAIL_BYTES = 100_000
+RETRY_BACKOFF = 2.0  # seconds; the n-th retry waits n times this
 CHART_CID = "chart@newswatch"
 
 
@@ -126,7 +127,7 @@ def compose(*, subject: str, html: str, text: str, sender: str, recipients: Sequ
 
 
 def send(msg: EmailMessage, settings: MailSettings, *, attempts: int = 3,
-         backoff: float = 2.0) -> None:
+         backoff: float | None = None) -> None:
     """Deliver ``msg``; retry transient failures. Raises DeliveryError when it cannot."""
     last: DeliveryError | None = None
     for attempt in range(1, attempts + 1):
@@ -137,7 +138,7 @@ def send(msg: EmailMessage, settings: MailSettings, *, attempts: int = 3,
             last = e
             if not e.transient or attempt == attempts:
                 break
-            time.sleep(backoff * attempt)
+            time.sleep((RETRY_BACKOFF if backoff is None else backoff) * attempt)
     assert last is not None
     raise last
 

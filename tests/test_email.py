@@ -142,7 +142,7 @@ def test_smtp_down_keeps_digest_failed_and_next_run_sends_it_once(
     with FeedServer(data_dir, NOW) as srv:
         sink = SmtpSink(port)
         db = poll_and_env(srv, tmp_path, monkeypatch, sink.env())
-        monkeypatch.setattr("reports.email.time.sleep", lambda s: None)  # no retry waits
+        monkeypatch.setattr("reports.email.RETRY_BACKOFF", 0.0)  # no retry waits
         with pytest.raises(Exception, match="cannot reach SMTP server"):
             daily_digest(config=CONFIG, db=db, now=NOW, out=str(tmp_path / "out"))
         con = duckdb.connect(db, read_only=True)
