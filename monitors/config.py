@@ -155,7 +155,11 @@ def _parse_feeds(value: Any, source: str) -> tuple[FeedConfig, ...]:
 
 def validate_feed_url(url: str, where: str) -> None:
     """Raise ConfigError unless ``url`` is an absolute http(s) URL with a host."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.hostname  # noqa: B018  (raises ValueError for a malformed host, e.g. "[::1")
+    except ValueError as e:
+        raise ConfigError(f"{where}: not a valid URL ({e}): {url!r}") from e
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{where}: must be an http(s) URL, got {url!r}")
     if any(c in url for c in "\r\n\t "):

@@ -12,6 +12,7 @@ import asyncio
 import email.utils
 import re
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ import httpx
 from monitors.config import PollSettings
 
 MAX_REDIRECTS = 5
+ACCEPT_ENCODING = "gzip, deflate"  # the encodings _read_capped inflates with a bound
 ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
           "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 
@@ -106,11 +108,12 @@ async def _fetch_all(
     per_host: dict[str, asyncio.Semaphore] = {}
     async with httpx.AsyncClient(
         transport=transport, limits=limits, timeout=timeout, follow_redirects=True,
-        max_redirects=MAX_REDIRECTS, headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+        max_redirects=MAX_REDIRECTS, headers={"User-Agent": settings.user_agent, "Accept": ACCEPT,
+                 "Accept-Encoding": ACCEPT_ENCODING},
     ) as client:
 
         async def one(req: FetchRequest) -> FetchResult:
-            host = (urlsplit(req.url).hostname or "").lower()
+            host = _host(req.url)
             host_sem = per_host.setdefault(host, asyncio.Semaphore(settings.max_per_host))
             async with host_sem, semaphore:
                 result = await fetch_one(client, req, settings)
@@ -119,6 +122,14 @@ async def _fetch_all(
             return result
 
         return list(await asyncio.gather(*(one(r) for r in requests)))
+
+
+def _host(url: str) -> str:
+    """The host for per-host limits; a malformed URL gets its own bucket (and fails later)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return url
 
 
 async def fetch_one(client: httpx.AsyncClient, req: FetchRequest,
@@ -170,19 +181,61 @@ async def fetch_one(client: httpx.AsyncClient, req: FetchRequest,
         return error(f"cannot connect: {_reason(e)}")
     except httpx.DecodingError as e:
         return error(f"bad content encoding: {_reason(e)}")
+    except httpx.ReadError as e:
+        return error(f"connection broken while reading: {_reason(e)}")
     except httpx.HTTPError as e:
         return error(f"{type(e).__name__}: {_reason(e)}")
-    except (ValueError, UnicodeError) as e:  # malformed URL, bad header bytes
+    except (httpx.InvalidURL, ValueError, UnicodeError) as e:  # malformed URL, bad header bytes
         return error(f"invalid request: {e}")
 
 
 async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
+    """The body, decoded, refusing more than ``cap`` bytes. gzip and deflate are inflated here
+    with an output limit per step, so a decompression bomb costs at most ``cap`` bytes of memory
+    (httpx's own decoder inflates a whole network read at once)."""
     declared = resp.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > cap:
         raise BodyTooLarge(f"body too large: Content-Length {declared} > limit {cap} bytes")
+    encoding = resp.headers.get("content-encoding", "identity").strip().lower()
+    if resp.is_stream_consumed:  # an in-memory response (tests' MockTransport): already read
+        if len(resp.content) > cap:
+            raise BodyTooLarge(f"body too large: more than {cap} bytes"
+                               + (" (after decompression)" if encoding != "identity" else ""))
+        return resp.content
+    if encoding not in ("gzip", "x-gzip", "deflate", "identity", ""):
+        return await _read_decoded(resp, cap)  # anything else: httpx decodes, we count
+    inflater = None
+    if encoding in ("gzip", "x-gzip"):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     chunks: list[bytes] = []
     size = 0
-    # aiter_bytes decodes gzip/deflate/br as it goes, so the cap also bounds decompressed size
+    async for raw in resp.aiter_raw():
+        if encoding == "deflate" and inflater is None:
+            # "deflate" is zlib-wrapped by the standard, raw deflate by some servers
+            inflater = zlib.decompressobj(zlib.MAX_WBITS if raw[:1] == b"\x78" else -zlib.MAX_WBITS)
+        data = raw
+        while data:
+            if inflater is None:
+                out, data = data, b""
+            else:
+                try:
+                    out = inflater.decompress(data, cap - size + 1)
+                except zlib.error as e:
+                    raise httpx.DecodingError(f"corrupt {encoding} body: {e}") from e
+                data = inflater.unconsumed_tail
+            size += len(out)
+            if size > cap:
+                raise BodyTooLarge(f"body too large: more than {cap} bytes"
+                                   + (" (after decompression)" if inflater else ""))
+            chunks.append(out)
+    if inflater is not None:
+        chunks.append(inflater.flush())
+    return b"".join(chunks)
+
+
+async def _read_decoded(resp: httpx.Response, cap: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
     async for chunk in resp.aiter_bytes():
         size += len(chunk)
         if size > cap:
@@ -191,9 +244,23 @@ async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def _reason(e: Exception) -> str:
+def _reason(e: BaseException) -> str:
+    """A readable reason; httpx's transport errors often carry the cause only in __context__
+    (e.g. ReadError() for "Connection reset by peer")."""
     text = str(e).strip()
-    return text or type(e).__name__
+    if text and text != type(e).__name__:
+        return text
+    cause = e.__cause__ or e.__context__
+    for _ in range(4):
+        if cause is None:
+            break
+        cause_text = str(cause).strip()
+        if cause_text and cause_text != type(cause).__name__:
+            return cause_text
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(e, httpx.ReadError | httpx.RemoteProtocolError):
+        return "the connection was closed before the body ended"
+    return type(e).__name__
 
 
 # -- article pages (full text) ------------------------------------------------------------
@@ -215,11 +282,12 @@ async def _fetch_pages(urls: Sequence[str], settings: PollSettings, allow_privat
     timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))
     async with httpx.AsyncClient(
         transport=transport, timeout=timeout, follow_redirects=False,
-        headers={"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.5"},
+        headers={"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.5",
+                 "Accept-Encoding": ACCEPT_ENCODING},
     ) as client:
 
         async def one(url: str) -> FetchResult:
-            host = (urlsplit(url).hostname or "").lower()
+            host = _host(url)
             sem = per_host.setdefault(host, asyncio.Semaphore(PER_HOST_PAGES))
             async with overall, sem:
                 return await _fetch_page(client, url, settings, allow_private)

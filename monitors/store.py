@@ -268,8 +268,10 @@ class Store:
                     ON CONFLICT (url) DO UPDATE SET
                         name = excluded.name,
                         title = coalesce(excluded.title, feeds.title),
-                        etag = CASE WHEN ? THEN excluded.etag ELSE feeds.etag END,
-                        last_modified = CASE WHEN ? THEN excluded.last_modified
+                        etag = CASE WHEN excluded.last_status = 'new' THEN excluded.etag
+                                    ELSE feeds.etag END,
+                        last_modified = CASE WHEN excluded.last_status = 'new'
+                                             THEN excluded.last_modified
                                              ELSE feeds.last_modified END,
                         last_polled_at = excluded.last_polled_at,
                         last_ok_at = coalesce(excluded.last_ok_at, feeds.last_ok_at),
@@ -281,7 +283,7 @@ class Store:
                         items = coalesce(excluded.items, feeds.items)
                 """, [o.url, o.name, o.title, etag, last_mod, now, now if ok else None,
                       0 if ok else 1, next_poll.get(o.url), o.error, o.status,
-                      o.items if o.status == "new" else None, ok, ok, ok])
+                      o.items if o.status == "new" else None, ok])
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
 
 from monitors.config import PollSettings
@@ -145,10 +144,6 @@ def test_the_user_agent_names_newswatch(srv: FaultServer, everything) -> None:
     assert agents and all("newswatch" in a for a in agents)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fetch._reason(ReadError()) gives 'ReadError: ReadError': httpx's ReadError carries no "
-    "text; the cause ('[Errno 104] Connection reset by peer') is only on __context__/__cause__. "
-    "The reason should say the connection was reset / the body ended early."))
 def test_a_reset_mid_body_says_so(everything) -> None:
     results, _arrived, _total = everything
     _result, outcome = results["/reset"]
@@ -198,10 +193,6 @@ def test_no_exception_escapes_on_unusable_urls(srv: FaultServer) -> None:
     assert "connect" in (results[0].error or "").lower()
 
 
-@pytest.mark.xfail(strict=True, raises=httpx.InvalidURL, reason=(
-    "httpx.InvalidURL (e.g. a control character in the URL) is not an httpx.HTTPError nor a "
-    "ValueError, so fetch_one does not catch it and it escapes fetch_all, losing every other "
-    "feed's result. Catch httpx.InvalidURL in fetch_one."))
 def test_a_url_with_a_control_character_is_an_error_value(srv: FaultServer) -> None:
     results = fetch_all([FetchRequest(srv.url("/ok") + "\x00"), FetchRequest(srv.url("/ok"))],
                         SETTINGS)
@@ -209,11 +200,6 @@ def test_a_url_with_a_control_character_is_an_error_value(srv: FaultServer) -> N
     assert results[1].ok
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "fetch._fetch_all.one() calls urlsplit(req.url).hostname for the per-host semaphore "
-    "outside fetch_one's try: 'http://[::1' raises ValueError('Invalid IPv6 URL') out of "
-    "fetch_all and every other feed's result is lost. (config.validate_feed_url has the same "
-    "uncaught ValueError, so such a URL also crashes load_config instead of a ConfigError.)"))
 def test_a_malformed_ipv6_url_is_an_error_value_not_an_exception(srv: FaultServer) -> None:
     results = fetch_all([FetchRequest("http://[::1"), FetchRequest(srv.url("/ok"))], SETTINGS)
     assert results[0].status == "error" and results[0].error
@@ -245,12 +231,6 @@ def test_a_gzip_bomb_is_refused(srv: FaultServer) -> None:
     assert srv.count("/gzip-bomb") >= 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fetch._read_capped checks the size only after httpx has inflated a whole network chunk: "
-    "httpx's GZipDecoder calls zlib decompress() without max_length, so one 64 KiB read of "
-    "the bomb becomes ~64 MiB at once (plus a copy while joining): peak ~147 MB per bomb, "
-    "~280 MB for four at once. Decode with aiter_raw() + zlib.decompressobj().decompress("
-    "chunk, max_length) (following unconsumed_tail) to keep it bounded."))
 def test_a_gzip_bomb_keeps_memory_bounded(srv: FaultServer) -> None:
     peak, results = peak_mb(lambda: fetch_all([FetchRequest(srv.url("/gzip-bomb"))], SETTINGS))
     assert results[0].status == "error"
@@ -359,13 +339,6 @@ def test_flow_second_poll_is_conditional_and_stores_nothing_new(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "flows.poll.health_task passes validators only for outcomes with status 'new'; a 304 "
-    "('not_modified') counts as ok in Store.record_feed_outcomes, whose "
-    "`etag = CASE WHEN ok THEN excluded.etag` then overwrites the stored ETag/Last-Modified "
-    "with NULL. The third poll is unconditional and refetches every unchanged feed in full. "
-    "Keep the stored validators on a 304 (or pass FetchResult.etag/last_modified, which "
-    "fetch_one already copies from the request)."))
 def test_flow_third_poll_is_still_conditional(srv: FaultServer, tmp_path: Path) -> None:
     from flows.poll import poll_feeds
 
