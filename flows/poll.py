@@ -18,9 +18,9 @@ from flows.common import feeds_from_param, resolve_config, resolve_now
 from monitors.config import Config
 from monitors.dedupe import DedupeDoc, cluster_documents
 from monitors.fetch import FetchResult, fetch_all, fetch_pages
-from monitors.fulltext import wants_full_text, with_page_text
+from monitors.fulltext import wants_full_text
 from monitors.model import Article, FeedConfig, FeedOutcome, Processed
-from monitors.pipeline import analyse_articles, read_feeds
+from monitors.pipeline import analyse_articles, read_feeds, with_pages
 from monitors.poll import due_feeds, next_poll_at, plan_requests
 from monitors.store import Store, UpsertCounts
 
@@ -95,12 +95,14 @@ def fulltext_task(articles: Sequence[Article], store: Store, cfg: Config,
     pages = fetch_pages([articles[i].url for i in wanted], cfg.polling,
                         allow_private=allow_private)
     out = list(articles)
-    failed = 0
+    fetched = [(i, page.body) for i, page in zip(wanted, pages, strict=True)
+               if page.ok and page.body]
+    for (i, _), article in zip(fetched, with_pages([(articles[i], body) for i, body in fetched]),
+                               strict=True):
+        out[i] = article
+    failed = len(wanted) - len(fetched)
     for i, page in zip(wanted, pages, strict=True):
-        if page.ok and page.body:
-            out[i] = with_page_text(articles[i], page.body)
-        else:
-            failed += 1
+        if not (page.ok and page.body):
             logger.debug("full text of %s not fetched: %s", articles[i].url, page.error)
     if failed:
         logger.info("%d of %d article pages could not be fetched; their summaries are used",
@@ -127,9 +129,8 @@ def cluster_task(store: Store, now: datetime) -> int:
     docs = [DedupeDoc(r["id"], r["title"] or "", r["text"] or "", r["published_at"], r["url"])
             for r in rows]
     mapping = cluster_documents(docs)
-    changed = {a: c for a, c in mapping.items()
-               if c != next(r["cluster_id"] for r in rows if r["id"] == a)}
-    store.set_clusters(changed)
+    current = {r["id"]: r["cluster_id"] for r in rows}
+    store.set_clusters({a: c for a, c in mapping.items() if c != current.get(a)})
     return len(set(mapping.values()))
 
 
@@ -180,7 +181,8 @@ def poll_feeds(
         articles = fulltext_task(articles, store, cfg, allow_private)
         processed = analyse_task(articles, cfg)
         counts = store_task(store, processed, when)
-        cluster_task(store, when)
+        if counts.new or counts.updated:
+            cluster_task(store, when)
         health_task(store, outcomes, results, when)
         summary = summarise(outcomes, counts, skipped=len(later))
         store.finish_run(run_id, when, "ok", asdict(summary))

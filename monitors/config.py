@@ -23,7 +23,7 @@ DEFAULT_CONFIG = "monitors.toml"
 @dataclass(frozen=True)
 class PollSettings:
     timeout_seconds: float = 20.0
-    max_concurrency: int = 16
+    max_concurrency: int = 64
     max_per_host: int = 4
     max_body_bytes: int = 10_000_000
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
@@ -174,7 +174,7 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
         raise ConfigError(f"{source}: polling.timeout_seconds: must be a number > 0")
     return PollSettings(
         timeout_seconds=float(timeout),
-        max_concurrency=_int(table, "max_concurrency", "polling", source, 16),
+        max_concurrency=_int(table, "max_concurrency", "polling", source, 64),
         max_per_host=_int(table, "max_per_host", "polling", source, 4),
         max_body_bytes=_int(table, "max_body_bytes", "polling", source, 10_000_000, 1024),
         user_agent=_str(table, "user_agent", "polling", source, PollSettings.user_agent),

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from monitors.errors import FeedError
 from monitors.extract import analyse
+from monitors.fulltext import with_page_text
 from monitors.model import Article, FeedConfig, FeedOutcome, Processed
 from monitors.normalise import normalise_entry
 from monitors.parallel import map_chunked
@@ -79,3 +80,12 @@ def _read_chunk(pairs: Sequence[tuple[FeedConfig, _Fetched]], now: datetime
     return [read_feed(feed, result, now) for feed, result in pairs]
 
 
+
+
+def with_pages(pairs: Sequence[tuple[Article, bytes]]) -> list[Article]:
+    """Each article with its fetched page's main text (trafilatura), on all cores when many."""
+    return map_chunked(_pages_chunk, pairs, min_items=16)
+
+
+def _pages_chunk(pairs: Sequence[tuple[Article, bytes]]) -> list[Article]:
+    return [with_page_text(article, body) for article, body in pairs]

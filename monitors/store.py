@@ -26,6 +26,7 @@ Schema (see README "Store schema"; open the file with the DuckDB CLI to explore 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -159,6 +160,7 @@ FILE_SUCCESS = ("written", "sent", "empty")
 MAIL_SUCCESS = ("sent", "empty")
 
 DUCKDB_MAGIC = b"DUCK"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ class Store:
                 self.con.execute("ROLLBACK")
                 raise
             applied.append(name)
+            log.info("store %s: applied migration %s", self.path, name)
         return applied
 
     def applied_migrations(self) -> list[str]:
@@ -254,17 +257,27 @@ class Store:
     def record_feed_outcomes(self, outcomes: Sequence[FeedOutcome], now: datetime,
                              validators: dict[str, tuple[str | None, str | None]],
                              next_poll: dict[str, datetime]) -> None:
-        """Update each feed's health row after a poll."""
+        """Update each feed's health row after a poll (multi-row upserts, one transaction).
+        Validators change only when the feed parsed ("new"); a 304 keeps them, an error
+        keeps them and counts one more consecutive failure."""
+        by_url = {o.url: o for o in outcomes}  # one row per feed, even if listed twice
+        rows = []
+        for o in by_url.values():
+            etag, last_mod = validators.get(o.url, (None, None))
+            ok = o.status != "error"
+            rows.append((o.url, o.name, o.title, etag, last_mod, now, now if ok else None,
+                         0 if ok else 1, next_poll.get(o.url), o.error, o.status,
+                         o.items if o.status == "new" else None))
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for o in outcomes:
-                etag, last_mod = validators.get(o.url, (None, None))
-                ok = o.status != "error"
-                self.con.execute("""
+            for i in range(0, len(rows), 250):
+                part = rows[i:i + 250]
+                values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(part))
+                self.con.execute(f"""
                     INSERT INTO feeds (url, name, title, etag, last_modified, last_polled_at,
                                        last_ok_at, failures, next_poll_at, last_error,
                                        last_status, items)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES {values}
                     ON CONFLICT (url) DO UPDATE SET
                         name = excluded.name,
                         title = coalesce(excluded.title, feeds.title),
@@ -275,15 +288,14 @@ class Store:
                                              ELSE feeds.last_modified END,
                         last_polled_at = excluded.last_polled_at,
                         last_ok_at = coalesce(excluded.last_ok_at, feeds.last_ok_at),
-                        failures = CASE WHEN ? THEN 0 ELSE feeds.failures + 1 END,
+                        failures = CASE WHEN excluded.last_status = 'error'
+                                        THEN feeds.failures + 1 ELSE 0 END,
                         next_poll_at = excluded.next_poll_at,
                         last_error = CASE WHEN excluded.last_status = 'not_modified'
                                           THEN feeds.last_error ELSE excluded.last_error END,
                         last_status = excluded.last_status,
                         items = coalesce(excluded.items, feeds.items)
-                """, [o.url, o.name, o.title, etag, last_mod, now, now if ok else None,
-                      0 if ok else 1, next_poll.get(o.url), o.error, o.status,
-                      o.items if o.status == "new" else None, ok])
+                """, [v for row in part for v in row])
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -306,93 +318,102 @@ class Store:
 
     def upsert_articles(self, batch: Sequence[Processed], now: datetime) -> UpsertCounts:
         """Store a batch in one transaction. New and changed articles are written (children
-        replaced); unchanged ones are left alone. Returns what changed."""
+        replaced); unchanged ones are left alone. Rows are written in bulk (multi-row
+        inserts), so a poll of thousands of articles costs a few statements, not thousands.
+        Returns what changed."""
         existing = self.existing_hashes([p.article.id for p in batch])
-        new = updated = unchanged = kept_new = figs_new = quotes_new = 0
         seen: set[str] = set()
+        new_items: list[Processed] = []
+        updated_items: list[Processed] = []
+        unchanged = 0
+        for p in batch:
+            a = p.article
+            if a.id in seen:
+                continue  # the same article twice in one batch (two feeds carry it)
+            seen.add(a.id)
+            old_hash = existing.get(a.id)
+            if old_hash == a.feed_hash:
+                unchanged += 1
+            elif old_hash is None:
+                new_items.append(p)
+            else:
+                updated_items.append(p)
+        changed = new_items + updated_items
+        fig_rows = [(p.article.id, i, f, figure_key(f)) for p in changed if p.kept
+                    for i, f in enumerate(p.figures)]
+        quote_rows = [(p.article.id, i, q, quote_key(q)) for p in changed if p.kept
+                      for i, q in enumerate(p.quotes)]
+        # first sightings, read before an updated article's old rows are replaced, so a fact
+        # keeps the time it was first seen across updates
+        first_fig = self._first_seen_many("figures", "fact_key", {k for *_, k in fig_rows})
+        first_quote = self._first_seen_many("quotes", "quote_key", {k for *_, k in quote_rows})
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for p in batch:
+            self._insert_many(
+                "articles", ("id", "url", "guid", "feed", "title", "published_at", "fetched_at",
+                             "updated_at", "text", "content_hash", "cluster_id", "kept",
+                             "source_hash"),
+                [(p.article.id, p.article.url, p.article.guid, p.article.feed_url,
+                  p.article.title, p.article.published_at, now, now, p.article.text,
+                  p.article.content_hash, p.article.id, p.kept, p.article.feed_hash)
+                 for p in new_items])
+            for p in updated_items:
                 a = p.article
-                if a.id in seen:
-                    continue  # the same article twice in one batch (two feeds carry it)
-                seen.add(a.id)
-                old_hash = existing.get(a.id)
-                if old_hash == a.feed_hash:
-                    unchanged += 1
-                    continue
-                if old_hash is None:
-                    new += 1
-                    kept_new += p.kept
-                    self.con.execute("""
-                        INSERT INTO articles (id, url, guid, feed, title, published_at,
-                            fetched_at, updated_at, text, content_hash, cluster_id, kept,
-                            source_hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                        [a.id, a.url, a.guid, a.feed_url, a.title, a.published_at, now, now,
-                         a.text, a.content_hash, a.id, p.kept, a.feed_hash])
-                    prior: dict[str, datetime] = {}
-                else:
-                    updated += 1
-                    prior = self._article_first_seen(a.id)
-                    self.con.execute("""
-                        UPDATE articles SET title = ?, published_at = ?, updated_at = ?,
-                            text = ?, content_hash = ?, kept = ?, source_hash = ?
-                        WHERE id = ?""",
-                        [a.title, a.published_at, now, a.text, a.content_hash, p.kept,
-                         a.feed_hash, a.id])
-                    for table in ("article_topics", "figures", "quotes"):
-                        self.con.execute(f"DELETE FROM {table} WHERE article = ?", [a.id])
-                f, q = self._insert_children(p, now, prior)
-                figs_new += f
-                quotes_new += q
+                self.con.execute("""
+                    UPDATE articles SET title = ?, published_at = ?, updated_at = ?,
+                        text = ?, content_hash = ?, kept = ?, source_hash = ?
+                    WHERE id = ?""",
+                    [a.title, a.published_at, now, a.text, a.content_hash, p.kept,
+                     a.feed_hash, a.id])
+            if updated_items:
+                ids = [p.article.id for p in updated_items]
+                for table in ("article_topics", "figures", "quotes"):
+                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article)",
+                                     [ids])
+            self._insert_many(
+                "article_topics", ("article", "topic", "score", "rule", "terms", "evidence"),
+                [(p.article.id, t.topic, t.score, t.rule, json.dumps(list(t.terms)),
+                  json.dumps(list(t.sentences))) for p in changed for t in p.topics])
+            self._insert_many(
+                "figures", ("article", "idx", "text", "value", "low", "high", "unit", "of",
+                            "qualifier", "approx", "subject", "sentence", "fact_key",
+                            "first_seen_at"),
+                [(aid, i, f.text, f.value, f.low, f.high, f.unit, f.of, f.qualifier, f.approx,
+                  f.subject, f.sentence, k, first_fig.get(k) or now)
+                 for aid, i, f, k in fig_rows])
+            self._insert_many(
+                "quotes", ("article", "idx", "text", "speaker", "role", "sentence", "quote_key",
+                           "first_seen_at"),
+                [(aid, i, q.text, q.speaker, q.role, q.sentence, k, first_quote.get(k) or now)
+                 for aid, i, q, k in quote_rows])
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
-        return UpsertCounts(new, updated, unchanged, kept_new, figs_new, quotes_new)
+        return UpsertCounts(
+            new=len(new_items), updated=len(updated_items), unchanged=unchanged,
+            kept_new=sum(p.kept for p in new_items),
+            figures_new=len({k for *_, k in fig_rows} - set(first_fig)),
+            quotes_new=len({k for *_, k in quote_rows} - set(first_quote)))
 
-    def _article_first_seen(self, article: str) -> dict[str, datetime]:
-        """First-seen times of the facts an article carries, kept across its updates."""
-        rows = self.con.execute("""
-            SELECT fact_key, min(first_seen_at) FROM figures WHERE article = ? GROUP BY 1
-            UNION ALL
-            SELECT quote_key, min(first_seen_at) FROM quotes WHERE article = ? GROUP BY 1""",
-            [article, article]).fetchall()
+    def _first_seen_many(self, table: str, column: str, keys: set[str]) -> dict[str, datetime]:
+        if not keys:
+            return {}
+        rows = self.con.execute(
+            f"SELECT {column}, min(first_seen_at) FROM {table} "
+            f"WHERE list_contains(?, {column}) GROUP BY 1", [sorted(keys)]).fetchall()
         return {k: t for k, t in rows}
 
-    def _insert_children(self, p: Processed, now: datetime,
-                         prior: dict[str, datetime] | None = None) -> tuple[int, int]:
-        aid = p.article.id
-        for t in p.topics:
-            self.con.execute(
-                "INSERT INTO article_topics VALUES (?, ?, ?, ?, ?, ?)",
-                [aid, t.topic, t.score, t.rule, json.dumps(list(t.terms)),
-                 json.dumps(list(t.sentences))])
-        if not p.kept:
-            return 0, 0
-        new_figs = new_quotes = 0
-        for i, f in enumerate(p.figures):
-            key = figure_key(f)
-            first = _earliest(self._first_seen("figures", "fact_key", key), (prior or {}).get(key))
-            new_figs += first is None
-            self.con.execute(
-                "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [aid, i, f.text, f.value, f.low, f.high, f.unit, f.of, f.qualifier, f.approx,
-                 f.subject, f.sentence, key, first or now])
-        for i, q in enumerate(p.quotes):
-            key = quote_key(q)
-            first = _earliest(self._first_seen("quotes", "quote_key", key), (prior or {}).get(key))
-            new_quotes += first is None
-            self.con.execute(
-                "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [aid, i, q.text, q.speaker, q.role, q.sentence, key, first or now])
-        return new_figs, new_quotes
-
-    def _first_seen(self, table: str, column: str, key: str) -> datetime | None:
-        row = self.con.execute(f"SELECT min(first_seen_at) FROM {table} WHERE {column} = ?",
-                               [key]).fetchone()
-        return row[0] if row else None
+    def _insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                     chunk: int = 250) -> None:
+        """INSERT rows with multi-row VALUES statements (DuckDB's executemany runs one
+        statement per row)."""
+        width = len(columns)
+        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        for i in range(0, len(rows), chunk):
+            part = rows[i:i + chunk]
+            values = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(part))
+            self.con.execute(head + values, [v for row in part for v in row])
 
     def recent_articles(self, since: datetime) -> list[dict[str, Any]]:
         return self._dicts("SELECT id, url, title, text, published_at, fetched_at, cluster_id "
@@ -548,12 +569,6 @@ class Store:
         cur = self.con.execute(sql, params or [])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
-def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
-    if a is None or b is None:
-        return a or b
-    return min(a, b)
 
 
 def _check_file(path: Path, read_only: bool) -> None:

@@ -13,6 +13,7 @@ replies) but not for permanent ones (5xx).  Credentials never appear in messages
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 import time
@@ -26,6 +27,7 @@ import css_inline
 
 from monitors.errors import NewswatchError
 
+log = logging.getLogger(__name__)
 MAX_EMAIL_BYTES = 100_000
 RETRY_BACKOFF = 2.0  # seconds; the n-th retry waits n times this
 CHART_CID = "chart@newswatch"
@@ -138,6 +140,7 @@ def send(msg: EmailMessage, settings: MailSettings, *, attempts: int = 3,
             last = e
             if not e.transient or attempt == attempts:
                 break
+            log.warning("SMTP attempt %d of %d failed (%s); retrying", attempt, attempts, e)
             time.sleep((RETRY_BACKOFF if backoff is None else backoff) * attempt)
     assert last is not None
     raise last

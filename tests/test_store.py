@@ -59,21 +59,28 @@ def test_figures_share_a_fact_key_across_outlets() -> None:
 
 def test_crash_inside_a_batch_leaves_nothing_half_written(monkeypatch) -> None:
     with Store() as s:
-        boom = RuntimeError("disk on fire")
-        original = s._insert_children
+        original = s._insert_many
         calls = []
 
-        def flaky(p, now):
-            calls.append(p)
-            if len(calls) == 2:
-                raise boom
-            return original(p, now)
+        def flaky(table, columns, rows, chunk=250):
+            calls.append(table)
+            if table == "figures":  # the articles are in, the figures fail
+                raise RuntimeError("disk on fire")
+            return original(table, columns, rows, chunk)
 
-
-        monkeypatch.setattr(s, "_insert_children", lambda p, now, prior=None: flaky(p, now))
+        monkeypatch.setattr(s, "_insert_many", flaky)
         with pytest.raises(RuntimeError):
             s.upsert_articles([processed("a", figures=[fig()]), processed("b")], T0)
+        assert "articles" in calls
         assert s.count("articles") == 0 and s.count("figures") == 0
+
+
+def test_bulk_batch_counts_distinct_new_facts() -> None:
+    with Store() as s:
+        batch = [processed(f"n{i}", figures=[fig()], quotes=[quote()]) for i in range(600)]
+        c = s.upsert_articles(batch, T0)
+        assert (c.new, c.figures_new, c.quotes_new) == (600, 1, 1)
+        assert s.count("figures") == 600 and s.count("articles") == 600
 
 
 def test_foreign_and_corrupt_files_are_refused_and_untouched(tmp_path: Path) -> None:
