@@ -95,6 +95,7 @@ def build_task(store: Store, cfg: Config, w: Window, success: tuple[str, ...]) -
         feed_health=store.feed_health(),
         limits=Limits(cfg.digest.max_new_figures, cfg.digest.max_new_quotes,
                       cfg.digest.max_stories_per_topic),
+        figure_changes=store.window_figure_changes(w.start, w.end),
     )
 
 

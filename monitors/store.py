@@ -20,6 +20,8 @@ Schema (see README "Store schema"; open the file with the DuckDB CLI to explore 
     digests(id, digest_date, window_start, window_end, status, created_at, sent_at,
             recipients, html, text, message_id, html_path, text_path)
     digest_facts(digest, kind, key)         the ledger: which fact each digest reported
+    figure_changes(article, changed_at, old_text, new_text, unit, subject)
+                                            an updated article's figure that changed
     runs(id, flow, started_at, finished_at, status, counts)
 """
 
@@ -149,6 +151,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE digests ADD COLUMN eml VARCHAR;
         ALTER TABLE digests ADD COLUMN attempts INTEGER DEFAULT 0;
         ALTER TABLE digests ADD COLUMN last_error VARCHAR;
+    """),
+    ("0005_figure_changes", """
+        CREATE TABLE figure_changes (
+            article VARCHAR NOT NULL,
+            changed_at TIMESTAMPTZ NOT NULL,
+            old_text VARCHAR NOT NULL,
+            new_text VARCHAR NOT NULL,
+            unit VARCHAR,
+            subject VARCHAR
+        );
     """),
 ]
 
@@ -301,11 +313,18 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def feed_health(self) -> list[dict[str, Any]]:
-        return self._dicts("""
-            SELECT url, name, title, last_status, last_polled_at, last_ok_at, failures,
-                   last_error, next_poll_at, items
-            FROM feeds ORDER BY failures DESC, name""")
+    def feed_health(self, quiet_days: int = 3) -> list[dict[str, Any]]:
+        """Feed rows; ``quiet`` marks a feed that answers but has brought no new article for
+        ``quiet_days`` (a coverage gap: a moved or frozen feed)."""
+        return self._dicts(f"""
+            SELECT f.url, f.name, f.title, f.last_status, f.last_polled_at, f.last_ok_at,
+                   f.failures, f.last_error, f.next_poll_at, f.items,
+                   (f.last_polled_at - coalesce(a.last_article, TIMESTAMPTZ '1970-01-01')
+                    > INTERVAL {int(quiet_days)} DAY) AS quiet
+            FROM feeds f
+            LEFT JOIN (SELECT feed, max(fetched_at) AS last_article FROM articles
+                       GROUP BY feed) a ON a.feed = f.url
+            ORDER BY f.failures DESC, f.name""")
 
     # -- articles ----------------------------------------------------------------------
     def existing_hashes(self, ids: Sequence[str]) -> dict[str, str]:
@@ -346,6 +365,7 @@ class Store:
         # first sightings, read before an updated article's old rows are replaced, so a fact
         # keeps the time it was first seen across updates
         first_fig = self._first_seen_many("figures", "fact_key", {k for *_, k in fig_rows})
+        changes = self._figure_changes(updated_items, now)
         first_quote = self._first_seen_many("quotes", "quote_key", {k for *_, k in quote_rows})
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -370,6 +390,8 @@ class Store:
                 for table in ("article_topics", "figures", "quotes"):
                     self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article)",
                                      [ids])
+            self._insert_many("figure_changes", ("article", "changed_at", "old_text", "new_text",
+                                                 "unit", "subject"), changes)
             self._insert_many(
                 "article_topics", ("article", "topic", "score", "rule", "terms", "evidence"),
                 [(p.article.id, t.topic, t.score, t.rule, json.dumps(list(t.terms)),
@@ -395,6 +417,46 @@ class Store:
             kept_new=sum(p.kept for p in new_items),
             figures_new=len({k for *_, k in fig_rows} - set(first_fig)),
             quotes_new=len({k for *_, k in quote_rows} - set(first_quote)))
+
+    def _figure_changes(self, updated: Sequence[Processed], now: datetime) -> list[tuple]:
+        """For articles that changed: each figure that disappeared paired with the new figure of
+        the same unit (and subject) that took its place — "now $2bn (was $1.5bn)"."""
+        if not updated:
+            return []
+        old_rows = self.con.execute(
+            "SELECT article, text, fact_key, unit, subject FROM figures "
+            "WHERE list_contains(?, article) ORDER BY article, idx",
+            [[p.article.id for p in updated]]).fetchall()
+        old_by_article: dict[str, list[tuple]] = {}
+        for r in old_rows:
+            old_by_article.setdefault(r[0], []).append(r)
+        out = []
+        for p in updated:
+            old = old_by_article.get(p.article.id, [])
+            new = [(f, figure_key(f)) for f in p.figures] if p.kept else []
+            new_keys = {k for _, k in new}
+            old_keys = {r[2] for r in old}
+            gone = [r for r in old if r[2] not in new_keys]
+            came = [(f, k) for f, k in new if k not in old_keys]
+            used: set[int] = set()
+            for _, text, _, unit, subject in gone:
+                for j, (f, _) in enumerate(came):
+                    if j in used or f.unit != unit:
+                        continue
+                    if subject and f.subject and subject != f.subject:
+                        continue
+                    used.add(j)
+                    out.append((p.article.id, now, text, f.text, unit, f.subject or subject))
+                    break
+        return out
+
+    def window_figure_changes(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        return self._dicts("""
+            SELECT c.*, a.url, a.title AS article_title, coalesce(f.name, a.feed) AS feed_name
+            FROM figure_changes c JOIN articles a ON a.id = c.article
+            LEFT JOIN feeds f ON f.url = a.feed
+            WHERE a.kept AND c.changed_at > ? AND c.changed_at <= ?
+            ORDER BY c.changed_at""", [start, end])
 
     def _first_seen_many(self, table: str, column: str, keys: set[str]) -> dict[str, datetime]:
         if not keys:

@@ -82,6 +82,16 @@ class TopicSection:
 
 
 @dataclass(frozen=True)
+class FigureChange:
+    """An updated article now states a different figure than before."""
+
+    old_text: str
+    new_text: str
+    subject: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
 class FeedProblem:
     name: str
     url: str
@@ -100,6 +110,8 @@ class Digest:
     new_quotes: tuple[QuoteItem, ...]
     sections: tuple[TopicSection, ...]
     failing_feeds: tuple[FeedProblem, ...]
+    changed_figures: tuple[FigureChange, ...] = ()
+    quiet_feeds: tuple[str, ...] = ()
     more_figures: int = 0
     more_quotes: int = 0
     repeated_figures: int = 0
@@ -110,7 +122,8 @@ class Digest:
 
     @property
     def empty(self) -> bool:
-        return not (self.new_figures or self.new_quotes or any(s.stories for s in self.sections))
+        return not (self.new_figures or self.new_quotes or self.changed_figures
+                    or any(s.stories for s in self.sections))
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,7 @@ def build_digest(
     reported_quotes: set[str],
     feed_health: Sequence[dict[str, Any]],
     limits: Limits = Limits(),
+    figure_changes: Sequence[dict[str, Any]] = (),
 ) -> Digest:
     """Group the window's rows into the digest's sections. Rows are dicts as the store returns
     them (see Store.window_articles / window_figures / window_quotes / feed_health)."""
@@ -151,6 +165,12 @@ def build_digest(
         FeedProblem(h.get("name") or h["url"], h["url"], h.get("last_error") or "unknown error",
                     int(h.get("failures") or 0), h.get("last_ok_at"))
         for h in feed_health if h.get("last_status") == "error")
+    changed = tuple(FigureChange(c["old_text"], c["new_text"], c.get("subject"),
+                                 Source(c.get("feed_name") or "", c["url"],
+                                        c.get("article_title") or ""))
+                    for c in figure_changes)
+    quiet = tuple(h.get("name") or h["url"] for h in feed_health
+                  if h.get("last_status") != "error" and h.get("quiet"))
     ledger = ([("figure", k) for f in new_figs for k in f.keys]
               + [("quote", k) for q in new_quotes for k in q.keys])
     return Digest(
@@ -162,6 +182,8 @@ def build_digest(
         new_quotes=tuple(new_quotes[: limits.max_new_quotes]),
         sections=sections,
         failing_feeds=failing,
+        changed_figures=changed,
+        quiet_feeds=quiet,
         more_figures=max(0, len(new_figs) - limits.max_new_figures),
         more_quotes=max(0, len(new_quotes) - limits.max_new_quotes),
         repeated_figures=len(fig_groups) - len(new_figs),

@@ -125,3 +125,16 @@ def test_unattributed_copy_of_a_quote_joins_the_attributed_one() -> None:
     assert q.speaker == "Mark Rutte" and len(q.sources) == 2
     again = build(quotes=rows, reported_quotes={"q2"})
     assert again.new_quotes == ()  # part of the fact was already reported
+
+
+def test_changed_figures_and_coverage_gaps_are_shown() -> None:
+    change = {"old_text": "$1.5bn", "new_text": "$2bn", "subject": "Norway",
+              "url": "https://n.test/a", "article_title": "Norway lifts pledge", "feed_name": "W"}
+    health = [{"url": "https://q.test/f", "name": "Quiet Wire", "last_status": "not_modified",
+               "last_error": None, "failures": 0, "last_ok_at": T0, "quiet": True}]
+    d = build(figure_changes=[change], feed_health=health)
+    assert not d.empty
+    html, text = render_html(d), render_text(d)
+    assert "now says <strong>$2bn</strong> (was $1.5bn)" in html
+    assert "now says $2bn (was $1.5bn)" in text
+    assert "Coverage gap" in html and "Quiet Wire" in text

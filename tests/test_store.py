@@ -105,3 +105,33 @@ def test_foreign_and_corrupt_files_are_refused_and_untouched(tmp_path: Path) -> 
 def test_read_only_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such store"):
         Store(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_an_updated_article_that_changes_a_figure_records_the_change() -> None:
+    from datetime import timedelta
+
+    with Store() as s:
+        s.upsert_articles([processed("a", figures=[fig("$1.5bn", 1.5e9, "USD", "Norway"),
+                                                   fig()], text="v1")], T0)
+        later = T0 + timedelta(hours=2)
+        s.upsert_articles([processed("a", figures=[fig("$2bn", 2e9, "USD", "Norway"), fig()],
+                                     text="v2")], later)
+        rows = s.window_figure_changes(T0, later)
+        assert [(r["old_text"], r["new_text"], r["subject"]) for r in rows] == [
+            ("$1.5bn", "$2bn", "Norway")]
+        assert s.window_figure_changes(later, later + timedelta(hours=1)) == []
+
+
+def test_quiet_feed_is_flagged_as_a_coverage_gap() -> None:
+    from datetime import timedelta
+
+    from monitors.model import FeedOutcome
+
+    with Store() as s:
+        s.upsert_articles([processed("a")], T0)
+        url = "http://feeds.test/a.xml"
+        s.record_feed_outcomes([FeedOutcome(url, "A", "new", items=1)], T0, {}, {})
+        assert s.feed_health()[0]["quiet"] is False
+        s.record_feed_outcomes([FeedOutcome(url, "A", "not_modified")],
+                               T0 + timedelta(days=4), {}, {})
+        assert s.feed_health()[0]["quiet"] is True
