@@ -617,7 +617,14 @@ class _Doc:
             spk, role = self.reg.resolve(named.group(2))
             if spk and self.reg.is_person(spk):
                 return spk, role, True
-        phrase = phrase.split(",")[0]
+        parts = phrase.split(",")
+        if len(parts) >= 2 and parts[1].strip()[:1].isupper():
+            app_spk, app_role = self.reg.resolve(parts[1])
+            if app_spk and len(app_spk.split()) >= 2 and self.reg.is_person(app_spk):
+                head_spk, _ = self.reg.resolve(parts[0])
+                if not (head_spk and self.reg.is_person(head_spk)):
+                    return app_spk, app_role, True  # "the head of X Command, Gen. A B, said"
+        phrase = parts[0]
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
             self._docs[phrase.lower().split()[-1]] = (spk, role)
@@ -625,8 +632,19 @@ class _Doc:
             men = self._antecedent(phrase, pos)
             if men is not None:
                 return men.speaker, men.role, men.person
+            words = low.split()
+            group = self.reg.group_of(words[-1]) if len(words) <= 3 else None
+            if group:                       # "the senators" -> the two senators introduced
+                return group, None, True
             if _BARE_DEF_PLURAL_RE.fullmatch(phrase.strip()):
                 return None, None, False
+        if spk and spk.split()[-1].lower() in _PARTY_MEMBERS and spk.lower() in low:
+            if not low.startswith("the "):
+                return None, None, False        # "Alaska Republican": a modifier, not a speaker
+            men = self.last_mention(pos, True)  # "The Alaska Republican warned": the person
+            if men is not None and self.para_of(men.pos) >= self.para_of(pos) - 1 and men.verb:
+                return men.speaker, men.role, True
+            return None, None, False
         counted = _COUNTED_GROUP_RE.fullmatch(phrase.strip())
         if counted and spk == phrase.strip():
             fuller = self._fuller_group(counted.group("head").lower(), pos)
@@ -810,10 +828,30 @@ class _Doc:
         claim = claims[-1] if claims else None
         if claim is not None and (not verbs or verbs[-1].start() < claim.start()):
             return claim.group("who"), claim.start()   # "rejected Orban’s claim that … “…”"
-        for last in reversed(verbs[-3:]):    # "said he does not believe … is “x”"
+        for k in range(len(verbs) - 1, max(-1, len(verbs) - 4), -1):
+            last = verbs[k]                 # "said he does not believe … is “x”"
             found = self._left_verb(s_lo, last)
             if found is not None:
+                if k > 0 and _INNER_BELIEF_RE.match(last.group()):
+                    outer = self._reported_by(s_lo, verbs[k - 1], found)
+                    if outer is not None:
+                        return outer
                 return found
+        return None
+
+    def _reported_by(self, s_lo: int, prev: re.Match,
+                     inner: tuple[str, int]) -> tuple[str, int] | None:
+        """``Hegseth said Trump believes that an “investment relationship” …``: the words are
+        the reporting person's (the outer speech verb's named subject)."""
+        if not prev.group("fin") or not _OUTER_SAY_RE.match(prev.group()):
+            return None
+        gap = self.masked[prev.end():inner[1]].strip()
+        gap = re.sub(r"\Athat\s+", "", gap)
+        if gap != inner[0]:
+            return None
+        outer = self._left_verb(s_lo, prev)
+        if outer is not None and self._names_person(*outer):
+            return outer
         return None
 
     def _left_verb(self, s_lo: int, last: re.Match) -> tuple[str, int] | None:
@@ -836,6 +874,11 @@ class _Doc:
             return self._main_subject(s_lo, last.start())
         if phrase and phrase.lower() in ("who", "which"):
             return None
+        if phrase and phrase[:1].isupper() and phrase.lower() not in PRONOUNS and \
+                self.reg.resolve(phrase)[0] is None:
+            subj = _sentence_subject(self.masked, s_lo, last.start())
+            if subj and subj != phrase and self._names_person(subj, last.start()):
+                return subj, last.start()     # "Hegseth in remarks before the … Group said"
         return (phrase, last.start()) if phrase else None
 
     def _main_subject(self, s_lo: int, v_pos: int) -> tuple[str, int] | None:
@@ -850,6 +893,8 @@ class _Doc:
         return (phrase, v_pos) if phrase else None
 
 
+_INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")
+_OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed)\Z")
 _CLAIM_RE = re.compile(
     rf"(?P<who>{NAME_SEQ})['’]s?\s+(?:(?:repeated|earlier|recent|latest|own)\s+)?"
     r"(?:claims?|assertions?|accusations?|charges?|insistence|arguments?|warnings?|complaints?|"
@@ -871,6 +916,8 @@ _GROUP_ALIASES = {
     "legislator": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
 }
 _FIRM_RE = re.compile(rf"{NAME_SEQ}")
+_PARTY_MEMBERS = frozenset(("republican", "democrat", "conservative", "liberal", "socialist",
+                            "progressive", "independent", "gop", "labour", "tory"))
 _COUNTED_GROUP_RE = re.compile(
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of|several)\s+"
     r"(?:[A-Z][\w\-]*\s+){0,2}(?P<head>lawmakers|legislators)")
@@ -942,8 +989,12 @@ _RIGHT_SV = re.compile(
     r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,)?\s+"
     r"(?:(?:also|later|then|again|further|once|previously|quickly|simply|flatly)\s+)?"
     rf"(?:{_FINITE_ALT})\b")
+# "said Gen. Brown", "said Sen. Dan Sullivan": a title's abbreviation dot does not end the name
+_TITLE_DOT = (r"(?:(?<=\bGen)|(?<=\bSen)|(?<=\bRep)|(?<=\bGov)|(?<=\bLt)|(?<=\bCol)|"
+              r"(?<=\bMaj)|(?<=\bAdm)|(?<=\bSgt)|(?<=\bCapt)|(?<=\bDr)|(?<=\bProf)|"
+              r"(?<=\bGens)|(?<=\bSens)|(?<=\bReps))\.(?=[ \t][A-Z])")
 _RIGHT_VS = re.compile(
-    rf"\A\s*[,;:—–-]?\s*(?:{_FINITE_ALT})\s+(?P<spk>[^,.;:!?“”\"«»\n·]{{1,100}})")
+    rf"\A\s*[,;:—–-]?\s*(?:{_FINITE_ALT})\s+(?P<spk>(?:[^,.;:!?“”\"«»\n·]|{_TITLE_DOT}){{1,100}})")
 _RIGHT_ACC = re.compile(r"\A\s*[,;:—–-]?\s*according\s+to\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,100})",
                         re.I)
 _VS_TRIM = re.compile(
@@ -1043,6 +1094,8 @@ def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
     if seg.endswith(","):
         k = seg.rfind(",", 0, len(seg) - 1)
         inner = seg[k + 1:-1] if k >= 0 else ""
+        if inner.split()[:1] and inner.split()[0].lower() in PRONOUNS:
+            return None         # "…, they remain a risk, said X": a clause, X speaks
         if k >= 0 and (_WHO_RE.search(inner) is None or _WHO_START_RE.match(inner)):
             named = _NAME_BEFORE_APPOS_RE.search(seg, 0, k)
             if named:           # "the Coalition, an alliance of groups, including X, said"
@@ -1110,7 +1163,8 @@ def _trailing_np(seg: str) -> str | None:
     words.reverse()
     if any(w in _NP_PREPS for w in words) and not _is_desc(" ".join(words)):
         k = max(i for i, w in enumerate(words) if w in _NP_PREPS)
-        words = words[k + 1:]
+        if not (words[k] == "of" and k >= 2 and all(w[:1].isupper() for w in words[:k])):
+            words = words[k + 1:]       # "Luca Paolini of Pictet" stays whole
     while words and words[0] in _NP_PREPS:
         words.pop(0)
     while words and words[0].lower() not in _DETERMINERS and not words[0][0].isupper() \
@@ -1127,7 +1181,7 @@ def _is_desc(phrase: str) -> bool:
 
 def _np_after(masked: str, pos: int) -> str | None:
     seg = masked[pos:pos + 160]
-    m = re.match(r"\s*([^,.;:!?“”\"«»\n·(]{1,120})", seg)     # "(LON:BARC)" ends it
+    m = _NP_AFTER_RE.match(seg)     # "(LON:BARC)" ends it
     if not m:
         return None
     src = _DOC_SOURCE_RE.match(m.group(1))
@@ -1140,6 +1194,7 @@ def _np_after(masked: str, pos: int) -> str | None:
     return phrase or None
 
 
+_NP_AFTER_RE = re.compile(rf"\s*((?:[^,.;:!?“”\"«»\n·(]|{_TITLE_DOT}){{1,120}})")
 _DOC_SOURCE_RE = re.compile(
     r"(?:an?|the)\s+(?:[\w\-]+\s+){0,2}?(?:statement|release|report|note|letter|readout|post|"
     r"communiqu[eé]|declaration|memo|filing|notice)\s+(?:issued\s+)?(?:from|by)\s+(?P<src>.+)",
@@ -1174,6 +1229,9 @@ _INTRO_RE = re.compile(
 
 def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
     seg = masked[s_lo:v_pos]
+    conj = _CONJ_SUBJECT_RE.match(seg)
+    if conj:                    # "But Hegseth on Thursday rejected the criticism, saying"
+        return conj.group("name")
     seg = _INTRO_RE.sub("", seg)
     seg = re.sub(r"\A[\s*_\-—–]+", "", seg)
     words = seg.split()
@@ -1190,8 +1248,17 @@ def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
             return phrase
     m = re.match(rf"(?:(?:The|the)\s+)?{NAME_SEQ}", seg)
     if m and m.group().split()[0].lower() not in ("but", "and", "in", "on", "at", "as", "a", "an"):
+        owner = _POSSESSED_NAME_RE.match(seg, m.end())
+        if owner:               # "Hungary’s far-right Prime Minister Viktor Orbán has …"
+            return seg[m.start():owner.end()]
         return m.group()
     return None
+
+
+_CONJ_SUBJECT_RE = re.compile(
+    rf"\A\s*(?:But|And|Yet|So|Still|Also)\s+(?P<name>{NAME_SEQ})(?=\s+(?:on|in|at|last|this|"
+    r"later|earlier|then|also|again|however|[a-z]+ed)\b)")
+_POSSESSED_NAME_RE = re.compile(rf"['’]s?\s+(?:[a-z][\w\-]*\s+){{0,2}}{NAME_SEQ}(?=\s+[a-z])")
 
 
 # --------------------------------------------------------------------------------------------

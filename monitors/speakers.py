@@ -20,6 +20,7 @@ Pronouns are resolved by the caller (quotes.py), which knows the order of attrib
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -74,7 +75,7 @@ Brazilian Mexican Argentine Rwandan Congolese Kenyan Nigerian South-African Taiw
 Filipino Vietnamese Pakistani Afghan Iraqi Jordanian Turkish Azerbaijani Armenian Kazakh
 Uzbek Mongolian Icelandic Luxembourgish Chairperson Co-Chair Minister-President Premier
 Viceroy Delegate Envoy-Designate Nominee Analyst Economist Strategist Sergeant Captain
-Officer Inspector Commissioner Superintendent
+Officer Inspector Commissioner Superintendent GOP
 """)
 
 ORG_WORDS = _words_lower("""
@@ -231,6 +232,8 @@ class Registry:
         self.text = text
         self._cache: dict[str, Person | None] = {}
         self._everyone: list[Person] | None = None
+        self._acronyms: dict[str, str | None] | None = None
+        self._folded: dict[str, set[str]] | None = None
 
     # -- building -------------------------------------------------------------------------
     def _scan_surname(self, surname: str) -> Person | None:
@@ -247,6 +250,10 @@ class Registry:
             app = _APPOSITIVE_AFTER_RE.match(self.text, end)
             if app and _ROLE_NOUN_RE.search(app.group("role")):
                 role = role or app.group("role").strip()
+            if len(name) == 1:
+                nxt = _family_first(self.text, end)
+                if nxt and not (title and title[-1].lower() in _NAME_OPENERS):
+                    name = [surname, nxt]        # "Zhang Xiaogang" / "Adm. Kim Myung-soo"
             if len(name) < 2 and not role:
                 continue
             if found is None:
@@ -280,8 +287,75 @@ class Registry:
     def person(self, surname: str) -> Person | None:
         surname = surname.strip(".,;:")
         if surname not in self._cache:
-            self._cache[surname] = self._scan_surname(surname) if surname else None
+            found = self._scan_surname(surname) if surname else None
+            if surname and (found is None or len(found.name.split()) < 2):
+                found = self._variant(surname) or found
+            self._cache[surname] = found
         return self._cache[surname]
+
+    def _variant(self, surname: str) -> Person | None:
+        """``Orban`` in an article that writes ``Viktor Orbán``; ``Borrel`` for ``Borrell``:
+        the one fuller spelling of the same name the article gives, else None."""
+        if len(surname) < 4 or not surname[:1].isupper():
+            return None
+        if self._folded is None:
+            self._folded = {}
+            for m in _WORD_CAP_RE.finditer(self.text):
+                w = m.group()
+                self._folded.setdefault(_fold(w), set()).add(w)
+        cands = set(self._folded.get(_fold(surname), ())) - {surname}
+        if not cands and len(surname) >= 5 and len(_word_occurrences(self.text, surname, 2)) < 2:
+            cands = {w for key, ws in self._folded.items() for w in ws
+                     if len(key) == len(surname) + 1 and key.startswith(_fold(surname))}
+        found = []
+        for w in cands:
+            got = self._scan_surname(w)
+            if got is not None:
+                found.append(got)
+        if len({f.name for f in found}) != 1:
+            return None
+        return found[0]
+
+    def acronym(self, token: str) -> str | None:
+        """``IEA`` -> ``International Energy Agency`` when the article writes
+        ``International Energy Agency (IEA)``."""
+        if self._acronyms is None:
+            self._acronyms = {}
+            for m in _ACRONYM_DEF_RE.finditer(self.text):
+                full = _expansion(m.group("name").split(), m.group("acr"))
+                if full:
+                    self._acronyms.setdefault(m.group("acr"), full)
+        if token not in self._acronyms:        # the full name written out elsewhere
+            found = set()
+            first = re.escape(token[0])
+            for m in re.finditer(rf"\b{first}[a-z]\w*(?:[ \t]+(?:(?:of|for|and|on)[ \t]+)?"
+                                 rf"[{UP}][a-z][\w\-]*){{1,6}}", self.text):
+                full = _expansion(m.group().split(), token)
+                if full and full.split()[-1] == m.group().split()[-1]:
+                    found.add(full)
+            self._acronyms[token] = found.pop() if len(found) == 1 else None
+        return self._acronyms.get(token)
+
+    def group_of(self, head: str) -> str | None:
+        """``the senators`` -> ``Jeanne Shaheen and John Hoeven`` when the article introduces
+        exactly one such pair (``Senators Jeanne Shaheen, a Democrat, and Republican John
+        Hoeven``)."""
+        titles = _GROUP_TITLES.get(head.lower())
+        if not titles:
+            return None
+        found = set()
+        for m in _GROUP_DEF_RE.finditer(self.text):
+            if m.group("title").lower() not in titles:
+                continue
+            names = []
+            for part in (m.group("a"), m.group("b")):
+                _, name = split_title(strip_leading(tokens_of(part)))
+                if len(name) < 2 or is_org(name) or not _plausible_name(name):
+                    break
+                names.append(" ".join(name))
+            else:
+                found.add(" and ".join(names))
+        return found.pop() if len(found) == 1 else None
 
     def resolve(self, phrase: str) -> tuple[str | None, str | None]:
         """Resolve a speaker phrase (no pronouns) to (speaker, role)."""
@@ -332,6 +406,18 @@ class Registry:
         toks = _cut_time_words(strip_leading(tokens_of(seq)))
         if not toks:
             return None, None
+        if len(toks) == 1 and toks[0].isupper() and len(toks[0]) > 1:
+            full = self.acronym(toks[0])
+            if full:
+                return full, None
+        if "of" in toks[1:-1]:                  # "Paolini of Pictet", "Nancy Mace of Ohio"
+            k = toks.index("of")
+            ltitle, lname = split_title(toks[:k])
+            if lname and not is_org(lname) and _plausible_name(lname):
+                person = self.person(lname[-1])
+                if person is not None and len(person.name.split()) >= 2 and \
+                        _compatible(lname, person.name):
+                    return person.name, person.role or (" ".join(ltitle) or None)
         title, name = split_title(toks)
         if not name and title and title[-1].lower() in ORG_WORDS:
             return " ".join(title), None        # "The Kremlin", "the White House"
@@ -457,8 +543,11 @@ def _clean_role(role: str | None) -> str | None:
 
 def _compatible(given: list[str], full: str) -> bool:
     """``[Rutte]`` fits ``Mark Rutte``; ``[Tucker, Carlson]`` does not fit ``Emma Tucker``."""
-    full_toks = full.lower().split()
-    return all(t.lower() in full_toks for t in given)
+    full_toks = [_fold(t) for t in full.split()]
+    if all(_fold(t) in full_toks for t in given):
+        return True
+    return len(given) == 1 and len(given[0]) >= 5 and _fold(given[0]) + full_toks[-1][-1:] == \
+        full_toks[-1]                          # "Borrel" for "Borrell"
 
 
 def _role_fits(words: list[str], role: str) -> bool:
@@ -476,6 +565,74 @@ def _doc_issuer(phrase: str) -> str | None:
         return None
     toks = strip_leading(tokens_of(m.group()))
     return " ".join(toks) or None
+
+
+_WORD_CAP_RE = re.compile(rf"[{UP}][^\W\d_]{{2,}}")
+_NAME_OPENERS = frozenset(("mr.", "mrs.", "ms.", "dr."))
+_FAMILY_NEXT_RE = re.compile(rf"[ \t]([{UP}][a-zà-ÿ]+(?:-[a-zà-ÿ]+)?)(?![\w\-]|[ \t]+[{UP}])")
+_ACRONYM_DEF_RE = re.compile(
+    rf"(?P<name>{TOKEN}(?:[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*{TOKEN}){{1,7}})[ \t]+"
+    r"\((?P<acr>[A-Z][A-Z&]{1,7})\)")
+_GROUP_TITLES = {
+    "senators": ("senators", "sens."),
+    "lawmakers": ("senators", "sens.", "reps.", "representatives"),
+    "representatives": ("reps.", "representatives"),
+}
+_GROUP_DEF_RE = re.compile(
+    rf"\b(?P<title>Senators|Sens\.|Reps\.|Representatives)[ \t]+(?P<a>{NAME_SEQ})"
+    rf"(?:,[^,.;\n]{{1,60}},)?[ \t]+and[ \t]+(?P<b>{NAME_SEQ})")
+
+
+def _fold(word: str) -> str:
+    """Lower-case without diacritics: ``Orbán`` -> ``orban``."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower())
+                   if not unicodedata.combining(c))
+
+
+def _family_first(text: str, end: int) -> str | None:
+    """The given name after a family name written first (``Kim Myung-soo``, ``Zhang
+    Xiaogang``): one capitalised word, not a title, place or organisation word, and not
+    followed by another capitalised word."""
+    m = _FAMILY_NEXT_RE.match(text, end)
+    if m is None:
+        return None
+    w = m.group(1)
+    low = w.lower()
+    if low in TITLE_WORDS or low in ORG_WORDS or low in PLACES or low in _LEADING_STOP or \
+            low in _TIME_WORDS:
+        return None
+    after = text[m.end():m.end() + 2]
+    if after[:1] not in (",", " ", ".", ";", ":", "\n") and after:
+        return None
+    if not ("-" in w or text[m.end():m.end() + 1] == ","):
+        return None                 # "Zhang Xiaogang, a spokesperson" / "Kim Myung-soo"
+    return w
+
+
+def _expansion(words: list[str], acr: str) -> str | None:
+    """The trailing words of ``words`` that ``acr`` abbreviates (initials in order, the
+    first letter the first word's initial)."""
+    best = None
+    for i in range(len(words)):
+        cand = words[i:]
+        if cand[0].lower() in ("of", "for", "and", "on", "the") or cand[0] in ("The", "A", "An"):
+            continue
+        if cand[0][:1] != acr[0]:
+            continue
+        letters = " ".join(cand).lower()
+        j = 0
+        for c in acr.lower():
+            j = letters.find(c, j)
+            if j < 0:
+                break
+            j += 1
+        else:
+            initials = [w[0] for w in cand if w[:1].isupper()]
+            if len(acr) - 2 <= len(initials) and len(initials) >= 2 and \
+                    sum(1 for c in initials if c in acr) >= len(initials) - 1:
+                best = " ".join(cand)
+                break
+    return best
 
 
 def is_pronoun(phrase: str) -> bool:
