@@ -7,6 +7,7 @@
     newswatch extract  PATH...                                           JSON line per article file
     newswatch dedupe   PATH...                                           JSON line per file: cluster
     newswatch feeds    [--config F] [--db F]                             feed health table
+    newswatch topics test RULE-OR-TOPIC [--db F]                         dry-run a topic rule
 
 Exit status: 0 on success, 2 for a usage or config error (nothing is touched), 1 for any
 other failure (a message names the file or feed).  Prefect is imported only by the commands
@@ -95,6 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Print one JSON line per file: path and cluster; files "
                                     "with the same cluster are copies of the same story.")
     sp.add_argument("paths", nargs="+", metavar="PATH")
+
+    sp = sub.add_parser("topics", help="work with topic rules")
+    tsub = sp.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
+    tp = tsub.add_parser(
+        "test", help="dry-run a topic rule over the stored articles",
+        description="Run a topic rule over every stored article and show what it would keep and "
+                    "drop compared with what is kept now. RULE-OR-TOPIC is a topic name from the "
+                    "config, or a TOML file holding a [topics.<name>] table to try out.")
+    tp.add_argument("rule", metavar="RULE-OR-TOPIC")
+    tp.add_argument("--config", metavar="FILE")
+    tp.add_argument("--db", metavar="FILE")
+    tp.add_argument("--show", type=int, default=20, metavar="N",
+                    help="list at most N articles per group (default 20)")
 
     sp = sub.add_parser("feeds", help="show feed health as a table")
     sp.add_argument("--config", metavar="FILE")
@@ -207,6 +221,50 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_topics(args: argparse.Namespace) -> int:
+    import tomllib
+
+    from monitors.dryrun import dry_run
+    from monitors.store import Store
+    from monitors.topics import parse_topics
+
+    cfg = resolve_config(args.config)
+    path = Path(args.rule)
+    if path.suffix == ".toml" and path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"{path}: cannot read rule file: {e}") from e
+        rules = parse_topics(data.get("topics", {}), str(path))
+        if len(rules) != 1:
+            raise ConfigError(f"{path}: topics: expected exactly one [topics.<name>] table")
+        rule = rules[0]
+    else:
+        by_name = {r.name: r for r in cfg.topics}
+        if args.rule not in by_name:
+            raise ConfigError(f"topics test: no topic {args.rule!r} in {cfg.source} (topics: "
+                              f"{', '.join(by_name)}); or give a .toml rule file")
+        rule = by_name[args.rule]
+    with Store(args.db or cfg.store_path, read_only=True) as store:
+        rows = store.all_articles()
+    run = dry_run(rule, rows)
+    print(f"{run.topic}: the rule keeps {len(run.kept)} of {run.total} stored articles "
+          f"(kept now: {sum(v.kept_now for v in run.verdicts)}); "
+          f"+{len(run.newly_kept)} newly kept, -{len(run.newly_dropped)} dropped")
+    for label, group in (("would keep (new)", run.newly_kept),
+                         ("would drop (kept now)", run.newly_dropped),
+                         ("keeps", [v for v in run.kept if v.kept_now])):
+        if not group:
+            continue
+        print(f"\n{label}: {len(group)}")
+        for v in group[: args.show]:
+            why = f"  [{', '.join(v.match.terms[:5])}]" if v.match else ""
+            print(f"  {v.title[:90]}{why}\n    {v.url}")
+        if len(group) > args.show:
+            print(f"  … and {len(group) - args.show} more (--show N)")
+    return 0
+
+
 # -- file commands ------------------------------------------------------------------------
 
 def iter_article_paths(paths: Sequence[str]) -> Iterator[Path]:
@@ -279,7 +337,7 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "poll": cmd_poll, "digest": cmd_digest, "run": cmd_run, "demo": cmd_demo,
-    "extract": cmd_extract, "dedupe": cmd_dedupe, "feeds": cmd_feeds,
+    "extract": cmd_extract, "dedupe": cmd_dedupe, "feeds": cmd_feeds, "topics": cmd_topics,
 }
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -172,6 +174,7 @@ FILE_SUCCESS = ("written", "sent", "empty")
 MAIL_SUCCESS = ("sent", "empty")
 
 DUCKDB_MAGIC = b"DUCK"
+DEFAULT_LOCK_WAIT = 30.0  # seconds a second process waits for the writer to finish
 log = logging.getLogger(__name__)
 
 
@@ -197,20 +200,38 @@ class UpsertCounts:
 class Store:
     """One DuckDB file (or ``:memory:``) holding everything newswatch knows."""
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False,
+                 lock_wait: float | None = None) -> None:
+        """Open (creating and migrating) the store. When another process holds the file,
+        wait up to ``lock_wait`` seconds (default: $NEWSWATCH_LOCK_WAIT, else 30) for it, then
+        fail with a StoreError that says so."""
         self.path = str(path)
         if self.path != ":memory:":
             _check_file(Path(self.path), read_only)
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as e:
-            msg = str(e)
-            if "lock" in msg.lower():
-                raise StoreError(f"{self.path}: the store is in use by another newswatch "
-                                 f"process (DuckDB allows one writer): {msg}") from e
-            raise StoreError(f"{self.path}: cannot open the DuckDB file: {msg}") from e
-        except duckdb.Error as e:
-            raise StoreError(f"{self.path}: not a usable DuckDB file: {e}") from e
+        if lock_wait is None:
+            lock_wait = float(os.environ.get("NEWSWATCH_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+        deadline = time.monotonic() + lock_wait
+        while True:
+            try:
+                self.con = duckdb.connect(self.path, read_only=read_only)
+                break
+            except duckdb.IOException as e:
+                msg = str(e)
+                if "lock" not in msg.lower():
+                    raise StoreError(f"{self.path}: cannot open the DuckDB file: {msg}") from e
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"{self.path}: the store is in use by another newswatch process "
+                        f"(DuckDB allows one writer); waited {lock_wait:.0f} s, giving up. "
+                        f"Nothing was changed; run again when the other run has finished."
+                    ) from e
+                if not getattr(self, "_told", False):
+                    log.warning("store %s is in use by another process; waiting up to %.0f s",
+                                self.path, lock_wait)
+                    self._told = True
+                time.sleep(0.5)
+            except duckdb.Error as e:
+                raise StoreError(f"{self.path}: not a usable DuckDB file: {e}") from e
         self.con.execute("SET TimeZone = 'UTC'")
         if not read_only:
             self.migrate()
@@ -476,6 +497,14 @@ class Store:
             part = rows[i:i + chunk]
             values = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(part))
             self.con.execute(head + values, [v for row in part for v in row])
+
+    def all_articles(self) -> list[dict[str, Any]]:
+        """Every stored article with the topics it is kept for (for `newswatch topics test`)."""
+        return self._dicts("""
+            SELECT a.id, a.url, a.title, a.text, a.kept, a.fetched_at,
+                   coalesce(list(t.topic) FILTER (WHERE t.topic IS NOT NULL), []) AS topics
+            FROM articles a LEFT JOIN article_topics t ON t.article = a.id
+            GROUP BY ALL ORDER BY a.fetched_at, a.id""")
 
     def recent_articles(self, since: datetime) -> list[dict[str, Any]]:
         return self._dicts("SELECT id, url, title, text, published_at, fetched_at, cluster_id "

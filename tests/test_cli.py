@@ -159,3 +159,25 @@ def test_foreign_store_is_a_clear_error_before_anything_runs(
     err = capsys.readouterr().err
     assert "not a DuckDB database" in err and str(junk) in err
     assert junk.read_text(encoding="utf-8") == "my notes, not a database\n"
+
+
+def test_topics_test_dry_runs_a_rule_over_stored_articles(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from monitors.store import Store
+    from tests.factories import T0, processed
+
+    db = tmp_path / "t.duckdb"
+    on = "NATO allies agreed to raise defence spending to 3.5% of GDP. " * 3
+    with Store(db) as s:
+        s.upsert_articles([processed("kept", text=on),
+                           processed("other", topic=None, text="The derby ended 2-0.")], T0)
+    assert main(["topics", "test", "nato-spending", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "keeps 1 of 2 stored articles" in out
+    rule = tmp_path / "strict.toml"
+    rule.write_text('[topics.nato-spending]\nthreshold = 1000.0\n[[topics.nato-spending.cues]]\n'
+                    'any = ["nato"]\nweight = 1.0\n', encoding="utf-8")
+    assert main(["topics", "test", str(rule), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "keeps 0 of 2" in out and "-1 dropped" in out and "would drop" in out
+    assert main(["topics", "test", "no-such-topic", "--db", str(db)]) == 2

@@ -135,3 +135,27 @@ def test_quiet_feed_is_flagged_as_a_coverage_gap() -> None:
         s.record_feed_outcomes([FeedOutcome(url, "A", "not_modified")],
                                T0 + timedelta(days=4), {}, {})
         assert s.feed_health()[0]["quiet"] is True
+
+
+def test_a_locked_store_waits_then_fails_clearly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time as _time
+
+    db = tmp_path / "locked.duckdb"
+    Store(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, time, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+        " time.sleep(30)"), str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = _time.monotonic()
+        with pytest.raises(StoreError, match="in use by another newswatch process.*waited 1 s"):
+            Store(db, lock_wait=1.0)
+        assert 0.9 <= _time.monotonic() - started < 10
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    with Store(db, lock_wait=5.0) as s:  # free again: opens, nothing lost
+        assert s.applied_migrations()
