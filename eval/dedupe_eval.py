@@ -1,12 +1,15 @@
 """Evaluate duplicate clustering on the hand-labelled gold.
 
-usage: python eval/dedupe_eval.py [--corpus DIR] [--pred OUT.jsonl]
+usage: python eval/dedupe_eval.py [--corpus DIR] [--pred OUT.jsonl] [--floors FILE] [-v]
 
 Loads every path of eval/dedupe_universe.txt from the corpus folder (load_article), clusters
 them with monitors.dedupe.cluster_documents, writes the prediction lines {"path", "cluster"},
 prints pairwise precision/recall against eval/dedupe_gold.jsonl (the metric of
 shared/tools/score_dedupe.py, reimplemented identically) and how many of the
 eval/dedupe_negatives.jsonl pairs (same event, different story) were wrongly merged.
+
+As a module: :func:`evaluate` returns a :class:`DedupeResult`; :func:`check_floors` compares it
+with the "dedupe" section of eval/relevance_floors.json.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -26,12 +31,18 @@ sys.path.insert(0, str(REPO))
 from monitors.articles import load_article  # noqa: E402
 from monitors.dedupe import DedupeDoc, cluster_documents  # noqa: E402
 
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+DEFAULT_GOLD = HERE / "dedupe_gold.jsonl"
+DEFAULT_UNIVERSE = HERE / "dedupe_universe.txt"
+DEFAULT_NEGATIVES = HERE / "dedupe_negatives.jsonl"
+FLOORS_FILE = HERE / "relevance_floors.json"
+
 
 def _key(path: str) -> str:
     return path.split("corpus/", 1)[-1]
 
 
-def _lines(path: str) -> list[str]:
+def _lines(path: str | Path) -> list[str]:
     with open(path, encoding="utf-8") as f:
         return [ln.strip() for ln in f if ln.strip()]
 
@@ -57,23 +68,38 @@ def pairwise(gold: list[set[str]], universe: set[str], pred: dict[str, set[str]]
     return len(gp), len(pp), tp, precision, recall, gp, pp
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
-    ap.add_argument("--gold", default=str(HERE / "dedupe_gold.jsonl"))
-    ap.add_argument("--universe", default=str(HERE / "dedupe_universe.txt"))
-    ap.add_argument("--negatives", default=str(HERE / "dedupe_negatives.jsonl"))
-    ap.add_argument("--pred", default=None, help="write prediction lines here")
-    ap.add_argument("-v", "--verbose", action="store_true", help="list wrong pairs")
-    args = ap.parse_args(argv)
+@dataclass
+class DedupeResult:
+    """Pairwise scores of one clustering run against the gold clusters."""
 
-    corpus = Path(args.corpus)
-    if not (corpus / "articles").is_dir():
-        print(f"error: corpus folder not found: {corpus} (expected {corpus}/articles/); "
-              "pass --corpus DIR", file=sys.stderr)
-        return 2
+    docs: int
+    seconds: float
+    gold_pairs: int
+    pred_pairs: int
+    tp: int
+    precision: float
+    recall: float
+    negatives: int
+    merged_negatives: list[dict[str, Any]] = field(default_factory=list)
+    clusters: dict[str, str] = field(default_factory=dict)
+    false_pairs: list[tuple[str, str]] = field(default_factory=list)
+    missed_pairs: list[tuple[str, str]] = field(default_factory=list)
 
-    universe_paths = _lines(args.universe)
+    @property
+    def ms_per_doc(self) -> float:
+        return 1000 * self.seconds / self.docs if self.docs else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"precision": self.precision, "recall": self.recall,
+                "negatives_merged": len(self.merged_negatives), "tp": self.tp,
+                "gold_pairs": self.gold_pairs, "pred_pairs": self.pred_pairs}
+
+
+def evaluate(corpus: Path = DEFAULT_CORPUS, *, gold: Path = DEFAULT_GOLD,
+             universe: Path = DEFAULT_UNIVERSE,
+             negatives: Path = DEFAULT_NEGATIVES) -> DedupeResult:
+    """Cluster the universe's articles and score them pairwise against the gold clusters."""
+    universe_paths = _lines(universe)
     docs: list[DedupeDoc] = []
     for rel in universe_paths:
         art = load_article(corpus / rel)
@@ -83,35 +109,85 @@ def main(argv: list[str] | None = None) -> int:
     clusters = cluster_documents(docs)
     elapsed = time.perf_counter() - t0
 
-    pred_lines = [{"path": rel, "cluster": clusters[rel]} for rel in universe_paths]
+    gold_sets = [{_key(p) for p in json.loads(ln)["cluster"]} for ln in _lines(gold)]
+    pred: dict[str, set[str]] = {}
+    for rel in universe_paths:
+        pred.setdefault(str(clusters[rel]), set()).add(_key(rel))
+    n_gold, n_pred, tp, precision, recall, gp, pp = pairwise(
+        gold_sets, {_key(p) for p in universe_paths}, pred)
+    neg_rows = [json.loads(ln) for ln in _lines(negatives)] if Path(negatives).is_file() else []
+    merged = [n for n in neg_rows
+              if clusters.get(n["pair"][0]) == clusters.get(n["pair"][1])]
+    return DedupeResult(
+        docs=len(docs), seconds=elapsed, gold_pairs=n_gold, pred_pairs=n_pred, tp=tp,
+        precision=precision, recall=recall, negatives=len(neg_rows), merged_negatives=merged,
+        clusters={rel: str(clusters[rel]) for rel in universe_paths},
+        false_pairs=sorted(tuple(sorted(x)) for x in pp - gp),  # type: ignore[misc]
+        missed_pairs=sorted(tuple(sorted(x)) for x in gp - pp))  # type: ignore[misc]
+
+
+def check_floors(result: dict[str, float | int], floors: dict[str, Any]) -> list[str]:
+    """Messages for every metric below its floor (``negatives_merged_max`` is a ceiling)."""
+    failures = []
+    for metric, floor in floors.items():
+        if metric.startswith("_"):
+            continue
+        if metric.endswith("_max"):
+            name = metric[: -len("_max")]
+            value = result.get(name)
+            if value is None or value > floor:
+                failures.append(f"dedupe: {name} {value} above ceiling {floor}")
+            continue
+        value = result.get(metric)
+        if value is None or value + 1e-9 < floor:
+            failures.append(f"dedupe: {metric} {value} below floor {floor}")
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    ap.add_argument("--gold", default=str(DEFAULT_GOLD))
+    ap.add_argument("--universe", default=str(DEFAULT_UNIVERSE))
+    ap.add_argument("--negatives", default=str(DEFAULT_NEGATIVES))
+    ap.add_argument("--pred", default=None, help="write prediction lines here")
+    ap.add_argument("--floors", default=None,
+                    help="check against the 'dedupe' section of this floors file "
+                         "(e.g. eval/relevance_floors.json); exit 1 below a floor")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list wrong pairs")
+    args = ap.parse_args(argv)
+
+    corpus = Path(args.corpus)
+    if not (corpus / "articles").is_dir():
+        print(f"error: corpus folder not found: {corpus} (expected {corpus}/articles/); "
+              "pass --corpus DIR", file=sys.stderr)
+        return 2
+
+    r = evaluate(corpus, gold=Path(args.gold), universe=Path(args.universe),
+                 negatives=Path(args.negatives))
     if args.pred:
         with open(args.pred, "w", encoding="utf-8") as f:
-            for line in pred_lines:
-                f.write(json.dumps(line) + "\n")
-
-    gold = [
-        {_key(p) for p in json.loads(ln)["cluster"]}
-        for ln in _lines(args.gold)
-    ]
-    universe = {_key(p) for p in universe_paths}
-    pred: dict[str, set[str]] = {}
-    for line in pred_lines:
-        pred.setdefault(str(line["cluster"]), set()).add(_key(line["path"]))
-    n_gold, n_pred, tp, precision, recall, gp, pp = pairwise(gold, universe, pred)
-    print(f"docs={len(docs)} clustered in {elapsed:.2f}s")
-    print(f"pairs gold={n_gold} pred={n_pred} tp={tp}")
-    print(f"dedupe pairwise P={precision:.3f} R={recall:.3f}")
-
-    negatives = [json.loads(ln) for ln in _lines(args.negatives)]
-    merged = [n for n in negatives if clusters.get(n["pair"][0]) == clusters.get(n["pair"][1])]
-    print(f"negative pairs merged: {len(merged)}/{len(negatives)}")
-    for n in merged:
+            for rel, cluster in r.clusters.items():
+                f.write(json.dumps({"path": rel, "cluster": cluster}) + "\n")
+    print(f"docs={r.docs} clustered in {r.seconds:.2f}s ({r.ms_per_doc:.2f} ms/doc)")
+    print(f"pairs gold={r.gold_pairs} pred={r.pred_pairs} tp={r.tp}")
+    print(f"dedupe pairwise P={r.precision:.3f} R={r.recall:.3f}")
+    print(f"negative pairs merged: {len(r.merged_negatives)}/{r.negatives}")
+    for n in r.merged_negatives:
         print(f"  MERGED {n['pair'][0]} ~ {n['pair'][1]} ({n.get('note', '')})")
     if args.verbose:
-        for p in sorted(tuple(sorted(x)) for x in pp - gp):
+        for p in r.false_pairs:
             print("  FP", *p)
-        for p in sorted(tuple(sorted(x)) for x in gp - pp):
+        for p in r.missed_pairs:
             print("  FN", *p)
+    if args.floors:
+        floors = json.loads(Path(args.floors).read_text(encoding="utf-8")).get("dedupe", {})
+        failures = check_floors(r.as_dict(), floors)
+        print("floors: " + ("all met" if not failures else f"{len(failures)} below"))
+        for f in failures:
+            print("  " + f)
+        if failures:
+            return 1
     return 0
 
 

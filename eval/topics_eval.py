@@ -3,7 +3,7 @@
 Usage (from the repo root)::
 
     .venv/bin/python eval/topics_eval.py [--corpus DIR] [--labels FILE] [--feed-labels FILE]
-                                         [--config FILE]
+                                         [--config FILE] [--no-gold] [-v]
 
 Each line of the article labels file is ``{"path": "articles/...", "topics": [...], "note": ...}``
 with ``path`` relative to the corpus directory.  Each line of the feed-item labels file is
@@ -14,6 +14,10 @@ with ``path`` relative to the corpus directory.  Each line of the feed-item labe
 per-topic precision, recall and F1 for each set, the mean matching time, and lists every false
 positive and false negative with the rule that fired.  Exits 2 when the corpus or labels are
 missing, 1 when an item cannot be loaded.
+
+As a module: :func:`evaluate_sets` returns a :class:`SetResult` per set (``articles``,
+``feed`` and ``gold``, the corpus's own labels) with a :class:`TopicScore` per topic;
+:func:`check_floors` compares them with ``eval/relevance_floors.json``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import json
 import sys
 import time
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +39,58 @@ from monitors.articles import load_article  # noqa: E402
 from monitors.errors import NewswatchError  # noqa: E402
 from monitors.text import fragment_to_text  # noqa: E402
 from monitors.topics import TopicRule, match_topics, parse_topics  # noqa: E402
+
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+DEFAULT_LABELS = REPO / "eval" / "topics_labels.jsonl"
+DEFAULT_FEED_LABELS = REPO / "eval" / "topics_feed_labels.jsonl"
+DEFAULT_CONFIG = REPO / "monitors.toml"
+FLOORS_FILE = REPO / "eval" / "relevance_floors.json"
+
+
+@dataclass
+class TopicScore:
+    """Counts for one topic on one labelled set; P and R are 1.0 when undefined (no cases)."""
+
+    topic: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass
+class SetResult:
+    """The outcome of matching one labelled set."""
+
+    name: str
+    items: int = 0
+    missing: int = 0
+    cpu_seconds: float = 0.0
+    scores: dict[str, TopicScore] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ms_per_item(self) -> float:
+        return 1000 * self.cpu_seconds / self.items if self.items else 0.0
+
+    def as_dict(self) -> dict[str, dict[str, float | int]]:
+        return {topic: s.as_dict() for topic, s in self.scores.items()}
 
 
 def load_rules(config: Path) -> list[TopicRule]:
@@ -50,57 +107,17 @@ def load_labels(path: Path) -> list[dict[str, object]]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as e:
-            raise SystemExit(f"{path}:{n}: not JSON: {e}") from e
+            raise ValueError(f"{path}:{n}: not JSON: {e}") from e
         rows.append(row)
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus",
-                    help="corpus directory holding articles/ (default: ../shared/corpus)")
-    ap.add_argument("--labels", type=Path, default=REPO / "eval" / "topics_labels.jsonl")
-    ap.add_argument("--feed-labels", type=Path, default=REPO / "eval" / "topics_feed_labels.jsonl",
-                    help="labelled feed entries (skipped when the file does not exist)")
-    ap.add_argument("--config", type=Path, default=REPO / "monitors.toml")
-    ap.add_argument("--no-gold", action="store_true",
-                    help="skip the corpus's own gold labels (corpus/labels/*.jsonl)")
-    ap.add_argument("-v", "--verbose", action="store_true", help="show evidence for errors")
-    args = ap.parse_args(argv)
-
-    if not (args.corpus / "articles").is_dir():
-        print(f"error: corpus not found: {args.corpus}/articles does not exist "
-              "(pass --corpus DIR)", file=sys.stderr)
-        return 2
-    if not args.labels.is_file():
-        print(f"error: labels file not found: {args.labels}", file=sys.stderr)
-        return 2
-    try:
-        rules = load_rules(args.config)
-    except (OSError, tomllib.TOMLDecodeError, NewswatchError) as e:
-        print(f"error: cannot load rules: {e}", file=sys.stderr)
-        return 2
-    ok = evaluate("labels " + str(args.labels), load_labels(args.labels), args.corpus, rules,
-                  verbose=args.verbose)
-    if args.feed_labels.is_file():
-        print()
-        ok = evaluate("feed items " + str(args.feed_labels), load_labels(args.feed_labels),
-                      args.corpus, rules, verbose=args.verbose) and ok
-    gold_files = sorted((args.corpus / "labels").glob("*.jsonl"))
-    if gold_files and not args.no_gold:
-        gold: list[dict[str, object]] = []
-        for f in gold_files:
-            gold.extend(load_labels(f))
-        print()
-        ok = evaluate(f"gold {args.corpus / 'labels'}/*.jsonl", gold, args.corpus, rules,
-                      verbose=args.verbose) and ok
-    return 0 if ok else 1
-
-
-class _Item:
-    def __init__(self, title: str, text: str) -> None:
-        self.title = title
-        self.text = text
+def load_gold(corpus: Path) -> list[dict[str, object]]:
+    """The corpus's own relevance labels (``corpus/labels/*.jsonl``); empty when absent."""
+    gold: list[dict[str, object]] = []
+    for f in sorted((corpus / "labels").glob("*.jsonl")):
+        gold.extend(load_labels(f))
+    return gold
 
 
 def _load_item(row: dict[str, object], corpus: Path,
@@ -129,63 +146,155 @@ def _load_item(row: dict[str, object], corpus: Path,
     return f"{row['file']}#{index}", title, text
 
 
-def evaluate(name: str, labels: list[dict[str, object]], corpus: Path, rules: list[TopicRule],
-             *, verbose: bool = False) -> bool:
-    """Print P/R/F1 per topic and the errors; False when an article could not be loaded."""
-    topics = [r.name for r in rules]
-    tp = dict.fromkeys(topics, 0)
-    fp = dict.fromkeys(topics, 0)
-    fn = dict.fromkeys(topics, 0)
-    errors: list[str] = []
-    elapsed = 0.0
-    missing = 0
+def score_set(name: str, labels: list[dict[str, object]], corpus: Path, rules: list[TopicRule],
+              *, verbose: bool = False) -> SetResult:
+    """Match every labelled item and count TP/FP/FN per topic; errors are kept as text."""
+    result = SetResult(name, scores={r.name: TopicScore(r.name) for r in rules})
     entries: dict[Path, list[dict[str, Any]]] = {}
     for row in labels:
         gold = set(row.get("topics", []))  # type: ignore[arg-type]
         try:
             rel, title, text = _load_item(row, corpus, entries)
         except (OSError, ValueError, KeyError, IndexError, NewswatchError) as e:
-            missing += 1
-            errors.append(f"LOADERR  {row.get('path') or row.get('file')}: {e}")
+            result.missing += 1
+            result.errors.append(f"LOADERR  {row.get('path') or row.get('file')}: {e}")
             continue
-        doc = _Item(title, text)
+        result.items += 1
         t0 = time.process_time()
-        matches = match_topics(doc.title, doc.text, rules)
-        elapsed += time.process_time() - t0
+        matches = match_topics(title, text, rules)
+        result.cpu_seconds += time.process_time() - t0
         got = {m.topic: m for m in matches}
-        note = row.get("note", row.get("notes", ""))
-        note = str(note)[:160]
-        for topic in topics:
+        note = str(row.get("note", row.get("notes", "")))[:160]
+        for topic, s in result.scores.items():
             if topic in gold and topic in got:
-                tp[topic] += 1
+                s.tp += 1
             elif topic in got:
-                fp[topic] += 1
+                s.fp += 1
                 m = got[topic]
-                errors.append(f"FP {topic:14} {rel}\n    title: {doc.title[:100]}\n"
-                              f"    label note: {note}\n    rule: {m.rule}"
-                              + (f"\n    terms: {', '.join(m.terms)}" if verbose else "")
-                              + ("".join(f"\n    > {s[:200]}" for s in m.sentences)
-                                 if verbose else ""))
+                result.errors.append(
+                    f"FP {topic:14} {rel}\n    title: {title[:100]}\n"
+                    f"    label note: {note}\n    rule: {m.rule}"
+                    + (f"\n    terms: {', '.join(m.terms)}" if verbose else "")
+                    + ("".join(f"\n    > {x[:200]}" for x in m.sentences) if verbose else ""))
             elif topic in gold:
-                fn[topic] += 1
-                errors.append(f"FN {topic:14} {rel}\n    title: {doc.title[:100]}\n"
-                              f"    label note: {note}")
+                s.fn += 1
+                result.errors.append(f"FN {topic:14} {rel}\n    title: {title[:100]}\n"
+                                     f"    label note: {note}")
+    return result
 
-    n = len(labels) - missing
-    print(f"== {name}: {n} items")
+
+def evaluate_sets(corpus: Path = DEFAULT_CORPUS, *, labels: Path = DEFAULT_LABELS,
+                  feed_labels: Path | None = DEFAULT_FEED_LABELS,
+                  config: Path = DEFAULT_CONFIG, gold: bool = True,
+                  verbose: bool = False) -> dict[str, SetResult]:
+    """Score the article labels (``articles``), the feed-item labels (``feed``, when the file
+    exists) and the corpus's gold labels (``gold``, when present) with the rules of ``config``."""
+    rules = load_rules(config)
+    results = {"articles": score_set(f"labels {labels}", load_labels(labels), corpus, rules,
+                                     verbose=verbose)}
+    if feed_labels is not None and feed_labels.is_file():
+        results["feed"] = score_set(f"feed items {feed_labels}", load_labels(feed_labels),
+                                    corpus, rules, verbose=verbose)
+    if gold:
+        gold_rows = load_gold(corpus)
+        if gold_rows:
+            results["gold"] = score_set(f"gold {corpus / 'labels'}/*.jsonl", gold_rows, corpus,
+                                        rules, verbose=verbose)
+    return results
+
+
+def check_floors(results: dict[str, dict[str, dict[str, float]]],
+                 floors: dict[str, Any]) -> list[str]:
+    """Every (set, topic, metric) below its floor, as a message; ``[]`` when all pass.
+
+    ``results`` maps set -> topic -> {"precision": .., "recall": ..} (``SetResult.as_dict()``);
+    ``floors`` has the same shape (keys starting with ``_`` are comments). A floored set or
+    topic missing from ``results`` is a failure too.
+    """
+    failures = []
+    for set_name, per_topic in floors.items():
+        if set_name.startswith("_"):
+            continue
+        got_set = results.get(set_name)
+        if got_set is None:
+            failures.append(f"{set_name}: not evaluated")
+            continue
+        for topic, metrics in per_topic.items():
+            if topic.startswith("_"):
+                continue
+            got = got_set.get(topic)
+            if got is None:
+                failures.append(f"{set_name}/{topic}: not evaluated")
+                continue
+            for metric, floor in metrics.items():
+                value = got.get(metric)
+                if value is None or value + 1e-9 < floor:
+                    failures.append(f"{set_name}/{topic}: {metric} {value} below floor {floor}")
+    return failures
+
+
+def print_result(result: SetResult) -> None:
+    print(f"== {result.name}: {result.items} items")
     print(f"{'topic':16} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
-    for topic in topics:
-        p = tp[topic] / (tp[topic] + fp[topic]) if tp[topic] + fp[topic] else 1.0
-        r = tp[topic] / (tp[topic] + fn[topic]) if tp[topic] + fn[topic] else 1.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"{topic:16} {p:6.3f} {r:6.3f} {f1:6.3f}  {tp[topic]:3} {fp[topic]:3} {fn[topic]:3}")
-    if n:
-        print(f"match_topics: {1000 * elapsed / n:.2f} CPU ms/item")
-    if errors:
-        print(f"{len(errors)} errors:")
-        for e in errors:
+    for topic, s in result.scores.items():
+        print(f"{topic:16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  "
+              f"{s.tp:3} {s.fp:3} {s.fn:3}")
+    if result.items:
+        print(f"match_topics: {result.ms_per_item:.2f} CPU ms/item")
+    if result.errors:
+        print(f"{len(result.errors)} errors:")
+        for e in result.errors:
             print(e)
-    return missing == 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                    help="corpus directory holding articles/ (default: ../shared/corpus)")
+    ap.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    ap.add_argument("--feed-labels", type=Path, default=DEFAULT_FEED_LABELS,
+                    help="labelled feed entries (skipped when the file does not exist)")
+    ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    ap.add_argument("--no-gold", action="store_true",
+                    help="skip the corpus's own gold labels (corpus/labels/*.jsonl)")
+    ap.add_argument("--floors", type=Path, default=None,
+                    help="also check the numbers against this floors file "
+                         "(e.g. eval/relevance_floors.json); exit 1 below a floor")
+    ap.add_argument("-v", "--verbose", action="store_true", help="show evidence for errors")
+    args = ap.parse_args(argv)
+
+    if not (args.corpus / "articles").is_dir():
+        print(f"error: corpus not found: {args.corpus}/articles does not exist "
+              "(pass --corpus DIR)", file=sys.stderr)
+        return 2
+    if not args.labels.is_file():
+        print(f"error: labels file not found: {args.labels}", file=sys.stderr)
+        return 2
+    try:
+        results = evaluate_sets(args.corpus, labels=args.labels, feed_labels=args.feed_labels,
+                                config=args.config, gold=not args.no_gold,
+                                verbose=args.verbose)
+    except (OSError, tomllib.TOMLDecodeError, NewswatchError) as e:
+        print(f"error: cannot load rules: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for i, result in enumerate(results.values()):
+        if i:
+            print()
+        print_result(result)
+    ok = all(r.missing == 0 for r in results.values())
+    if args.floors:
+        floors = json.loads(args.floors.read_text(encoding="utf-8"))
+        failures = check_floors({k: v.as_dict() for k, v in results.items()},
+                                floors.get("topics", floors))
+        print()
+        print("floors: " + ("all met" if not failures else f"{len(failures)} below"))
+        for f in failures:
+            print("  " + f)
+        ok = ok and not failures
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
