@@ -29,7 +29,9 @@ order at each place, keeping the first that matches and validates:
    against``).
 
 Every grammar takes an optional hedge before the number (``more than``, ``north of``, ``at
-least``, ``under``, ``up to``, ``about``/``nearly``/``some`` ...), kept in the span.  Not
+least``, ``under``, ``up to``, ``about``/``nearly``/``some`` ..., or the key-points symbols
+``>1%``, ``~0.6%``, ``<$5bn``), kept in the span.  The wire footer ``($1 = 0.9643 euros)`` is
+an editorial note, not a figure.  Not
 figures: years, dates, times, durations and ages, ordinals, numbers glued to letters (``F-16``,
 ``G7``), index names and labels (``S&P 500``, ``Article 5``), phone numbers, small number words.
 A range written ``from X to Y`` is a change, so it yields two figures.  An amount that leaves
@@ -112,16 +114,20 @@ _QUALIFIERS: dict[str, str] = {
     "no more than": "up_to", "about": "about", "around": "about", "some": "about",
     "roughly": "about", "nearly": "about", "almost": "about", "approximately": "about",
     "close to": "about", "approx.": "about", "circa": "about",
+    # Symbol hedges of Reuters key points, glued to the number: ">1%", "~0.6%", "<$5bn".
+    ">": "more_than", "~": "about", "<": "less_than", "≈": "about",
 }
+_SYMBOL_QUALIFIERS = frozenset(q for q in _QUALIFIERS if not q[0].isalpha())
 _QUAL_ALT = (
     r"(?:"
     + "|".join(
         re.escape(q).replace(r"\ ", r"\s+").replace("north", r"[\"“']?north[\"”']?")
-        for q in sorted(_QUALIFIERS, key=len, reverse=True)
+        for q in sorted(_QUALIFIERS, key=len, reverse=True) if q not in _SYMBOL_QUALIFIERS
     )
     + r")"
 )
-_QUAL = rf"(?P<q>{_QUAL_ALT})\s+"
+_SYM_QUAL = r"[~><≈](?=[\d$€£¥])"
+_QUAL = rf"(?P<q>{_QUAL_ALT}(?=\s)|{_SYM_QUAL})\s*"
 _Q = rf"(?:{_QUAL})?"
 _SEP = r"(?P<sep>\s*[-–]\s*|\s+to\s+|\s+and\s+)"
 _PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b)"
@@ -146,7 +152,8 @@ _RX_MONEY_PRE = re.compile(
     _F,
 )
 _RX_MONEY_POST = re.compile(
-    rf"{_Q}(?P<btw>between\s+)?(?P<n1>{_D}|{_NUMWORD_SCALED})(?P<s1>{_SCALE_MONEY})?"
+    rf"{_Q}(?P<btw>between\s+)?(?P<n1>{_D}|{_NUMWORD_SCALED})"
+    rf"(?P<s1>{_SCALE_MONEY}|-(?:thousand|million|billion|trillion)(?=-))?"
     rf"(?:{_SEP}(?P<n2>{_D}|{_NUMWORD_SCALED})(?P<s2>{_SCALE_MONEY})?)?"
     rf"(?P<cwsep>\s+|(?<=[a-z])-)(?P<cw>{_CUR_WORD})",
     _F,
@@ -210,14 +217,15 @@ _RX_COUNT_DIGITS = re.compile(
 # Where a figure can start: a hedge, a currency sign or code, a digit, a number word.
 _AFTER_WORD_NUMBER = (
     r"(?=(?:\s+and\s+a\s+half)?[\s-]*(?:hundred|thousand|million|billion|trillion|dozen|"
-    r"per[\s-]?cent|percent|percentage|%|basis)\b)"
+    r"per[\s-]?cent|percent|percentage|%|basis)\b"
+    r"|\s(?:euros?|dollars?|pounds?|pence|cents|yen|yuan|roubles?|rubles?|hryvnias?)\b)"
 )
 _NUMBER_AHEAD = (
     rf"(?=[\"“”']?(?:[\d$€£¥₴₽₹₩₺₪]|[A-Z]{{1,3}}\$|Rs|(?-i:[A-Z]{{3}}\s?\d)|(?:{_NUMWORD}|half|an?|tens|hundreds|"
     r"dozens?|thousands|millions|billions|trillions|several|a\s+few|many)\b))"
 )
 _RX_START = re.compile(
-    rf"(?<![\w.,:/+#-])(?:(?:{_QUAL_ALT}|between)\s+{_NUMBER_AHEAD}|[$€£¥₴₽₹₩₺₪]|{_CUR_PRE}|\d"
+    rf"(?<![\w.,:/+#-])(?:(?:{_QUAL_ALT}|between)\s+{_NUMBER_AHEAD}|{_SYM_QUAL}|[$€£¥₴₽₹₩₺₪]|{_CUR_PRE}|\d"
     rf"|(?:{_NUMWORD}|half\s+an?){_AFTER_WORD_NUMBER}"
     r"|an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion|few)\b)"
     r"|(?:tens|hundreds|dozens?|thousands|millions|billions|trillions)\b"
@@ -235,7 +243,8 @@ def _words(s: str) -> frozenset[str]:
 # Whole qualifier phrases (a space stands for any whitespace), so that common words such as
 # "in", "as" or "at" are candidates only in "in excess of", "as much as", "at least".
 _TRIGGERS = frozenset(
-    {q.rstrip(".") for q in _QUALIFIERS if not q.startswith(("a ", "an "))}
+    {q.rstrip(".") for q in _QUALIFIERS
+     if not q.startswith(("a ", "an ")) and q not in _SYMBOL_QUALIFIERS}
     | {"north"} | set(ONES) | set(TENS)
     | {"between", "half", "tens", "hundreds", "dozen", "dozens", "thousands",
        "millions", "billions", "trillions", "several", "many"}
@@ -266,7 +275,7 @@ def _trie_regex(words: frozenset[str]) -> str:
 
 # Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
 _RX_CANDIDATE = re.compile(
-    rf"\d[\d.,]*|[$€£¥₴₽₹₩₺₪]|(?<![A-Za-z])(?=[A-Za-z])(?:{_trie_regex(_TRIGGERS)}"
+    rf"\d[\d.,]*|[$€£¥₴₽₹₩₺₪]|{_SYM_QUAL}|(?<![A-Za-z])(?=[A-Za-z])(?:{_trie_regex(_TRIGGERS)}"
     rf"|[A-Za-z]{{1,3}}(?=\$)|U\.S\.(?=\$)|(?-i:{'|'.join(sorted(ISO_CODES))})"
     r"|an?(?=\s+(?:dozen|hundred|thousand|million|billion|trillion|few|estimated|minimum)\b))"
     r"(?![A-Za-z])",
@@ -387,10 +396,20 @@ _AFTER_NUMBER_BAD = re.compile(r"[\w%$€£]|[-/:]\d|-(?:year|month|week|day|hou
 _Match = tuple[int, int, dict[str, object]]
 
 
+# The exchange-rate notes at the foot of wire copy, "($1 = 0.9643 euros)", "(1 euro = $1.08)":
+# editorial conversions, not facts of the story.
+_RX_RATE_NOTE = re.compile(
+    rf"\(\s*(?:{_CUR_PRE})?\s?1\s*(?:{_CUR_WORD})?\s*=\s*(?:{_CUR_PRE})?\s?{_D}"
+    rf"(?:\s*(?:{_CUR_WORD}))?\s*\)",
+    _F,
+)
+
+
 def extract_figures(text: str) -> list[Figure]:
     """All figures in ``text`` (title + body), in order, with offsets into ``text``."""
     if not text:
         return []
+    notes = [(m.start(), m.end()) for m in _RX_RATE_NOTE.finditer(text)] if "=" in text else []
     try:
         sentences = split_sentences(text)
     except Exception:  # pragma: no cover - defensive: never fail the pipeline
@@ -400,6 +419,8 @@ def extract_figures(text: str) -> list[Figure]:
     for cm in _RX_CANDIDATE.finditer(text):
         start = cm.start()
         if start < pos:
+            continue
+        if notes and any(a <= start < b for a, b in notes):
             continue
         if start and text[start - 1] in "\"“'" and cm.group(0).lower() == "north":
             start -= 1
@@ -417,7 +438,7 @@ def extract_figures(text: str) -> list[Figure]:
         for s, e, fields in found:
             figures.append(_make_figure(text, sentences, s, e, fields))
         pos = found[-1][1]
-    return _resolve_by_context(text, figures)
+    return _resolve_by_context(text, _repeated_gdp_levels(text, sentences, figures))
 
 
 # --------------------------------------------------------- units given by neighbouring figures
@@ -437,6 +458,31 @@ _RX_CHAIN = re.compile(
     re.I,
 )
 _MONEY_UNITS_EXCLUDED = frozenset({"percent", "percent_gdp", "pp", "count", _BARE_MONEY})
+
+
+_REPEAT_WINDOW = 600
+
+
+def _repeated_gdp_levels(
+    text: str, sentences: list[tuple[int, int]], figures: list[Figure]
+) -> list[Figure]:
+    """A bare percent that repeats the value of a percent of GDP just before it, in a sentence
+    about allies or defence, is that level again: "committing 2 percent of their GDP ... allies
+    were not pulling their weight, insisting that 2 percent should only be the start"."""
+    out = list(figures)
+    levels = [(g.end, g.value) for g in figures if g.unit == "percent_gdp"]
+    if not levels:
+        return out
+    for i, f in enumerate(out):
+        if f.unit != "percent" or f.low != f.high:
+            continue
+        if not any(v == f.value and 0 <= f.start - end <= _REPEAT_WINDOW for end, v in levels):
+            continue
+        ss, se = sentence_at(text, sentences, f.start)
+        if (_DEFENCE_CONTEXT.search(text, ss, se) and not _RX_SHARE_OF_OTHER.match(text, f.end)
+                and _may_be_gdp_percent(text, f.start, f.end, ss, se)):
+            out[i] = replace(f, unit="percent_gdp")
+    return out
 
 
 def _chained(text: str, a: Figure, b: Figure) -> bool:
@@ -569,7 +615,7 @@ def _amount(num: str | None, scale: str | None) -> float | None:
     if v is None:
         return None
     if scale:
-        for part in scale.split():
+        for part in scale.replace("-", " ").split():
             v *= scale_value(part)
     return float(f"{v:.12g}")
 
@@ -593,6 +639,8 @@ def _is_label_context(text: str, start: int) -> bool:
     word = raw.lower().strip(".'’")
     if word in _MONTHS or word in _LABEL_WORDS:
         return True
+    if word in _INDEX_REGIONS and _RX_INDEX_BEFORE.search(text, max(0, start - 40), start):
+        return True  # "Stoxx Europe 600", "MSCI World 1,500": an index name
     core = raw.strip(".")
     if core.endswith(("'s", "’s")):
         return False
@@ -600,6 +648,12 @@ def _is_label_context(text: str, start: int) -> bool:
 
 
 _ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
+# An index name with a region word between it and its number: "Stoxx Europe 600".
+_INDEX_REGIONS = _words("europe eurozone euro world all-world asia markets global developed")
+_RX_INDEX_BEFORE = re.compile(
+    r"\b(?:Stoxx|STOXX|FTSE|MSCI|S&P|Russell)\s+(?:Europe|Eurozone|Euro|World|All[\s-]World|"
+    r"Asia|Emerging\s+Markets|Global|Developed)\s+$"
+)
 
 
 _EXCLUDED = -1
@@ -754,8 +808,10 @@ def _parse_money_post(text: str, start: int) -> list[_Match]:
     if code == "GBP" and m.group("cw").lower().startswith("pound") and after.startswith(" of"):
         return []  # pounds of explosives
     n1, s1 = m.group("n1"), m.group("s1")
-    if not re.match(r"\d", n1) and not s1:
-        return []  # "two euros": a small number word alone
+    if not re.match(r"\d", n1) and not s1 and (
+            not _RX_NUMWORD_ONLY.fullmatch(n1) or m.group("n2") or m.group("cwsep") != " "
+            or _RX_CURRENCY_AS_NOUN.match(text, m.end())):
+        return []  # "a dollar", "the one-euro coin", "one euro zone": not an amount
     if m.group("cwsep") == "-" and not (s1 and re.match(r"\d", n1)):
         return []  # "a billion-dollar company" is a kind of company; "1 billion-euro" an amount
     if re.match(r"\d", n1) and not s1 and _looks_like_year(n1):
@@ -772,6 +828,15 @@ def _parse_money_post(text: str, start: int) -> list[_Match]:
     high = v2 if v2 is not None else v1
     return [(start, m.end(), {"value": v1 / divisor, "low": v1 / divisor,
                               "high": high / divisor, "unit": code, "qualifier": _qualifier(m)})]
+
+
+# "for one euro", "two dollars a day": a spelled number with its currency is an amount (only a
+# count spelled as a small number word is not a figure).
+_RX_NUMWORD_ONLY = re.compile(rf"(?:{_NUMWORD})", re.I)
+_RX_CURRENCY_AS_NOUN = re.compile(
+    r"[\s-]+(?:zone|area|bloc|countries|members?|coins?|notes?|bills?|stores?|shops?|"
+    r"currency|denominated|sign|symbol)\b", re.I
+)
 
 
 def _vague_value(v: str) -> float:
@@ -937,6 +1002,10 @@ def _dozen_count(text: str, start: int, m: re.Match[str]) -> list[_Match]:
     return [(s, np_end, {"value": value, "unit": "count", "qualifier": _qualifier(m)})]
 
 
+# Not "thousands more in fees" (money) nor "hundreds more than ..." (a comparison).
+_RX_VAGUE_MORE = re.compile(r"\s+more\b(?!\s+(?:than|of|in)\b)(?![-'’])", re.I)
+
+
 def _parse_count_vague(text: str, start: int) -> list[_Match]:
     m = _RX_COUNT_VAGUE.match(text, start)
     if not m:
@@ -944,6 +1013,13 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
     v = m.group("v").lower()
     single = re.sub(r"^many\s+", "", v) in ("dozens", "hundreds", "thousands", "millions")
     if single and not m.group("of"):
+        more = _RX_VAGUE_MORE.match(text, m.end("v"))
+        if more:  # "and millions more who ...": the noun is the one before, left out
+            np_end = _noun_phrase_end(text, more.end())
+            if np_end == _EXCLUDED:
+                return []
+            return [(start, np_end or more.end(), {"value": _vague_value(v), "unit": "count",
+                                         "approx": True, "qualifier": _qualifier(m)})]
         return []
     np_start = m.end() if m.group("of") else m.end("v")
     np_end = _noun_phrase_end(text, np_start)
@@ -991,7 +1067,7 @@ _RX_COUNT_BARE = re.compile(rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\
 _RX_RATE_AFTER = re.compile(
     r"\s+(?:per|a|an|each|every)\s+(?:day|week|month|year|hour|minute|second|night)\b", re.I
 )
-_BARE_COUNT_BEFORE = _words("by to from of reached totaled totalled hit topped")
+_BARE_COUNT_BEFORE = _words("by to from of reached totaled totalled hit topped another")
 _RX_LEVEL_CONTEXT = re.compile(
     r"\b(?:index|indices|indexes|points?|pts|level|levels|closed|close|price|prices|barrel|"
     r"ounce|shares?|stock|stocks|dollar|yen|euro|rupees?|rubles?|roubles?|yuan|bitcoin|"
@@ -1101,19 +1177,45 @@ def _is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
     percent is not a rate of change or about inflation, interest rates or growth."""
     sentence = text[ss:se]
     defence = bool(_DEFENCE_CONTEXT.search(sentence))
-    if _NOT_GDP_CONTEXT.search(sentence):
-        return False
-    if _prev_word(text, s) in _GROWTH_BEFORE or _GROWTH_AFTER.match(text, e):
-        return False
-    if _GROWTH_OF.search(text, max(ss, s - 30), s):
+    if not _may_be_gdp_percent(text, s, e, ss, se):
         return False
     if _TARGET_AFTER.match(text, e):
         return defence or not _NOT_GDP_CONTEXT.search(text, max(0, ss - 300), ss)
-    if not defence:
+    if _RX_SHARE_OF_OTHER.match(text, e):
         return False
-    if not (_GDP_CONTEXT.search(sentence) or _DEFENCE_TARGET_CONTEXT.search(sentence)):
+    if defence and (_GDP_CONTEXT.search(sentence) or _DEFENCE_TARGET_CONTEXT.search(sentence)):
+        return True
+    # A spoken list of levels in a paragraph about defence spending: "That begins with
+    # increasing defense spending. 2 percent is a start ... Nor is 3 percent."
+    # Only what the paragraph has just said, up to the figure's sentence, counts.
+    ps = max(text.rfind("\n", 0, s) + 1, ss - _PARA_WINDOW)
+    return (bool(_DEFENCE_TARGET_CONTEXT.search(text, ps, se))
+            and not _RX_MARKET_CONTEXT.search(sentence)
+            and not _NOT_GDP_CONTEXT.search(text, ps, se))
+
+
+_PARA_WINDOW = 250
+# A percent in a sentence about markets, prices, growth or a survey is not a spending level.
+_RX_MARKET_CONTEXT = re.compile(
+    r"\b(?:shares?|stocks?|markets?|index|indices|prices?|CAGR|growth|grew|grow|growing|"
+    r"increases?|uplift|real[\s-]terms|budgets?|revenues?|sales|earnings|margins?|"
+    r"surveys?|surveyed|respondents|expect\w*|experts|voters|population)\b",
+    re.I,
+)
+
+
+_RX_SHARE_OF_OTHER = re.compile(
+    r"\s+(?:of|in)\s+(?!GDP|gross|economic|their\s+GDP|its\s+GDP)", re.I
+)
+
+
+def _may_be_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
+    """Not a rate of change, nor in a sentence about inflation, rates, polls or tariffs."""
+    if _NOT_GDP_CONTEXT.search(text, ss, se):
         return False
-    return not re.match(r"\s+(?:of|in)\s+(?!GDP|gross|economic|their\s+GDP|its\s+GDP)", text[e:])
+    if _prev_word(text, s) in _GROWTH_BEFORE or _GROWTH_AFTER.match(text, e):
+        return False
+    return not _GROWTH_OF.search(text, max(ss, s - 30), s)
 
 
 # Who or what a figure is about: countries, blocs and institutions, each under one short

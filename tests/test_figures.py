@@ -181,3 +181,52 @@ def test_table_row_does_not_join_coordinated_labels() -> None:
 def test_indian_scale_words() -> None:
     f = _only("Investors sold shares worth Rs 24,888 crore this month.")
     assert f.text == "Rs 24,888 crore" and f.unit == "INR" and _close(f.value, 2.4888e11)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "qualifier"),
+    [
+        ("Gold up >1%; yields down to ~4.2%", ">1%", "more_than"),
+        ("Gold up >1%; yields down to ~4.2%", "~4.2%", "about"),
+        ("Costs stayed <$3bn this year.", "<$3bn", "less_than"),
+    ],
+)
+def test_symbol_hedges(text: str, span: str, qualifier: str) -> None:
+    got = {f.text: f.qualifier for f in extract_figures(text)}
+    assert got[span] == qualifier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "($1 = 0.9211 euros)",
+        "Shares of Stoxx Europe 600 companies fell.",
+        "The euro zone has one euro currency for all members.",
+        "He bought a dollar store.",
+        "Those numbers were 3 > 2 and 5 ~ 6.",
+    ],
+)
+def test_not_figures_new_classes(text: str) -> None:
+    assert extract_figures(text) == []
+
+
+def test_hyphenated_scale_and_spelled_money() -> None:
+    figs = extract_figures("It took a 300-million-euro loss and would not sell for one euro.")
+    assert [(f.text, f.unit, f.value) for f in figs] == [
+        ("300-million-euro", "EUR", 3e8), ("one euro", "EUR", 1.0)]
+
+
+def test_vague_more_and_another_bare_count() -> None:
+    figs = extract_figures("Millions of people left and millions more stayed; it drafted another "
+                           "20,000 — then more.")
+    assert [(f.text, f.value, f.approx) for f in figs] == [
+        ("Millions of people", 1e6, True), ("millions more", 1e6, True), ("20,000", 2e4, False)]
+
+
+def test_percent_of_gdp_from_paragraph_and_repeat() -> None:
+    text = ("Allies vowed to spend 2% of GDP on defence.\n\nBut allies say 2% is not enough. "
+            "We must raise defence spending. Four percent is the start.")
+    assert [(f.text, f.unit) for f in extract_figures(text)] == [
+        ("2% of GDP", "percent_gdp"), ("2%", "percent_gdp"), ("Four percent", "percent_gdp")]
+    market = "Defence spending is rising. Shares of BAE rose 3%."
+    assert [f.unit for f in extract_figures(market)] == ["percent"]
