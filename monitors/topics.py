@@ -37,6 +37,10 @@ Cues (``[[topics.<name>.cues]]``), each with exactly one of
     ``zones = ["title", "lead", "body"]`` where the cue may fire (default everywhere);
     ``name = "..."``             shown in the explanation (default ``cue<i>``).
 
+Layout
+    Runs of table rules left by converted HTML tables (``| --- | --- |``, ``| |``) end a sentence,
+    so a newsletter's table does not merge separate items into one sentence.
+
 Where a term falls
     A hit's value is ``weight`` times the zone multiplier: ``title_weight`` (default 3) in the
     headline, ``lead_weight`` (default 1.5) in the first ``lead_paragraphs`` (default 2)
@@ -50,9 +54,10 @@ Topic table keys
     cues, before its zone multiplier (default 0 = no cap): a single sentence that happens to fire
     every cue is still one mention, and a headline still counts ``title_weight`` times more;
     ``short_article = N`` (default 0 = off): for a text of fewer than N sentences (headline not
-    counted) the threshold and ``min_sentences`` shrink in proportion to its length, the
-    threshold down to half and ``min_sentences`` down to 1 -- a feed item of a headline and a
-    two-sentence summary that are on topic is substantially about it;
+    counted) the threshold shrinks in proportion to its length, down to half, and for a text of
+    fewer than 12 sentences ``min_sentences`` shrinks in proportion too, down to 1 -- a feed item
+    of a headline and a two-sentence summary that are on topic is substantially about it, while a
+    page of a dozen bullets with one or two on-topic bullets is not;
     ``title_alone = w`` (default 0 = off): a headline whose positive cues add up to ``w`` (cue
     weights, no multiplier) keeps the article on its own, unless the negative cues of the whole
     text subtract more than ``title_veto`` (default 0) or the text is long (``short_article``
@@ -103,6 +108,9 @@ _TERM_OK = re.compile(r"^[\w\s%$€£&'’.\-*?#/]+$")
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 _SENT_SPLIT = re.compile(r"([.!?][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n")
 _TOKEN_OR_MARK = re.compile(r"[^\W_]+|[%$€£\x00]")
+# layout residue of converted tables ("| --- | --- |", "| |"): a sentence break, so the cells
+# of a newsletter's table do not merge separate items into one long "sentence"
+_TABLE_RULE = re.compile(r"(?:\|[ \t\-:]*){2,}")
 _ZONES = ("title", "lead", "body")
 _TOPIC_KEYS = {
     "description", "threshold", "require", "min_sentences", "lead_paragraphs", "title_weight",
@@ -402,6 +410,7 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
 # matching
 
 
+_SHORT_SENTENCES = 12  # below this many sentences a short text may need fewer evidence sentences
 _PARA_GAP = 1000  # token positions skipped between paragraphs, so 'near' never crosses one
 
 
@@ -465,6 +474,8 @@ class _Doc:
         blocks: list[tuple[int, str]] = []
         if title.strip():
             blocks.append((-1, title))
+        if "|" in text:
+            text = _TABLE_RULE.sub("\n", text)
         blocks.extend(enumerate(p for p in _PARA_SPLIT.split(text) if p.strip()))
         # cut into sentences (the split keeps each sentence's closing punctuation), then
         # tokenise all of them with one regex call, "\0" marking where each sentence ends
@@ -746,7 +757,10 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
     if short:
         share = max(1, n_body) / rule.short_article
         threshold *= max(0.5, share)
-        min_sentences = max(1, min(min_sentences, math.ceil(min_sentences * share)))
+        # a feed item of a few sentences may rest on one or two of them; a page of a dozen or
+        # more (a bullet list of achievements, a short release) needs them all, like a long text
+        if n_body < _SHORT_SENTENCES:
+            min_sentences = max(1, min(min_sentences, math.ceil(min_sentences * share)))
     via = ""
     if score >= threshold and len(pos_sents) >= min_sentences:
         via = f"score {score:.1f} >= {threshold:g}"

@@ -474,3 +474,83 @@ def test_sample_feeds_follow_the_answer_key(default_rules: list[Any]) -> None:
     wrong = [(slug, topics_of(title, text, default_rules), key[slug])
              for slug, title, text in items if topics_of(title, text, default_rules) != key[slug]]
     assert wrong == []
+
+
+# ------------------------------------------------ error classes of docs/relevance.md
+
+
+def test_passing_criticism_of_aid_is_not_aid(default_rules: list[Any]) -> None:
+    title = "Senator says she had a useful call with Zelensky about the war"
+    text = ("The senator spoke with the Ukrainian president for half an hour on Tuesday.\n\n"
+            "She has criticized US military aid to Kyiv in the past.\n\n"
+            "Her allies have also criticized sending weapons to Ukraine.\n\n"
+            "The two discussed the front line, prisoner exchanges and the coming winter.\n\n"
+            "A spokesman said the call was friendly and that more talks were planned.")
+    assert "ukraine-aid" not in topics_of(title, text, default_rules)
+
+
+def test_recruitment_bonus_is_not_an_aid_amount(default_rules: list[Any]) -> None:
+    title = "Region offers volunteers a $15,000 bonus to fight in Ukraine"
+    text = ("The regional government raised the sign-on bonus for contract soldiers again.\n\n"
+            "Recruits who enlist to fight in Ukraine get $15,000 up front.")
+    assert "ukraine-aid" not in topics_of(title, text, default_rules)
+
+
+def test_pause_in_the_fighting_is_not_an_aid_halt(default_rules: list[Any]) -> None:
+    title = "What a ceasefire would mean for European bonds"
+    text = ("A pause in the ongoing conflict between Russia and Ukraine may help ease fiscal "
+            "pressure, strategists said.\n\nRebuilding Ukraine could cost $400 billion, an "
+            "estimate that lifted cement makers.\n\nBond yields fell on the news.")
+    assert "ukraine-aid" not in topics_of(title, text, default_rules)
+    halted = ("Washington halts military aid to Ukraine",
+              "The administration paused all military aid to Ukraine on Monday, officials said.")
+    assert "ukraine-aid" in topics_of(*halted, default_rules)
+
+
+def test_contact_group_meeting_alone_is_not_aid(default_rules: list[Any]) -> None:
+    title = "Defense secretary heads to Brussels"
+    text = ("The secretary will attend the Ukraine Defense Contact Group in Brussels.\n\n"
+            "He will also meet troops at a base in Germany.\n\n"
+            "Officials said no decision on force levels in Europe had been made.\n\n"
+            "The trip is his first abroad since taking office.")
+    assert "ukraine-aid" not in topics_of(title, text, default_rules)
+
+
+def test_non_nato_defence_budgets_are_not_nato_spending(default_rules: list[Any]) -> None:
+    for title, text in [
+        ("Serbia vows to boost defense spending",
+         "Serbia's president vowed to increase defense spending and buy new jets."),
+        ("Indo-Pacific partners lift defense budgets",
+         "Japan raised its defense budget by 17 percent.\n\nAustralia will increase defense "
+         "spending to 2.3 percent of GDP.\n\nThe ROK defense budget grew 4.2 percent."),
+        ("Think tank tallies military outlays",
+         "Russian military spending grew by 42 percent to $146 billion, the report said.\n\n"
+         "Russia's defence budget now takes 6.7% of GDP.\n\nThe report is published yearly."),
+    ]:
+        assert "nato-spending" not in topics_of(title, text, default_rules), title
+
+
+def test_one_spending_bullet_on_a_long_list_is_not_enough(default_rules: list[Any]) -> None:
+    bullets = [f"Item {i}: The administration did thing number {i} for the country." for i in
+               range(12)]
+    bullets.insert(6, "Boosting Alliances: The President secured a deal requiring NATO members "
+                      "to raise defense spending to 5% of GDP.")
+    text = "\n\n".join(bullets)
+    assert "nato-spending" not in topics_of("A year of achievements", text, default_rules)
+
+
+def test_table_rules_split_sentences() -> None:
+    rules = parse_topics({"t": {"threshold": 2.0, "min_sentences": 1, "cues": [
+        {"name": "pair", "all": ["alpha", "beta"], "weight": 2.0}]}}, "test")
+    assert topics_of("", "alpha and beta in one sentence", rules) == {"t"}
+    assert topics_of("", "alpha news | --- | --- | | beta news", rules) == set()
+    assert topics_of("", "alpha news | | beta news", rules) == set()
+
+
+def test_headline_saying_military_aid_keeps_the_article(default_rules: list[Any]) -> None:
+    title = "Why Ukraine's minerals are key to keeping US military aid flowing"
+    text = "\n\n".join(
+        ["Ukraine has offered the US a stake in its mineral industry for continued military aid."]
+        + [f"Paragraph {i} describes lithium and titanium deposits in the region." for i in
+           range(20)])
+    assert "ukraine-aid" in topics_of(title, text, default_rules)
