@@ -141,7 +141,8 @@ def _flow_args(args: argparse.Namespace) -> dict:
     if getattr(args, "feeds", None):
         from monitors.feedlist import read_feed_list
 
-        out["feeds"] = [{"url": f.url, "name": f.name} for f in read_feed_list(args.feeds)]
+        read_feed_list(args.feeds)  # validate now (exit 2 naming file:line); the flow reads it
+        out["feeds_file"] = str(Path(args.feeds).resolve())
     if getattr(args, "out", None):
         out["out"] = args.out
     if getattr(args, "force", False):

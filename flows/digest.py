@@ -248,10 +248,12 @@ def run_all(
     feeds: list[dict[str, str]] | None = None,
     force: bool = False,
     smtp_block: str | None = None,
+    feeds_file: str | None = None,
 ) -> dict:
     """Poll, then build (and send) the digest."""
     from flows.poll import poll_feeds
 
-    poll = poll_feeds(config=config, db=db, now=now, feeds=feeds, force=force)
+    poll = poll_feeds(config=config, db=db, now=now, feeds=feeds, force=force,
+                      feeds_file=feeds_file)
     digest = daily_digest(config=config, db=db, now=now, out=out, smtp_block=smtp_block)
     return {"poll": poll, "digest": digest}

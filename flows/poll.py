@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.common import feeds_from_param, resolve_config, resolve_now
 from monitors.config import Config
 from monitors.dedupe import DedupeDoc, cluster_documents
+from monitors.feedlist import read_feed_list
 from monitors.fetch import FetchResult, fetch_all, fetch_pages
 from monitors.fulltext import wants_full_text
 from monitors.model import Article, FeedConfig, FeedOutcome, Processed
@@ -158,8 +159,11 @@ def poll_feeds(
     feeds: list[dict[str, str]] | None = None,
     allow_private: bool = False,
     force: bool = False,
+    feeds_file: str | None = None,
 ) -> dict:
-    """Poll the config's feeds (or ``feeds``: [{"url", "name"}]) into the store.
+    """Poll the config's feeds (or ``feeds``: [{"url", "name"}], or the URLs listed in
+    ``feeds_file``, one per line — a path keeps large lists out of the run's parameters) into
+    the store.
 
     Feeds whose next poll time has not come (backing off after failures, or asked to wait by
     Retry-After, Cache-Control or <ttl>) are skipped unless ``force``.  ``allow_private`` lets
@@ -168,7 +172,10 @@ def poll_feeds(
     logger = get_run_logger()
     cfg = resolve_config(config)
     when = resolve_now(now)
-    configured = feeds_from_param(feeds) if feeds else cfg.feeds
+    if feeds_file:
+        configured = read_feed_list(feeds_file)
+    else:
+        configured = feeds_from_param(feeds) if feeds else cfg.feeds
     with Store(db or cfg.store_path) as store:
         feed_list, later = (list(configured), []) if force else due_feeds(
             configured, store.feed_states(f.url for f in configured), when)
