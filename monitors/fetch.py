@@ -279,6 +279,7 @@ async def _fetch_pages(urls: Sequence[str], settings: PollSettings, allow_privat
                        transport: httpx.AsyncBaseTransport | None) -> list[FetchResult]:
     overall = asyncio.Semaphore(settings.max_concurrency)
     per_host: dict[str, asyncio.Semaphore] = {}
+    verdicts: dict[tuple[str, int], str | None] = {}  # one DNS check per host per batch
     timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))
     async with httpx.AsyncClient(
         transport=transport, timeout=timeout, follow_redirects=False,
@@ -290,19 +291,20 @@ async def _fetch_pages(urls: Sequence[str], settings: PollSettings, allow_privat
             host = _host(url)
             sem = per_host.setdefault(host, asyncio.Semaphore(PER_HOST_PAGES))
             async with overall, sem:
-                return await _fetch_page(client, url, settings, allow_private)
+                return await _fetch_page(client, url, settings, allow_private, verdicts)
 
         return list(await asyncio.gather(*(one(u) for u in urls)))
 
 
 async def _fetch_page(client: httpx.AsyncClient, url: str, settings: PollSettings,
-                      allow_private: bool) -> FetchResult:
+                      allow_private: bool,
+                      verdicts: dict[tuple[str, int], str | None] | None = None) -> FetchResult:
     from monitors.netguard import check_url
 
     started = time.monotonic()
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        refusal = await check_url(current, allow_private)
+        refusal = await check_url(current, allow_private, verdicts)
         if refusal:
             return FetchResult(url, "error", error=refusal, elapsed=time.monotonic() - started)
         result = await fetch_one(client, FetchRequest(current), settings)

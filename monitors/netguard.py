@@ -26,8 +26,10 @@ def address_is_public(addr: str) -> bool:
                 or ip.is_reserved or ip.is_unspecified)
 
 
-async def check_url(url: str, allow_private: bool) -> str | None:
-    """None when ``url`` may be fetched; otherwise the reason it is refused."""
+async def check_url(url: str, allow_private: bool,
+                    cache: dict[tuple[str, int], str | None] | None = None) -> str | None:
+    """None when ``url`` may be fetched; otherwise the reason it is refused. ``cache`` keeps
+    each host's verdict for one batch, so a dead host costs one lookup, not one per article."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return f"refused: scheme {parts.scheme or '(none)'!r} is not http(s)"
@@ -37,9 +39,21 @@ async def check_url(url: str, allow_private: bool) -> str | None:
     if allow_private:
         return None
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            host, parts.port or (443 if parts.scheme == "https" else 80),
-            type=socket.SOCK_STREAM)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return "refused: invalid port"
+    key = (host.lower(), port)
+    if cache is not None and key in cache:
+        return cache[key]
+    verdict = await _resolve_and_check(host, port)
+    if cache is not None:
+        cache[key] = verdict
+    return verdict
+
+
+async def _resolve_and_check(host: str, port: int) -> str | None:
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
         return f"cannot resolve {host}: {e}"
     for info in infos:
