@@ -150,7 +150,7 @@ def test_a_locked_store_waits_then_fails_clearly(tmp_path: Path) -> None:
     try:
         assert holder.stdout.readline().strip() == "held"
         started = _time.monotonic()
-        with pytest.raises(StoreError, match="in use by another newswatch process.*waited 1 s"):
+        with pytest.raises(StoreError, match=r"in use by another newswatch process.*waited 1 s"):
             Store(db, lock_wait=1.0)
         assert 0.9 <= _time.monotonic() - started < 10
     finally:
