@@ -520,6 +520,7 @@ def digest_kills(api: str, polled_db: Path, work: Path, kills: int, rng: random.
                     run.kill()
                     between += hit
                 case.tried += 1
+                resends += run.stderr.count("re-sending it with the same Message-ID")
                 problems = integrity(db)
                 if problems:
                     case.crashes += 1
