@@ -116,9 +116,14 @@ def prefect_api(home: Path | None = None) -> Iterator[str]:
         os.environ["PREFECT_HOME"] = str(home)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    import socket
+
     from prefect.server.api.server import SubprocessASGIServer
 
-    server = SubprocessASGIServer()
+    with socket.socket() as sock:  # a port of its own: SubprocessASGIServer() with no port is
+        sock.bind(("127.0.0.1", 0))  # the process-wide ephemeral API, which must not be stopped
+        port = int(sock.getsockname()[1])
+    server = SubprocessASGIServer(port=port)
     try:
         server.start(timeout=180)
         yield server.api_url
