@@ -24,6 +24,7 @@ DEFAULT_CONFIG = "monitors.toml"
 class PollSettings:
     timeout_seconds: float = 20.0
     max_concurrency: int = 64
+    batch_size: int = 500
     max_per_host: int = 4
     max_body_bytes: int = 10_000_000
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
@@ -167,14 +168,15 @@ def validate_feed_url(url: str, where: str) -> None:
 
 
 def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
-    _check_keys(table, {"timeout_seconds", "max_concurrency", "max_per_host", "max_body_bytes",
-                        "user_agent"}, "polling", source)
+    _check_keys(table, {"timeout_seconds", "max_concurrency", "batch_size", "max_per_host",
+                        "max_body_bytes", "user_agent"}, "polling", source)
     timeout = table.get("timeout_seconds", 20)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigError(f"{source}: polling.timeout_seconds: must be a number > 0")
     return PollSettings(
         timeout_seconds=float(timeout),
         max_concurrency=_int(table, "max_concurrency", "polling", source, 64),
+        batch_size=_int(table, "batch_size", "polling", source, 500),
         max_per_host=_int(table, "max_per_host", "polling", source, 4),
         max_body_bytes=_int(table, "max_body_bytes", "polling", source, 10_000_000, 1024),
         user_agent=_str(table, "user_agent", "polling", source, PollSettings.user_agent),

@@ -32,7 +32,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -195,6 +195,9 @@ class UpsertCounts:
     kept_new: int = 0
     figures_new: int = 0
     quotes_new: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 class Store:
@@ -643,6 +646,18 @@ class Store:
     def start_run(self, run_id: str, flow: str, now: datetime) -> None:
         self.con.execute("INSERT INTO runs (id, flow, started_at, status) VALUES (?, ?, ?, ?) "
                          "ON CONFLICT (id) DO NOTHING", [run_id, flow, now, "running"])
+
+    def close_interrupted_runs(self, flow: str, now: datetime) -> int:
+        """Mark runs of ``flow`` still 'running' as 'interrupted' and say how many there were.
+
+        Only one process writes the store at a time, so at the start of a run any run still
+        'running' was killed before it finished."""
+        n = self.con.execute("SELECT count(*) FROM runs WHERE flow = ? AND status = 'running'",
+                             [flow]).fetchone()[0]
+        if n:
+            self.con.execute("UPDATE runs SET status = 'interrupted', finished_at = ? "
+                             "WHERE flow = ? AND status = 'running'", [now, flow])
+        return n
 
     def finish_run(self, run_id: str, now: datetime, status: str, counts: dict[str, Any]) -> None:
         self.con.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",

@@ -99,3 +99,68 @@ def test_a_second_digest_does_not_repeat_facts(server: FeedServer, tmp_path: Pat
                          out=str(tmp_path))
     assert later["new_figures"] == 0 and later["new_quotes"] == 0
     assert Path(later["html"]).name == "2026-11-24.html"
+
+
+def article_rows(db: Path) -> dict[str, tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {r[0]: r[1:] for r in con.execute(
+            "SELECT id, kept, content_hash, cluster_id FROM articles").fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_poll_in_batches_stores_what_one_batch_stores(server: FeedServer, tmp_path: Path
+                                                         ) -> None:
+    from flows.poll import poll_feeds
+
+    small = tmp_path / "batches.toml"
+    small.write_text(Path(CONFIG).read_text(encoding="utf-8").replace(
+        "[polling]\n", "[polling]\nbatch_size = 2\n", 1), encoding="utf-8")
+    one, many = tmp_path / "one.duckdb", tmp_path / "many.duckdb"
+    whole = poll_feeds(config=CONFIG, db=str(one), now=NOW, feeds=feeds(server))
+    batched = poll_feeds(config=str(small), db=str(many), now=NOW, feeds=feeds(server))
+    assert batched == whole and whole["feeds"] == 5
+    assert table_counts(many) == table_counts(one)
+    assert article_rows(many) == article_rows(one)
+    con = duckdb.connect(str(many), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM feeds WHERE last_polled_at IS NOT NULL"
+                           ).fetchone()[0] == 5
+    finally:
+        con.close()
+
+
+def test_a_poll_after_an_interrupted_one_clusters_the_stories_again(data_dir: Path,
+                                                                    tmp_path: Path) -> None:
+    from flows.poll import poll_feeds
+
+    # a second outlet carrying copies of the same stories: the poll clusters each pair
+    (tmp_path / "feeds").mkdir()
+    mini = (data_dir / "feeds" / "mini.rss").read_text(encoding="utf-8")
+    (tmp_path / "feeds" / "mini.rss").write_text(mini, encoding="utf-8")
+    (tmp_path / "feeds" / "mirror.rss").write_text(
+        mini.replace("newswatch.sample/mini/", "newswatch.sample/mirror/")
+        .replace("mini-0", "mirror-0"), encoding="utf-8")
+    db = tmp_path / "nw.duckdb"
+    with FeedServer(tmp_path, NOW) as server:
+        outlets = [{"name": n, "url": server.url(f"feeds/{n}.rss")} for n in ("mini", "mirror")]
+        poll_feeds(config=CONFIG, db=str(db), now=NOW, feeds=outlets)
+        clustered = article_rows(db)
+        assert any(row[2] != aid for aid, row in clustered.items()), "no copies clustered"
+        # what a kill between storing the last batch and clustering leaves behind
+        con = duckdb.connect(str(db))
+        con.execute("UPDATE articles SET cluster_id = id")
+        con.execute("INSERT INTO runs (id, flow, started_at, status) "
+                    "VALUES ('killed', 'poll-feeds', ?, 'running')", [NOW])
+        con.close()
+        again = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(minutes=5),
+                           feeds=outlets)
+    assert again["skipped"] == 2 and again["articles_new"] == 0  # nothing due, nothing new
+    assert article_rows(db) == clustered
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT status FROM runs WHERE id = 'killed'").fetchone()[0] == \
+            "interrupted"
+    finally:
+        con.close()
