@@ -48,6 +48,8 @@ SHINGLE_K = 5
 SAMPLE_MOD = 4
 MAX_SAMPLES = 64  # blocking keys per document: its first sampled shingles
 MAX_BUCKET = 60  # a sampled shingle shared by more documents is boilerplate: not a key
+MAX_GROUPS = 32  # groups compared with in one URL or headline bucket (see _link_bucket)
+GROUP_SAMPLE = 8  # ... and members of each group
 DEFAULT_WINDOW = timedelta(days=7)
 
 MAX_WORDS = 3000  # only the first words of very long documents are compared
@@ -407,8 +409,10 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _candidate_pairs(prepared: Sequence[_Prepared]) -> Iterable[tuple[int, int]]:
-    seen: set[tuple[int, int]] = set()
+def _buckets(prepared: Sequence[_Prepared]
+             ) -> tuple[list[list[int]], dict[tuple[int, int], int]]:
+    """Blocking.  Strong keys (canonical URL, specific headline) give buckets of documents
+    to link; sampled shingles give candidate pairs with the number of samples they share."""
     buckets: dict[object, list[int]] = defaultdict(list)
     for p in prepared:
         keys: set[object] = set(p.sample)
@@ -421,25 +425,53 @@ def _candidate_pairs(prepared: Sequence[_Prepared]) -> Iterable[tuple[int, int]]
             keys.add(("title", p.title))
         for key in keys:
             buckets[key].append(p.idx)
+    strong: list[list[int]] = []
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for key, members in buckets.items():
         if len(members) < 2:
             continue
-        strong = isinstance(key, tuple)
-        if len(members) > MAX_BUCKET and not strong:
-            continue  # boilerplate shingle shared by a large part of the corpus
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                pair = (a, b)
-                if strong:
-                    if pair not in seen:
-                        seen.add(pair)
-                        yield pair
-                else:
-                    counts[pair] += 1
-    for pair, n in counts.items():
-        if pair in seen:
+        if isinstance(key, tuple) and key[0] in ("url", "title"):
+            strong.append(members)
+        elif len(members) <= MAX_BUCKET:  # larger: boilerplate shared by much of the corpus
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    counts[(a, b)] += 1
+    return strong, counts
+
+
+def _link_bucket(members: Sequence[int], prepared: Sequence[_Prepared], uf: _UnionFind,
+                 window: timedelta | None) -> None:
+    """Link the members of a strong bucket (one URL or one headline).
+
+    Each member is compared with the groups already formed in the bucket, up to
+    ``GROUP_SAMPLE`` members of each and ``MAX_GROUPS`` groups, and joins every group it
+    matches (so it can bridge two).  A story syndicated by a thousand feeds under one
+    headline then costs about a thousand comparisons, not half a million pairs."""
+    groups: list[list[int]] = []
+    for m in members:
+        pm = prepared[m]
+        joined: list[int] = []
+        for g, group in enumerate(groups):
+            for r in group:
+                if uf.find(r) == uf.find(m) or (
+                        _within(pm, prepared[r], window) and _confirm(pm, prepared[r])):
+                    uf.union(r, m)
+                    joined.append(g)
+                    break
+        if not joined:
+            if len(groups) < MAX_GROUPS:
+                groups.append([m])
             continue
+        merged = [x for g in joined for x in groups[g]]
+        if len(merged) < GROUP_SAMPLE:
+            merged.append(m)
+        keep = [grp for g, grp in enumerate(groups) if g not in joined]
+        groups = [merged[:GROUP_SAMPLE], *keep]
+
+
+def _weak_pairs(counts: dict[tuple[int, int], int], prepared: Sequence[_Prepared]
+                ) -> Iterable[tuple[int, int]]:
+    for pair, n in counts.items():
         a, b = prepared[pair[0]], prepared[pair[1]]
         need = 2 if min(len(a.sample), len(b.sample)) >= 4 else 1
         if n >= need:
@@ -470,7 +502,10 @@ def cluster_documents(
     """
     prepared = [_prepare(i, d, k) for i, d in enumerate(docs)]
     uf = _UnionFind(len(prepared))
-    for a, b in _candidate_pairs(prepared):
+    strong, counts = _buckets(prepared)
+    for members in strong:
+        _link_bucket(members, prepared, uf, window)
+    for a, b in _weak_pairs(counts, prepared):
         pa, pb = prepared[a], prepared[b]
         if uf.find(a) == uf.find(b):
             continue

@@ -515,12 +515,20 @@ class Store:
                            [since])
 
     def set_clusters(self, mapping: dict[str, str]) -> None:
+        """Set ``cluster_id`` of many articles in one transaction (through a temporary table:
+        one UPDATE statement, not one per article)."""
         if not mapping:
             return
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS new_clusters "
+                         "(id VARCHAR PRIMARY KEY, cluster VARCHAR)")
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.executemany("UPDATE articles SET cluster_id = ? WHERE id = ?",
-                                 [[c, a] for a, c in mapping.items()])
+            self.con.execute("DELETE FROM new_clusters")
+            self._insert_many("new_clusters", ("id", "cluster"), list(mapping.items()),
+                              chunk=1000)
+            self.con.execute("UPDATE articles SET cluster_id = c.cluster FROM new_clusters c "
+                             "WHERE articles.id = c.id")
+            self.con.execute("DELETE FROM new_clusters")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")

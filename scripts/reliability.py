@@ -704,9 +704,13 @@ def config_with_feeds(path: Path, urls: list[str]) -> Path:
     return path
 
 
-def load(api: str, work: Path, n: int) -> list[Case]:
+LOAD_BASE_FEEDS = 500  # one batch ([polling].batch_size): the memory a poll may need
+
+
+def load(api: str, work: Path, n: int, budget_mb: float = 200.0) -> list[Case]:
     """Poll ``n`` feeds: listed in the config (the way a big deployment lists them), and
-    given with --feeds FILE."""
+    given with --feeds FILE.  Peak RSS may exceed a poll of one batch of feeds
+    (``LOAD_BASE_FEEDS``) by at most ``budget_mb``: memory must not grow with the feed list."""
     import duckdb
 
     work.mkdir(parents=True, exist_ok=True)
@@ -714,6 +718,11 @@ def load(api: str, work: Path, n: int) -> list[Case]:
     with feed_farm(work / "load-farm", n) as listing:
         urls = listing.read_text(encoding="utf-8").splitlines()
         config = config_with_feeds(work / "load.toml", urls)
+        first = work / "load-base.txt"
+        first.write_text("\n".join(urls[:LOAD_BASE_FEEDS]) + "\n", encoding="utf-8")
+        base = start(poll_args(first, work / "load-base.duckdb"), child_env(api), work / "logs")
+        base.wait(timeout=3600)
+        baseline = mb(base.maxrss_kb)
         for how in ("config", "--feeds"):
             case = Case(f"load: {n:,} feeds in the {how}" if how == "config" else
                         f"load: {n:,} feeds with --feeds FILE")
@@ -742,7 +751,11 @@ def load(api: str, work: Path, n: int) -> list[Case]:
             summary = tuple(int(x) for x in m.groups()) if m else None
             case.notes.append(f"{elapsed:.0f} s; summary (feeds, with items, not modified, "
                               f"failed) = {summary}; feeds table: {rows[0]} rows ({rows[1]} "
-                              f"new, {rows[2]} errors); {articles} articles")
+                              f"new, {rows[2]} errors); {articles} articles; baseline (a poll "
+                              f"of {LOAD_BASE_FEEDS} feeds) {baseline} MB")
+            if case.peak_rss_mb - baseline > budget_mb:
+                case.fail(f"peak RSS {case.peak_rss_mb} MB exceeds the {LOAD_BASE_FEEDS}-feed "
+                          f"baseline by more than {budget_mb} MB")
             if not summary or summary[0] != n or summary[1] + summary[2] + summary[3] != n:
                 case.fail(f"summary does not account for {n} feeds: {summary}")
             if rows[0] != n:

@@ -176,3 +176,32 @@ def test_thousand_docs_are_fast() -> None:
     assert result["d1"] == result["d501"]
     assert result["d1"] != result["d2"]
     assert elapsed < 5.0  # well under 2 s on an idle machine; generous for loaded CI
+
+
+def test_a_story_syndicated_under_one_headline_costs_linear_comparisons(monkeypatch) -> None:
+    import monitors.dedupe as dedupe
+
+    calls = [0]
+    confirm = dedupe._confirm
+
+    def counting(a, b):
+        calls[0] += 1
+        return confirm(a, b)
+
+    monkeypatch.setattr(dedupe, "_confirm", counting)
+    copies = [doc(f"c{i}", STORY, url=f"https://outlet{i}.example/story") for i in range(600)]
+    others = [doc(f"o{i}", OTHER_STORY_SAME_EVENT, url=f"https://other{i}.example/x")
+              for i in range(3)]
+    result = cluster_documents(copies + others)
+    assert len({result[f"c{i}"] for i in range(600)}) == 1
+    assert result["o0"] == result["o2"] != result["c0"]
+    assert calls[0] < 3 * 603  # all pairs under the one headline would be ~180,000
+
+
+def test_a_copy_under_one_headline_bridges_the_groups_it_matches() -> None:
+    half = len(STORY) // 2 + 1
+    head = doc("head", STORY[:half], published=T0)
+    tail = doc("tail", STORY[half - 1:], published=T0 + timedelta(hours=1))
+    full = doc("full", STORY, published=T0 + timedelta(hours=2))
+    result = cluster_documents([head, tail, full])
+    assert result["head"] == result["tail"] == result["full"] == "head"
