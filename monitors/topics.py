@@ -181,9 +181,16 @@ class TopicRule:
 
 
 class _Ctx:
-    def __init__(self, source: str, topic: str) -> None:
+    def __init__(self, source: str, topic: str,
+                 groups: dict[tuple[str, ...], tuple[Term, ...]] | None = None) -> None:
         self.source = source
         self.topic = topic
+        # one tuple per distinct term group of a rule set, so a document can look a group's
+        # hits up once for all the cues that share it (e.g. "@ukraine")
+        self.groups = groups if groups is not None else {}
+
+    def group(self, terms: tuple[Term, ...]) -> tuple[Term, ...]:
+        return self.groups.setdefault(tuple(t.text for t in terms), terms)
 
     def err(self, field: str, what: str) -> ConfigError:
         return ConfigError(f"{self.source}: topics.{self.topic}.{field}: {what}")
@@ -306,12 +313,13 @@ def _parse_cue(i: int, tbl: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ct
     raw = tbl[kind]
     groups: tuple[tuple[Term, ...], ...]
     if kind == "any":
-        groups = (_term_list(raw, lists, ctx, f"{base}.any"),)
+        groups = (ctx.group(_term_list(raw, lists, ctx, f"{base}.any")),)
         shown = f"any({_render_group(raw)})"
     else:
         if not isinstance(raw, list) or len(raw) < 2:
             raise ctx.err(f"{base}.{kind}", "expected a list of at least two groups")
-        groups = tuple(_term_list(g, lists, ctx, f"{base}.{kind}[{j}]") for j, g in enumerate(raw))
+        groups = tuple(ctx.group(_term_list(g, lists, ctx, f"{base}.{kind}[{j}]"))
+                       for j, g in enumerate(raw))
         shown = f"{kind}({', '.join(_render_group(g) for g in raw)}"
     within = 0
     if kind == "near":
@@ -355,8 +363,9 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
     if not isinstance(tables, dict):
         raise ConfigError(f"{source}: topics: expected a table of [topics.<name>] tables")
     rules: list[TopicRule] = []
+    groups: dict[tuple[str, ...], tuple[Term, ...]] = {}
     for name, tbl in tables.items():
-        ctx = _Ctx(source, str(name))
+        ctx = _Ctx(source, str(name), groups)
         if not isinstance(name, str) or not _TOPIC_NAME.match(name):
             raise ConfigError(f"{source}: topics.{name}: topic names are lower-case letters, "
                               "digits, '-' and '_'")
@@ -461,8 +470,8 @@ class _Doc:
     per-token work in C (set operations) for the bulk of an article.
     """
 
-    __slots__ = ("_cache", "_index", "_keys", "_vocab", "positions", "sent_of", "sent_para",
-                 "sentences", "tokens", "zone_of_sent")
+    __slots__ = ("_cache", "_gcache", "_index", "_keys", "_vocab", "positions", "sent_of",
+                 "sent_para", "sentences", "tokens", "zone_of_sent")
 
     def __init__(self, title: str, text: str, lexicon: _Lexicon) -> None:
         tokens: list[str] = []
@@ -471,6 +480,7 @@ class _Doc:
         sentences: list[str] = []
         sent_para: list[int] = []
         self._cache: dict[str, list[int]] = {}
+        self._gcache: dict[int, list[tuple[int, Term]]] = {}
         blocks: list[tuple[int, str]] = []
         if title.strip():
             blocks.append((-1, title))
@@ -500,7 +510,10 @@ class _Doc:
             n = end - start
             if n:
                 if pi != last_para:
-                    pos += _PARA_GAP
+                    # the headline and the lead are read together (a feed item's summary often
+                    # names the subject only in its headline); other paragraphs stay apart
+                    if not (last_para < 0 and pi == 0):
+                        pos += _PARA_GAP
                     last_para = pi
                 sent_of.extend([len(sentences)] * n)
                 sentences.append(sent)
@@ -613,10 +626,25 @@ def _surface(doc: _Doc, start: int, term: Term) -> str:
 
 
 def _group_hits(doc: _Doc, group: tuple[Term, ...]) -> list[tuple[int, Term]]:
-    out: list[tuple[int, Term]] = []
+    """(token index, term) of every hit of any term of ``group``, in text order; cached per
+    document (groups are shared between cues by the parser), so callers must not modify it."""
+    out = doc._gcache.get(id(group))
+    if out is not None:
+        return out
+    out = []
+    index = doc._index
+    runs = 0
     for term in group:
-        out.extend((s, term) for s in doc.find(term))
-    out.sort(key=lambda x: x[0])
+        lit = term.literals[0]
+        if lit is not None and lit not in index:  # most terms are absent: skip the call
+            continue
+        starts = doc.find(term)
+        if starts:
+            out.extend([(s, term) for s in starts])
+            runs += 1
+    if runs > 1:
+        out.sort(key=lambda x: x[0])
+    doc._gcache[id(group)] = out
     return out
 
 
@@ -679,8 +707,11 @@ def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
     if not raw:
         return []
     none_sents: set[int] = set()
+    index = doc._index
     for term in cue.none:
-        none_sents.update(sent_of[i] for i in doc.find(term))
+        lit = term.literals[0]
+        if lit is None or lit in index:
+            none_sents.update([sent_of[i] for i in doc.find(term)])
     scored: list[tuple[float, int, list[tuple[int, Term]]]] = []
     seen: set[int] = set()
     for sid, found in raw:
@@ -760,7 +791,8 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
         # a feed item of a few sentences may rest on one or two of them; a page of a dozen or
         # more (a bullet list of achievements, a short release) needs them all, like a long text
         if n_body < _SHORT_SENTENCES:
-            min_sentences = max(1, min(min_sentences, math.ceil(min_sentences * share)))
+            min_sentences = max(1, min(min_sentences, math.ceil(
+                min_sentences * n_body / _SHORT_SENTENCES)))
     via = ""
     if score >= threshold and len(pos_sents) >= min_sentences:
         via = f"score {score:.1f} >= {threshold:g}"
