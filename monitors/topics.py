@@ -28,7 +28,9 @@ Cues (``[[topics.<name>.cues]]``), each with exactly one of
                                  ``@list`` or a list of those;
     ``near = [group, group, ...]`` + ``within = N``: one hit per occurrence of the first group that
                                  has a term of every other group within N words, in the same
-                                 paragraph (proximity);
+                                 paragraph (proximity); the headline and the first paragraph
+                                 count as one passage here, as a reader takes them (a feed
+                                 summary often names its subject only in the headline);
     and optionally
     ``none = [terms]``           NOT: a hit is dropped when its sentence contains any of these;
     ``weight = w``               value of one hit (negative = a cue that subtracts);
@@ -55,9 +57,10 @@ Topic table keys
     every cue is still one mention, and a headline still counts ``title_weight`` times more;
     ``short_article = N`` (default 0 = off): for a text of fewer than N sentences (headline not
     counted) the threshold shrinks in proportion to its length, down to half, and for a text of
-    fewer than 12 sentences ``min_sentences`` shrinks in proportion too, down to 1 -- a feed item
-    of a headline and a two-sentence summary that are on topic is substantially about it, while a
-    page of a dozen bullets with one or two on-topic bullets is not;
+    fewer than 12 sentences ``min_sentences`` shrinks in proportion to 12, down to 1 (with 3:
+    one sentence up to 4, two up to 8) -- a feed item of a headline and a two-sentence summary
+    that are on topic is substantially about it, while a live blog's seven lines with one
+    on-topic line, or a page of a dozen bullets with one or two on-topic bullets, is not;
     ``title_alone = w`` (default 0 = off): a headline whose positive cues add up to ``w`` (cue
     weights, no multiplier) keeps the article on its own, unless the negative cues of the whole
     text subtract more than ``title_veto`` (default 0) or the text is long (``short_article``
@@ -95,7 +98,7 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from monitors.errors import ConfigError
@@ -430,6 +433,10 @@ class _Lexicon:
     literals: frozenset[str]
     prefixes: tuple[str, ...]
     numbers: bool = False  # some term has a '#' word
+    # the non-empty prefixes by their first character, so a token is only compared with the
+    # few prefixes that can match it; ``every`` when some wildcard word has no leading letter
+    by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    every: bool = False
 
 
 _LEXICONS: dict[tuple[int, ...], tuple[Sequence[TopicRule], _Lexicon]] = {}
@@ -456,7 +463,12 @@ def _lexicon(rules: Sequence[TopicRule]) -> _Lexicon:
                 numbers = True
             else:
                 prefixes.add(pre)
-    lex = _Lexicon(frozenset(literals), tuple(sorted(prefixes)), numbers)
+    by_first: dict[str, list[str]] = {}
+    for pre in sorted(prefixes):
+        if pre:
+            by_first.setdefault(pre[0], []).append(pre)
+    lex = _Lexicon(frozenset(literals), tuple(sorted(prefixes)), numbers,
+                   {c: tuple(v) for c, v in by_first.items()}, "" in prefixes)
     if len(_LEXICONS) > 64:
         _LEXICONS.clear()
     _LEXICONS[key] = (tuple(rules), lex)
@@ -530,8 +542,11 @@ class _Doc:
         self.zone_of_sent = sent_para  # paragraph index: -1 = title
         vocab = self._vocab = set(tokens)
         keep = vocab & lexicon.literals
-        if lexicon.prefixes:
-            keep.update(t for t in vocab if t.startswith(lexicon.prefixes))
+        if lexicon.every:
+            keep = set(vocab)
+        elif lexicon.by_first:
+            by_first = lexicon.by_first
+            keep.update(t for t in vocab if (pre := by_first.get(t[0])) and t.startswith(pre))
         if lexicon.numbers:
             keep.update(t for t in vocab if t.isdigit())
         index: dict[str, list[int]] = {}
