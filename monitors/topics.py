@@ -482,8 +482,8 @@ class _Doc:
     per-token work in C (set operations) for the bulk of an article.
     """
 
-    __slots__ = ("_cache", "_gcache", "_index", "_keys", "_vocab", "positions", "sent_of",
-                 "sent_para", "sentences", "tokens", "zone_of_sent")
+    __slots__ = ("_cache", "_gcache", "_index", "_keys", "_pcache", "_vocab", "positions",
+                 "sent_of", "sent_para", "sentences", "title_end", "tokens", "zone_of_sent")
 
     def __init__(self, title: str, text: str, lexicon: _Lexicon) -> None:
         tokens: list[str] = []
@@ -493,6 +493,7 @@ class _Doc:
         sent_para: list[int] = []
         self._cache: dict[str, list[int]] = {}
         self._gcache: dict[int, list[tuple[int, Term]]] = {}
+        self._pcache: dict[int, list[int]] = {}
         blocks: list[tuple[int, str]] = []
         if title.strip():
             blocks.append((-1, title))
@@ -535,6 +536,9 @@ class _Doc:
                 pos += n
             start = end + 1
         self.tokens = tokens
+        # tokens [0, title_end) are the headline's
+        self.title_end = next((i for i, sid in enumerate(sent_of) if sent_para[sid] >= 0),
+                              len(tokens))
         self.sent_of = sent_of
         self.positions = positions
         self.sentences = sentences
@@ -598,18 +602,23 @@ class _Doc:
             k = len(term.words) - 1
             rest = [(j, lit, w) for j, (lit, w) in enumerate(zip(term.literals, term.words,
                                                                    strict=True)) if j > 0]
-            good = []
-            for s in starts:
-                end = s + k
-                if end >= n or pos[end] - pos[s] != k:
-                    continue
-                for j, lit, w in rest:
-                    tok = toks[s + j]
-                    if (tok != lit) if lit is not None else not _word_match(w, tok):
-                        break
-                else:
-                    good.append(s)
-            starts = good
+            if all(lit is not None for _, lit, _ in rest):  # literal words: compare slices
+                want = [lit for _, lit, _ in rest]
+                starts = [s for s in starts if s + k < n and toks[s + 1:s + k + 1] == want
+                          and pos[s + k] - pos[s] == k]
+            else:
+                good = []
+                for s in starts:
+                    end = s + k
+                    if end >= n or pos[end] - pos[s] != k:
+                        continue
+                    for j, lit, w in rest:
+                        tok = toks[s + j]
+                        if (tok != lit) if lit is not None else not _word_match(w, tok):
+                            break
+                    else:
+                        good.append(s)
+                starts = good
         starts.sort()
         self._cache[key] = starts
         return starts
@@ -672,17 +681,39 @@ def _zone_mult(doc: _Doc, sid: int, rule: TopicRule) -> tuple[str, float]:
     return "body", rule.body_weight
 
 
+_TITLE_ONLY = frozenset({"title"})
+
+
+def _first(hit: tuple[int, Term]) -> int:
+    return hit[0]
+
+
+def _positions(doc: _Doc, group: tuple[Term, ...], hits: list[tuple[int, Term]]) -> list[int]:
+    """The word positions of a group's hits (``_group_hits``), cached per document."""
+    out = doc._pcache.get(id(group))
+    if out is None:
+        pos = doc.positions
+        out = doc._pcache[id(group)] = [pos[i] for i, _ in hits]
+    return out
+
+
 def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
     """The cue's best ``max_hits`` hits: (sentence, value, matched terms)."""
     # candidates: (sentence id, [(token index, term), ...]) in text order
     raw: list[tuple[int, list[tuple[int, Term]]]] = []
     sent_of = doc.sent_of
+    title_only = cue.zones == _TITLE_ONLY
     if cue.kind == "any":
-        raw = [(sent_of[i], [(i, t)]) for i, t in _group_hits(doc, cue.groups[0])]
+        first = _group_hits(doc, cue.groups[0])
+        if title_only:
+            first = first[:bisect_left(first, doc.title_end, key=_first)]
+        raw = [(sent_of[i], [(i, t)]) for i, t in first]
     else:
         per_group = []
-        for g in cue.groups:
+        for k, g in enumerate(cue.groups):
             hits = _group_hits(doc, g)
+            if title_only and (k == 0 or cue.kind == "all"):  # the hit sits in the headline
+                hits = hits[:bisect_left(hits, doc.title_end, key=_first)]
             if not hits:
                 return []
             per_group.append(hits)
@@ -701,7 +732,8 @@ def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
                 raw.append((sent_of[found[0][0]], found))
         else:  # near
             pos = doc.positions
-            others = [([pos[i] for i, _ in g], g) for g in per_group[1:]]
+            others = [(_positions(doc, g, h), h) for g, h in zip(cue.groups[1:], per_group[1:],
+                                                                  strict=True)]
             w = cue.within
             done: set[int] = set()
             for i, t in per_group[0]:

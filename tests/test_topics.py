@@ -657,3 +657,40 @@ def test_european_defence_headline_with_spending_body(default_rules: list[Any]) 
     assert "nato-spending" in topics_of("European defence: the long boom begins", body,
                                         default_rules)
     assert "nato-spending" not in topics_of("Global equities roundup", body, default_rules)
+
+
+@pytest.mark.parametrize(("title", "text", "want"), [
+    # headline-only and short wire items, phrased the ways agencies phrase them
+    ("US announces $2 billion security assistance package for Ukraine", "", {"ukraine-aid"}),
+    ("Germany pledges more Patriot systems for Kyiv", "", {"ukraine-aid"}),
+    ("Netherlands unveils new arms package for Ukraine", "", {"ukraine-aid"}),
+    ("EU agrees 50 billion euro facility for Ukraine", "", {"ukraine-aid"}),
+    ("Weapons deliveries to Ukraine slow as stockpiles run low", "", {"ukraine-aid"}),
+    ("Congress stalls on Ukraine aid", "", {"ukraine-aid"}),
+    ("Sweden sends 10 Leopard tanks to Ukraine", "The tanks will arrive in the spring.",
+     {"ukraine-aid"}),
+    ("Patriot systems for Kyiv: Berlin and Washington agree deal",
+     "The two governments will share the cost.", {"ukraine-aid"}),
+    ("Denmark to raise defence budget to 3% of GDP", "", {"nato-spending"}),
+    ("Military spending in Europe hits record, think tank says",
+     "NATO members led the increase.", {"nato-spending"}),
+    ("Canada pledges to meet NATO 2% target by 2032", "", {"nato-spending"}),
+    ("Italy's defence budget rises 10%", "The government approved the increase on Friday.",
+     {"nato-spending"}),
+    ("Spain resists NATO's 5% spending target", "Madrid says 2.1% of GDP is enough.",
+     {"nato-spending"}),
+    ("Belgium unveils 4 billion euro rearmament plan",
+     "The government will buy jets and drones.", {"nato-spending"}),
+    # the words without the topic
+    ("Liverpool's defence crumbles in 3-0 loss", "The coach blamed the midfield.", set()),
+    ("Ukraine's GDP grows 5% as economy recovers", "The central bank raised its forecast.", set()),
+    ("Ukraine grain exports fall as Black Sea corridor closes", "Wheat prices rose.", set()),
+    ("Stocks fall as war in Ukraine weighs on markets", "The S&P 500 fell 1%.", set()),
+    ("Russian missiles hit Kyiv apartment block", "Three people were killed.", set()),
+    ("Ukraine's drone makers race to scale up",
+     "Dozens of start-ups now build drones at home.", set()),
+    ("NATO summit opens with Sweden's membership in focus", "Leaders gather in Vilnius.", set()),
+    ("Japan boosts defence budget to record", "The plan funds counterstrike missiles.", set()),
+])
+def test_wire_headlines(default_rules: list[Any], title: str, text: str, want: set[str]) -> None:
+    assert topics_of(title, text, default_rules) == want
