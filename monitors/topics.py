@@ -28,7 +28,9 @@ Cues (``[[topics.<name>.cues]]``), each with exactly one of
                                  ``@list`` or a list of those;
     ``near = [group, group, ...]`` + ``within = N``: one hit per occurrence of the first group that
                                  has a term of every other group within N words, in the same
-                                 paragraph (proximity);
+                                 paragraph (proximity); the headline and the first paragraph
+                                 count as one passage here, as a reader takes them (a feed
+                                 summary often names its subject only in the headline);
     and optionally
     ``none = [terms]``           NOT: a hit is dropped when its sentence contains any of these;
     ``weight = w``               value of one hit (negative = a cue that subtracts);
@@ -55,9 +57,10 @@ Topic table keys
     every cue is still one mention, and a headline still counts ``title_weight`` times more;
     ``short_article = N`` (default 0 = off): for a text of fewer than N sentences (headline not
     counted) the threshold shrinks in proportion to its length, down to half, and for a text of
-    fewer than 12 sentences ``min_sentences`` shrinks in proportion too, down to 1 -- a feed item
-    of a headline and a two-sentence summary that are on topic is substantially about it, while a
-    page of a dozen bullets with one or two on-topic bullets is not;
+    fewer than 12 sentences ``min_sentences`` shrinks in proportion to 12, down to 1 (with 3:
+    one sentence up to 4, two up to 8) -- a feed item of a headline and a two-sentence summary
+    that are on topic is substantially about it, while a live blog's seven lines with one
+    on-topic line, or a page of a dozen bullets with one or two on-topic bullets, is not;
     ``title_alone = w`` (default 0 = off): a headline whose positive cues add up to ``w`` (cue
     weights, no multiplier) keeps the article on its own, unless the negative cues of the whole
     text subtract more than ``title_veto`` (default 0) or the text is long (``short_article``
@@ -95,7 +98,7 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from monitors.errors import ConfigError
@@ -181,9 +184,16 @@ class TopicRule:
 
 
 class _Ctx:
-    def __init__(self, source: str, topic: str) -> None:
+    def __init__(self, source: str, topic: str,
+                 groups: dict[tuple[str, ...], tuple[Term, ...]] | None = None) -> None:
         self.source = source
         self.topic = topic
+        # one tuple per distinct term group of a rule set, so a document can look a group's
+        # hits up once for all the cues that share it (e.g. "@ukraine")
+        self.groups = groups if groups is not None else {}
+
+    def group(self, terms: tuple[Term, ...]) -> tuple[Term, ...]:
+        return self.groups.setdefault(tuple(t.text for t in terms), terms)
 
     def err(self, field: str, what: str) -> ConfigError:
         return ConfigError(f"{self.source}: topics.{self.topic}.{field}: {what}")
@@ -306,12 +316,13 @@ def _parse_cue(i: int, tbl: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ct
     raw = tbl[kind]
     groups: tuple[tuple[Term, ...], ...]
     if kind == "any":
-        groups = (_term_list(raw, lists, ctx, f"{base}.any"),)
+        groups = (ctx.group(_term_list(raw, lists, ctx, f"{base}.any")),)
         shown = f"any({_render_group(raw)})"
     else:
         if not isinstance(raw, list) or len(raw) < 2:
             raise ctx.err(f"{base}.{kind}", "expected a list of at least two groups")
-        groups = tuple(_term_list(g, lists, ctx, f"{base}.{kind}[{j}]") for j, g in enumerate(raw))
+        groups = tuple(ctx.group(_term_list(g, lists, ctx, f"{base}.{kind}[{j}]"))
+                       for j, g in enumerate(raw))
         shown = f"{kind}({', '.join(_render_group(g) for g in raw)}"
     within = 0
     if kind == "near":
@@ -355,8 +366,9 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
     if not isinstance(tables, dict):
         raise ConfigError(f"{source}: topics: expected a table of [topics.<name>] tables")
     rules: list[TopicRule] = []
+    groups: dict[tuple[str, ...], tuple[Term, ...]] = {}
     for name, tbl in tables.items():
-        ctx = _Ctx(source, str(name))
+        ctx = _Ctx(source, str(name), groups)
         if not isinstance(name, str) or not _TOPIC_NAME.match(name):
             raise ConfigError(f"{source}: topics.{name}: topic names are lower-case letters, "
                               "digits, '-' and '_'")
@@ -421,6 +433,10 @@ class _Lexicon:
     literals: frozenset[str]
     prefixes: tuple[str, ...]
     numbers: bool = False  # some term has a '#' word
+    # the non-empty prefixes by their first character, so a token is only compared with the
+    # few prefixes that can match it; ``every`` when some wildcard word has no leading letter
+    by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    every: bool = False
 
 
 _LEXICONS: dict[tuple[int, ...], tuple[Sequence[TopicRule], _Lexicon]] = {}
@@ -447,7 +463,12 @@ def _lexicon(rules: Sequence[TopicRule]) -> _Lexicon:
                 numbers = True
             else:
                 prefixes.add(pre)
-    lex = _Lexicon(frozenset(literals), tuple(sorted(prefixes)), numbers)
+    by_first: dict[str, list[str]] = {}
+    for pre in sorted(prefixes):
+        if pre:
+            by_first.setdefault(pre[0], []).append(pre)
+    lex = _Lexicon(frozenset(literals), tuple(sorted(prefixes)), numbers,
+                   {c: tuple(v) for c, v in by_first.items()}, "" in prefixes)
     if len(_LEXICONS) > 64:
         _LEXICONS.clear()
     _LEXICONS[key] = (tuple(rules), lex)
@@ -461,8 +482,8 @@ class _Doc:
     per-token work in C (set operations) for the bulk of an article.
     """
 
-    __slots__ = ("_cache", "_index", "_keys", "_vocab", "positions", "sent_of", "sent_para",
-                 "sentences", "tokens", "zone_of_sent")
+    __slots__ = ("_cache", "_gcache", "_index", "_keys", "_pcache", "_vocab", "positions",
+                 "sent_of", "sent_para", "sentences", "title_end", "tokens", "zone_of_sent")
 
     def __init__(self, title: str, text: str, lexicon: _Lexicon) -> None:
         tokens: list[str] = []
@@ -471,6 +492,8 @@ class _Doc:
         sentences: list[str] = []
         sent_para: list[int] = []
         self._cache: dict[str, list[int]] = {}
+        self._gcache: dict[int, list[tuple[int, Term]]] = {}
+        self._pcache: dict[int, list[int]] = {}
         blocks: list[tuple[int, str]] = []
         if title.strip():
             blocks.append((-1, title))
@@ -500,7 +523,10 @@ class _Doc:
             n = end - start
             if n:
                 if pi != last_para:
-                    pos += _PARA_GAP
+                    # the headline and the lead are read together (a feed item's summary often
+                    # names the subject only in its headline); other paragraphs stay apart
+                    if not (last_para < 0 and pi == 0):
+                        pos += _PARA_GAP
                     last_para = pi
                 sent_of.extend([len(sentences)] * n)
                 sentences.append(sent)
@@ -510,6 +536,9 @@ class _Doc:
                 pos += n
             start = end + 1
         self.tokens = tokens
+        # tokens [0, title_end) are the headline's
+        self.title_end = next((i for i, sid in enumerate(sent_of) if sent_para[sid] >= 0),
+                              len(tokens))
         self.sent_of = sent_of
         self.positions = positions
         self.sentences = sentences
@@ -517,8 +546,11 @@ class _Doc:
         self.zone_of_sent = sent_para  # paragraph index: -1 = title
         vocab = self._vocab = set(tokens)
         keep = vocab & lexicon.literals
-        if lexicon.prefixes:
-            keep.update(t for t in vocab if t.startswith(lexicon.prefixes))
+        if lexicon.every:
+            keep = set(vocab)
+        elif lexicon.by_first:
+            by_first = lexicon.by_first
+            keep.update(t for t in vocab if (pre := by_first.get(t[0])) and t.startswith(pre))
         if lexicon.numbers:
             keep.update(t for t in vocab if t.isdigit())
         index: dict[str, list[int]] = {}
@@ -570,18 +602,23 @@ class _Doc:
             k = len(term.words) - 1
             rest = [(j, lit, w) for j, (lit, w) in enumerate(zip(term.literals, term.words,
                                                                    strict=True)) if j > 0]
-            good = []
-            for s in starts:
-                end = s + k
-                if end >= n or pos[end] - pos[s] != k:
-                    continue
-                for j, lit, w in rest:
-                    tok = toks[s + j]
-                    if (tok != lit) if lit is not None else not _word_match(w, tok):
-                        break
-                else:
-                    good.append(s)
-            starts = good
+            if all(lit is not None for _, lit, _ in rest):  # literal words: compare slices
+                want = [lit for _, lit, _ in rest]
+                starts = [s for s in starts if s + k < n and toks[s + 1:s + k + 1] == want
+                          and pos[s + k] - pos[s] == k]
+            else:
+                good = []
+                for s in starts:
+                    end = s + k
+                    if end >= n or pos[end] - pos[s] != k:
+                        continue
+                    for j, lit, w in rest:
+                        tok = toks[s + j]
+                        if (tok != lit) if lit is not None else not _word_match(w, tok):
+                            break
+                    else:
+                        good.append(s)
+                starts = good
         starts.sort()
         self._cache[key] = starts
         return starts
@@ -613,10 +650,25 @@ def _surface(doc: _Doc, start: int, term: Term) -> str:
 
 
 def _group_hits(doc: _Doc, group: tuple[Term, ...]) -> list[tuple[int, Term]]:
-    out: list[tuple[int, Term]] = []
+    """(token index, term) of every hit of any term of ``group``, in text order; cached per
+    document (groups are shared between cues by the parser), so callers must not modify it."""
+    out = doc._gcache.get(id(group))
+    if out is not None:
+        return out
+    out = []
+    index = doc._index
+    runs = 0
     for term in group:
-        out.extend((s, term) for s in doc.find(term))
-    out.sort(key=lambda x: x[0])
+        lit = term.literals[0]
+        if lit is not None and lit not in index:  # most terms are absent: skip the call
+            continue
+        starts = doc.find(term)
+        if starts:
+            out.extend([(s, term) for s in starts])
+            runs += 1
+    if runs > 1:
+        out.sort(key=lambda x: x[0])
+    doc._gcache[id(group)] = out
     return out
 
 
@@ -629,17 +681,39 @@ def _zone_mult(doc: _Doc, sid: int, rule: TopicRule) -> tuple[str, float]:
     return "body", rule.body_weight
 
 
+_TITLE_ONLY = frozenset({"title"})
+
+
+def _first(hit: tuple[int, Term]) -> int:
+    return hit[0]
+
+
+def _positions(doc: _Doc, group: tuple[Term, ...], hits: list[tuple[int, Term]]) -> list[int]:
+    """The word positions of a group's hits (``_group_hits``), cached per document."""
+    out = doc._pcache.get(id(group))
+    if out is None:
+        pos = doc.positions
+        out = doc._pcache[id(group)] = [pos[i] for i, _ in hits]
+    return out
+
+
 def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
     """The cue's best ``max_hits`` hits: (sentence, value, matched terms)."""
     # candidates: (sentence id, [(token index, term), ...]) in text order
     raw: list[tuple[int, list[tuple[int, Term]]]] = []
     sent_of = doc.sent_of
+    title_only = cue.zones == _TITLE_ONLY
     if cue.kind == "any":
-        raw = [(sent_of[i], [(i, t)]) for i, t in _group_hits(doc, cue.groups[0])]
+        first = _group_hits(doc, cue.groups[0])
+        if title_only:
+            first = first[:bisect_left(first, doc.title_end, key=_first)]
+        raw = [(sent_of[i], [(i, t)]) for i, t in first]
     else:
         per_group = []
-        for g in cue.groups:
+        for k, g in enumerate(cue.groups):
             hits = _group_hits(doc, g)
+            if title_only and (k == 0 or cue.kind == "all"):  # the hit sits in the headline
+                hits = hits[:bisect_left(hits, doc.title_end, key=_first)]
             if not hits:
                 return []
             per_group.append(hits)
@@ -658,7 +732,8 @@ def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
                 raw.append((sent_of[found[0][0]], found))
         else:  # near
             pos = doc.positions
-            others = [([pos[i] for i, _ in g], g) for g in per_group[1:]]
+            others = [(_positions(doc, g, h), h) for g, h in zip(cue.groups[1:], per_group[1:],
+                                                                  strict=True)]
             w = cue.within
             done: set[int] = set()
             for i, t in per_group[0]:
@@ -679,8 +754,11 @@ def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
     if not raw:
         return []
     none_sents: set[int] = set()
+    index = doc._index
     for term in cue.none:
-        none_sents.update(sent_of[i] for i in doc.find(term))
+        lit = term.literals[0]
+        if lit is None or lit in index:
+            none_sents.update([sent_of[i] for i in doc.find(term)])
     scored: list[tuple[float, int, list[tuple[int, Term]]]] = []
     seen: set[int] = set()
     for sid, found in raw:
@@ -760,7 +838,8 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
         # a feed item of a few sentences may rest on one or two of them; a page of a dozen or
         # more (a bullet list of achievements, a short release) needs them all, like a long text
         if n_body < _SHORT_SENTENCES:
-            min_sentences = max(1, min(min_sentences, math.ceil(min_sentences * share)))
+            min_sentences = max(1, min(min_sentences, math.ceil(
+                min_sentences * n_body / _SHORT_SENTENCES)))
     via = ""
     if score >= threshold and len(pos_sents) >= min_sentences:
         via = f"score {score:.1f} >= {threshold:g}"

@@ -554,3 +554,143 @@ def test_headline_saying_military_aid_keeps_the_article(default_rules: list[Any]
         + [f"Paragraph {i} describes lithium and titanium deposits in the region." for i in
            range(20)])
     assert "ukraine-aid" in topics_of(title, text, default_rules)
+
+
+# ------------------------------------------------ feed items: headline-only and short-summary aid
+
+
+def test_headline_and_lead_are_read_together_for_near() -> None:
+    rules = parse_topics({"t": {"threshold": 1.0, "min_sentences": 1, "cues": [
+        {"name": "pair", "near": ["shells", "ukraine"], "within": 6, "weight": 1.0}]}}, "test")
+    # the headline names the subject, the summary the delivery: one passage for 'near'
+    assert topics_of("Ukraine war", "Allies promise more shells this winter.", rules) == {"t"}
+    # other paragraphs stay apart
+    assert topics_of("Ukraine war", "Weather report.\n\nAllies promise more shells.", rules) \
+        == set()
+
+
+def test_short_texts_of_five_or_more_sentences_need_two_evidence_sentences() -> None:
+    rules = parse_topics({"t": {"threshold": 4.0, "min_sentences": 3, "short_article": 40,
+                                "cues": [{"name": "b", "any": ["budget"], "weight": 4.0}]}},
+                         "test")
+    one = "The budget was approved."
+    filler = [f"Item {i} covers the local weather." for i in range(6)]
+    assert topics_of("News", " ".join([one, *filler[:2]]), rules) == {"t"}  # 3 sentences
+    assert topics_of("News", " ".join([one, *filler]), rules) == set()  # 7 sentences, 1 on topic
+    assert topics_of("Budget news", " ".join([one, *filler]), rules) == {"t"}  # headline agrees
+
+
+def test_groups_are_shared_between_cues_and_leading_wildcards_still_match() -> None:
+    rules = parse_topics({"t": {"threshold": 1.0, "min_sentences": 1,
+                                "terms": {"k": ["kyiv", "ukrain*"]},
+                                "cues": [{"name": "a", "near": ["aid", "@k"], "within": 3,
+                                          "weight": 1.0},
+                                         {"name": "b", "near": ["arms", "@k"], "within": 3,
+                                          "weight": 1.0},
+                                         {"name": "c", "any": ["?uros"], "weight": 1.0}]}},
+                         "test")
+    assert rules[0].cues[0].groups[1] is rules[0].cues[1].groups[1]
+    [m] = match_topics("", "New aid for Ukraine and arms for Kyiv.", rules)
+    assert "a x1" in m.rule and "b x1" in m.rule
+    assert topics_of("", "It costs ten euros.", rules) == {"t"}
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Pressure builds over F-16 jets for Ukraine ahead of summit",
+     "Leaders meet in Vilnius on Tuesday."),
+    ("Berlin to send two more Patriot systems to Kyiv",
+     "The defence ministry confirmed the decision on Monday evening."),
+    ("Only more artillery shells can help Ukraine hold the line",
+     "Europe should pay for humanitarian needs so Washington can provide tanks and rockets."),
+    ("Ukraine to receive long-range rockets from Western allies",
+     "Four governments agreed the plan at a meeting in London."),
+    ("Canada to deploy patrol aircraft to assist Ukraine",
+     "The crews will operate from Poland for six months."),
+    ("Minister defends decision to send cluster munitions",
+     "The government said Ukraine would be defenceless without the cluster munitions it sent."),
+])
+def test_short_aid_items_are_kept(default_rules: list[Any], title: str, text: str) -> None:
+    assert "ukraine-aid" in topics_of(title, text, default_rules)
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("General killed by British-supplied cruise missile, Ukrainian officials say",
+     "Russian channels later confirmed the report."),
+    ("When a famine killed 3 million in Ukraine",
+     "Growing up in Ukraine, we learnt never to waste bread."),
+    ("What Beijing wants from the war",
+     "Beijing is happy to let Russia, Ukraine and Ukraine's arms suppliers pay the bill."),
+    ("Alliance caution risks emboldening Moscow",
+     "Until it joins, Kyiv needs security assurances from its allies."),
+    ("Our daily briefing on the war",
+     "Shelling continued near the river overnight. The government sent arms to Ukraine last "
+     "month. Power cuts hit the capital. A court jailed a blogger. Grain ships left port. "
+     "Here is what else you need to know."),
+])
+def test_short_non_aid_items_are_not_kept(default_rules: list[Any], title: str,
+                                          text: str) -> None:
+    assert "ukraine-aid" not in topics_of(title, text, default_rules)
+
+
+def test_defence_bill_with_an_amount_is_spending(default_rules: list[Any]) -> None:
+    assert "nato-spending" in topics_of(
+        "Senate panel takes up giant defense bill",
+        "The committee will vote on the $850 billion annual defense policy bill on Thursday.",
+        default_rules)
+    for title, text in [
+        ("Lawmakers fight over abortion rules in the defense spending bill",
+         "Conservatives want amendments on diversity programs and other hot-button issues in "
+         "the annual defense spending bill."),
+        ("Leader skips summit dinner after long talks",
+         "He has already spent many hours with NATO leaders, an adviser said."),
+    ]:
+        assert "nato-spending" not in topics_of(title, text, default_rules), title
+
+
+def test_european_defence_headline_with_spending_body(default_rules: list[Any]) -> None:
+    body = "\n\n".join(
+        ["Key points: shares rose and futures were flat in early trade.",
+         "Defence stocks fell briefly on peace hopes before buyers returned."]
+        + [f"Line {i} on other markets." for i in range(14)]
+        + ["Military budgets are rising and NATO members plan to lift their defence spending.",
+           "Analysts cite the push to raise the NATO target to 5% of GDP from 2%."])
+    assert "nato-spending" in topics_of("European defence: the long boom begins", body,
+                                        default_rules)
+    assert "nato-spending" not in topics_of("Global equities roundup", body, default_rules)
+
+
+@pytest.mark.parametrize(("title", "text", "want"), [
+    # headline-only and short wire items, phrased the ways agencies phrase them
+    ("US announces $2 billion security assistance package for Ukraine", "", {"ukraine-aid"}),
+    ("Germany pledges more Patriot systems for Kyiv", "", {"ukraine-aid"}),
+    ("Netherlands unveils new arms package for Ukraine", "", {"ukraine-aid"}),
+    ("EU agrees 50 billion euro facility for Ukraine", "", {"ukraine-aid"}),
+    ("Weapons deliveries to Ukraine slow as stockpiles run low", "", {"ukraine-aid"}),
+    ("Congress stalls on Ukraine aid", "", {"ukraine-aid"}),
+    ("Sweden sends 10 Leopard tanks to Ukraine", "The tanks will arrive in the spring.",
+     {"ukraine-aid"}),
+    ("Patriot systems for Kyiv: Berlin and Washington agree deal",
+     "The two governments will share the cost.", {"ukraine-aid"}),
+    ("Denmark to raise defence budget to 3% of GDP", "", {"nato-spending"}),
+    ("Military spending in Europe hits record, think tank says",
+     "NATO members led the increase.", {"nato-spending"}),
+    ("Canada pledges to meet NATO 2% target by 2032", "", {"nato-spending"}),
+    ("Italy's defence budget rises 10%", "The government approved the increase on Friday.",
+     {"nato-spending"}),
+    ("Spain resists NATO's 5% spending target", "Madrid says 2.1% of GDP is enough.",
+     {"nato-spending"}),
+    ("Belgium unveils 4 billion euro rearmament plan",
+     "The government will buy jets and drones.", {"nato-spending"}),
+    # the words without the topic
+    ("Liverpool's defence crumbles in 3-0 loss", "The coach blamed the midfield.", set()),
+    ("Ukraine's GDP grows 5% as economy recovers", "The central bank raised its forecast.", set()),
+    ("Ukraine grain exports fall as Black Sea corridor closes", "Wheat prices rose.", set()),
+    ("Stocks fall as war in Ukraine weighs on markets", "The S&P 500 fell 1%.", set()),
+    ("Russian missiles hit Kyiv apartment block", "Three people were killed.", set()),
+    ("Ukraine's drone makers race to scale up",
+     "Dozens of start-ups now build drones at home.", set()),
+    ("NATO summit opens with Sweden's membership in focus", "Leaders gather in Vilnius.", set()),
+    ("Japan boosts defence budget to record", "The plan funds counterstrike missiles.", set()),
+])
+def test_wire_headlines(default_rules: list[Any], title: str, text: str, want: set[str]) -> None:
+    assert topics_of(title, text, default_rules) == want
