@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from monitors.keys import content_hash
@@ -33,3 +35,22 @@ def processed(slug: str, *, figures=(), quotes=(), topic: str | None = "nato-spe
               text: str = "Body text.", feed: str = "http://feeds.test/a.xml") -> Processed:
     topics = (TopicMatch(topic, 9.0, "test rule", ("nato", "spending"), ("s",)),) if topic else ()
     return Processed(article(slug, text, feed=feed), topics, tuple(figures), tuple(quotes))
+
+
+def growth(work: Callable[[int], object], small: int, big: int, repeat: int = 3) -> float:
+    """How much more CPU ``work(big)`` costs than ``work(small)`` (best of ``repeat`` each).
+
+    A ratio measured in one run, so it does not depend on the machine's speed or load: for
+    ``big = 10 * small`` linear work gives about 10 and quadratic work about 100.  Tests use it
+    to guard against super-linear blow-ups; speed itself is measured by the scripts in bench/.
+    """
+    def best(n: int) -> float:
+        times = []
+        for _ in range(repeat):
+            t0 = time.process_time()
+            work(n)
+            times.append(time.process_time() - t0)
+        return max(min(times), 1e-6)
+
+    work(small)  # warm caches and compiled regexes
+    return best(big) / best(small)
