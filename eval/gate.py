@@ -195,7 +195,7 @@ def corpus_pairs(corpus: Path) -> tuple[list[tuple[dict, dict]], float]:
 
 LABEL_SETS = {"heldout": "corpus_labels.jsonl", "heldout2": "heldout2_labels.jsonl",
               "heldout3": "heldout3_labels.jsonl", "heldout4": "heldout4_labels.jsonl",
-              "heldout5": "heldout5_labels.jsonl"}
+              "heldout5": "heldout5_labels.jsonl", "heldout6": "heldout6_labels.jsonl"}
 
 
 def heldout_pairs(corpus: Path, name: str = "corpus_labels.jsonl") -> list[tuple[dict, dict]]:
