@@ -427,6 +427,11 @@ def extract_figures(text: str) -> list[Figure]:
         um = _RX_UP_TO.match(text, start)
         if um and _prev_word(text, start) in _MOVE_VERBS:
             start = um.end()  # "went up to $462 billion": a movement, not the hedge "up to"
+        signed = _signed_change(text, start)
+        if signed:
+            figures.append(_make_figure(text, sentences, *signed))
+            pos = signed[1]
+            continue
         if not _RX_START.match(text, start):
             continue
         try:
@@ -439,6 +444,36 @@ def extract_figures(text: str) -> list[Figure]:
             figures.append(_make_figure(text, sentences, s, e, fields))
         pos = found[-1][1]
     return _resolve_by_context(text, _repeated_gdp_levels(text, sentences, figures))
+
+
+# A change printed with its sign, as market copy lists it ("EUR/USD +0.27%, GBP/USD -0.03%",
+# "the curve at +26.3bp"): the sign is part of the span and of the value.  Only a sign that
+# stands alone (after a space, "(", "=" or ":", or at the start) -- not the hyphen of a range
+# ("3-5%") or of a name ("F-16").
+_RX_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(=:]))[+\-−]$")
+
+
+def _signed_change(text: str, start: int) -> _Match | None:
+    if not start or text[start - 1] not in "+-−" or not text[start].isdigit():
+        return None
+    if not _RX_SIGN_BEFORE.search(text, max(0, start - 2), start):
+        return None
+    for parser in (_parse_pp, _parse_pct):
+        found = parser(text, start)
+        if found:
+            break
+    else:
+        return None
+    if len(found) != 1:
+        return None
+    s, e, fields = found[0]
+    if s != start or fields.get("qualifier") or fields.get("low", fields["value"]) != fields.get(
+            "high", fields["value"]):
+        return None
+    if text[start - 1] != "+":
+        v = -float(fields["value"])  # type: ignore[arg-type]
+        fields = fields | {"value": v, "low": v, "high": v}
+    return (start - 1, e, fields)
 
 
 # --------------------------------------------------------- units given by neighbouring figures
@@ -879,13 +914,23 @@ def _parse_pp(text: str, start: int) -> list[_Match]:
     div = 100.0 if m.group("bp") else 1.0
     v1 = parse_number(m.group("n1"))
     v2 = parse_number(m.group("n2")) if m.group("n2") else None
-    if v1 is None or (v2 is not None and not _range_ok(text, start, m)):
+    if v1 is None or (v2 is not None and not _range_ok(text, start, m)
+                      and not _bare_change_range(text, start, m, v1, v2)):
         return []
     if v1 <= 0:
         return []
     high = v2 if v2 is not None else v1
     return [(start, m.end(), {"value": v1 / div, "low": v1 / div, "high": high / div,
                               "unit": "pp", "qualifier": _qualifier(m)})]
+
+
+def _bare_change_range(text: str, start: int, m: re.Match[str], v1: float, v2: float) -> bool:
+    """"Yields rose 7 to 10 basis points": after a verb of change, a first number with no unit
+    of its own and a close second one make a range of the change, not a change to a level
+    (which would print the unit twice: "fell 5 basis points to 120 basis points").  Not after
+    "from": "from 7 to 10 basis points" is a change."""
+    return ((m.group("sep") or "").strip().lower() == "to" and 0 < v1 < v2 <= 3 * v1
+            and not m.group("btw") and _prev_word(text, start) != "from")
 
 
 def _parse_pct(text: str, start: int) -> list[_Match]:
@@ -1035,10 +1080,31 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
                           "qualifier": _qualifier(m)})]
 
 
+# "Seven in 10 voters", "one out of 4 allies": a proportion, whose second number is no count
+# (a round base larger than the first number; "5,000 in 12 countries" keeps its count).
+_RX_PROPORTION_BEFORE = re.compile(
+    rf"(?<![\w.,])(?P<n>\d+|{_NUMWORD})\s+(?:in|out\s+of)\s+$", re.I
+)
+_PROPORTION_BASES = frozenset({2, 3, 4, 5, 6, 8, 10, 20, 100, 1000})
+
+
+def _is_proportion_base(text: str, start: int) -> bool:
+    pm = _RX_PROPORTION_BEFORE.search(text, max(0, start - 30), start)
+    if not pm:
+        return False
+    nm = re.match(r"[\d,]+", text[start:start + 8])
+    first, base = parse_number(pm.group("n")), parse_number(nm.group(0)) if nm else None
+    return (first is not None and base is not None and base in _PROPORTION_BASES
+            and first < base)
+
+
 def _parse_count_digits(text: str, start: int) -> list[_Match]:
+    if _is_proportion_base(text, start):
+        return []
     m = _RX_COUNT_DIGITS.match(text, start)
     if not m:
-        return _compound_count(text, start) or _bare_count(text, start)
+        return (_compound_count(text, start) or _bare_count(text, start)
+                or _casualty_count(text, start))
     n1 = m.group("n1")
     if _looks_like_year(n1) or "." in n1 or _is_label_context(text, m.start("n1")):
         return []
@@ -1051,7 +1117,8 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return []
     np_end = _noun_phrase_end(text, end)
     if np_end is None and v2 is None:
-        return _bare_count(text, start) or _vote_count(text, start)
+        return _bare_count(text, start) or _vote_count(text, start) or _casualty_count(
+            text, start)
     if np_end is None or np_end == _EXCLUDED:
         return []
     high = v2 if v2 is not None else v1
@@ -1133,6 +1200,41 @@ def _vote_count(text: str, start: int) -> list[_Match]:
     return [(start, m.end(), {"value": v, "unit": "count", "qualifier": _qualifier(m)})]
 
 
+# Casualty counts leave out "people": "a strike killing 27", "killed 14 and wounded 60",
+# "at least 40 were wounded".  The number stands alone (no noun, unit or hyphen after it).
+_RX_CASUALTY_NUMBER = re.compile(
+    rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?![\d,]*\d|\.\d)(?=[,;:)]|\.(?!\d)|\s|$)", _F
+)
+_RX_CASUALTY_VERB_BEFORE = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)|injur(?:es|ed|ing)|injure)\s+$", re.I
+)
+_RX_CASUALTY_AFTER = re.compile(
+    r"\s+(?:(?:were|was|have\s+been|had\s+been|are|have|had)\s+(?:\w+\s+)?)?"
+    r"(?:killed|wounded|injured|died|dead|hurt)\b",
+    re.I,
+)
+_RX_CASUALTY_END = re.compile(
+    r"(?:[,;:.)]|\s*$|\s*\n|\s+(?:and|in|on|at|when|after|as|during|while|including|"
+    r"since|overnight|last|this|across|near|inside|—|–)\b)",
+    re.I,
+)
+
+
+def _casualty_count(text: str, start: int) -> list[_Match]:
+    m = _RX_CASUALTY_NUMBER.match(text, start)
+    if not m or _looks_like_year(m.group("n1")) or _is_label_context(text, m.start("n1")):
+        return []
+    before = _RX_CASUALTY_VERB_BEFORE.search(text, max(0, start - 20), start)
+    if before and _RX_CASUALTY_END.match(text, m.end()):
+        pass
+    elif not _RX_CASUALTY_AFTER.match(text, m.end()):
+        return []
+    v = parse_number(m.group("n1"))
+    if v is None:
+        return []
+    return [(start, m.end(), {"value": v, "unit": "count", "qualifier": _qualifier(m)})]
+
+
 # A count written as a compound adjective: "the 720-seat parliament", "a 32-member alliance".
 _RX_COUNT_COMPOUND = re.compile(
     rf"{_Q}(?P<n1>{_D})-(?:seat|member|nation|country|strong)\b(?![-'’])", _F
@@ -1155,10 +1257,34 @@ def _looks_like_year(num: str) -> bool:
     return bool(re.fullmatch(r"1[89]\d\d|20\d\d|2100", num))
 
 
+# Pence abbreviated to "p", as British price copy prints it: a price per unit ("129.09 p/therm",
+# "85p a litre") or a move of one ("shares fell 3p").  Not "1080p" video, "p.m.", "p 12".
+_RX_PENCE = re.compile(
+    rf"{_Q}(?P<n1>{_D})(?:\s?p(?=/[A-Za-z]|\s+(?:a|per)\s+(?:therm|litre|liter|kwh|unit|share|"
+    rf"gallon)\b)|(?P<glued>p)\b(?!['’-]|\.[a-z]))",
+    _F,
+)
+_PENCE_MOVES = _words("rose fell gained lost added shed up down climbed dropped slipped jumped")
+
+
+def _parse_pence(text: str, start: int) -> list[_Match]:
+    m = _RX_PENCE.match(text, start)
+    if not m or _looks_like_year(m.group("n1")):
+        return []
+    if m.group("glued") and (_prev_word(text, m.start("n1")) not in _PENCE_MOVES
+                             or len(m.group("n1").split(".")[0]) > 3):
+        return []
+    v = parse_number(m.group("n1"))
+    if v is None:
+        return []
+    return [(start, m.end(), {"value": v / 100, "unit": "GBP", "qualifier": _qualifier(m)})]
+
+
 _PARSERS: tuple[Callable[[str, int], list[_Match]], ...] = (
     _parse_money_pre,
     _parse_money_vague,
     _parse_money_post,
+    _parse_pence,
     _parse_money_bare,
     _parse_pp,
     _parse_pct,

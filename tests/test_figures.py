@@ -230,3 +230,40 @@ def test_percent_of_gdp_from_paragraph_and_repeat() -> None:
         ("2% of GDP", "percent_gdp"), ("2%", "percent_gdp"), ("Four percent", "percent_gdp")]
     market = "Defence spending is rising. Shares of BAE rose 3%."
     assert [f.unit for f in extract_figures(market)] == ["percent"]
+
+
+def test_signed_changes_keep_their_sign() -> None:
+    text = ("At the close the krona was +0.45% and the zloty -1.10%, while the curve stood at "
+            "+18.5bp (-0.2% on the week). The F-16 deal and a 3-5% range are unchanged.")
+    assert [(f.text, f.value, f.unit) for f in extract_figures(text)] == [
+        ("+0.45%", 0.45, "percent"), ("-1.10%", -1.1, "percent"), ("+18.5bp", 0.185, "pp"),
+        ("-0.2%", -0.2, "percent"), ("3-5%", 3.0, "percent")]
+
+
+def test_basis_point_range_after_a_change_verb() -> None:
+    figs = extract_figures("Bund yields rose 3 to 5 basis points; the spread went from 7 to 9 "
+                           "basis points.")
+    assert [(f.text, f.low, f.high) for f in figs] == [
+        ("3 to 5 basis points", 0.03, 0.05), ("9 basis points", 0.09, 0.09)]
+
+
+def test_pence_abbreviated() -> None:
+    figs = extract_figures("The day-ahead gas contract settled at 98.4 p/therm, diesel sold at "
+                           "151.9p a litre and the shares lost 7p. We meet at 6 p.m. on p 4; "
+                           "the film is in 1080p.")
+    assert [(f.text, f.unit, round(f.value, 6)) for f in figs] == [
+        ("98.4 p", "GBP", 0.984), ("151.9p", "GBP", 1.519), ("7p", "GBP", 0.07)]
+
+
+def test_casualty_counts_without_a_noun() -> None:
+    text = ("Shelling of the depot, killing 23, was condemned. A drone strike killed 4 and "
+            "wounded 19 on Sunday. At least 31 were injured. He was wounded 3 times in 2014.")
+    assert [(f.text, f.value, f.qualifier) for f in extract_figures(text)] == [
+        ("23", 23.0, None), ("4", 4.0, None), ("19", 19.0, None), ("At least 31", 31.0,
+                                                                  "at_least")]
+
+
+def test_proportion_base_is_not_a_count() -> None:
+    figs = extract_figures("Four in 10 residents oppose the base, and 2 out of 5 mayors agree; "
+                           "the army sent 900 in 14 convoys.")
+    assert [(f.text, f.of) for f in figs] == [("2 out of 5 mayors", 5.0), ("14 convoys", None)]
