@@ -147,7 +147,8 @@ _VAGUE_BIG = (
 
 _F = re.I
 _RX_MONEY_PRE = re.compile(
-    rf"{_Q}(?P<btw>between\s+)?(?P<cur>{_CUR_PRE})\s?(?P<n1>{_D})(?P<s1>{_SCALE_MONEY})?"
+    rf"{_Q}(?P<btw>between\s+)?(?P<cur>{_CUR_PRE})\s?(?P<n1>{_D})"
+    rf"(?P<s1>{_SCALE_MONEY}|-(?:thousand|million|billion|trillion)\b)?"
     rf"(?:{_SEP}(?:{_CUR_PRE})?\s?(?P<n2>{_D})(?P<s2>{_SCALE_MONEY})?)?",
     _F,
 )
@@ -198,10 +199,12 @@ _RX_XOFY = re.compile(
     _F,
 )
 _RX_COUNT_SCALE = re.compile(
-    rf"{_Q}(?P<btw>between\s+)?(?:(?P<n1>{_D})(?P<s1>{_SCALE_COUNT})"
-    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD})"
+    rf"{_Q}(?P<btw>between\s+)?(?:(?P<n1>{_D})(?P<s1>{_SCALE_COUNT}|(?P<m1>m)\b(?!['’]|-(?!\d)))"
+    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD}"
+    rf"|(?P<h1>\s+hundred)\b(?![-'’])(?!\s+(?:and\s+)?(?:thousand|million|billion|trillion|"
+    rf"{_TENS_WORDS}|{_UNIT_WORDS})\b))"
     rf"|(?P<dz>(?:(?:{_NUMWORD}|a)\s+)?dozen)\b)"
-    rf"(?:{_SEP}(?P<n2>{_D})(?P<s2>{_SCALE_COUNT}))?",
+    rf"(?:{_SEP}(?P<n2>{_D})(?P<s2>{_SCALE_COUNT}|(?<=\d)m\b(?!['’-])))?",
     _F,
 )
 _RX_COUNT_VAGUE = re.compile(
@@ -349,6 +352,17 @@ _MOVE_VERBS = _words(
     "bumped pushed picked marked"
 )
 _RX_UP_TO = re.compile(r"up\s+to\s+", re.I)
+# "Over" after a verb of flying or shooting down names where, not a hedge ("drones were
+# destroyed over 12 regions", "jets flew over 3 towns").
+_RX_OVER = re.compile(r"over\s+(?=\d)", re.I)
+_RX_OVER_REGIONS = re.compile(
+    r"\d[\d,]*\s+(?:\w+\s+)?(?:regions|oblasts|districts|provinces)\b", re.I)
+_RX_SHOOT_DOWN_BEFORE = re.compile(
+    r"\b(?:shot\s+down|destroyed|intercepted|downed|neutrali[sz]ed)\b[^.;:!?]*$", re.I)
+_OVER_PLACE_BEFORE = _words(
+    "destroyed intercepted downed neutralised neutralized flew fly flying flown flies "
+    "spotted detected hovered circled crashed"
+)
 _GROWTH_BEFORE = _words(
     "by rose fell climbed jumped increased decreased dropped slipped gained lost up down grew "
     "shrank declined dipped surged soared slid eased edged added shed rising falling growth "
@@ -427,6 +441,11 @@ def extract_figures(text: str) -> list[Figure]:
         um = _RX_UP_TO.match(text, start)
         if um and _prev_word(text, start) in _MOVE_VERBS:
             start = um.end()  # "went up to $462 billion": a movement, not the hedge "up to"
+        om = _RX_OVER.match(text, start)
+        if om and (_prev_word(text, start) in _OVER_PLACE_BEFORE or (
+                _RX_OVER_REGIONS.match(text, om.end())
+                and _RX_SHOOT_DOWN_BEFORE.search(text, max(0, start - 60), start))):
+            start = om.end()  # "drones shot down over 12 regions": a place, not "more than"
         signed = _signed_change(text, start)
         if signed:
             figures.append(_make_figure(text, sentences, *signed))
@@ -867,7 +886,7 @@ def _parse_money_post(text: str, start: int) -> list[_Match]:
 
 # "for one euro", "two dollars a day": a spelled number with its currency is an amount (only a
 # count spelled as a small number word is not a figure).
-_RX_NUMWORD_ONLY = re.compile(rf"(?:{_NUMWORD})", re.I)
+_RX_NUMWORD_ONLY = re.compile(rf"(?:{_NUMWORD})(?:\s+hundred)?", re.I)
 _RX_CURRENCY_AS_NOUN = re.compile(
     r"[\s-]+(?:zone|area|bloc|countries|members?|coins?|notes?|bills?|stores?|shops?|"
     r"currency|denominated|sign|symbol)\b", re.I
@@ -1013,6 +1032,15 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
         return []
     if scale == "K" and re.fullmatch(r"\d", m.group("n1") or ""):
         return []  # "4K TVs", "8K video": a display format, not four thousand things
+    if m.group("m1") or m.group("h1"):
+        # "1.2m refugees", "two hundred soldiers": only with the counted noun ("100m sprint",
+        # "300m tall" are lengths; "a hundred" alone is too vague to read)
+        np_end = _noun_phrase_end(text, end)
+        if (np_end is None or np_end == _EXCLUDED or _next_word(text, end) in _MONEY_NOUNS
+                or _RX_CUR_WORD_AHEAD.match(text, end)):
+            return []
+        return [(start, np_end, {"value": v1, "low": v1, "high": v2 if v2 is not None else v1,
+                                 "unit": "count", "qualifier": _qualifier(m)})]
     high = v2 if v2 is not None else v1
     if _next_word(text, end) in _MONEY_NOUNS:
         # "a 1.5 billion package": money whose currency only the context can give
@@ -1033,6 +1061,9 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
         end = np_end
     return [(start, end, {"value": v1, "low": v1, "high": high, "unit": "count",
                           "qualifier": _qualifier(m)})]
+
+
+_RX_CUR_WORD_AHEAD = re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{_CUR_WORD})", _F)
 
 
 def _dozen_count(text: str, start: int, m: re.Match[str]) -> list[_Match]:

@@ -267,3 +267,36 @@ def test_proportion_base_is_not_a_count() -> None:
     figs = extract_figures("Four in 10 residents oppose the base, and 2 out of 5 mayors agree; "
                            "the army sent 900 in 14 convoys.")
     assert [(f.text, f.of) for f in figs] == [("2 out of 5 mayors", 5.0), ("14 convoys", None)]
+
+
+def test_hyphenated_scale_after_currency_sign() -> None:
+    figs = extract_figures("Ottawa signed a C$7.3-billion frigate deal and a $90-million "
+                           "radar contract.")
+    assert [(f.text, f.unit, f.value) for f in figs] == [
+        ("C$7.3-billion", "CAD", 7.3e9), ("$90-million", "USD", 9e7)]
+
+
+def test_nordic_crowns_and_lei() -> None:
+    figs = extract_figures("Copenhagen adds 4 billion Danish crowns, Stockholm 6 billion Swedish "
+                           "crowns and Bucharest 2 billion lei.")
+    assert [(f.unit, f.value) for f in figs] == [("DKK", 4e9), ("SEK", 6e9), ("RON", 2e9)]
+
+
+def test_spelled_hundreds_and_loose_million_counts() -> None:
+    text = ("Three hundred engineers and twelve hundred guards arrived with 1.5m shells; "
+            "between 2m and 3m people may leave. The 400m relay, the 5m-long wall and a "
+            "hundred years of history are not counts; four hundred pounds is money.")
+    assert [(f.text, f.low, f.high, f.unit) for f in extract_figures(text)] == [
+        ("Three hundred engineers", 300.0, 300.0, "count"),
+        ("twelve hundred guards", 1200.0, 1200.0, "count"),
+        ("1.5m shells", 1.5e6, 1.5e6, "count"),
+        ("between 2m and 3m people", 2e6, 3e6, "count"),
+        ("four hundred pounds", 400.0, 400.0, "GBP")]
+
+
+def test_over_a_place_is_not_a_hedge() -> None:
+    text = ("Air defences downed 41 drones over 8 regions, and crews intercepted missiles over "
+            "5 oblasts. Shares slid over 6% and over 200 drones were launched.")
+    assert [(f.text, f.qualifier) for f in extract_figures(text)] == [
+        ("41 drones", None), ("8 regions", None), ("5 oblasts", None), ("over 6%", "more_than"),
+        ("over 200 drones", "more_than")]
