@@ -113,7 +113,7 @@ _QUALIFIERS: dict[str, str] = {
     "up to": "up_to", "as much as": "up_to", "as many as": "up_to", "at most": "up_to",
     "no more than": "up_to", "about": "about", "around": "about", "some": "about",
     "roughly": "about", "nearly": "about", "almost": "about", "approximately": "about",
-    "close to": "about", "approx.": "about", "circa": "about",
+    "close to": "about", "approx.": "about", "circa": "about", "upward of": "more_than",
     # Symbol hedges of Reuters key points, glued to the number: ">1%", "~0.6%", "<$5bn".
     ">": "more_than", "~": "about", "<": "less_than", "≈": "about",
 }
@@ -130,7 +130,7 @@ _SYM_QUAL = r"[~><≈](?=[\d$€£¥])"
 _QUAL = rf"(?P<q>{_QUAL_ALT}(?=\s)|{_SYM_QUAL})\s*"
 _Q = rf"(?:{_QUAL})?"
 _SEP = r"(?P<sep>\s*[-–]\s*|\s+to\s+|\s+and\s+)"
-_PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b)"
+_PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b|\s?(?-i:pc)\b(?![-'’]))"
 _PCT_WORD_NUM = rf"(?:{_D}|{_NUMWORD}|half\s+an?)"
 _GDP_TAIL = (
     r"(?P<gdp>\s+of\s+(?:(?:their|its|the|our|his|her|your|national|each\s+\w+['’]s|"
@@ -385,6 +385,7 @@ _GDP_CONTEXT = re.compile(
 _DEFENCE_TARGET_CONTEXT = re.compile(
     r"\b(?:defen[cs]e|military)\s+(?:spending|budgets?|expenditures?|outlays?|investment)\b"
     r"|\bspending\s+(?:target|goal|pledge|commitment)|\b(?:NATO|Nato|alliance)['’]?s?\s+"
+    r"(?:(?:new|current|old|existing|agreed|official|headline|core)\s+)?"
     r"(?:target|goal|benchmark|guideline)",
     re.I,
 )

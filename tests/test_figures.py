@@ -300,3 +300,17 @@ def test_over_a_place_is_not_a_hedge() -> None:
     assert [(f.text, f.qualifier) for f in extract_figures(text)] == [
         ("41 drones", None), ("8 regions", None), ("5 oblasts", None), ("over 6%", "more_than"),
         ("over 200 drones", "more_than")]
+
+
+def test_british_pc_and_target_with_an_adjective() -> None:
+    text = ("The minister said defence spending would reach 2.7pc of GDP, up from 2.4pc. "
+            "NATO's new target of 5% includes 1.5% for resilience. He owns 3 PCs.")
+    assert [(f.text, f.unit) for f in extract_figures(text)] == [
+        ("2.7pc of GDP", "percent_gdp"), ("2.4pc", "percent_gdp"), ("5%", "percent_gdp"),
+        ("1.5%", "percent_gdp"), ("3 PCs", "count")]
+
+
+def test_upward_of_is_a_hedge_but_an_estimated_is_not() -> None:
+    figs = extract_figures("Upward of 400 engineers came; an estimated 90 buses were used.")
+    assert [(f.text, f.qualifier) for f in figs] == [
+        ("Upward of 400 engineers", "more_than"), ("90 buses", None)]
