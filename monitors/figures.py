@@ -81,7 +81,7 @@ _SCALE_WORD = r"(?:\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
 _SCALE_WORD_D = (
     r"(?:\s*(?:(?:hundred\s+)?(?:thousand|million|billion|trillion)|(?:lakh\s+)?crores?|lakhs?)\b)"
 )
-_SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn)\b)"
+_SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn|trln)\b)"
 _SCALE_LOOSE = r"(?:(?:m|b|k|tr)\b)"
 _SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_WORD_D}|{_SCALE_LOOSE})"
 _SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD_D})"
@@ -307,7 +307,7 @@ _TIME_AND_MEASURE = _words(
     kilometer miles mile metres meters metre meter feet foot inches inch yards yard mm cm
     tonnes tons tonne ton kilograms kg kgs grams pounds lbs litres liters gallons degrees
     hectares acres knots mph kph calories steps years-old am pm a.m. p.m. gmt et bst cet utc
-    edt est yr yrs hr hrs mins secs mos wks sq barrel barrels bpd
+    edt est yr yrs hr hrs mins secs mos wks sq barrel barrels bpd bps bp pp pps ppts
     """
 )
 _IRREGULAR_PLURALS = _words(
@@ -487,8 +487,9 @@ def _signed_change(text: str, start: int) -> _Match | None:
     if len(found) != 1:
         return None
     s, e, fields = found[0]
-    if s != start or fields.get("qualifier") or fields.get("low", fields["value"]) != fields.get(
-            "high", fields["value"]):
+    if s != start or fields.get("qualifier") or fields["unit"] == "percent_gdp":
+        return None
+    if fields.get("low", fields["value"]) != fields.get("high", fields["value"]):
         return None
     if text[start - 1] != "+":
         v = -float(fields["value"])  # type: ignore[arg-type]
@@ -699,7 +700,21 @@ def _is_label_context(text: str, start: int) -> bool:
     core = raw.strip(".")
     if core.endswith(("'s", "’s")):
         return False
-    return len(core) >= 2 and core.isupper() and core not in _ALLOWED_CAPS
+    return (len(core) >= 2 and core.isupper() and core not in _ALLOWED_CAPS
+            and not _in_capitals_line(text, start))
+
+
+# A headline or wire alert set in capitals ("EU AGREES 50 BILLION EURO FACILITY"): a word in
+# capitals before a number there is an ordinary word, not a label like "CAC 40".
+_RX_LOWER_WORD = re.compile(r"\b[a-z]{3,}")
+_RX_UPPER_WORD = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def _in_capitals_line(text: str, start: int) -> bool:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", start)
+    line = text[ls:le if le >= 0 else len(text)]
+    return not _RX_LOWER_WORD.search(line) and len(_RX_UPPER_WORD.findall(line)) >= 3
 
 
 _ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
@@ -937,7 +952,7 @@ def _parse_pp(text: str, start: int) -> list[_Match]:
     if v1 is None or (v2 is not None and not _range_ok(text, start, m)
                       and not _bare_change_range(text, start, m, v1, v2)):
         return []
-    if v1 <= 0:
+    if v1 <= 0 or (v2 is not None and _not_a_range(m.group("sep"), v1, v2)):
         return []
     high = v2 if v2 is not None else v1
     return [(start, m.end(), {"value": v1 / div, "low": v1 / div, "high": high / div,
@@ -951,6 +966,15 @@ def _bare_change_range(text: str, start: int, m: re.Match[str], v1: float, v2: f
     "from": "from 7 to 10 basis points" is a change."""
     return ((m.group("sep") or "").strip().lower() == "to" and 0 < v1 < v2 <= 3 * v1
             and not m.group("btw") and _prev_word(text, start) != "from")
+
+
+_RX_SIGN_SEP = re.compile(r"\s+[-−]")
+
+
+def _not_a_range(sep: str | None, v1: float, v2: float) -> bool:
+    """A hyphen with a space before it and none after is the sign of the next number
+    ("+1.2% -0.4%"), and a range never runs downwards ("40 -0.4%")."""
+    return v2 < v1 or bool(sep and _RX_SIGN_SEP.fullmatch(sep))
 
 
 def _parse_pct(text: str, start: int) -> list[_Match]:
@@ -976,6 +1000,11 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
                       "qualifier": _qualifier(m) if not m.group("btw") else None})]
         return []
     v2 = parse_number(n2) if n2 is not None else None
+    if v2 is not None and _not_a_range(m.group(sep_group), v1, v2):
+        if not m.group("u1") or m.group("btw"):
+            return []  # "CAC 40 -0.4%": a name, then a signed change
+        return [(start, m.end("u1"), {"value": v1, "unit": "percent",
+                                      "qualifier": _qualifier(m)})]
     end = m.end()
     q = _qualifier(m)
     if m.group("more"):
@@ -1145,6 +1174,8 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
     end = m.end()
     if v2 is not None and (not _range_ok(text, start, m) or _looks_like_year(m.group("n2"))):
         return _bare_count(text, start)  # "rose by 12,000 to 231,000": two figures
+    if v1 is not None and v2 is not None and _not_a_range(m.group("sep"), v1, v2):
+        return []
     if v1 is None or _bad_after(text, end):
         return []
     np_end = _noun_phrase_end(text, end)

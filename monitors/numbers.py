@@ -30,7 +30,7 @@ TENS: dict[str, int] = {
 SCALES: dict[str, float] = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
-    "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "tr": 1e12,
+    "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "trln": 1e12, "tr": 1e12,
     "dozen": 12.0, "lakh": 1e5, "crore": 1e7,
 }
 
@@ -81,6 +81,7 @@ CURRENCY_WORDS: dict[str, tuple[str, float]] = {
     "south korean won": ("KRW", 1), "korean won": ("KRW", 1),
     "rupees": ("INR", 1), "rupee": ("INR", 1), "shekels": ("ILS", 1), "lira": ("TRY", 1),
     "liras": ("TRY", 1), "pesos": ("MXN", 1), "rand": ("ZAR", 1), "riyals": ("SAR", 1),
+    "dlrs": ("USD", 1), "dlr": ("USD", 1), "stg": ("GBP", 1),
     "pence": ("GBP", 100), "cents": ("USD", 100), "euro cents": ("EUR", 100),
     "kopecks": ("RUB", 100),
 }

@@ -314,3 +314,19 @@ def test_upward_of_is_a_hedge_but_an_estimated_is_not() -> None:
     figs = extract_figures("Upward of 400 engineers came; an estimated 90 buses were used.")
     assert [(f.text, f.qualifier) for f in figs] == [
         ("Upward of 400 engineers", "more_than"), ("90 buses", None)]
+
+
+def test_wire_abbreviations_and_capitals_headline() -> None:
+    figs = extract_figures("FUND RAISES 2 BILLION EURO FOR REPAIRS\nIt took 1.2 bln dlrs, "
+                           "400 mln stg and JPY 3.1 trln.")
+    assert [(f.text, f.unit, f.value) for f in figs] == [
+        ("2 BILLION EURO", "EUR", 2e9), ("1.2 bln dlrs", "USD", 1.2e9),
+        ("400 mln stg", "GBP", 4e8), ("JPY 3.1 trln", "JPY", 3.1e12)]
+
+
+def test_a_range_never_runs_downwards_nor_across_a_sign() -> None:
+    text = ("Indices: IBEX 35 -0.7%, AEX +0.3%. The 61-39 vote passed. Gilts moved 12 -4 bps. "
+            "Support lies at 2.5%-3.5% and 20-30 tanks.")
+    assert [(f.text, f.low, f.high) for f in extract_figures(text)] == [
+        ("-0.7%", -0.7, -0.7), ("+0.3%", 0.3, 0.3), ("-4 bps", -0.04, -0.04),
+        ("2.5%-3.5%", 2.5, 3.5), ("20-30 tanks", 20.0, 30.0)]
