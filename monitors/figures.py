@@ -295,6 +295,7 @@ _LABEL_WORDS = _words(
     "no nos number page pages p pp article articles section chapter paragraph clause "
     "resolution flight room route highway road model type mark block phase level class tier "
     "group stage season episode vol volume issue item line platform gate terminal"
+    " title proclamation"
     " s&p nasdaq nikkei stoxx eurostoxx ftse dax cac russell dow topix kospi sensex nifty "
     "msci ibex aex smi hang seng ase ise"
 )
@@ -308,6 +309,8 @@ _TIME_AND_MEASURE = _words(
     tonnes tons tonne ton kilograms kg kgs grams pounds lbs litres liters gallons degrees
     hectares acres knots mph kph calories steps years-old am pm a.m. p.m. gmt et bst cet utc
     edt est yr yrs hr hrs mins secs mos wks sq barrel barrels bpd bps bp pp pps ppts
+    kilos kilo kilogrammes kilogram kilogramme ounces oz lb megawatts gigawatts terawatts mw gw
+    kw kwh mwh gwh twh bcm mcm cubic square acre sqm sq.m meters-long litre liter
     """
 )
 _IRREGULAR_PLURALS = _words(
@@ -1159,6 +1162,10 @@ def _is_proportion_base(text: str, start: int) -> bool:
             and first < base)
 
 
+_RX_PLURAL_SCALE_AFTER = re.compile(
+    r"\s+(?:hundreds|thousands|millions|billions|trillions|dozens)\b", re.I)
+
+
 def _parse_count_digits(text: str, start: int) -> list[_Match]:
     if _is_proportion_base(text, start):
         return []
@@ -1178,6 +1185,8 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return []
     if v1 is None or _bad_after(text, end):
         return []
+    if _RX_PLURAL_SCALE_AFTER.match(text, end):
+        return []  # "21 millions of people": a misprinted scale, its value unreadable
     np_end = _noun_phrase_end(text, end)
     if np_end is None and v2 is None:
         return _bare_count(text, start) or _vote_count(text, start) or _casualty_count(

@@ -330,3 +330,10 @@ def test_a_range_never_runs_downwards_nor_across_a_sign() -> None:
     assert [(f.text, f.low, f.high) for f in extract_figures(text)] == [
         ("-0.7%", -0.7, -0.7), ("+0.3%", 0.3, 0.3), ("-4 bps", -0.04, -0.04),
         ("2.5%-3.5%", 2.5, 3.5), ("20-30 tanks", 20.0, 30.0)]
+
+
+def test_more_measures_and_legal_labels_are_not_counts() -> None:
+    text = ("The parcel weighed 12 kilos and the farm makes 60 gigawatts from 9 ounces of fuel. "
+            "Title 8 clinics and Proclamation 1234 rules apply; 21 millions of fans watched. "
+            "The navy will order 12 frigates.")
+    assert [f.text for f in extract_figures(text)] == ["millions of fans", "12 frigates"]
