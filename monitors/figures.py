@@ -1166,9 +1166,34 @@ _RX_PLURAL_SCALE_AFTER = re.compile(
     r"\s+(?:hundreds|thousands|millions|billions|trillions|dozens)\b", re.I)
 
 
+# "4,000-plus drones", "50+ countries": more than the number, with its counted noun.
+_RX_COUNT_PLUS = re.compile(rf"(?P<n1>{_D})(?:-plus\b|\+)(?=[ \t])", _F)
+
+
+_RX_SCALE_OR_CURRENCY_AHEAD = re.compile(
+    rf"\s+(?:(?:hundred|thousand|million|billion|trillion|dozen)s?\b|(?:[A-Z][a-z]+\s+)?"
+    rf"(?:{_CUR_WORD}))", _F)
+
+
+def _plus_count(text: str, start: int) -> list[_Match]:
+    m = _RX_COUNT_PLUS.match(text, start)
+    if not m or _looks_like_year(m.group("n1")) or _is_label_context(text, start):
+        return []
+    if _RX_SCALE_OR_CURRENCY_AHEAD.match(text, m.end()):
+        return []  # "13-plus billion dollars": an amount whose scale we would misread
+    np_end = _noun_phrase_end(text, m.end())
+    v = parse_number(m.group("n1"))
+    if np_end is None or np_end == _EXCLUDED or v is None:
+        return []
+    return [(start, np_end, {"value": v, "unit": "count", "qualifier": "more_than"})]
+
+
 def _parse_count_digits(text: str, start: int) -> list[_Match]:
     if _is_proportion_base(text, start):
         return []
+    plus = _plus_count(text, start)
+    if plus:
+        return plus
     m = _RX_COUNT_DIGITS.match(text, start)
     if not m:
         return (_compound_count(text, start) or _bare_count(text, start)

@@ -337,3 +337,10 @@ def test_more_measures_and_legal_labels_are_not_counts() -> None:
             "Title 8 clinics and Proclamation 1234 rules apply; 21 millions of fans watched. "
             "The navy will order 12 frigates.")
     assert [f.text for f in extract_figures(text)] == ["millions of fans", "12 frigates"]
+
+
+def test_plus_suffix_is_more_than() -> None:
+    text = ("Kyiv faced 3,000-plus glide bombs and 40+ nations met, but 25-plus billion dollars "
+            "is an amount and a 10-plus year effort is a duration.")
+    assert [(f.text, f.value, f.qualifier) for f in extract_figures(text)] == [
+        ("3,000-plus glide bombs", 3000.0, "more_than"), ("40+ nations", 40.0, "more_than")]
