@@ -172,7 +172,8 @@ _RX_MONEY_BARE = re.compile(
 )
 # Or bare after a verb of money, with no "of" after ("could save taxpayers billions").
 _RX_MONEY_BARE_AFTER_VERB = re.compile(
-    r"(?P<v>billions|trillions)\b(?!\s+of\b|-)", _F
+    r"(?P<v>(?:tens|hundreds)\s+of\s+(?:billions|trillions)|billions|trillions)\b(?!\s+of\b|-)",
+    _F,
 )
 _RX_MONEY_VERB_BEFORE = re.compile(
     r"\b(?:save[sd]?|saving|costs?|costing|spen[dt]s?|spending|pa(?:y|ys|id|ying)|los(?:e|es|t|ing)|"
@@ -1130,6 +1131,8 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
             return [(start, np_end or more.end(), {"value": _vague_value(v), "unit": "count",
                                          "approx": True, "qualifier": _qualifier(m)})]
         return []
+    if m.group("of") and _RX_PLURAL_SCALE_AFTER.match(text, m.end()):
+        return []  # "hundreds of billions" with no currency: an amount, not 100 things
     np_start = m.end() if m.group("of") else m.end("v")
     np_end = _noun_phrase_end(text, np_start)
     if np_end == _EXCLUDED:

@@ -344,3 +344,10 @@ def test_plus_suffix_is_more_than() -> None:
             "is an amount and a 10-plus year effort is a duration.")
     assert [(f.text, f.value, f.qualifier) for f in extract_figures(text)] == [
         ("3,000-plus glide bombs", 3000.0, "more_than"), ("40+ nations", 40.0, "more_than")]
+
+
+def test_hundreds_of_billions_is_never_a_count_of_100() -> None:
+    figs = extract_figures("Critics said the state had spent hundreds of billions already, "
+                           "and we are not talking hundreds of billions here.")
+    assert [(f.text, f.unit, f.value, f.approx) for f in figs] == [
+        ("hundreds of billions", "USD", 1e11, True)]
