@@ -74,7 +74,7 @@ _NUMWORD = (
     rf"(?:\s+and\s+a\s+half)?"
 )
 # A spelled number that may stand before a scale word ("a million", "half a billion").
-_NUMWORD_SCALED = rf"(?:{_NUMWORD}(?:\s+hundred)?|half\s+an?|an?)"
+_NUMWORD_SCALED = rf"(?:{_NUMWORD}(?:\s+hundred(?:\s+and\s+{_NUMWORD})?)?|half\s+an?|an?)"
 _SCALE_WORD = r"(?:\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
 # After digits the scale word may be glued on, as British copy prints it ("£71.6million").
 # Indian copy counts in lakh (1e5) and crore (1e7): "Rs 24,888 crore", "Rs 1.2 lakh crore".
@@ -356,6 +356,10 @@ _MOVE_VERBS = _words(
     "bumped pushed picked marked"
 )
 _RX_UP_TO = re.compile(r"up\s+to\s+", re.I)
+# "About" before a vague quantity is the preposition of "talk about", "care about": nobody
+# hedges "tens of thousands" with "approximately".
+_RX_ABOUT_VAGUE = re.compile(
+    r"about\s+(?=(?:tens|hundreds|thousands|millions|billions|trillions|dozens)\b)", re.I)
 # "Over" after a verb of flying or shooting down names where, not a hedge ("drones were
 # destroyed over 12 regions", "jets flew over 3 towns").
 _RX_OVER = re.compile(r"over\s+(?=\d)", re.I)
@@ -446,6 +450,9 @@ def extract_figures(text: str) -> list[Figure]:
         um = _RX_UP_TO.match(text, start)
         if um and _prev_word(text, start) in _MOVE_VERBS:
             start = um.end()  # "went up to $462 billion": a movement, not the hedge "up to"
+        am = _RX_ABOUT_VAGUE.match(text, start)
+        if am:
+            start = am.end()  # "talking about thousands of families": a preposition
         om = _RX_OVER.match(text, start)
         if om and (_prev_word(text, start) in _OVER_PLACE_BEFORE or (
                 _RX_OVER_REGIONS.match(text, om.end())
@@ -926,7 +933,7 @@ def _vague_value(v: str) -> float:
 
 def _parse_money_vague(text: str, start: int) -> list[_Match]:
     m = _RX_MONEY_VAGUE.match(text, start)
-    if not m:
+    if not m or _RX_UNIT_NOTE_BEFORE.search(text, max(0, start - 20), start):
         return []
     cur = currency_for_word(m.group("cw"))
     if cur is None:
@@ -990,6 +997,9 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
     v1 = parse_number(m.group("n1"))
     if v1 is None:
         return []
+    if (_looks_like_year(m.group("n1")) and m.group("u1")
+            and m.group("u1")[:1].isspace() and m.group("u1").strip() == "%"):
+        return []  # a table header "2024 2023 % Change": a year, then a column name
     bare_first = not m.group("u1")  # "15 to 20 percent": the first number needs the second's unit
     if bare_first and _looks_like_year(m.group("n1")):
         return []  # "in 2021 to 21.7 percent": a year, then the figure
@@ -1092,6 +1102,11 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
             return [(start, end, {"value": v1, "low": v1, "high": high, "unit": _BARE_MONEY,
                                   "qualifier": _qualifier(m)})]
     else:
+        money = _currency_head(text, end, np_end)
+        if money:  # "50 million taxpayer dollars"
+            return [(start, np_end, {"value": v1 / money[1], "low": v1 / money[1],
+                                     "high": high / money[1], "unit": money[0],
+                                     "qualifier": _qualifier(m)})]
         end = np_end
     return [(start, end, {"value": v1, "low": v1, "high": high, "unit": "count",
                           "qualifier": _qualifier(m)})]
@@ -1116,10 +1131,25 @@ def _dozen_count(text: str, start: int, m: re.Match[str]) -> list[_Match]:
 _RX_VAGUE_MORE = re.compile(r"\s+more\b(?!\s+(?:than|of|in)\b)(?![-'’])", re.I)
 
 
+def _currency_head(text: str, np_start: int, np_end: int) -> tuple[str, float] | None:
+    """(ISO code, divisor) when the counted noun is a currency ("50 million taxpayer dollars",
+    "thousands of United States dollars"): the figure is money, not a count."""
+    cm = _RX_CUR_HEAD.search(text, np_start, np_end)
+    return currency_for_word(cm.group(1)) if cm else None
+
+
+_RX_CUR_HEAD = re.compile(rf"\b({_CUR_WORD})$", _F)
+
+
+_RX_UNIT_NOTE_BEFORE = re.compile(
+    r"(?:\(|\b(?:expressed|stated|presented|amounts|figures|numbers|dollars|euros))\s*in\s+$",
+    re.I)
+
+
 def _parse_count_vague(text: str, start: int) -> list[_Match]:
     m = _RX_COUNT_VAGUE.match(text, start)
-    if not m:
-        return []
+    if not m or _RX_UNIT_NOTE_BEFORE.search(text, max(0, start - 20), start):
+        return []  # "(Expressed in thousands of US dollars)": the unit of a table
     v = m.group("v").lower()
     single = re.sub(r"^many\s+", "", v) in ("dozens", "hundreds", "thousands", "millions")
     if single and not m.group("of"):
@@ -1143,6 +1173,11 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
         end = m.end("v")
     else:
         end = np_end
+    money = _currency_head(text, np_start, end)
+    if money:
+        code, div = money  # "hundreds of dollars", "millions of taxpayer dollars"
+        return [(start, end, {"value": _vague_value(v) / div, "unit": code, "approx": True,
+                              "qualifier": _qualifier(m)})]
     return [(start, end, {"value": _vague_value(v), "unit": "count", "approx": True,
                           "qualifier": _qualifier(m)})]
 
@@ -1222,6 +1257,11 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
     if np_end is None or np_end == _EXCLUDED:
         return []
     high = v2 if v2 is not None else v1
+    money = _currency_head(text, end, np_end)
+    if money:  # "300 taxpayer dollars"
+        return [(start, np_end, {"value": v1 / money[1], "low": v1 / money[1],
+                                 "high": high / money[1], "unit": money[0],
+                                 "qualifier": _qualifier(m)})]
     return [(start, np_end, {"value": v1, "low": v1, "high": high, "unit": "count",
                              "qualifier": _qualifier(m)})]
 

@@ -351,3 +351,26 @@ def test_hundreds_of_billions_is_never_a_count_of_100() -> None:
                            "and we are not talking hundreds of billions here.")
     assert [(f.text, f.unit, f.value, f.approx) for f in figs] == [
         ("hundreds of billions", "USD", 1e11, True)]
+
+
+def test_currency_as_the_counted_noun_is_money() -> None:
+    text = ("Families lost hundreds of dollars, the agency wasted 40 million taxpayer dollars "
+            "and three hundred and forty million euros went to repairs. (Expressed in "
+            "thousands of US dollars)")
+    assert [(f.text, f.unit, f.value, f.approx) for f in extract_figures(text)] == [
+        ("hundreds of dollars", "USD", 100.0, True),
+        ("40 million taxpayer dollars", "USD", 4e7, False),
+        ("three hundred and forty million euros", "EUR", 3.4e8, False)]
+
+
+def test_about_before_a_vague_quantity_is_a_preposition() -> None:
+    figs = extract_figures("We are talking about tens of thousands of reservists, about 300 "
+                           "tanks and some 40 jets.")
+    assert [(f.text, f.qualifier) for f in figs] == [
+        ("tens of thousands of reservists", None), ("about 300 tanks", "about"),
+        ("some 40 jets", "about")]
+
+
+def test_year_column_header_before_percent_sign() -> None:
+    figs = extract_figures("Revenue 2025 2024 % Change\nUnits 12% 9%")
+    assert [f.text for f in figs] == ["12%", "9%"]
