@@ -201,7 +201,7 @@ _RX_XOFY = re.compile(
 )
 _RX_COUNT_SCALE = re.compile(
     rf"{_Q}(?P<btw>between\s+)?(?:(?P<n1>{_D})(?P<s1>{_SCALE_COUNT}|(?P<m1>m)\b(?!['’]|-(?!\d)))"
-    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD}"
+    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD}(?!\s+(?:and\s+)?(?:{_TENS_WORDS}|{_UNIT_WORDS})\b)"
     rf"|(?P<h1>\s+hundred)\b(?![-'’])(?!\s+(?:and\s+)?(?:thousand|million|billion|trillion|"
     rf"{_TENS_WORDS}|{_UNIT_WORDS})\b))"
     rf"|(?P<dz>(?:(?:{_NUMWORD}|a)\s+)?dozen)\b)"
@@ -296,7 +296,7 @@ _LABEL_WORDS = _words(
     "no nos number page pages p pp article articles section chapter paragraph clause "
     "resolution flight room route highway road model type mark block phase level class tier "
     "group stage season episode vol volume issue item line platform gate terminal"
-    " title proclamation"
+    " title proclamation note"
     " s&p nasdaq nikkei stoxx eurostoxx ftse dax cac russell dow topix kospi sensex nifty "
     "msci ibex aex smi hang seng ase ise"
 )
@@ -312,6 +312,8 @@ _TIME_AND_MEASURE = _words(
     edt est yr yrs hr hrs mins secs mos wks sq barrel barrels bpd bps bp pp pps ppts
     kilos kilo kilogrammes kilogram kilogramme ounces oz lb megawatts gigawatts terawatts mw gw
     kw kwh mwh gwh twh bcm mcm cubic square acre sqm sq.m meters-long litre liter
+    level levels tick ticks pip pips megabytes gigabytes terabytes kilobytes bytes mb gb tb
+    joules petajoules terajoules gigajoules curies picocuries light-years
     """
 )
 _IRREGULAR_PLURALS = _words(
@@ -324,7 +326,7 @@ _NOT_PLURAL = _words(
     "news series species means us is was has this thus its his hers theirs ours yours whereas "
     "various previous famous serious dangerous numerous analysis crisis basis chess kansas texas "
     "paris marcus thomas lewis davis james jones abrams pls plus minus bonus status campus "
-    "virus census corpus consensus nexus focus"
+    "virus census corpus consensus nexus focus gas atlas alias bias canvas christmas"
 )
 _NP_STOP = _words(
     """
@@ -742,6 +744,10 @@ _EXCLUDED = -1
 _RX_TABLE_NUMBER = re.compile(r"(?<![\w.,])\(?\d[\d,.]*\)?[ \t]+\(?\d[\d,.]*\)?$")
 
 
+# "121 gas and three ... rigs": a second number starts a figure of its own.
+_RX_NUMBER_NEXT = re.compile(rf"\s+(?:\d|(?:{_NUMWORD})\b)", re.I)
+
+
 def _noun_phrase_end(text: str, pos: int) -> int | None:
     """End of a noun phrase with a plural head right after ``pos`` (at most 6 words).
 
@@ -760,7 +766,8 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
         word = m.group(1)
         if word.lower() in _NP_STOP:
             if (word in ("and", "or") and tokens and not any(_is_plural(w) for w, _ in tokens)
-                    and not _RX_TABLE_NUMBER.search(text, max(0, pos - 40), pos)):
+                    and not _RX_TABLE_NUMBER.search(text, max(0, pos - 40), pos)
+                    and not _RX_NUMBER_NEXT.match(text, m.end(1))):
                 p = m.end(1)  # "31 Reaper and Predator drones": modifiers joined by and/or
                 continue
             break

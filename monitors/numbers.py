@@ -81,7 +81,7 @@ CURRENCY_WORDS: dict[str, tuple[str, float]] = {
     "south korean won": ("KRW", 1), "korean won": ("KRW", 1),
     "rupees": ("INR", 1), "rupee": ("INR", 1), "shekels": ("ILS", 1), "lira": ("TRY", 1),
     "liras": ("TRY", 1), "pesos": ("MXN", 1), "rand": ("ZAR", 1), "riyals": ("SAR", 1),
-    "dlrs": ("USD", 1), "dlr": ("USD", 1), "stg": ("GBP", 1),
+    "bucks": ("USD", 1), "dlrs": ("USD", 1), "dlr": ("USD", 1), "stg": ("GBP", 1),
     "pence": ("GBP", 100), "cents": ("USD", 100), "euro cents": ("EUR", 100),
     "kopecks": ("RUB", 100),
 }

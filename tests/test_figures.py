@@ -374,3 +374,12 @@ def test_about_before_a_vague_quantity_is_a_preposition() -> None:
 def test_year_column_header_before_percent_sign() -> None:
     figs = extract_figures("Revenue 2025 2024 % Change\nUnits 12% 9%")
     assert [f.text for f in figs] == ["12%", "9%"]
+
+
+def test_market_and_data_units_and_spelled_years() -> None:
+    text = ("The index held 21,400 levels, bond futures lost 9 ticks, the rand 40 pips, and the "
+            "drive wrote 900 megabytes a second. Signed in the year two thousand twenty-four; "
+            "two thousand volunteers came. Fuel was capped at 20 bucks; 40 gas and 12 oil "
+            "rigs ran.")
+    assert [(f.text, f.unit) for f in extract_figures(text)] == [
+        ("two thousand volunteers", "count"), ("20 bucks", "USD"), ("12 oil rigs", "count")]
