@@ -201,7 +201,8 @@ _RX_XOFY = re.compile(
 )
 _RX_COUNT_SCALE = re.compile(
     rf"{_Q}(?P<btw>between\s+)?(?:(?P<n1>{_D})(?P<s1>{_SCALE_COUNT}|(?P<m1>m)\b(?!['’]|-(?!\d)))"
-    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD}(?!\s+(?:and\s+)?(?:{_TENS_WORDS}|{_UNIT_WORDS})\b)"
+    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD}(?P<ah>\s+and\s+a\s+half\b)?"
+    rf"(?!\s+(?:and\s+)?(?:{_TENS_WORDS}|{_UNIT_WORDS})\b)"
     rf"|(?P<h1>\s+hundred)\b(?![-'’])(?!\s+(?:and\s+)?(?:thousand|million|billion|trillion|"
     rf"{_TENS_WORDS}|{_UNIT_WORDS})\b))"
     rf"|(?P<dz>(?:(?:{_NUMWORD}|a)\s+)?dozen)\b)"
@@ -1072,7 +1073,11 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
             return []
         v1, s1_end, scale = _amount(m.group("n1"), m.group("s1")), m.end("s1"), m.group("s1")
     else:
-        v1, s1_end, scale = _amount(m.group("w1"), m.group("ws1")), m.end("ws1"), m.group("ws1")
+        ws1 = m.group("ws1")
+        scale = ws1[:m.start("ah") - m.start("ws1")] if m.group("ah") else ws1
+        v1, s1_end = _amount(m.group("w1"), scale), m.end("ws1")
+        if v1 is not None and m.group("ah"):  # "a million and a half refugees"
+            v1 += 0.5 * (_amount("1", scale) or 0.0)
     v2 = _amount(m.group("n2"), m.group("s2"))
     if v1 is None:
         return []
@@ -1103,8 +1108,9 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
     if np_end is None:
         if scale.strip().lower() == "k":
             return []  # "4K"
-        if _elided_measure(text, start) or _RX_RATE_AFTER.match(text, end):
-            return []
+        if (_elided_measure(text, start) or _RX_RATE_AFTER.match(text, end)
+                or _RX_UNIT_ABBR_AFTER.match(text, end)):
+            return []  # "9.2 million b/d", "1.8 million DWT": a measure
         if v1 >= 1e9:  # "80 billion will be needed": an amount, not a count of things
             return [(start, end, {"value": v1, "low": v1, "high": high, "unit": _BARE_MONEY,
                                   "qualifier": _qualifier(m)})]
@@ -1120,6 +1126,12 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
 
 
 _RX_CUR_WORD_AHEAD = re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{_CUR_WORD})", _F)
+
+
+# Unit abbreviations that follow an amount of a physical quantity.
+_RX_UNIT_ABBR_AFTER = re.compile(
+    r"\s*(?:b/d|bbl/d|boe/d|mb/d|t/d|bbls?\b|boe\b|(?-i:DWT|TEU|BTU|MMBtu|mmBtu|MW|GW|GWh|MWh|"
+    r"TWh|bcm|km|kg|mt|Mt|t)\b)", re.I)
 
 
 def _dozen_count(text: str, start: int, m: re.Match[str]) -> list[_Match]:

@@ -383,3 +383,10 @@ def test_market_and_data_units_and_spelled_years() -> None:
             "rigs ran.")
     assert [(f.text, f.unit) for f in extract_figures(text)] == [
         ("two thousand volunteers", "count"), ("20 bucks", "USD"), ("12 oil rigs", "count")]
+
+
+def test_and_a_half_after_the_scale_and_unit_abbreviations() -> None:
+    text = ("Nearly a million and a half refugees crossed. Exports averaged 7.1 million b/d and "
+            "the tankers carry 2.2 million DWT.")
+    assert [(f.text, f.value) for f in extract_figures(text)] == [
+        ("Nearly a million and a half refugees", 1.5e6)]
