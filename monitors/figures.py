@@ -28,6 +28,12 @@ order at each place, keeping the first that matches and validates:
    parliament``, ``a 10,000-strong force``) and vote tallies (``401 votes in favour and 284
    against``).
 
+Also: signed changes as market copy prints them (``EUR/USD +0.27%``, ``-0.03%``, ``+26.3bp``:
+the sign is in the span and the value); pence as ``p`` (``129.09 p/therm``, ``fell 3p``);
+casualty counts that leave out "people" (``killing 298``, ``at least 12 were killed``);
+``4,000-plus drones``/``50+ countries`` (more_than); a currency as the counted noun makes
+money (``hundreds of dollars``, ``50 million taxpayer dollars``).
+
 Every grammar takes an optional hedge before the number (``more than``, ``north of``, ``at
 least``, ``under``, ``up to``, ``about``/``nearly``/``some`` ..., or the key-points symbols
 ``>1%``, ``~0.6%``, ``<$5bn``), kept in the span.  The wire footer ``($1 = 0.9643 euros)`` is
@@ -37,7 +43,10 @@ figures: years, dates, times, durations and ages, ordinals, numbers glued to let
 A range written ``from X to Y`` is a change, so it yields two figures.  An amount that leaves
 out its unit takes it from the amount before (``to 1.1 million barrels per day from 0.87
 million``: a measure, so neither is a figure); bare rates (``1,200 per day``) and display
-formats (``4K TVs``) are not counts.
+formats (``4K TVs``) are not counts; nor is the base of a proportion (``seven in 10
+voters``), a measure (``17 kilos``, ``9.2 million b/d``, ``23,110 levels``) or a table's unit note
+(``Expressed in thousands of US dollars``).  A range never runs downwards nor across a sign
+(``CAC 40 -0.4%`` is a name, then a change).
 """
 
 from __future__ import annotations
