@@ -28,6 +28,12 @@ order at each place, keeping the first that matches and validates:
    parliament``, ``a 10,000-strong force``) and vote tallies (``401 votes in favour and 284
    against``).
 
+Also: signed changes as market copy prints them (``EUR/USD +0.27%``, ``-0.03%``, ``+26.3bp``:
+the sign is in the span and the value); pence as ``p`` (``129.09 p/therm``, ``fell 3p``);
+casualty counts that leave out "people" (``killing 298``, ``at least 12 were killed``);
+``4,000-plus drones``/``50+ countries`` (more_than); a currency as the counted noun makes
+money (``hundreds of dollars``, ``50 million taxpayer dollars``).
+
 Every grammar takes an optional hedge before the number (``more than``, ``north of``, ``at
 least``, ``under``, ``up to``, ``about``/``nearly``/``some`` ..., or the key-points symbols
 ``>1%``, ``~0.6%``, ``<$5bn``), kept in the span.  The wire footer ``($1 = 0.9643 euros)`` is
@@ -37,7 +43,10 @@ figures: years, dates, times, durations and ages, ordinals, numbers glued to let
 A range written ``from X to Y`` is a change, so it yields two figures.  An amount that leaves
 out its unit takes it from the amount before (``to 1.1 million barrels per day from 0.87
 million``: a measure, so neither is a figure); bare rates (``1,200 per day``) and display
-formats (``4K TVs``) are not counts.
+formats (``4K TVs``) are not counts; nor is the base of a proportion (``seven in 10
+voters``), a measure (``17 kilos``, ``9.2 million b/d``, ``23,110 levels``) or a table's unit note
+(``Expressed in thousands of US dollars``).  A range never runs downwards nor across a sign
+(``CAC 40 -0.4%`` is a name, then a change).
 """
 
 from __future__ import annotations
@@ -74,14 +83,14 @@ _NUMWORD = (
     rf"(?:\s+and\s+a\s+half)?"
 )
 # A spelled number that may stand before a scale word ("a million", "half a billion").
-_NUMWORD_SCALED = rf"(?:{_NUMWORD}(?:\s+hundred)?|half\s+an?|an?)"
+_NUMWORD_SCALED = rf"(?:{_NUMWORD}(?:\s+hundred(?:\s+and\s+{_NUMWORD})?)?|half\s+an?|an?)"
 _SCALE_WORD = r"(?:\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
 # After digits the scale word may be glued on, as British copy prints it ("£71.6million").
 # Indian copy counts in lakh (1e5) and crore (1e7): "Rs 24,888 crore", "Rs 1.2 lakh crore".
 _SCALE_WORD_D = (
     r"(?:\s*(?:(?:hundred\s+)?(?:thousand|million|billion|trillion)|(?:lakh\s+)?crores?|lakhs?)\b)"
 )
-_SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn)\b)"
+_SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn|trln)\b)"
 _SCALE_LOOSE = r"(?:(?:m|b|k|tr)\b)"
 _SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_WORD_D}|{_SCALE_LOOSE})"
 _SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD_D})"
@@ -113,7 +122,7 @@ _QUALIFIERS: dict[str, str] = {
     "up to": "up_to", "as much as": "up_to", "as many as": "up_to", "at most": "up_to",
     "no more than": "up_to", "about": "about", "around": "about", "some": "about",
     "roughly": "about", "nearly": "about", "almost": "about", "approximately": "about",
-    "close to": "about", "approx.": "about", "circa": "about",
+    "close to": "about", "approx.": "about", "circa": "about", "upward of": "more_than",
     # Symbol hedges of Reuters key points, glued to the number: ">1%", "~0.6%", "<$5bn".
     ">": "more_than", "~": "about", "<": "less_than", "≈": "about",
 }
@@ -130,7 +139,7 @@ _SYM_QUAL = r"[~><≈](?=[\d$€£¥])"
 _QUAL = rf"(?P<q>{_QUAL_ALT}(?=\s)|{_SYM_QUAL})\s*"
 _Q = rf"(?:{_QUAL})?"
 _SEP = r"(?P<sep>\s*[-–]\s*|\s+to\s+|\s+and\s+)"
-_PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b)"
+_PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b|\s?(?-i:pc)\b(?![-'’]))"
 _PCT_WORD_NUM = rf"(?:{_D}|{_NUMWORD}|half\s+an?)"
 _GDP_TAIL = (
     r"(?P<gdp>\s+of\s+(?:(?:their|its|the|our|his|her|your|national|each\s+\w+['’]s|"
@@ -147,7 +156,8 @@ _VAGUE_BIG = (
 
 _F = re.I
 _RX_MONEY_PRE = re.compile(
-    rf"{_Q}(?P<btw>between\s+)?(?P<cur>{_CUR_PRE})\s?(?P<n1>{_D})(?P<s1>{_SCALE_MONEY})?"
+    rf"{_Q}(?P<btw>between\s+)?(?P<cur>{_CUR_PRE})\s?(?P<n1>{_D})"
+    rf"(?P<s1>{_SCALE_MONEY}|-(?:thousand|million|billion|trillion)\b)?"
     rf"(?:{_SEP}(?:{_CUR_PRE})?\s?(?P<n2>{_D})(?P<s2>{_SCALE_MONEY})?)?",
     _F,
 )
@@ -171,7 +181,8 @@ _RX_MONEY_BARE = re.compile(
 )
 # Or bare after a verb of money, with no "of" after ("could save taxpayers billions").
 _RX_MONEY_BARE_AFTER_VERB = re.compile(
-    r"(?P<v>billions|trillions)\b(?!\s+of\b|-)", _F
+    r"(?P<v>(?:tens|hundreds)\s+of\s+(?:billions|trillions)|billions|trillions)\b(?!\s+of\b|-)",
+    _F,
 )
 _RX_MONEY_VERB_BEFORE = re.compile(
     r"\b(?:save[sd]?|saving|costs?|costing|spen[dt]s?|spending|pa(?:y|ys|id|ying)|los(?:e|es|t|ing)|"
@@ -198,10 +209,13 @@ _RX_XOFY = re.compile(
     _F,
 )
 _RX_COUNT_SCALE = re.compile(
-    rf"{_Q}(?P<btw>between\s+)?(?:(?P<n1>{_D})(?P<s1>{_SCALE_COUNT})"
-    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD})"
+    rf"{_Q}(?P<btw>between\s+)?(?:(?P<n1>{_D})(?P<s1>{_SCALE_COUNT}|(?P<m1>m)\b(?!['’]|-(?!\d)))"
+    rf"|(?P<w1>{_NUMWORD_SCALED})(?P<ws1>{_SCALE_WORD}(?P<ah>\s+and\s+a\s+half\b)?"
+    rf"(?!\s+(?:and\s+)?(?:{_TENS_WORDS}|{_UNIT_WORDS})\b)"
+    rf"|(?P<h1>\s+hundred)\b(?![-'’])(?!\s+(?:and\s+)?(?:thousand|million|billion|trillion|"
+    rf"{_TENS_WORDS}|{_UNIT_WORDS})\b))"
     rf"|(?P<dz>(?:(?:{_NUMWORD}|a)\s+)?dozen)\b)"
-    rf"(?:{_SEP}(?P<n2>{_D})(?P<s2>{_SCALE_COUNT}))?",
+    rf"(?:{_SEP}(?P<n2>{_D})(?P<s2>{_SCALE_COUNT}|(?<=\d)m\b(?!['’-])))?",
     _F,
 )
 _RX_COUNT_VAGUE = re.compile(
@@ -292,6 +306,7 @@ _LABEL_WORDS = _words(
     "no nos number page pages p pp article articles section chapter paragraph clause "
     "resolution flight room route highway road model type mark block phase level class tier "
     "group stage season episode vol volume issue item line platform gate terminal"
+    " title proclamation note"
     " s&p nasdaq nikkei stoxx eurostoxx ftse dax cac russell dow topix kospi sensex nifty "
     "msci ibex aex smi hang seng ase ise"
 )
@@ -304,7 +319,11 @@ _TIME_AND_MEASURE = _words(
     kilometer miles mile metres meters metre meter feet foot inches inch yards yard mm cm
     tonnes tons tonne ton kilograms kg kgs grams pounds lbs litres liters gallons degrees
     hectares acres knots mph kph calories steps years-old am pm a.m. p.m. gmt et bst cet utc
-    edt est yr yrs hr hrs mins secs mos wks sq barrel barrels bpd
+    edt est yr yrs hr hrs mins secs mos wks sq barrel barrels bpd bps bp pp pps ppts
+    kilos kilo kilogrammes kilogram kilogramme ounces oz lb megawatts gigawatts terawatts mw gw
+    kw kwh mwh gwh twh bcm mcm cubic square acre sqm sq.m meters-long litre liter
+    level levels tick ticks pip pips megabytes gigabytes terabytes kilobytes bytes mb gb tb
+    joules petajoules terajoules gigajoules curies picocuries light-years
     """
 )
 _IRREGULAR_PLURALS = _words(
@@ -317,7 +336,7 @@ _NOT_PLURAL = _words(
     "news series species means us is was has this thus its his hers theirs ours yours whereas "
     "various previous famous serious dangerous numerous analysis crisis basis chess kansas texas "
     "paris marcus thomas lewis davis james jones abrams pls plus minus bonus status campus "
-    "virus census corpus consensus nexus focus"
+    "virus census corpus consensus nexus focus gas atlas alias bias canvas christmas"
 )
 _NP_STOP = _words(
     """
@@ -349,6 +368,21 @@ _MOVE_VERBS = _words(
     "bumped pushed picked marked"
 )
 _RX_UP_TO = re.compile(r"up\s+to\s+", re.I)
+# "About" before a vague quantity is the preposition of "talk about", "care about": nobody
+# hedges "tens of thousands" with "approximately".
+_RX_ABOUT_VAGUE = re.compile(
+    r"about\s+(?=(?:tens|hundreds|thousands|millions|billions|trillions|dozens)\b)", re.I)
+# "Over" after a verb of flying or shooting down names where, not a hedge ("drones were
+# destroyed over 12 regions", "jets flew over 3 towns").
+_RX_OVER = re.compile(r"over\s+(?=\d)", re.I)
+_RX_OVER_REGIONS = re.compile(
+    r"\d[\d,]*\s+(?:\w+\s+)?(?:regions|oblasts|districts|provinces)\b", re.I)
+_RX_SHOOT_DOWN_BEFORE = re.compile(
+    r"\b(?:shot\s+down|destroyed|intercepted|downed|neutrali[sz]ed)\b[^.;:!?]*$", re.I)
+_OVER_PLACE_BEFORE = _words(
+    "destroyed intercepted downed neutralised neutralized flew fly flying flown flies "
+    "spotted detected hovered circled crashed"
+)
 _GROWTH_BEFORE = _words(
     "by rose fell climbed jumped increased decreased dropped slipped gained lost up down grew "
     "shrank declined dipped surged soared slid eased edged added shed rising falling growth "
@@ -371,6 +405,7 @@ _GDP_CONTEXT = re.compile(
 _DEFENCE_TARGET_CONTEXT = re.compile(
     r"\b(?:defen[cs]e|military)\s+(?:spending|budgets?|expenditures?|outlays?|investment)\b"
     r"|\bspending\s+(?:target|goal|pledge|commitment)|\b(?:NATO|Nato|alliance)['’]?s?\s+"
+    r"(?:(?:new|current|old|existing|agreed|official|headline|core)\s+)?"
     r"(?:target|goal|benchmark|guideline)",
     re.I,
 )
@@ -427,6 +462,19 @@ def extract_figures(text: str) -> list[Figure]:
         um = _RX_UP_TO.match(text, start)
         if um and _prev_word(text, start) in _MOVE_VERBS:
             start = um.end()  # "went up to $462 billion": a movement, not the hedge "up to"
+        am = _RX_ABOUT_VAGUE.match(text, start)
+        if am:
+            start = am.end()  # "talking about thousands of families": a preposition
+        om = _RX_OVER.match(text, start)
+        if om and (_prev_word(text, start) in _OVER_PLACE_BEFORE or (
+                _RX_OVER_REGIONS.match(text, om.end())
+                and _RX_SHOOT_DOWN_BEFORE.search(text, max(0, start - 60), start))):
+            start = om.end()  # "drones shot down over 12 regions": a place, not "more than"
+        signed = _signed_change(text, start)
+        if signed:
+            figures.append(_make_figure(text, sentences, *signed))
+            pos = signed[1]
+            continue
         if not _RX_START.match(text, start):
             continue
         try:
@@ -439,6 +487,37 @@ def extract_figures(text: str) -> list[Figure]:
             figures.append(_make_figure(text, sentences, s, e, fields))
         pos = found[-1][1]
     return _resolve_by_context(text, _repeated_gdp_levels(text, sentences, figures))
+
+
+# A change printed with its sign, as market copy lists it ("EUR/USD +0.27%, GBP/USD -0.03%",
+# "the curve at +26.3bp"): the sign is part of the span and of the value.  Only a sign that
+# stands alone (after a space, "(", "=" or ":", or at the start) -- not the hyphen of a range
+# ("3-5%") or of a name ("F-16").
+_RX_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(=:]))[+\-−]$")
+
+
+def _signed_change(text: str, start: int) -> _Match | None:
+    if not start or text[start - 1] not in "+-−" or not text[start].isdigit():
+        return None
+    if not _RX_SIGN_BEFORE.search(text, max(0, start - 2), start):
+        return None
+    for parser in (_parse_pp, _parse_pct):
+        found = parser(text, start)
+        if found:
+            break
+    else:
+        return None
+    if len(found) != 1:
+        return None
+    s, e, fields = found[0]
+    if s != start or fields.get("qualifier") or fields["unit"] == "percent_gdp":
+        return None
+    if fields.get("low", fields["value"]) != fields.get("high", fields["value"]):
+        return None
+    if text[start - 1] != "+":
+        v = -float(fields["value"])  # type: ignore[arg-type]
+        fields = fields | {"value": v, "low": v, "high": v}
+    return (start - 1, e, fields)
 
 
 # --------------------------------------------------------- units given by neighbouring figures
@@ -644,7 +723,21 @@ def _is_label_context(text: str, start: int) -> bool:
     core = raw.strip(".")
     if core.endswith(("'s", "’s")):
         return False
-    return len(core) >= 2 and core.isupper() and core not in _ALLOWED_CAPS
+    return (len(core) >= 2 and core.isupper() and core not in _ALLOWED_CAPS
+            and not _in_capitals_line(text, start))
+
+
+# A headline or wire alert set in capitals ("EU AGREES 50 BILLION EURO FACILITY"): a word in
+# capitals before a number there is an ordinary word, not a label like "CAC 40".
+_RX_LOWER_WORD = re.compile(r"\b[a-z]{3,}")
+_RX_UPPER_WORD = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def _in_capitals_line(text: str, start: int) -> bool:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", start)
+    line = text[ls:le if le >= 0 else len(text)]
+    return not _RX_LOWER_WORD.search(line) and len(_RX_UPPER_WORD.findall(line)) >= 3
 
 
 _ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
@@ -659,6 +752,10 @@ _RX_INDEX_BEFORE = re.compile(
 _EXCLUDED = -1
 # A number right after another, as in the rows of a flattened table ("Inventories 1,939 1,960").
 _RX_TABLE_NUMBER = re.compile(r"(?<![\w.,])\(?\d[\d,.]*\)?[ \t]+\(?\d[\d,.]*\)?$")
+
+
+# "121 gas and three ... rigs": a second number starts a figure of its own.
+_RX_NUMBER_NEXT = re.compile(rf"\s+(?:\d|(?:{_NUMWORD})\b)", re.I)
 
 
 def _noun_phrase_end(text: str, pos: int) -> int | None:
@@ -679,7 +776,8 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
         word = m.group(1)
         if word.lower() in _NP_STOP:
             if (word in ("and", "or") and tokens and not any(_is_plural(w) for w, _ in tokens)
-                    and not _RX_TABLE_NUMBER.search(text, max(0, pos - 40), pos)):
+                    and not _RX_TABLE_NUMBER.search(text, max(0, pos - 40), pos)
+                    and not _RX_NUMBER_NEXT.match(text, m.end(1))):
                 p = m.end(1)  # "31 Reaper and Predator drones": modifiers joined by and/or
                 continue
             break
@@ -832,7 +930,7 @@ def _parse_money_post(text: str, start: int) -> list[_Match]:
 
 # "for one euro", "two dollars a day": a spelled number with its currency is an amount (only a
 # count spelled as a small number word is not a figure).
-_RX_NUMWORD_ONLY = re.compile(rf"(?:{_NUMWORD})", re.I)
+_RX_NUMWORD_ONLY = re.compile(rf"(?:{_NUMWORD})(?:\s+hundred)?", re.I)
 _RX_CURRENCY_AS_NOUN = re.compile(
     r"[\s-]+(?:zone|area|bloc|countries|members?|coins?|notes?|bills?|stores?|shops?|"
     r"currency|denominated|sign|symbol)\b", re.I
@@ -852,7 +950,7 @@ def _vague_value(v: str) -> float:
 
 def _parse_money_vague(text: str, start: int) -> list[_Match]:
     m = _RX_MONEY_VAGUE.match(text, start)
-    if not m:
+    if not m or _RX_UNIT_NOTE_BEFORE.search(text, max(0, start - 20), start):
         return []
     cur = currency_for_word(m.group("cw"))
     if cur is None:
@@ -879,13 +977,32 @@ def _parse_pp(text: str, start: int) -> list[_Match]:
     div = 100.0 if m.group("bp") else 1.0
     v1 = parse_number(m.group("n1"))
     v2 = parse_number(m.group("n2")) if m.group("n2") else None
-    if v1 is None or (v2 is not None and not _range_ok(text, start, m)):
+    if v1 is None or (v2 is not None and not _range_ok(text, start, m)
+                      and not _bare_change_range(text, start, m, v1, v2)):
         return []
-    if v1 <= 0:
+    if v1 <= 0 or (v2 is not None and _not_a_range(m.group("sep"), v1, v2)):
         return []
     high = v2 if v2 is not None else v1
     return [(start, m.end(), {"value": v1 / div, "low": v1 / div, "high": high / div,
                               "unit": "pp", "qualifier": _qualifier(m)})]
+
+
+def _bare_change_range(text: str, start: int, m: re.Match[str], v1: float, v2: float) -> bool:
+    """"Yields rose 7 to 10 basis points": after a verb of change, a first number with no unit
+    of its own and a close second one make a range of the change, not a change to a level
+    (which would print the unit twice: "fell 5 basis points to 120 basis points").  Not after
+    "from": "from 7 to 10 basis points" is a change."""
+    return ((m.group("sep") or "").strip().lower() == "to" and 0 < v1 < v2 <= 3 * v1
+            and not m.group("btw") and _prev_word(text, start) != "from")
+
+
+_RX_SIGN_SEP = re.compile(r"\s+[-−]")
+
+
+def _not_a_range(sep: str | None, v1: float, v2: float) -> bool:
+    """A hyphen with a space before it and none after is the sign of the next number
+    ("+1.2% -0.4%"), and a range never runs downwards ("40 -0.4%")."""
+    return v2 < v1 or bool(sep and _RX_SIGN_SEP.fullmatch(sep))
 
 
 def _parse_pct(text: str, start: int) -> list[_Match]:
@@ -897,6 +1014,9 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
     v1 = parse_number(m.group("n1"))
     if v1 is None:
         return []
+    if (_looks_like_year(m.group("n1")) and m.group("u1")
+            and m.group("u1")[:1].isspace() and m.group("u1").strip() == "%"):
+        return []  # a table header "2024 2023 % Change": a year, then a column name
     bare_first = not m.group("u1")  # "15 to 20 percent": the first number needs the second's unit
     if bare_first and _looks_like_year(m.group("n1")):
         return []  # "in 2021 to 21.7 percent": a year, then the figure
@@ -911,6 +1031,11 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
                       "qualifier": _qualifier(m) if not m.group("btw") else None})]
         return []
     v2 = parse_number(n2) if n2 is not None else None
+    if v2 is not None and _not_a_range(m.group(sep_group), v1, v2):
+        if not m.group("u1") or m.group("btw"):
+            return []  # "CAC 40 -0.4%": a name, then a signed change
+        return [(start, m.end("u1"), {"value": v1, "unit": "percent",
+                                      "qualifier": _qualifier(m)})]
     end = m.end()
     q = _qualifier(m)
     if m.group("more"):
@@ -957,7 +1082,11 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
             return []
         v1, s1_end, scale = _amount(m.group("n1"), m.group("s1")), m.end("s1"), m.group("s1")
     else:
-        v1, s1_end, scale = _amount(m.group("w1"), m.group("ws1")), m.end("ws1"), m.group("ws1")
+        ws1 = m.group("ws1")
+        scale = ws1[:m.start("ah") - m.start("ws1")] if m.group("ah") else ws1
+        v1, s1_end = _amount(m.group("w1"), scale), m.end("ws1")
+        if v1 is not None and m.group("ah"):  # "a million and a half refugees"
+            v1 += 0.5 * (_amount("1", scale) or 0.0)
     v2 = _amount(m.group("n2"), m.group("s2"))
     if v1 is None:
         return []
@@ -968,6 +1097,15 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
         return []
     if scale == "K" and re.fullmatch(r"\d", m.group("n1") or ""):
         return []  # "4K TVs", "8K video": a display format, not four thousand things
+    if m.group("m1") or m.group("h1"):
+        # "1.2m refugees", "two hundred soldiers": only with the counted noun ("100m sprint",
+        # "300m tall" are lengths; "a hundred" alone is too vague to read)
+        np_end = _noun_phrase_end(text, end)
+        if (np_end is None or np_end == _EXCLUDED or _next_word(text, end) in _MONEY_NOUNS
+                or _RX_CUR_WORD_AHEAD.match(text, end)):
+            return []
+        return [(start, np_end, {"value": v1, "low": v1, "high": v2 if v2 is not None else v1,
+                                 "unit": "count", "qualifier": _qualifier(m)})]
     high = v2 if v2 is not None else v1
     if _next_word(text, end) in _MONEY_NOUNS:
         # "a 1.5 billion package": money whose currency only the context can give
@@ -979,15 +1117,30 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
     if np_end is None:
         if scale.strip().lower() == "k":
             return []  # "4K"
-        if _elided_measure(text, start) or _RX_RATE_AFTER.match(text, end):
-            return []
+        if (_elided_measure(text, start) or _RX_RATE_AFTER.match(text, end)
+                or _RX_UNIT_ABBR_AFTER.match(text, end)):
+            return []  # "9.2 million b/d", "1.8 million DWT": a measure
         if v1 >= 1e9:  # "80 billion will be needed": an amount, not a count of things
             return [(start, end, {"value": v1, "low": v1, "high": high, "unit": _BARE_MONEY,
                                   "qualifier": _qualifier(m)})]
     else:
+        money = _currency_head(text, end, np_end)
+        if money:  # "50 million taxpayer dollars"
+            return [(start, np_end, {"value": v1 / money[1], "low": v1 / money[1],
+                                     "high": high / money[1], "unit": money[0],
+                                     "qualifier": _qualifier(m)})]
         end = np_end
     return [(start, end, {"value": v1, "low": v1, "high": high, "unit": "count",
                           "qualifier": _qualifier(m)})]
+
+
+_RX_CUR_WORD_AHEAD = re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{_CUR_WORD})", _F)
+
+
+# Unit abbreviations that follow an amount of a physical quantity.
+_RX_UNIT_ABBR_AFTER = re.compile(
+    r"\s*(?:b/d|bbl/d|boe/d|mb/d|t/d|bbls?\b|boe\b|(?-i:DWT|TEU|BTU|MMBtu|mmBtu|MW|GW|GWh|MWh|"
+    r"TWh|bcm|km|kg|mt|Mt|t)\b)", re.I)
 
 
 def _dozen_count(text: str, start: int, m: re.Match[str]) -> list[_Match]:
@@ -1006,10 +1159,25 @@ def _dozen_count(text: str, start: int, m: re.Match[str]) -> list[_Match]:
 _RX_VAGUE_MORE = re.compile(r"\s+more\b(?!\s+(?:than|of|in)\b)(?![-'’])", re.I)
 
 
+def _currency_head(text: str, np_start: int, np_end: int) -> tuple[str, float] | None:
+    """(ISO code, divisor) when the counted noun is a currency ("50 million taxpayer dollars",
+    "thousands of United States dollars"): the figure is money, not a count."""
+    cm = _RX_CUR_HEAD.search(text, np_start, np_end)
+    return currency_for_word(cm.group(1)) if cm else None
+
+
+_RX_CUR_HEAD = re.compile(rf"\b({_CUR_WORD})$", _F)
+
+
+_RX_UNIT_NOTE_BEFORE = re.compile(
+    r"(?:\(|\b(?:expressed|stated|presented|amounts|figures|numbers|dollars|euros))\s*in\s+$",
+    re.I)
+
+
 def _parse_count_vague(text: str, start: int) -> list[_Match]:
     m = _RX_COUNT_VAGUE.match(text, start)
-    if not m:
-        return []
+    if not m or _RX_UNIT_NOTE_BEFORE.search(text, max(0, start - 20), start):
+        return []  # "(Expressed in thousands of US dollars)": the unit of a table
     v = m.group("v").lower()
     single = re.sub(r"^many\s+", "", v) in ("dozens", "hundreds", "thousands", "millions")
     if single and not m.group("of"):
@@ -1021,6 +1189,8 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
             return [(start, np_end or more.end(), {"value": _vague_value(v), "unit": "count",
                                          "approx": True, "qualifier": _qualifier(m)})]
         return []
+    if m.group("of") and _RX_PLURAL_SCALE_AFTER.match(text, m.end()):
+        return []  # "hundreds of billions" with no currency: an amount, not 100 things
     np_start = m.end() if m.group("of") else m.end("v")
     np_end = _noun_phrase_end(text, np_start)
     if np_end == _EXCLUDED:
@@ -1031,14 +1201,69 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
         end = m.end("v")
     else:
         end = np_end
+    money = _currency_head(text, np_start, end)
+    if money:
+        code, div = money  # "hundreds of dollars", "millions of taxpayer dollars"
+        return [(start, end, {"value": _vague_value(v) / div, "unit": code, "approx": True,
+                              "qualifier": _qualifier(m)})]
     return [(start, end, {"value": _vague_value(v), "unit": "count", "approx": True,
                           "qualifier": _qualifier(m)})]
 
 
+# "Seven in 10 voters", "one out of 4 allies": a proportion, whose second number is no count
+# (a round base larger than the first number; "5,000 in 12 countries" keeps its count).
+_RX_PROPORTION_BEFORE = re.compile(
+    rf"(?<![\w.,])(?P<n>\d+|{_NUMWORD})\s+(?:in|out\s+of)\s+$", re.I
+)
+_PROPORTION_BASES = frozenset({2, 3, 4, 5, 6, 8, 10, 20, 100, 1000})
+
+
+def _is_proportion_base(text: str, start: int) -> bool:
+    pm = _RX_PROPORTION_BEFORE.search(text, max(0, start - 30), start)
+    if not pm:
+        return False
+    nm = re.match(r"[\d,]+", text[start:start + 8])
+    first, base = parse_number(pm.group("n")), parse_number(nm.group(0)) if nm else None
+    return (first is not None and base is not None and base in _PROPORTION_BASES
+            and first < base)
+
+
+_RX_PLURAL_SCALE_AFTER = re.compile(
+    r"\s+(?:hundreds|thousands|millions|billions|trillions|dozens)\b", re.I)
+
+
+# "4,000-plus drones", "50+ countries": more than the number, with its counted noun.
+_RX_COUNT_PLUS = re.compile(rf"(?P<n1>{_D})(?:-plus\b|\+)(?=[ \t])", _F)
+
+
+_RX_SCALE_OR_CURRENCY_AHEAD = re.compile(
+    rf"\s+(?:(?:hundred|thousand|million|billion|trillion|dozen)s?\b|(?:[A-Z][a-z]+\s+)?"
+    rf"(?:{_CUR_WORD}))", _F)
+
+
+def _plus_count(text: str, start: int) -> list[_Match]:
+    m = _RX_COUNT_PLUS.match(text, start)
+    if not m or _looks_like_year(m.group("n1")) or _is_label_context(text, start):
+        return []
+    if _RX_SCALE_OR_CURRENCY_AHEAD.match(text, m.end()):
+        return []  # "13-plus billion dollars": an amount whose scale we would misread
+    np_end = _noun_phrase_end(text, m.end())
+    v = parse_number(m.group("n1"))
+    if np_end is None or np_end == _EXCLUDED or v is None:
+        return []
+    return [(start, np_end, {"value": v, "unit": "count", "qualifier": "more_than"})]
+
+
 def _parse_count_digits(text: str, start: int) -> list[_Match]:
+    if _is_proportion_base(text, start):
+        return []
+    plus = _plus_count(text, start)
+    if plus:
+        return plus
     m = _RX_COUNT_DIGITS.match(text, start)
     if not m:
-        return _compound_count(text, start) or _bare_count(text, start)
+        return (_compound_count(text, start) or _bare_count(text, start)
+                or _casualty_count(text, start))
     n1 = m.group("n1")
     if _looks_like_year(n1) or "." in n1 or _is_label_context(text, m.start("n1")):
         return []
@@ -1047,14 +1272,24 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
     end = m.end()
     if v2 is not None and (not _range_ok(text, start, m) or _looks_like_year(m.group("n2"))):
         return _bare_count(text, start)  # "rose by 12,000 to 231,000": two figures
+    if v1 is not None and v2 is not None and _not_a_range(m.group("sep"), v1, v2):
+        return []
     if v1 is None or _bad_after(text, end):
         return []
+    if _RX_PLURAL_SCALE_AFTER.match(text, end):
+        return []  # "21 millions of people": a misprinted scale, its value unreadable
     np_end = _noun_phrase_end(text, end)
     if np_end is None and v2 is None:
-        return _bare_count(text, start) or _vote_count(text, start)
+        return _bare_count(text, start) or _vote_count(text, start) or _casualty_count(
+            text, start)
     if np_end is None or np_end == _EXCLUDED:
         return []
     high = v2 if v2 is not None else v1
+    money = _currency_head(text, end, np_end)
+    if money:  # "300 taxpayer dollars"
+        return [(start, np_end, {"value": v1 / money[1], "low": v1 / money[1],
+                                 "high": high / money[1], "unit": money[0],
+                                 "qualifier": _qualifier(m)})]
     return [(start, np_end, {"value": v1, "low": v1, "high": high, "unit": "count",
                              "qualifier": _qualifier(m)})]
 
@@ -1133,6 +1368,41 @@ def _vote_count(text: str, start: int) -> list[_Match]:
     return [(start, m.end(), {"value": v, "unit": "count", "qualifier": _qualifier(m)})]
 
 
+# Casualty counts leave out "people": "a strike killing 27", "killed 14 and wounded 60",
+# "at least 40 were wounded".  The number stands alone (no noun, unit or hyphen after it).
+_RX_CASUALTY_NUMBER = re.compile(
+    rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?![\d,]*\d|\.\d)(?=[,;:)]|\.(?!\d)|\s|$)", _F
+)
+_RX_CASUALTY_VERB_BEFORE = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)|injur(?:es|ed|ing)|injure)\s+$", re.I
+)
+_RX_CASUALTY_AFTER = re.compile(
+    r"\s+(?:(?:were|was|have\s+been|had\s+been|are|have|had)\s+(?:\w+\s+)?)?"
+    r"(?:killed|wounded|injured|died|dead|hurt)\b",
+    re.I,
+)
+_RX_CASUALTY_END = re.compile(
+    r"(?:[,;:.)]|\s*$|\s*\n|\s+(?:and|in|on|at|when|after|as|during|while|including|"
+    r"since|overnight|last|this|across|near|inside|—|–)\b)",
+    re.I,
+)
+
+
+def _casualty_count(text: str, start: int) -> list[_Match]:
+    m = _RX_CASUALTY_NUMBER.match(text, start)
+    if not m or _looks_like_year(m.group("n1")) or _is_label_context(text, m.start("n1")):
+        return []
+    before = _RX_CASUALTY_VERB_BEFORE.search(text, max(0, start - 20), start)
+    if before and _RX_CASUALTY_END.match(text, m.end()):
+        pass
+    elif not _RX_CASUALTY_AFTER.match(text, m.end()):
+        return []
+    v = parse_number(m.group("n1"))
+    if v is None:
+        return []
+    return [(start, m.end(), {"value": v, "unit": "count", "qualifier": _qualifier(m)})]
+
+
 # A count written as a compound adjective: "the 720-seat parliament", "a 32-member alliance".
 _RX_COUNT_COMPOUND = re.compile(
     rf"{_Q}(?P<n1>{_D})-(?:seat|member|nation|country|strong)\b(?![-'’])", _F
@@ -1155,10 +1425,34 @@ def _looks_like_year(num: str) -> bool:
     return bool(re.fullmatch(r"1[89]\d\d|20\d\d|2100", num))
 
 
+# Pence abbreviated to "p", as British price copy prints it: a price per unit ("129.09 p/therm",
+# "85p a litre") or a move of one ("shares fell 3p").  Not "1080p" video, "p.m.", "p 12".
+_RX_PENCE = re.compile(
+    rf"{_Q}(?P<n1>{_D})(?:\s?p(?=/[A-Za-z]|\s+(?:a|per)\s+(?:therm|litre|liter|kwh|unit|share|"
+    rf"gallon)\b)|(?P<glued>p)\b(?!['’-]|\.[a-z]))",
+    _F,
+)
+_PENCE_MOVES = _words("rose fell gained lost added shed up down climbed dropped slipped jumped")
+
+
+def _parse_pence(text: str, start: int) -> list[_Match]:
+    m = _RX_PENCE.match(text, start)
+    if not m or _looks_like_year(m.group("n1")):
+        return []
+    if m.group("glued") and (_prev_word(text, m.start("n1")) not in _PENCE_MOVES
+                             or len(m.group("n1").split(".")[0]) > 3):
+        return []
+    v = parse_number(m.group("n1"))
+    if v is None:
+        return []
+    return [(start, m.end(), {"value": v / 100, "unit": "GBP", "qualifier": _qualifier(m)})]
+
+
 _PARSERS: tuple[Callable[[str, int], list[_Match]], ...] = (
     _parse_money_pre,
     _parse_money_vague,
     _parse_money_post,
+    _parse_pence,
     _parse_money_bare,
     _parse_pp,
     _parse_pct,

@@ -30,7 +30,7 @@ TENS: dict[str, int] = {
 SCALES: dict[str, float] = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
-    "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "tr": 1e12,
+    "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "trln": 1e12, "tr": 1e12,
     "dozen": 12.0, "lakh": 1e5, "crore": 1e7,
 }
 
@@ -57,7 +57,7 @@ def _words(s: str) -> frozenset[str]:
 
 ISO_CODES: frozenset[str] = _words(
     "USD EUR GBP JPY CNY RMB UAH RUB INR CAD AUD NZD CHF SEK NOK DKK PLN CZK HUF RON TRY ILS "
-    "KRW HKD SGD BRL MXN ZAR SAR AED"
+    "KRW HKD SGD BRL MXN ZAR SAR AED BGN TWD"
 )
 
 # Currency written after the amount (lower-case keys; the regex is case-insensitive).
@@ -75,8 +75,13 @@ CURRENCY_WORDS: dict[str, tuple[str, float]] = {
     "swiss francs": ("CHF", 1), "francs": ("CHF", 1), "kronor": ("SEK", 1),
     "swedish kronor": ("SEK", 1), "norwegian kroner": ("NOK", 1), "danish kroner": ("DKK", 1),
     "kroner": ("NOK", 1), "czech crowns": ("CZK", 1), "forints": ("HUF", 1),
+    "danish crowns": ("DKK", 1), "swedish crowns": ("SEK", 1), "norwegian crowns": ("NOK", 1),
+    "swedish krona": ("SEK", 1), "czech korunas": ("CZK", 1), "korunas": ("CZK", 1),
+    "forint": ("HUF", 1), "lei": ("RON", 1), "romanian lei": ("RON", 1), "leva": ("BGN", 1),
+    "south korean won": ("KRW", 1), "korean won": ("KRW", 1),
     "rupees": ("INR", 1), "rupee": ("INR", 1), "shekels": ("ILS", 1), "lira": ("TRY", 1),
     "liras": ("TRY", 1), "pesos": ("MXN", 1), "rand": ("ZAR", 1), "riyals": ("SAR", 1),
+    "bucks": ("USD", 1), "dlrs": ("USD", 1), "dlr": ("USD", 1), "stg": ("GBP", 1),
     "pence": ("GBP", 100), "cents": ("USD", 100), "euro cents": ("EUR", 100),
     "kopecks": ("RUB", 100),
 }
