@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -222,18 +223,18 @@ def shingles(text: str, k: int = SHINGLE_K) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class _Prepared:
+    """One document ready for matching.  Its shingles are kept as a packed array (8 bytes
+    each), not as a set of Python ints (~80 bytes each): a 7-day window of tens of thousands
+    of articles must fit in a poll's memory.  Sets are built per comparison."""
+
     idx: int
     doc: DedupeDoc
     title: str
-    seq: tuple[int, ...]
-    shingle_set: frozenset[int]
-    sample: frozenset[int]
+    seq: array[int]
+    size: int  # distinct shingles
+    sample: array[int]  # distinct sampled shingles, in order
     url: str | None
     published: datetime | None
-
-    @property
-    def size(self) -> int:
-        return len(self.shingle_set)
 
 
 def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
@@ -242,7 +243,6 @@ def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
     if len(body.split()) < k:
         body = f"{title} {body}".strip()
     seq = shingle_sequence(body, k)
-    sset = frozenset(seq)
     sample: list[int] = []
     taken: set[int] = set()
     for h in seq:
@@ -258,7 +258,8 @@ def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
     published = doc.published
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
-    return _Prepared(idx, doc, title, tuple(seq), sset, frozenset(sample), url, published)
+    return _Prepared(idx, doc, title, array("q", seq), len(set(seq)), array("q", sample), url,
+                     published)
 
 
 _TITLE_STOP = frozenset(
@@ -321,7 +322,7 @@ def _evidence(pa: _Prepared, pb: _Prepared) -> PairEvidence | None:
     if not pa.size or not pb.size:
         return None
     short, long = (pa, pb) if pa.size <= pb.size else (pb, pa)
-    inter = len(short.shingle_set & long.shingle_set)
+    inter = len(set(short.seq).intersection(long.seq))
     if inter < MIN_SHARED:
         return PairEvidence(inter / short.size, inter, short.size / long.size, 0.0, False, 0, 0)
     return PairEvidence(
