@@ -781,6 +781,8 @@ class _Doc:
             found = _tail_attribution(self.masked, span.close_pos + 1, s_hi)
         if found is None and span.close_pos >= 0:
             found = self._dash_attribution(span)
+        if found is None and span.open_pos >= 0:
+            found = self._colon_attribution(s_lo, anchor)
         if found is None:
             return
         if self._is_outlet(found[0]):            # a news outlet reports, it is not the speaker
@@ -806,6 +808,33 @@ class _Doc:
         if m is None:
             return None
         return m.group("who"), at + m.start("who")
+
+    def _colon_attribution(self, s_lo: int, anchor: int) -> tuple[str, int] | None:
+        """A quotation introduced by a colon and no speech verb: a label (``**Senator X**:
+        “…”``, ``Minister X: “…”``) or a named person opening the sentence (``President X
+        outlined the plan: “…”``), when no other person is named between them."""
+        left = self.masked[s_lo:anchor]
+        if not left.rstrip(" \t*_").endswith(":"):
+            return None
+        label = _LABEL_RE.fullmatch(left)
+        if label:
+            who = label.group("who").strip()
+            if _valid_np(who) and self._names_person(who, s_lo + label.start("who")):
+                return who, s_lo + label.start("who")
+        subj = _sentence_subject(self.masked, s_lo, anchor)
+        if not subj or not subj[:1].isupper():
+            return None
+        at = self.masked.find(subj, s_lo, anchor)
+        if at < 0 or not _VERB_AFTER_SUBJECT_RE.match(self.masked, at + len(subj)):
+            return None
+        if not self._names_person(subj, at):
+            return None
+        spk, _ = self.reg.resolve(subj)
+        for m in _NAME_SEQ_RE.finditer(self.masked, at + len(subj), anchor):
+            other, _ = self.reg.resolve(m.group())
+            if other and other != spk and self.reg.is_person(other):
+                return None                 # "X recalled what Y told him: “…”"
+        return subj, at
 
     def _names_person(self, phrase: str, pos: int) -> bool:
         """Does ``phrase`` name a person outright (not a pronoun or a description)?"""
@@ -903,6 +932,22 @@ _ALONG_WITH_RE = re.compile(
     rf"(?P<a>{NAME_SEQ}),\s+(?:along|together)\s+with\s+[^,]{{0,80}},\s*(?P<b>{NAME_SEQ}),$")
 _DASH_CREDIT_RE = re.compile(
     rf"[ \t*_]*[-–—][ \t]*(?P<who>{NAME_SEQ})[ \t]*(?:,[^\n]{{0,60}})?[ \t*_]*$")
+_LABEL_RE = re.compile(r"[\s*_]*(?P<who>[^:*_\n·“”\"«»]{2,90}?)[\s*_]*:[\s*_]*")
+# the subject's verb follows it directly and is one of speaking, explaining or reacting
+# ("President X outlined the plan: “…”"; not "X approved a sale in 2017: “<a report's words>”")
+_VERB_AFTER_SUBJECT_RE = re.compile(
+    r"\s+(?:(?:also|then|later|again|once\s+again|further)\s+)?(?:"
+    r"outlined|outlines|detailed|details|rejected|rejects|dismissed|dismisses|addressed|"
+    r"addresses|offered|offers|shared|shares|summed|sums|summari[sz]ed|summari[sz]es|reacted|"
+    r"reacts|weighed|weighs|touted|touts|previewed|previews|discussed|discusses|spoke|speaks|"
+    r"put|puts|framed|frames|expressed|expresses|reflected|reflects|defended|defends|"
+    r"explained|explains|described|describes|commented|comments|responded|responds|recalled|"
+    r"recalls|highlighted|highlights|doubled|doubles|made|makes|gave|gives|had|"
+    r"struck|strikes|sounded|sounds|laid|lays|set|sets|hit|hits|fired|fires|pushed|pushes|"
+    r"chimed|chimes|went|goes|took|takes|praised|praises|thanked|thanks|slammed|slams|"
+    r"criticized|criticised|criticizes|criticises|warned|warns|answered|answers|replied|"
+    r"replies|insisted|insists|argued|argues|stressed|stresses|noted|notes|added|adds|"
+    r"continued|continues|concluded|concludes|told|tells|said|says|wrote|writes|posted|posts)\b")
 _AFTER_QUOTE = ("”", '"', "»", "’", ",", "”,", '",')
 _DEF_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,4}?"

@@ -178,3 +178,32 @@ def test_pronoun_with_unknown_named_subject_is_left_unnamed() -> None:
             "which has deepened trade with both sides, has long criticised what it calls "
             "“double standards” by outside powers.")
     assert _spk(text, "double standards") is None
+
+
+# --- wire-copy attribution classes (heldout3/heldout4 review) ----------------------------------
+
+def test_bold_name_label_introduces_a_quote() -> None:
+    text = ("Reactions\n\nLawmakers reacted on Friday.\n\n**Defence Minister Lena Varga**: “This "
+            "is the day Europe grew up. We will pay our share.”\n\n**Sen. Tom Rivers**: “Nobody "
+            "should doubt the resolve of this country.”\n\nQ: “Will you send troops?”")
+    assert _spk(text, "Europe grew up") == "Lena Varga"
+    assert _spk(text, "Nobody should") == "Tom Rivers"
+    assert all(q.speaker is None for q in extract_quotes(text) if "send troops" in q.text)
+
+
+def test_named_subject_then_colon_introduces_a_quote() -> None:
+    text = ("Talks\n\nPresident Joe Carter met envoys.\n\nPresident Carter outlined how the deal "
+            "could work: “They will not join the alliance, but the Europeans will step up.”\n\n"
+            "Carter rejected sending troops: “You have my word on that.”")
+    assert _spk(text, "Europeans will step") == "Joe Carter"
+    assert _spk(text, "my word") == "Joe Carter"
+
+
+def test_colon_after_a_non_speech_verb_or_second_name_stays_unnamed() -> None:
+    text = ("Arms\n\nPresident Joe Carter approved missile sales in 2017: “The new arms include "
+            "anti-tank missiles, officials said.”\n\nCarter recalled what Mira Tollan asked "
+            "him over dinner: “Where does the money actually go in the end?”\n\nThe report was "
+            "blunt: “Stocks are running dangerously low across the alliance.”")
+    assert _spk(text, "new arms") is None
+    assert _spk(text, "Stocks are") is None
+    assert _spk(text, "money actually") != "Joe Carter"
