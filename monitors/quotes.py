@@ -531,6 +531,8 @@ class _Doc:
                 continue
             if m.group("acc"):
                 phrase = _np_after(self.masked, m.end())
+            elif _passive(self.masked, s_lo, m):
+                continue                        # "X is expected to", "X was told"
             else:
                 phrase = _np_before(self.masked, s_lo, m.start())
                 if not phrase and self.masked[s_lo:m.start()].rstrip().endswith(_AFTER_QUOTE):
@@ -895,6 +897,14 @@ class _Doc:
             return (phrase, last.start()) if phrase else None
         if last.group("part"):
             return self._main_subject(s_lo, last.start())
+        if _passive(self.masked, s_lo, last):   # "X was told", "X is expected to": not X;
+            _, s_hi = self.sentence(self.para_of(last.start()), last.start())
+            agent = _BY_AGENT_RE.search(self.masked, last.end(), s_hi)
+            if agent:                           # "… was dismissed as a “…” by observers"
+                who = _clean_after(agent.group("who"))
+                if who and _valid_np(who):
+                    return who, agent.start("who")
+            return "", last.start()             # said, but by nobody the sentence names
         phrase = _np_before(self.masked, s_lo, last.start())
         before = self.masked[s_lo:last.start()].rstrip()
         if not phrase and before.endswith(_AFTER_QUOTE):
@@ -914,12 +924,34 @@ class _Doc:
         """Subject for a participle (``…, saying "…"``): an earlier verb's subject, or the
         sentence's first noun phrase."""
         for m in _VERB_RE.finditer(self.masked, s_lo, v_pos):
-            if m.group("fin"):
+            if m.group("fin") and not _passive(self.masked, s_lo, m):
                 phrase = _np_before(self.masked, s_lo, m.start())
                 if phrase:
                     return phrase, m.start()
         phrase = _sentence_subject(self.masked, s_lo, v_pos)
         return (phrase, v_pos) if phrase else None
+
+
+_BY_AGENT_RE = re.compile(r"[”\"»’]\s*,?\s+by\s+(?P<who>[^,.;:!?“”\"«»\n·]{1,80})")
+_BE_FORMS = _words("is are was were be been being 's")
+_PASSIVE_SKIP = _words("""
+also widely still not never often reportedly already now long previously later then once
+initially originally generally commonly publicly privately repeatedly
+""")
+
+
+def _passive(masked: str, s_lo: int, verb: re.Match) -> bool:
+    """``X is (also) expected to``, ``X was told``, ``Y has been asked``: a past participle after
+    a form of *be* is passive, and its subject is not the speaker."""
+    if not verb.group("fin") or not verb.group().endswith(("ed", "told", "read", "said",
+                                                           "written", "wrote")):
+        return False
+    for w in reversed(masked[max(s_lo, verb.start() - 60):verb.start()].split()[-4:]):
+        low = w.lower()
+        if low in _PASSIVE_SKIP:
+            continue
+        return low in _BE_FORMS
+    return False
 
 
 _INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")

@@ -104,7 +104,8 @@ _PERSON_HEADS = (
     "residents|resident|witness|witnesses|lawyer|lawyers|attorney|attorneys|researcher|"
     "researchers|observer|observers|critic|critics|supporter|supporters|manager|managers|"
     "director|head|chief|president|secretary|chancellor|governor|mayor|general|admiral|"
-    "soldier|soldiers|activist|activists|campaigners|partner|partners|professor|economists"
+    "soldier|soldiers|activist|activists|campaigners|partner|partners|professor|economists|"
+    "monitor|monitors|inspector|inspectors|investigator|investigators|auditor|auditors"
 )
 _ORG_HEADS = (
     "ministry|department|court|company|firm|government|administration|military|army|police|"

@@ -207,3 +207,18 @@ def test_colon_after_a_non_speech_verb_or_second_name_stays_unnamed() -> None:
     assert _spk(text, "new arms") is None
     assert _spk(text, "Stocks are") is None
     assert _spk(text, "money actually") != "Joe Carter"
+
+
+def test_passive_speech_verb_subject_is_not_the_speaker() -> None:
+    text = ("Base\n\nAccording to a navy official, Admiral Rhee Sung-ho is also expected to "
+            "unveil the new command on Monday.\n\n“The point is to give the command a single "
+            "chain of orders from day one,” the official said.")
+    assert _spk(text, "single chain") == "a navy official"
+
+
+def test_passive_with_by_agent_names_the_agent() -> None:
+    text = ("Vote\n\nThe ballot was held in March. The vote, however, was described as a "
+            "“staged performance” by independent monitors, the broadcaster reported.\n\nThe "
+            "mayor was told “nothing will change this year” during the meeting with envoys.")
+    assert _spk(text, "staged performance") == "independent monitors"
+    assert all(q.speaker is None for q in extract_quotes(text) if "nothing will" in q.text)
