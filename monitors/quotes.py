@@ -1060,16 +1060,17 @@ def _is_abbrev(text: str, dot: int) -> bool:
     return word in _ABBREV or (len(word) == 1 and word.isalpha())
 
 
-_RIGHT_SV = re.compile(
-    r"\A\s*[,;:—–-]?\s*(?P<spk>(?:[^,.;:!?“”\"«»\n·]|(?<=[A-Z])\.(?=[A-Z ]))"
-    r"{1,80}?)"
-    r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,)?\s+"
-    r"(?:(?:also|later|then|again|further|once|previously|quickly|simply|flatly)\s+)?"
-    rf"(?:{_FINITE_ALT})\b")
 # "said Gen. Brown", "said Sen. Dan Sullivan": a title's abbreviation dot does not end the name
 _TITLE_DOT = (r"(?:(?<=\bGen)|(?<=\bSen)|(?<=\bRep)|(?<=\bGov)|(?<=\bLt)|(?<=\bCol)|"
               r"(?<=\bMaj)|(?<=\bAdm)|(?<=\bSgt)|(?<=\bCapt)|(?<=\bDr)|(?<=\bProf)|"
               r"(?<=\bGens)|(?<=\bSens)|(?<=\bReps))\.(?=[ \t][A-Z])")
+_RIGHT_SV = re.compile(
+    r"\A\s*[,;:—–-]?\s*(?P<spk>(?:[^,.;:!?“”\"«»\n·]|(?<=[A-Z])\.(?=[A-Z ])|"
+    rf"{_TITLE_DOT}){{1,80}}?)"
+    # an appositive, closed by a comma or (in hasty copy) not: "X of Utah, a member of Y told"
+    r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,|,\s+an?\s+[^,;:!?“”\"«»\n·–—]{1,100}?)?\s+"
+    r"(?:(?:also|later|then|again|further|once|previously|quickly|simply|flatly)\s+)?"
+    rf"(?:{_FINITE_ALT})\b")
 _RIGHT_VS = re.compile(
     rf"\A\s*[,;:—–-]?\s*(?:{_FINITE_ALT})\s+(?P<spk>(?:[^,.;:!?“”\"«»\n·]|{_TITLE_DOT}){{1,100}})")
 _RIGHT_ACC = re.compile(r"\A\s*[,;:—–-]?\s*according\s+to\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,100})",
@@ -1434,11 +1435,19 @@ def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]],
             s.speaker, s.role, s.attributed = men.speaker, men.role, True
             continue
         prev = by_para.get(s.para - 1)
-        if not prev:
+        if not prev or _own_unread_attribution(doc, s):
             continue
         src = next((p for p in reversed(prev) if p.keep and p.attributed and p.speaker), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
+
+
+def _own_unread_attribution(doc: _Doc, s: _Span) -> bool:
+    """``“…,” <a reporting clause the rules could not read> told CNN.``: the quote's own
+    sentence names its speaker, so it does not continue the previous paragraph's."""
+    if s.close_pos < 0:
+        return False
+    return _SPEECH_IN_SENTENCE.search(doc.masked, s.close_pos + 1, s.sentence[1]) is not None
 
 
 _STATEMENT_TITLE_RE = re.compile(

@@ -192,6 +192,11 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
         name = name[len(name) - name[::-1].index("of"):]
     inner = [k for k, t in enumerate(name[:-1]) if t.lower().rstrip(".") in _INNER_TITLES] \
         if len(name) > 2 else []
+    if "of" in title and len(name) > 2 and is_org(name):
+        k = max(i for i, t in enumerate(name) if is_org([t]))
+        rest = name[k + 1:]                # "Director of National Intelligence Jane Roe"
+        if 2 <= len(rest) <= 3 and not any(t.lower() in TITLE_WORDS for t in rest):
+            title, name = title + name[:k + 1], rest
     if inner:                              # "Air Force Commander Mykola Oleshchuk"
         k = inner[-1] + 1
         rest = name[k:]
@@ -515,7 +520,7 @@ def _capitalised_tail(before: str) -> list[str]:
     out: list[str] = []
     if before[-1:] not in (" ", "\t"):
         return out
-    before = re.split(r"[\n.;:!?,()“”\"«»—–]", before)[-1] if before else before
+    before = re.split(r"[\n.;:!?,()“”\"«»—–*]", before)[-1] if before else before
     for w in reversed(before.split()):
         if _TOKEN_RE.fullmatch(w) or w in _PARTICLES:
             out.append(w)

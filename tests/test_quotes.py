@@ -222,3 +222,29 @@ def test_passive_with_by_agent_names_the_agent() -> None:
             "mayor was told “nothing will change this year” during the meeting with envoys.")
     assert _spk(text, "staged performance") == "independent monitors"
     assert all(q.speaker is None for q in extract_quotes(text) if "nothing will" in q.text)
+
+
+def test_title_of_organisation_before_a_name() -> None:
+    text = ("Support\n\nReactions poured in.\n\n**Director of National Intelligence Tessa "
+            "Gable**: “Thank you for your leadership. What you said is true.”\n\n“We will keep "
+            "the pressure on,” said Gable.")
+    assert _spk(text, "Thank you") == "Tessa Gable"
+    assert _spk(text, "keep the pressure") == "Tessa Gable"
+
+
+def test_abbreviated_title_and_state_in_a_right_attribution() -> None:
+    text = ("Budget\n\nHouse members head home.\n\n“I would expect a stopgap until after the "
+            "vote,” Republican Rep. Dan Fergus of Ohio told reporters, referring to the bill.\n\n"
+            "“I am pushing for a bill that runs into March,” GOP Rep. Sam Perrin of Utah, a "
+            "member of the Budget Committee told reporters. “So we do not get jammed before "
+            "the holidays.”")
+    assert _spk(text, "stopgap") == "Dan Fergus"
+    assert _spk(text, "pushing for") == "Sam Perrin"
+    assert _spk(text, "jammed") == "Sam Perrin"
+
+
+def test_quote_with_unreadable_own_attribution_does_not_inherit_previous_speaker() -> None:
+    text = ("Swap\n\nEditor Nora Blake spoke to the newsroom, calling it “a day for the paper.”"
+            "\n\n“Our colleague has shown great courage throughout these long months,” Blake "
+            "and Acme Media CEO and Daily Ledger publisher Ian Moss said in a statement.")
+    assert _spk(text, "great courage") != "Nora Blake"
