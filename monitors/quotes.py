@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from monitors.model import Quote
 from monitors.speakers import (
     _NAME_SEQ_RE,
+    _ROLE_NOUN_RE,
     _TITLE_HEADS,
     NAME_SEQ,
     PRONOUNS,
@@ -1034,7 +1035,7 @@ _SUBORD_SUBJECT_RE = re.compile(
     rf"(?P<name>{NAME_SEQ})(?=\s+(?:was|is|had|has|visited|met|spoke|arrived|came|went|"
     rf"returned|took|traveled|travelled|appeared|addressed)\b)")
 _INTRO_AT_RE = re.compile(
-    r"\s*(?:(?:In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
+    r"\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
     r"Addressing|Writing|Responding|Following|Amid|Under|With|[a-z]+ing|when|while|after|"
     r"before|since)\b[^,;:.!?·]{0,160},\s*)+")
@@ -1186,12 +1187,20 @@ def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
         return None
     if _WHO_END_RE.search(seg):
         return _trailing_np(_WHO_END_RE.sub("", seg))
+    rel = _REL_OPEN_RE.search(seg)
+    if rel:                 # "Ankara, which when asked about the summit said": Ankara
+        return _trailing_np(seg[:rel.start()])
     return _trailing_np(seg)
 
 
 _LAST_WORD_RE = re.compile(r"(?:^|\s)([\w\-]+)$")
 _WHO_END_RE = re.compile(r",\s*who\s*$")
 _WHO_RE = re.compile(r"\bwho\b")
+# "Ankara, which when asked about … said": a subject relative clause still open at the verb (not
+# "the zone, which NORAD said …", where NORAD speaks)
+_REL_OPEN_RE = re.compile(
+    r",\s*(?:who|which)\s+(?:when|while|after|before|in|on|at|during|last|also|later|earlier|"
+    r"has|had|have|is|was|were|are|then|previously|recently|once|again|repeatedly)\b[^,]*$")
 _WHO_START_RE = re.compile(r"\s*who\s+(?:has|have|had|is|was|served|leads|led|heads|headed)\b")
 
 
@@ -1300,7 +1309,7 @@ def _capitalised_run(seg: str) -> str | None:
 
 _APPOS_NAME_RE = re.compile(rf",\s*({NAME_SEQ})\s*(?:[,.;]|$)")
 _INTRO_RE = re.compile(
-    r"\A\s*(?:(?:In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
+    r"\A\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
     r"Addressing|Writing|Responding|Following|Amid|Under|With|Like|Unlike)\b[^,]{0,120},\s*)+")
 
@@ -1329,6 +1338,9 @@ def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
         owner = _POSSESSED_NAME_RE.match(seg, m.end())
         if owner:               # "Hungary’s far-right Prime Minister Viktor Orbán has …"
             return seg[m.start():owner.end()]
+        named = _ROLE_THEN_NAME_RE.match(seg, m.end())
+        if named and _ROLE_NOUN_RE.search(named.group("role")):
+            return seg[m.start():named.end()]   # "Kremlin spokesperson Dmitri Pesko echoed"
         return m.group()
     return None
 
@@ -1336,6 +1348,8 @@ def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
 _CONJ_SUBJECT_RE = re.compile(
     rf"\A\s*(?:But|And|Yet|So|Still|Also)\s+(?P<name>{NAME_SEQ})(?=\s+(?:on|in|at|last|this|"
     r"later|earlier|then|also|again|however|[a-z]+ed)\b)")
+_ROLE_THEN_NAME_RE = re.compile(
+    rf"(?P<role>(?:\s+[a-z][\w\-]*){{1,3}}?)\s+{NAME_SEQ}(?=\s+[a-z])")
 _POSSESSED_NAME_RE = re.compile(rf"['’]s?\s+(?:[a-z][\w\-]*\s+){{0,2}}{NAME_SEQ}(?=\s+[a-z])")
 
 

@@ -248,3 +248,19 @@ def test_quote_with_unreadable_own_attribution_does_not_inherit_previous_speaker
             "\n\n“Our colleague has shown great courage throughout these long months,” Blake "
             "and Acme Media CEO and Daily Ledger publisher Ian Moss said in a statement.")
     assert _spk(text, "great courage") != "Nora Blake"
+
+
+def test_open_subject_relative_clause_names_its_antecedent() -> None:
+    text = ("Summit\n\nAnkara has been outspoken. The plan drew criticism from Ankara, which when "
+            "asked about the talks at Lake Geneva last year said the region should not be "
+            "“turned into a playground for rival powers.”\n\nRadar crews tracked jets inside the "
+            "buffer zone, which Ankara said at the time “happens every single week of the year.”")
+    assert _spk(text, "playground") == "Ankara"
+    assert _spk(text, "every single week") == "Ankara"
+
+
+def test_intro_according_to_and_organisation_role_name_subject() -> None:
+    text = ("Annexation\n\nAccording to the report, Kremlin spokesperson Dmitri Pesko echoed the "
+            "remarks and said, “A large part of the region wants to join us, and that is "
+            "undeniable.”")
+    assert _spk(text, "large part") == "Dmitri Pesko"
