@@ -628,6 +628,11 @@ class _Doc:
                 if not (head_spk and self.reg.is_person(head_spk)):
                     return app_spk, app_role, True  # "the head of X Command, Gen. A B, said"
         phrase = parts[0]
+        plow = phrase.lower().split()
+        if plow[:1] == ["the"] and plow[-1] in ("democrat", "republican"):
+            member = self.reg.party_member(phrase)
+            if member is not None:              # "the Massachusetts Democrat": Rep. X (D-Mass.)
+                return member.name, member.role, True
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
             self._docs[phrase.lower().split()[-1]] = (spk, role)
@@ -645,7 +650,8 @@ class _Doc:
             if not low.startswith("the "):
                 return None, None, False        # "Alaska Republican": a modifier, not a speaker
             men = self.last_mention(pos, True)  # "The Alaska Republican warned": the person
-            if men is not None and self.para_of(men.pos) >= self.para_of(pos) - 1 and men.verb:
+            if men is not None and self.para_of(men.pos) >= self.para_of(pos) - 1 and men.verb \
+                    and not self.reg.other_party(men.speaker, low.split()[-1]):
                 return men.speaker, men.role, True
             return None, None, False
         counted = _COUNTED_GROUP_RE.fullmatch(phrase.strip())
@@ -1011,7 +1017,7 @@ _GENERIC_HEADS = _words("""
 official diplomat spokesman spokeswoman spokesperson minister lawmaker aide adviser advisor
 envoy executive leader chief
 """)
-_AND_END_RE = re.compile(r"[^,]\s+and$")
+_AND_END_RE = re.compile(r"[^,]\s+(?:and|but)$")
 _QUOTED_AS_RE = re.compile(r"\b(?:quoted|cited)\s+(?P<who>[^,;:!?“”\"«»\n·]{2,140}?)\s+as\s+$")
 
 
@@ -1201,7 +1207,8 @@ _WHO_RE = re.compile(r"\bwho\b")
 _REL_OPEN_RE = re.compile(
     r",\s*(?:who|which)\s+(?:when|while|after|before|in|on|at|during|last|also|later|earlier|"
     r"has|had|have|is|was|were|are|then|previously|recently|once|again|repeatedly)\b[^,]*$")
-_WHO_START_RE = re.compile(r"\s*who\s+(?:has|have|had|is|was|served|leads|led|heads|headed)\b")
+_WHO_START_RE = re.compile(r"\s*who\s+(?:has|have|had|is|was|served|leads|led|heads|headed|"
+                           r"serves|sits|chairs|chaired|represents|runs|ran)\b")
 
 
 def _strip_trailers(seg: str) -> str:

@@ -363,6 +363,54 @@ class Registry:
                 found.add(" and ".join(names))
         return found.pop() if len(found) == 1 else None
 
+    def party_member(self, phrase: str) -> Person | None:
+        """``the Massachusetts Democrat`` / ``the House Republican`` -> the one person the article
+        tags with that party (``Rep. Jo Doe (D-Mass.)``, ``Republican Sen. Al Roe of Utah``),
+        its state modifier, when given, agreeing."""
+        words = phrase.replace("’s", "").split()
+        party = words[-1].lower().rstrip("s") if words else ""
+        letter = {"democrat": "D", "republican": "R"}.get(party)
+        if letter is None:
+            return None
+        mods = [w.lower().strip(".") for w in words[:-1] if w[:1].isupper() and
+                w.lower() not in ("the", "house", "senate", "gop", "former", "veteran", "top")]
+        found: dict[str, str | None] = {}
+        for m in _PARTY_TAG_RE.finditer(self.text):
+            if m.group("p") == letter:
+                self._party_candidate(m.group("name"), m.group("state"), found)
+        for m in _PARTY_TITLE_RE.finditer(self.text):
+            if (m.group("p")[0] == "D") == (letter == "D"):
+                self._party_candidate(m.group("name"), m.group("state"), found)
+        if mods:
+            found = {k: v for k, v in found.items()
+                     if v is None or all(_state_fits(mod, v) for mod in mods)}
+        if len(found) != 1:
+            return None
+        name = next(iter(found))
+        return self.person(name.split()[-1]) or Person(name, None, 0)
+
+    def other_party(self, name: str, party: str) -> bool:
+        """Does the article tag ``name`` with a party other than ``party``?"""
+        other = {"democrat": "R", "republican": "D"}.get(party.lower())
+        if other is None:
+            return False
+        found: dict[str, str | None] = {}
+        for m in _PARTY_TAG_RE.finditer(self.text):
+            if m.group("p") == other:
+                self._party_candidate(m.group("name"), m.group("state"), found)
+        for m in _PARTY_TITLE_RE.finditer(self.text):
+            if (m.group("p")[0] == "D") == (other == "D"):
+                self._party_candidate(m.group("name"), m.group("state"), found)
+        return name in found
+
+    @staticmethod
+    def _party_candidate(seq: str, state: str | None, found: dict[str, str | None]) -> None:
+        _, name = split_title(strip_leading(tokens_of(seq)))
+        if len(name) >= 2 and not is_org(name) and _plausible_name(name):
+            key = " ".join(name)
+            if found.get(key) is None:
+                found[key] = state
+
     def resolve(self, phrase: str) -> tuple[str | None, str | None]:
         """Resolve a speaker phrase (no pronouns) to (speaker, role)."""
         phrase = phrase.strip(" ,;:—–-")
@@ -587,6 +635,23 @@ _GROUP_TITLES = {
 _GROUP_DEF_RE = re.compile(
     rf"\b(?P<title>Senators|Sens\.|Reps\.|Representatives)[ \t]+(?P<a>{NAME_SEQ})"
     rf"(?:,[^,.;\n]{{1,60}},)?[ \t]+and[ \t]+(?P<b>{NAME_SEQ})")
+
+
+_PARTY_TAG_RE = re.compile(
+    rf"(?P<name>{NAME_SEQ})[ \t]*\((?P<p>[DRI])[-–][ \t]?"
+    rf"(?P<state>[{UP}][\w.]*(?:[ \t][{UP}][\w.]*)?)\)")
+_PARTY_TITLE_RE = re.compile(
+    rf"\b(?P<p>Democratic|Republican|GOP)[ \t]+(?P<name>(?:Sen\.|Rep\.|Gov\.|Senator|"
+    rf"Representative|Governor|Congressman|Congresswoman)[ \t]+{NAME_SEQ})"
+    rf"(?:[ \t]+of[ \t]+(?P<state>[{UP}][a-z]+(?:[ \t][{UP}][a-z]+)?))?")
+
+
+def _state_fits(mod: str, state: str) -> bool:
+    """``massachusetts`` fits ``Mass.``; ``alaska`` fits ``Alaska``; ``new york`` fits ``N.Y.``"""
+    st = state.lower().replace(".", "").replace(" ", "")
+    mod = mod.replace(".", "")
+    return mod.startswith(st) or st.startswith(mod) or \
+        (len(st) <= 3 and "".join(w[0] for w in mod.split()) == st)
 
 
 def _fold(word: str) -> str:

@@ -264,3 +264,18 @@ def test_intro_according_to_and_organisation_role_name_subject() -> None:
             "remarks and said, “A large part of the region wants to join us, and that is "
             "undeniable.”")
     assert _spk(text, "large part") == "Dmitri Pesko"
+
+
+def test_party_and_state_description_names_the_tagged_member() -> None:
+    text = ("Democrat warns\n\nRep. Sam Mallory (D-Mass.) said on Tuesday the talks were a "
+            "mistake.\n\n“It is just a crazy way to negotiate,” said the House Democrat, who "
+            "visited the front last year.\n\nPresident Carter also said on Tuesday that the "
+            "border will “stay where it is.”\n\nThe Massachusetts Democrat, who serves on the "
+            "Armed Services Committee, said that Europe has stepped up, but added the “whole "
+            "principle behind the alliance is that we have their backs.”\n\n“The problem is "
+            "that it is very dangerous for Europe,” he said on Tuesday.\n\n“We will see,” the "
+            "Texas Republican said.")
+    assert _spk(text, "crazy way") == "Sam Mallory"
+    assert _spk(text, "whole principle") == "Sam Mallory"
+    assert _spk(text, "very dangerous") == "Sam Mallory"
+    assert _spk(text, "We will see") is None       # the only tagged member is a Democrat
