@@ -646,6 +646,9 @@ class _Doc:
                 return group, None, True
             if _BARE_DEF_PLURAL_RE.fullmatch(phrase.strip()):
                 return None, None, False
+            men = self._described_speaker(phrase, pos)
+            if men is not None:
+                return men.speaker, men.role, True
         if spk and spk.split()[-1].lower() in _PARTY_MEMBERS and spk.lower() in low:
             if not low.startswith("the "):
                 return None, None, False        # "Alaska Republican": a modifier, not a speaker
@@ -660,6 +663,32 @@ class _Doc:
             if fuller is not None:
                 return fuller, None, False
         return spk, role, bool(spk) and self.reg.is_person(spk)
+
+    def _described_speaker(self, phrase: str, pos: int) -> _Mention | None:
+        """``the former U.N. ambassador said`` / ``the chief diplomat of the EU said`` / ``the
+        portfolio manager says``: a definite description of one person, used for variety, is
+        the person the article has just reported speaking (this or the two paragraphs before),
+        when nobody else has been named since.  A bare ``the official`` / ``the spokesman``
+        may be a new unnamed source and is left alone."""
+        m = _PERSON_DESC_RE.fullmatch(phrase.strip())
+        if m is None:
+            return None
+        mods = [w.lower() for w in m.group("mods").split()]
+        if any(w in _NP_STOP for w in mods):
+            return None
+        former = "former" in mods
+        if m.group("head").lower() in _GENERIC_SOURCE_HEADS and not m.group("of") and \
+                not (former or "chief" in mods):
+            return None                 # "the U.S. official", "the senior diplomat": unnamed
+        men = self.last_mention(pos, True)
+        if men is None or not men.verb or self.para_of(men.pos) < self.para_of(pos) - 2:
+            return None
+        nations = [w for w in mods if w in _COUNTRY_MODIFIERS or
+                   (w in TITLE_WORDS and w.endswith(("an", "ish", "ese", "ch", "i")))]
+        if nations and not former and not (men.role and _role_fits(nations, men.role.lower())):
+            return None                 # "the Russian ambassador" is not the U.S. president
+        return men
+
 
     def _doc_author(self, head: str, pos: int) -> tuple[str, str | None] | None:
         """``In a statement, the Coalition said …`` then ``“…,” the statement said``: the
@@ -1010,6 +1039,18 @@ _FIRM_HEADS = frozenset(("analyst", "economist", "strategist"))
 _BARE_DEF_PLURAL_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-]+\s+){0,2}?(?:officials|diplomats|analysts|economists|strategists|"
     r"lawmakers|legislators|experts|sources|critics|researchers)")
+_PERSON_DESC_RE = re.compile(
+    r"(?:the|The)\s+(?P<mods>(?:[\w\-’'.]+\s+){0,4}?)"
+    r"(?P<head>ambassador|diplomat|envoy|minister|secretary|president|chancellor|premier|senator|"
+    r"lawmaker|congressman|congresswoman|general|admiral|commander|chief|leader|official|"
+    r"adviser|advisor|spokesman|spokeswoman|spokesperson|director|chairman|chairwoman|ceo|"
+    r"founder|professor|manager|strategist|economist|analyst|executive|governor|mayor|"
+    r"negotiator|aide|veteran|politician|prosecutor|investor|head|editor|publisher)"
+    r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?")
+_GENERIC_SOURCE_HEADS = _words("""
+official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
+economist strategist executive
+""")
 _COUNTRY_MODIFIERS = _words("""
 u.s. us american u.k. uk british eu e.u. un u.n. nato western foreign senior
 """)
@@ -1207,8 +1248,7 @@ _WHO_RE = re.compile(r"\bwho\b")
 _REL_OPEN_RE = re.compile(
     r",\s*(?:who|which)\s+(?:when|while|after|before|in|on|at|during|last|also|later|earlier|"
     r"has|had|have|is|was|were|are|then|previously|recently|once|again|repeatedly)\b[^,]*$")
-_WHO_START_RE = re.compile(r"\s*who\s+(?:has|have|had|is|was|served|leads|led|heads|headed|"
-                           r"serves|sits|chairs|chaired|represents|runs|ran)\b")
+_WHO_START_RE = re.compile(r"\s*who\s+[a-z]")   # "X, who left office in 2019, said"
 
 
 def _strip_trailers(seg: str) -> str:

@@ -279,3 +279,25 @@ def test_party_and_state_description_names_the_tagged_member() -> None:
     assert _spk(text, "whole principle") == "Sam Mallory"
     assert _spk(text, "very dangerous") == "Sam Mallory"
     assert _spk(text, "We will see") is None       # the only tagged member is a Democrat
+
+
+def test_definite_description_for_variety_names_the_last_speaker() -> None:
+    text = ("Critic\n\nFormer national security adviser Neil Barton said the talks were doomed."
+            "\n\nBarton, who left government in 2019, suggested the rival side had “scored” "
+            "early.\n\n“He thinks he will get more out of it, and he is right,” the former "
+            "U.N. ambassador said on Friday.\n\nYields rose, says Kestrel Partners' Dana Moyes "
+            "in a note. Inflation has stalled, the portfolio manager says. “Luckily the job "
+            "market is strong and wages are growing.”\n\nForeign policy chief Ines Arco "
+            "spoke in Brussels, saying “we will answer.”\n\n“We studied the statements closely,” "
+            "the chief diplomat of the bloc said.")
+    assert _spk(text, "get more out") == "Neil Barton"
+    assert _spk(text, "job market") == "Dana Moyes"
+    assert _spk(text, "studied the statements") == "Ines Arco"
+
+
+def test_definite_description_of_a_new_source_is_not_the_last_speaker() -> None:
+    text = ("Swap\n\n“It was a good deal,” President Hollis said at the White House.\n\n“This "
+            "was not a trade of equals,” the senior official said.\n\n“We expected more,” the "
+            "Russian ambassador said.")
+    assert _spk(text, "trade of equals") != "Hollis"
+    assert _spk(text, "expected more") != "Hollis"
