@@ -535,7 +535,7 @@ class _Doc:
             elif _passive(self.masked, s_lo, m):
                 continue                        # "X is expected to", "X was told"
             else:
-                phrase = _np_before(self.masked, s_lo, m.start())
+                phrase = self._np_subject(s_lo, m.start())
                 if not phrase and self.masked[s_lo:m.start()].rstrip().endswith(_AFTER_QUOTE):
                     phrase = _np_after(self.masked, m.end())
             if not phrase:
@@ -941,7 +941,9 @@ class _Doc:
                 if who and _valid_np(who):
                     return who, agent.start("who")
             return "", last.start()             # said, but by nobody the sentence names
-        phrase = _np_before(self.masked, s_lo, last.start())
+        phrase = self._np_subject(s_lo, last.start())
+        if phrase == "":
+            return "", last.start()             # the subject is lost behind a preposition
         before = self.masked[s_lo:last.start()].rstrip()
         if not phrase and before.endswith(_AFTER_QUOTE):
             phrase = _np_after(self.masked, last.end())
@@ -955,6 +957,24 @@ class _Doc:
             if subj and subj != phrase and self._names_person(subj, last.start()):
                 return subj, last.start()     # "Hegseth in remarks before the … Group said"
         return (phrase, last.start()) if phrase else None
+
+    def _np_subject(self, s_lo: int, v_pos: int) -> str | None:
+        """The noun phrase before a speech verb, unless it is a preposition's object (``X in a
+        statement accused``, ``X in remarks before the … meeting said``): then the sentence's
+        named subject, else ``""`` (someone spoke; the rules cannot tell who)."""
+        phrase = _np_before(self.masked, s_lo, v_pos)
+        if not phrase or phrase.lower() in PRONOUNS:
+            return phrase
+        at = self.masked.rfind(phrase, s_lo, v_pos)
+        if re.search(r"\b(?:who|which)\b", self.masked[at + len(phrase):v_pos]):
+            return phrase                       # "comments from X, who said": X, relative
+        prev = self.masked[max(s_lo, at - 24):at].split() if at > s_lo else []
+        if not prev or prev[-1].lower() not in _OBJ_PREPS or self._names_person(phrase, v_pos):
+            return phrase                       # "after Trump said": a clause's subject
+        subj = _sentence_subject(self.masked, s_lo, v_pos)
+        if subj and subj != phrase and self._names_person(subj, v_pos):
+            return subj
+        return ""
 
     def _main_subject(self, s_lo: int, v_pos: int) -> tuple[str, int] | None:
         """Subject for a participle (``…, saying "…"``): an earlier verb's subject, or the
@@ -990,6 +1010,10 @@ def _passive(masked: str, s_lo: int, verb: re.Match) -> bool:
     return False
 
 
+_OBJ_PREPS = _words("""
+in at before after during on with from to for into about under over between among against
+through near outside inside without via
+""")
 _INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")
 _OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed)\Z")
 _CLAIM_RE = re.compile(

@@ -301,3 +301,17 @@ def test_definite_description_of_a_new_source_is_not_the_last_speaker() -> None:
             "Russian ambassador said.")
     assert _spk(text, "trade of equals") != "Hollis"
     assert _spk(text, "expected more") != "Hollis"
+
+
+def test_prepositional_object_before_the_verb_is_not_the_speaker() -> None:
+    text = ("Remarks\n\nDefence Secretary Paul Hegan met allies.\n\nHegan in opening remarks "
+            "before the Contact Group meeting on Monday said he does “not see membership as a "
+            "realistic outcome of any settlement,” and that lines will hold.\n\nSenate leader "
+            "Rita McCane in a statement similarly accused the government of “trying to upend "
+            "the will of voters in primaries across the country.”\n\nShares fell after Hegan "
+            "said the budget would be “frozen.”\n\nA letter signed by 40 European lawmakers "
+            "said the envoy had “misled the chamber” on the talks.")
+    assert _spk(text, "realistic outcome") == "Paul Hegan"
+    assert _spk(text, "upend the will") == "Rita McCane"
+    assert _spk(text, "frozen") == "Paul Hegan"
+    assert _spk(text, "misled") == "40 European lawmakers"
