@@ -100,7 +100,7 @@ _FINITE = (
     "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
     "thanked|welcomed|proclaimed|exclaimed|texted|opined|characterized|characterised|"
     "dismissed|advised|dubbed|decried|denounced|begged|implored|pleaded|recounted|reflected|"
-    "reads|read|pointed\\s+out|went\\s+on|goes\\s+on|"
+    "reads|read|pointed\\s+out|went\\s+on|goes\\s+on|expressed|expresses|"
     "expects|expected|expect|believes|believed|believe|thinks|think|defended|wrote\\s+in|told\\s+reporters"
 )
 _PARTICIPLE = (
@@ -543,6 +543,12 @@ class _Doc:
             spk, role, person = self._resolve(phrase, m.start())
             if spk:
                 out.append(_Mention(m.start(), spk, role, person))
+        for m in _OPEN_MARK_RE.finditer(self.masked, lo, hi):   # "X, Y and Z “recalled …”"
+            if self.text[m.end():m.end() + 1].islower():
+                s_lo, _ = self.sentence(pi, m.start())
+                got = self._subject_then_quote(pi, s_lo, m.start(), m.end())
+                if got is not None:
+                    out.append(_Mention(m.start(), got[0], got[1], self.reg.is_person(got[0])))
         out.sort(key=lambda men: men.pos)
         return out
 
@@ -821,6 +827,12 @@ class _Doc:
             found = self._dash_attribution(span)
         if found is None and span.open_pos >= 0:
             found = self._colon_attribution(s_lo, anchor)
+        if found is None and span.open_pos >= 0:
+            got = self._subject_then_quote(span.para, s_lo, anchor, span.start)
+            if got is not None:
+                span.attributed = True
+                span.speaker, span.role = got
+                return
         if found is None:
             return
         if self._is_outlet(found[0]):            # a news outlet reports, it is not the speaker
@@ -873,6 +885,35 @@ class _Doc:
             if other and other != spk and self.reg.is_person(other):
                 return None                 # "X recalled what Y told him: “…”"
         return subj, at
+
+    def _subject_then_quote(self, pi: int, s_lo: int, anchor: int,
+                            start: int) -> tuple[str, str | None] | None:
+        """``NATO chief X “strongly welcomed” the decision``, ``X, Y and Z “recalled their
+        commitment …”``: the quotation opens with the verb, right after its subject, every
+        part of which names a person."""
+        if pi == 0 or not self.text[start:start + 1].islower():
+            return None                 # a headline's "X, Y ‘do …’" is someone else's words
+        left = self.masked[s_lo:anchor]
+        intro = _INTRO_RE.match(left)
+        at = s_lo + (intro.end() if intro else 0)
+        phrase = self.masked[at:anchor].strip(" \t*_")
+        if not phrase or len(phrase) > 200 or not phrase[:1].isupper() or ":" in phrase:
+            return None
+        parts = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", phrase) if p]
+        if not parts or len(parts) > 5:
+            return None
+        found = []
+        for part in parts:
+            if not _valid_np(part) or part.lower() in PRONOUNS:
+                return None
+            spk, role, person = self._resolve(part, at)
+            if not spk or not person:
+                return None
+            found.append((spk, role))
+        if len(found) == 1:
+            return found[0]
+        names = [f[0] for f in found]
+        return ", ".join(names[:-1]) + " and " + names[-1], None
 
     def _names_person(self, phrase: str, pos: int) -> bool:
         """Does ``phrase`` name a person outright (not a pronoun or a description)?"""
@@ -969,6 +1010,13 @@ class _Doc:
         if re.search(r"\b(?:who|which)\b", self.masked[at + len(phrase):v_pos]):
             return phrase                       # "comments from X, who said": X, relative
         prev = self.masked[max(s_lo, at - 24):at].split() if at > s_lo else []
+        if prev and prev[-1] in ("and", "or"):  # "chiefs from A, B and C vowed": C is not it
+            coord = _COORD_BEFORE_RE.search(self.masked, s_lo, at)
+            if coord is None:
+                return phrase
+            prev = self.masked[max(s_lo, coord.start() - 24):coord.start()].split()
+            if not prev or prev[-1].lower() not in _OBJ_PREPS:
+                return self.masked[coord.start():at + len(phrase)]   # "A and B said"
         if not prev or prev[-1].lower() not in _OBJ_PREPS or self._names_person(phrase, v_pos):
             return phrase                       # "after Trump said": a clause's subject
         subj = _sentence_subject(self.masked, s_lo, v_pos)
@@ -1010,6 +1058,8 @@ def _passive(masked: str, s_lo: int, verb: re.Match) -> bool:
     return False
 
 
+_COORD_BEFORE_RE = re.compile(rf"(?:(?:the\s+)?{NAME_SEQ},?\s+)+(?:and|or)\s+$")
+_OPEN_MARK_RE = re.compile(r"[“«„]|(?<=\s)\"")
 _OBJ_PREPS = _words("""
 in at before after during on with from to for into about under over between among against
 through near outside inside without via

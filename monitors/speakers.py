@@ -437,7 +437,7 @@ class Registry:
     def _resolve_conjunction(self, phrase: str) -> tuple[str | None, str | None]:
         """``Tucker and Dow Jones CEO Almar Latou`` -> ``Emma Tucker and Almar Latou``."""
         names = []
-        for part in re.split(r"\s+and\s+", phrase):
+        for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", phrase):
             spk, _ = self.resolve(part)
             if spk is not None and self.is_person(spk):
                 names.append(spk)

@@ -315,3 +315,38 @@ def test_prepositional_object_before_the_verb_is_not_the_speaker() -> None:
     assert _spk(text, "upend the will") == "Rita McCane"
     assert _spk(text, "frozen") == "Paul Hegan"
     assert _spk(text, "misled") == "40 European lawmakers"
+
+
+def test_expressed_is_a_speech_verb() -> None:
+    text = ("Fears\n\nDefence Secretary Pete Hegan met allies.\n\nHegan on Monday sparked fears "
+            "after he expressed “that hard realities stop us from focusing on Europe.”")
+    assert _spk(text, "hard realities") == "Pete Hegan"
+
+
+def test_coordinated_subject_is_not_its_last_conjunct() -> None:
+    text = ("Pact\n\nDefence chiefs from the United States, South Korea and Japan vowed to deter "
+            "“missile threats” from the North.\n\nChancellor Fritz Marten met President Emile "
+            "Macon.\n\nMarten and Macon said they would “stand together” on defence.")
+    assert _spk(text, "missile threats") is None
+    assert _spk(text, "stand together") == "Fritz Marten and Emile Macon"
+
+
+def test_quote_opening_with_the_verb_right_after_its_subject() -> None:
+    text = ("Pact\n\nIn a joint statement on Sunday, US Defense Secretary Lloyd Austen, Japan’s "
+            "Defence Minister Minoru Kiharo and South Korea’s Shin Won-sek “recalled their firm "
+            "commitment to deter threats” from the North.\n\nThey also expressed “grave "
+            "concern” over the “deepening military ties” between the two, according to the "
+            "statement.\n\nNATO chief Mark Rute “strongly welcomed” the decision.\n\nThe move "
+            "“was welcomed by everyone in the room” on Monday.")
+    trio = "Lloyd Austen, Minoru Kiharo and Shin Won-sek"
+    assert _spk(text, "recalled their") == trio
+    assert _spk(text, "grave concern") == trio
+    assert _spk(text, "deepening military") == trio
+    assert _spk(text, "strongly welcomed") == "Mark Rute"
+    assert all(q.speaker is None for q in extract_quotes(text) if "everyone" in q.text)
+
+
+def test_headline_names_before_a_verb_quote_are_not_its_speakers() -> None:
+    text = ("Lawmaker: Carter, Hegan ‘appear to negotiate for the Kremlin’\n\nRep. Sam Mallory "
+            "said the talks were a mistake.")
+    assert all(q.speaker != "Carter and Hegan" for q in extract_quotes(text))
