@@ -650,11 +650,16 @@ class _Doc:
             group = self.reg.group_of(words[-1]) if len(words) <= 3 else None
             if group:                       # "the senators" -> the two senators introduced
                 return group, None, True
+            men = self._group_antecedent(phrase, pos)
+            if men is not None:             # "the defence chiefs" -> the three just named
+                return men.speaker, men.role, men.person
             if _BARE_DEF_PLURAL_RE.fullmatch(phrase.strip()):
                 return None, None, False
             men = self._described_speaker(phrase, pos)
             if men is not None:
                 return men.speaker, men.role, True
+            if low.split()[-1] in _FAMILY_HEADS:
+                return None, None, True     # "the son added": someone named, but not found
         if spk and spk.split()[-1].lower() in _PARTY_MEMBERS and spk.lower() in low:
             if not low.startswith("the "):
                 return None, None, False        # "Alaska Republican": a modifier, not a speaker
@@ -669,6 +674,20 @@ class _Doc:
             if fuller is not None:
                 return fuller, None, False
         return spk, role, bool(spk) and self.reg.is_person(spk)
+
+    def _group_antecedent(self, phrase: str, pos: int) -> _Mention | None:
+        """``the defence chiefs`` / ``the two leaders``: the group of named people the article
+        has just reported speaking together (``A, B and C “recalled …”``), within three
+        paragraphs, when it is the last group so reported."""
+        if _GROUP_DESC_RE.fullmatch(phrase.strip()) is None:
+            return None
+        pi = self.para_of(pos)
+        for pj in range(pi, max(-1, pi - 4), -1):
+            mens = [m for m in self._para_mentions(pj) if m.pos < pos and m.verb]
+            for men in sorted(mens, key=lambda m: -m.pos):
+                if _NAME_LIST_RE.fullmatch(men.speaker):
+                    return men
+        return None
 
     def _described_speaker(self, phrase: str, pos: int) -> _Mention | None:
         """``the former U.N. ambassador said`` / ``the chief diplomat of the EU said`` / ``the
@@ -1119,8 +1138,14 @@ _PERSON_DESC_RE = re.compile(
     r"lawmaker|congressman|congresswoman|general|admiral|commander|chief|leader|official|"
     r"adviser|advisor|spokesman|spokeswoman|spokesperson|director|chairman|chairwoman|ceo|"
     r"founder|professor|manager|strategist|economist|analyst|executive|governor|mayor|"
-    r"negotiator|aide|veteran|politician|prosecutor|investor|head|editor|publisher)"
+    r"negotiator|aide|veteran|politician|prosecutor|investor|head|editor|publisher|son|"
+    r"daughter|father|mother|widow|widower|brother|sister|husband|wife)"
     r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?")
+_GROUP_DESC_RE = re.compile(
+    r"(?:the|The)\s+(?:(?:two|three|four|[\w\-]+)\s+){0,2}?(?:chiefs|leaders|ministers|"
+    r"presidents|heads|envoys|generals|commanders|counterparts|secretaries|senators|allies)")
+_NAME_LIST_RE = re.compile(rf"{NAME_SEQ}(?:,\s+{NAME_SEQ})*\s+and\s+{NAME_SEQ}")
+_FAMILY_HEADS = _words("son daughter father mother widow widower brother sister husband wife")
 _GENERIC_SOURCE_HEADS = _words("""
 official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
 economist strategist executive

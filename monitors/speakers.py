@@ -105,7 +105,8 @@ _PERSON_HEADS = (
     "researchers|observer|observers|critic|critics|supporter|supporters|manager|managers|"
     "director|head|chief|president|secretary|chancellor|governor|mayor|general|admiral|"
     "soldier|soldiers|activist|activists|campaigners|partner|partners|professor|economists|"
-    "monitor|monitors|inspector|inspectors|investigator|investigators|auditor|auditors"
+    "monitor|monitors|inspector|inspectors|investigator|investigators|auditor|auditors|"
+    "son|daughter|father|mother|widow|widower|brother|sister|husband|wife|relatives|families"
 )
 _ORG_HEADS = (
     "ministry|department|court|company|firm|government|administration|military|army|police|"

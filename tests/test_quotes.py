@@ -350,3 +350,28 @@ def test_headline_names_before_a_verb_quote_are_not_its_speakers() -> None:
     text = ("Lawmaker: Carter, Hegan ‘appear to negotiate for the Kremlin’\n\nRep. Sam Mallory "
             "said the talks were a mistake.")
     assert all(q.speaker != "Carter and Hegan" for q in extract_quotes(text))
+
+
+def test_plural_description_takes_the_group_just_named() -> None:
+    text = ("Pact\n\nIn a joint statement on Sunday, Defence Secretary Lloyd Austen, Defence "
+            "Minister Minoru Kiharo and Defence Minister Shin Won-sek “recalled their firm "
+            "commitment to deter threats” from the North.\n\nThe statement did not name China, "
+            "but the defence chiefs reiterated their opposition to “any unilateral attempts to "
+            "change the status quo” and noted “recent air activity in the region.”\n\n“We will "
+            "see,” the ministers said.")
+    trio = "Lloyd Austen, Minoru Kiharo and Shin Won-sek"
+    assert _spk(text, "unilateral") == trio
+    assert _spk(text, "recent air") == trio
+
+
+def test_plural_description_without_a_named_group_stays_unnamed() -> None:
+    text = ("Talks\n\n“We expect progress,” President Anna Kowal said.\n\n“Nothing is agreed "
+            "yet,” the ministers said after the meeting.")
+    assert _spk(text, "Nothing is agreed") is None
+
+
+def test_family_description_is_the_relative_just_quoted() -> None:
+    text = ("Crash\n\nPaul Garde lost both parents in the crash.\n\n“Nobody meant to bring the "
+            "plane down,” Paul Garde told the broadcaster.\n\n“But families wanted an apology "
+            "and an admission that it was wrong,” the son added.")
+    assert _spk(text, "families wanted") == "Paul Garde"
