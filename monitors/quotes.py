@@ -71,6 +71,10 @@ from monitors.speakers import (
     Registry,
     _role_fits,
     doc_phrase,
+    is_org,
+)
+from monitors.speakers import (
+    PLACES as PLACES_LOW,
 )
 
 
@@ -536,8 +540,12 @@ class _Doc:
                 continue                        # "X is expected to", "X was told"
             else:
                 phrase = self._np_subject(s_lo, m.start())
-                if not phrase and self.masked[s_lo:m.start()].rstrip().endswith(_AFTER_QUOTE):
+                before = self.masked[s_lo:m.start()].rstrip()
+                if not phrase and before.endswith(_AFTER_QUOTE):
                     phrase = _np_after(self.masked, m.end())
+                elif phrase is None and _AND_END_RE.search(before):   # "X reported … but said"
+                    got = self._main_subject(s_lo, m.start())
+                    phrase = got[0] if got else None
             if not phrase:
                 continue
             spk, role, person = self._resolve(phrase, m.start())
@@ -650,6 +658,9 @@ class _Doc:
             group = self.reg.group_of(words[-1]) if len(words) <= 3 else None
             if group:                       # "the senators" -> the two senators introduced
                 return group, None, True
+            men = self._org_antecedent(phrase, pos)
+            if men is not None:             # "the Milan-based lender said" -> UniCredit
+                return men.speaker, men.role, False
             men = self._group_antecedent(phrase, pos)
             if men is not None:             # "the defence chiefs" -> the three just named
                 return men.speaker, men.role, men.person
@@ -674,6 +685,29 @@ class _Doc:
             if fuller is not None:
                 return fuller, None, False
         return spk, role, bool(spk) and self.reg.is_person(spk)
+
+    def _org_antecedent(self, phrase: str, pos: int) -> _Mention | None:
+        """``the bank`` / ``the Milan-based lender`` / ``the company``: the organisation the
+        article last reported speaking by its proper name (a one-word name such as
+        ``UniCredit``, or a name with an organisation word), as for ``it``."""
+        if _ORG_DESC_RE.fullmatch(phrase.strip()) is None:
+            return None
+        pi = self.para_of(pos)
+        for pj in range(pi, max(-1, pi - _PRONOUN_REACH), -1):
+            mens = [m for m in self._para_mentions(pj) if m.pos < pos and m.verb]
+            for men in sorted(mens, key=lambda m: -m.pos):
+                toks = men.speaker.split()
+                if men.speaker[:1].islower() or toks[0].lower() in ("the", "a", "an"):
+                    continue
+                if len(toks) == 1:
+                    low = toks[0].lower()
+                    if low in PLACES_LOW or low in TITLE_WORDS or low in _ORG_HEAD_WORDS or \
+                            self.reg.person(toks[0]) is not None:
+                        continue
+                    return men
+                if is_org(toks) and not self.reg.is_person(men.speaker):
+                    return men
+        return None
 
     def _group_antecedent(self, phrase: str, pos: int) -> _Mention | None:
         """``the defence chiefs`` / ``the two leaders``: the group of named people the article
@@ -1141,6 +1175,12 @@ _PERSON_DESC_RE = re.compile(
     r"negotiator|aide|veteran|politician|prosecutor|investor|head|editor|publisher|son|"
     r"daughter|father|mother|widow|widower|brother|sister|husband|wife)"
     r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?")
+_ORG_HEAD_WORDS = _words("""
+bank lender company firm group insurer carmaker automaker manufacturer contractor maker giant
+operator conglomerate producer retailer airline miner utility
+""")
+_ORG_DESC_RE = re.compile(
+    r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,3}?(?:" + "|".join(sorted(_ORG_HEAD_WORDS)) + r")")
 _GROUP_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:(?:two|three|four|[\w\-]+)\s+){0,2}?(?:chiefs|leaders|ministers|"
     r"presidents|heads|envoys|generals|commanders|counterparts|secretaries|senators|allies)")

@@ -375,3 +375,19 @@ def test_family_description_is_the_relative_just_quoted() -> None:
             "plane down,” Paul Garde told the broadcaster.\n\n“But families wanted an apology "
             "and an admission that it was wrong,” the son added.")
     assert _spk(text, "families wanted") == "Paul Garde"
+
+
+def test_organisation_description_takes_the_named_organisation() -> None:
+    text = ("Rivacredit update\n\nItaly's Rivacredit on Tuesday reported higher revenue but said "
+            "it had cut lending in the region.\n\nThe bank said in a presentation that it had "
+            "already “exceeded” most of its targets.\n\nChief executive Marco Fenn spoke to "
+            "analysts.\n\nThe Turin-based lender said it had “significantly reduced” its "
+            "retail arm.")
+    assert "Rivacredit" in (_spk(text, "exceeded") or "")
+    assert "Rivacredit" in (_spk(text, "significantly reduced") or "")
+
+
+def test_organisation_description_without_a_named_organisation_is_not_a_person() -> None:
+    text = ("Deal\n\n“We will decide next month,” Chief executive Marco Fenn said.\n\nThe "
+            "company said it had “no further comment” on the talks.")
+    assert _spk(text, "no further comment") != "Marco Fenn"
