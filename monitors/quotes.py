@@ -321,6 +321,9 @@ def _pair_paragraph(text: str, pi: int, lo: int, hi: int) -> tuple[list[_Span], 
 def _orphan_open(text: str, pi: int, open_at: int, limit: int) -> _Span:
     """An opener whose closer is lost: end before the next sentence that attributes speech."""
     end = limit
+    narr = _NARRATIVE_AND_RE.search(text, open_at + 1, limit)
+    if narr:                    # “… on behalf of Putin and argued the …: the reporter resumes
+        end = limit = narr.start()
     first = True
     for b in _BOUNDARY_RE.finditer(text, open_at + 1, limit):
         if first:
@@ -339,6 +342,11 @@ def _orphan_open(text: str, pi: int, open_at: int, limit: int) -> _Span:
     while end > open_at + 1 and text[end - 1].isspace():
         end -= 1
     return _Span(open_at + 1, end, open_at, -1, pi)
+
+
+_NARRATIVE_AND_RE = re.compile(
+    r"(?<=[^\s,])\s+and\s+(?:also\s+)?(?:argued|said|added|warned|noted|insisted|stressed|"
+    r"claimed|suggested|accused|urged|called|told)\b")
 
 
 def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list[_Span]],
@@ -987,7 +995,7 @@ class _Doc:
         verbs = list(_VERB_RE.finditer(self.masked, s_lo, anchor))
         claims = list(_CLAIM_RE.finditer(self.masked, s_lo, anchor))
         claim = claims[-1] if claims else None
-        if claim is not None and (not verbs or verbs[-1].start() < claim.start()):
+        if claim is not None and (not verbs or verbs[-1].start() < claim.end()):
             return claim.group("who"), claim.start()   # "rejected Orban’s claim that … “…”"
         for k in range(len(verbs) - 1, max(-1, len(verbs) - 4), -1):
             last = verbs[k]                 # "said he does not believe … is “x”"
@@ -1056,6 +1064,9 @@ class _Doc:
         """The noun phrase before a speech verb, unless it is a preposition's object (``X in a
         statement accused``, ``X in remarks before the … meeting said``): then the sentence's
         named subject, else ``""`` (someone spoke; the rules cannot tell who)."""
+        acr = _ACRONYM_TAIL_RE.search(_strip_time(self.masked[max(s_lo, v_pos - 80):v_pos]))
+        if acr and self.reg.acronym(acr.group(1)):
+            return self.reg.acronym(acr.group(1))   # "Analysts at the … Institute (ISW) said"
         phrase = _np_before(self.masked, s_lo, v_pos)
         if not phrase or phrase.lower() in PRONOUNS:
             return phrase
@@ -1393,6 +1404,10 @@ _WHO_START_RE = re.compile(r"\s*who\s+[a-z]")   # "X, who left office in 2019, s
 def _strip_trailers(seg: str) -> str:
     for _ in range(6):
         seg = seg.rstrip()
+        paren = _PAREN_TAIL_RE.search(seg)
+        if paren:               # "Rep. X (D-Mass.) said", "Y (pictured) said"
+            seg = seg[:paren.start()]
+            continue
         t = _TIME_TAIL_RE.search(seg)
         if t:
             seg = seg[:t.start()]
@@ -1406,6 +1421,16 @@ def _strip_trailers(seg: str) -> str:
     return seg.rstrip()
 
 
+_ACRONYM_TAIL_RE = re.compile(r"\(([A-Z][A-Z&]{1,7})\)$")
+
+
+def _strip_time(seg: str) -> str:
+    seg = seg.rstrip()
+    t = _TIME_TAIL_RE.search(seg)
+    return seg[:t.start()].rstrip() if t else seg
+
+
+_PAREN_TAIL_RE = re.compile(r"(?<=\w)\s*\([^()\n·]{1,40}\)$")
 _NP_PREPS = frozenset(("at", "of", "for", "from"))
 _NP_WORD_RE = re.compile(r"[\w\-’'.&]+$")
 

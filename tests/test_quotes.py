@@ -391,3 +391,27 @@ def test_organisation_description_without_a_named_organisation_is_not_a_person()
     text = ("Deal\n\n“We will decide next month,” Chief executive Marco Fenn said.\n\nThe "
             "company said it had “no further comment” on the talks.")
     assert _spk(text, "no further comment") != "Marco Fenn"
+
+
+def test_unclosed_quote_ends_where_the_reporter_resumes() -> None:
+    text = ("Talks\n\nRep. Sam Mallory (D-Mass.) on Monday said that the two envoys “appear to be "
+            "negotiating on behalf of the Kremlin and argued the president has already handed "
+            "Moscow “victories” before the talks.")
+    quotes = extract_quotes(text)
+    assert [q.text for q in quotes] == [
+        "appear to be negotiating on behalf of the Kremlin", "victories"]
+    assert {q.speaker for q in quotes} == {"Sam Mallory"}
+
+
+def test_possessive_claims_name_the_claimant() -> None:
+    text = ("Claims\n\nThe remarks are a boost to Russian President Vlad Putkin's claims that the "
+            "two nations are \"one people - a single whole\" and that \"the border is not "
+            "real.\"")
+    assert _spk(text, "one people") == "Vlad Putkin"
+    assert _spk(text, "border is not") == "Vlad Putkin"
+
+
+def test_acronym_in_parentheses_before_the_verb_names_the_organisation() -> None:
+    text = ("Front\n\nAnalysts at the US-based Institute for the Study of Conflict (ISC) said "
+            "Tuesday that troops had made “significant tactical advances” in the area.")
+    assert _spk(text, "tactical advances") == "Institute for the Study of Conflict"
