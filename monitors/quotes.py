@@ -1318,6 +1318,7 @@ _TAIL_RE = re.compile(
     r"(?=\s*(?:[.,]|$|\s+(?:on|in|at|during|late|early|last|this|earlier|adding|according)\b))")
 
 
+_TAIL_ACC_RE = re.compile(r",\s+according\s+to\s+(?P<spk>[^,;:!?“”\"«»\n·]{1,80}?)\s*[.]?\s*$")
 _TAIL_REST_RE = re.compile(r"\s*,?\s*(?:adding|on|in|at|during|late|early|last|this|earlier)\b")
 
 
@@ -1333,6 +1334,11 @@ def _tail_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | Non
     for m in _TAIL_RE.finditer(seg):
         last = m
     if last is None:
+        acc = _TAIL_ACC_RE.search(seg)      # "…, will be settled later, according to X."
+        if acc:
+            phrase = _np_after(masked, pos + acc.start("spk"))
+            if phrase and _valid_np(phrase):
+                return phrase, pos + acc.start("spk")
         return None
     rest = seg[last.end():]
     if rest.strip(" .,\n")[:1].isalpha() and not _TAIL_REST_RE.match(rest):

@@ -415,3 +415,10 @@ def test_acronym_in_parentheses_before_the_verb_names_the_organisation() -> None
     text = ("Front\n\nAnalysts at the US-based Institute for the Study of Conflict (ISC) said "
             "Tuesday that troops had made “significant tactical advances” in the area.")
     assert _spk(text, "tactical advances") == "Institute for the Study of Conflict"
+
+
+def test_according_to_closing_the_sentence_attributes_an_inner_quote() -> None:
+    text = ("Base\n\nAccording to a navy official, the admiral is expected to unveil the plan.\n\n"
+            "Details of the plan, which would give the command a direct role “in peace time and "
+            "in crises,” will be settled in working groups, according to the official.")
+    assert _spk(text, "in peace time") == "a navy official"
