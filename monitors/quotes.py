@@ -701,10 +701,16 @@ class _Doc:
         if _ORG_DESC_RE.fullmatch(phrase.strip()) is None:
             return None
         pi = self.para_of(pos)
+        named = self._named_org_subject(phrase.split()[-1], pos)
         for pj in range(pi, max(-1, pi - _PRONOUN_REACH), -1):
+            if named is not None and self.para_of(named.pos) >= pj:
+                return named            # "The International Energy Agency released …"
             mens = [m for m in self._para_mentions(pj) if m.pos < pos and m.verb]
             for men in sorted(mens, key=lambda m: -m.pos):
                 toks = men.speaker.split()
+                if len(toks) == 2 and toks[0].lower() == "the" and toks[1].isupper():
+                    full = self.reg.acronym(toks[1])    # "according to the IISS"
+                    return _Mention(men.pos, full, None, False) if full else men
                 if men.speaker[:1].islower() or toks[0].lower() in ("the", "a", "an"):
                     continue
                 if len(toks) == 1:
@@ -714,8 +720,30 @@ class _Doc:
                         continue
                     return men
                 if is_org(toks) and not self.reg.is_person(men.speaker):
+                    if named is not None and named.pos > men.pos:
+                        return named
                     return men
-        return None
+        return named
+
+    def _named_org_subject(self, head: str, pos: int) -> _Mention | None:
+        """The last organisation opening a sentence (within reach) whose name carries the
+        description's head word: ``The International Energy Agency released …`` for ``the
+        agency``; not ``… the European Central Bank's demands`` inside a sentence."""
+        pi = self.para_of(pos)
+        lo = self.paras[max(0, pi - _PRONOUN_REACH + 1)][0]
+        best = None
+        for m in _NAME_SEQ_RE.finditer(self.masked, lo, pos):
+            toks = m.group().split()
+            if toks[-1].lower() != head.lower() or len(toks) < 2:
+                continue
+            start = m.start()
+            if toks[0] == "The":
+                toks = toks[1:]
+            before = self.masked[max(lo, m.start() - 3):m.start()]
+            if not (before.strip() == "" or before.rstrip()[-1:] in ".!?\n"):
+                continue
+            best = _Mention(start, " ".join(toks), None, False)
+        return best
 
     def _group_antecedent(self, phrase: str, pos: int) -> _Mention | None:
         """``the defence chiefs`` / ``the two leaders``: the group of named people the article
@@ -996,6 +1024,9 @@ class _Doc:
         claims = list(_CLAIM_RE.finditer(self.masked, s_lo, anchor))
         claim = claims[-1] if claims else None
         if claim is not None and (not verbs or verbs[-1].start() < claim.end()):
+            if claim.group("pron"):                     # "repeated his claim that he “…”"
+                who = self._recent_named_person(s_lo, claim.start())
+                return (who, claim.start()) if who else ("", claim.start())
             return claim.group("who"), claim.start()   # "rejected Orban’s claim that … “…”"
         for k in range(len(verbs) - 1, max(-1, len(verbs) - 4), -1):
             last = verbs[k]                 # "said he does not believe … is “x”"
@@ -1005,8 +1036,29 @@ class _Doc:
                     outer = self._reported_by(s_lo, verbs[k - 1], found)
                     if outer is not None:
                         return outer
+                if k > 0 and found[0][:1].islower() and found[0].split()[0] in ("the", "a") \
+                        and self._resolve(found[0], found[1])[0] is None:
+                    outer = self._left_verb(s_lo, verbs[k - 1])
+                    if outer is not None and outer[0] and \
+                            self._resolve(outer[0], outer[1])[0] is not None and \
+                            _OUTER_SAY_RE.match(verbs[k - 1].group()):
+                        return outer    # "The institute said the rise reflected “…”"
                 return found
         return None
+
+    def _recent_named_person(self, s_lo: int, pos: int) -> str | None:
+        """The one person named in this sentence before ``pos`` or in the sentence before it
+        (``That hope came from Trump himself. While he repeated his claim …``), else None."""
+        pi = self.para_of(s_lo)
+        lo = s_lo
+        if s_lo > self.paras[pi][0]:
+            lo, _ = self.sentence(pi, s_lo - 1)
+        found = set()
+        for m in _NAME_SEQ_RE.finditer(self.masked, lo, pos):
+            spk, _ = self.reg.resolve(m.group())
+            if spk and self.reg.is_person(spk):
+                found.add(spk)
+        return found.pop() if len(found) == 1 else None
 
     def _reported_by(self, s_lo: int, prev: re.Match,
                      inner: tuple[str, int]) -> tuple[str, int] | None:
@@ -1064,16 +1116,19 @@ class _Doc:
         """The noun phrase before a speech verb, unless it is a preposition's object (``X in a
         statement accused``, ``X in remarks before the … meeting said``): then the sentence's
         named subject, else ``""`` (someone spoke; the rules cannot tell who)."""
-        acr = _ACRONYM_TAIL_RE.search(_strip_time(self.masked[max(s_lo, v_pos - 80):v_pos]))
-        if acr and self.reg.acronym(acr.group(1)):
-            return self.reg.acronym(acr.group(1))   # "Analysts at the … Institute (ISW) said"
+        if ")" in self.masked[max(s_lo, v_pos - 30):v_pos]:
+            acr = _ACRONYM_TAIL_RE.search(_strip_time(self.masked[max(s_lo, v_pos - 80):v_pos]))
+            if acr and self.reg.acronym(acr.group(1)):
+                return self.reg.acronym(acr.group(1))   # "the … Institute (ISW) said"
         phrase = _np_before(self.masked, s_lo, v_pos)
         if not phrase or phrase.lower() in PRONOUNS:
             return phrase
         at = self.masked.rfind(phrase, s_lo, v_pos)
-        if re.search(r"\b(?:who|which)\b", self.masked[at + len(phrase):v_pos]):
-            return phrase                       # "comments from X, who said": X, relative
         prev = self.masked[max(s_lo, at - 24):at].split() if at > s_lo else []
+        if not prev or (prev[-1] not in ("and", "or") and prev[-1].lower() not in _OBJ_PREPS):
+            return phrase
+        if _REL_WORD_RE.search(self.masked, at + len(phrase), v_pos):
+            return phrase                       # "comments from X, who said": X, relative
         if prev and prev[-1] in ("and", "or"):  # "chiefs from A, B and C vowed": C is not it
             coord = _COORD_BEFORE_RE.search(self.masked, s_lo, at)
             if coord is None:
@@ -1131,7 +1186,8 @@ through near outside inside without via
 _INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")
 _OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed)\Z")
 _CLAIM_RE = re.compile(
-    rf"(?P<who>{NAME_SEQ})['’]s?\s+(?:(?:repeated|earlier|recent|latest|own)\s+)?"
+    rf"(?:(?P<who>{NAME_SEQ})['’]s?|\b(?P<pron>his|her|their|its))\s+"
+    r"(?:(?:repeated|earlier|recent|latest|own|oft-repeated)\s+)?"
     r"(?:claims?|assertions?|accusations?|charges?|insistence|arguments?|warnings?|complaints?|"
     r"promises?|pledges?|boasts?|remarks?|comments?|descriptions?)\s+(?:that|of)\b")
 _ALONG_WITH_RE = re.compile(
@@ -1188,7 +1244,8 @@ _PERSON_DESC_RE = re.compile(
     r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?")
 _ORG_HEAD_WORDS = _words("""
 bank lender company firm group insurer carmaker automaker manufacturer contractor maker giant
-operator conglomerate producer retailer airline miner utility
+operator conglomerate producer retailer airline miner utility organization organisation
+institute agency watchdog regulator tank
 """)
 _ORG_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,3}?(?:" + "|".join(sorted(_ORG_HEAD_WORDS)) + r")")
@@ -1410,7 +1467,7 @@ _WHO_START_RE = re.compile(r"\s*who\s+[a-z]")   # "X, who left office in 2019, s
 def _strip_trailers(seg: str) -> str:
     for _ in range(6):
         seg = seg.rstrip()
-        paren = _PAREN_TAIL_RE.search(seg)
+        paren = _PAREN_TAIL_RE.search(seg) if seg.endswith(")") else None
         if paren:               # "Rep. X (D-Mass.) said", "Y (pictured) said"
             seg = seg[:paren.start()]
             continue
@@ -1427,6 +1484,7 @@ def _strip_trailers(seg: str) -> str:
     return seg.rstrip()
 
 
+_REL_WORD_RE = re.compile(r"\b(?:who|which)\b")
 _ACRONYM_TAIL_RE = re.compile(r"\(([A-Z][A-Z&]{1,7})\)$")
 
 

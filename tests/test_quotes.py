@@ -422,3 +422,26 @@ def test_according_to_closing_the_sentence_attributes_an_inner_quote() -> None:
             "Details of the plan, which would give the command a direct role “in peace time and "
             "in crises,” will be settled in working groups, according to the official.")
     assert _spk(text, "in peace time") == "a navy official"
+
+
+def test_organisation_description_prefers_the_named_sentence_subject() -> None:
+    text = ("Oil\n\n“Gains made this week have been erased,” Halden Oil Associates noted.\n\nThe "
+            "Global Energy Agency released its monthly report on Thursday.\n\n“Supply is on track "
+            "to outpace demand next year,” the agency noted.\n\nSpending rose, according to the "
+            "IPSR, the Institute for Peace and Security Research.\n\nThe institute said the rise "
+            "reflected “deteriorating security environments.”")
+    assert _spk(text, "Supply is on track") == "Global Energy Agency"
+    assert _spk(text, "deteriorating") == "Institute for Peace and Security Research"
+
+
+def test_pronoun_claim_takes_the_person_just_named() -> None:
+    text = ("Hopes\n\n“We will see,” Senator Ana Ruiz said.\n\nThat hope was fuelled by "
+            "President Joe Carter himself. While he has often repeated his claim that he “would "
+            "end the war” in a day, he stopped short of blocking the aid.")
+    assert _spk(text, "end the war") == "Joe Carter"
+
+
+def test_inner_clause_with_an_unnamed_subject_yields_to_the_outer_speaker() -> None:
+    text = ("Report\n\nDefence Minister Lena Varga spoke on Monday.\n\nVarga said the rise "
+            "reflected “a much harsher security climate.”")
+    assert _spk(text, "harsher security") == "Lena Varga"
