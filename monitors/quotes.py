@@ -834,6 +834,11 @@ class _Doc:
         at = self.masked.find(subj, s_lo, pos)
         if at < 0 or not self.masked[at + len(subj):pos].strip(" ,–—-"):
             return None                             # "Like Trump, he …": he is the subject
+        appos = _SUBJ_APPOS_RE.match(self.masked, at)
+        if appos and subj[:1].islower():            # "the head of X Command, Gen. A B, said"
+            spk, role = self.reg.resolve(appos.group(1))
+            if spk and self.reg.is_person(spk):
+                subj, at = appos.group(1), appos.start(1)
         spk, role = self.reg.resolve(subj)
         if not spk:
             if low == "it" and _FULL_NAME_RE.match(subj) is None and \
@@ -1582,6 +1587,7 @@ def _capitalised_run(seg: str) -> str | None:
     return " ".join(out) if out and out[-1][:1].isupper() else None
 
 
+_SUBJ_APPOS_RE = re.compile(rf"[^,.;:·]{{0,80}},\s*({NAME_SEQ})\s*,")
 _APPOS_NAME_RE = re.compile(rf",\s*({NAME_SEQ})\s*(?:[,.;]|$)")
 _INTRO_RE = re.compile(
     r"\A\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"

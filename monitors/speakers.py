@@ -91,7 +91,8 @@ Network Broadcasting Television Radio Magazine Review Economist Telegraph Guardi
 Herald Gazette Chronicle Daily Weekly Barclays Goldman Sachs Morgan JPMorgan Citi Citigroup
 UBS HSBC Nomura Jefferies Mediobanca Analytics Advisors Advisers Associates Consulting
 Strategies Economics Insights Intelligence Police Military Ministry Embassy Mission Alliance
-Coalition Movement Church Council Board
+Coalition Movement Church Council Board Command Directorate Headquarters Brigade Battalion
+Regiment Division Corps
 """)
 
 _PERSON_HEADS = (
@@ -414,7 +415,7 @@ class Registry:
 
     def resolve(self, phrase: str) -> tuple[str | None, str | None]:
         """Resolve a speaker phrase (no pronouns) to (speaker, role)."""
-        phrase = phrase.strip(" ,;:—–-")
+        phrase = _LEAD_CONJ_RE.sub("", phrase.strip(" ,;:—–-"))   # "Although the Kremlin"
         if not phrase or len(phrase) > 160:
             return None, None
         if " and " in phrase and not _DESC_RE.match(phrase):
@@ -528,6 +529,9 @@ class Registry:
         return any(p.role and any(a in p.role.lower() for a in alts) for p in self.everyone())
 
 
+_LEAD_CONJ_RE = re.compile(
+    r"^(?:although|though|whereas|while|but|and|yet|because|since|unless|once|if|when|as|so)"
+    r"\s+(?=\S)", re.I)
 _POSSESSOR_RE = re.compile(rf"(?:the\s+)?{NAME_SEQ}['’]s?", re.I)
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 _APPOSITIVE_AFTER_RE = re.compile(

@@ -445,3 +445,15 @@ def test_inner_clause_with_an_unnamed_subject_yields_to_the_outer_speaker() -> N
     text = ("Report\n\nDefence Minister Lena Varga spoke on Monday.\n\nVarga said the rise "
             "reflected “a much harsher security climate.”")
     assert _spk(text, "harsher security") == "Lena Varga"
+
+
+def test_military_command_is_an_organisation_and_its_named_head_speaks() -> None:
+    text = ("Arctic\n\nIn March, the head of US Northern Command, Gen. Greg Gillot, said China was "
+            "pushing north and he expected to see aircraft there “as soon as this year.”")
+    assert _spk(text, "as soon as") == "Greg Gillot"
+
+
+def test_leading_conjunction_is_not_part_of_a_speaker() -> None:
+    text = ("Gadgets\n\nAlthough the Kremlin wrote that the plan was “under control” last week, "
+            "bloggers disagreed.")
+    assert all(not (q.speaker or "").startswith("Although") for q in extract_quotes(text))
