@@ -70,6 +70,7 @@ from monitors.speakers import (
     TOKEN,
     Registry,
     _role_fits,
+    _word_occurrences,
     doc_phrase,
     is_org,
 )
@@ -584,6 +585,8 @@ class _Doc:
                     break
                 if self._add_person(m.group("name"), start, out):
                     break
+                if not prefix and self._add_org(m.group("name"), start, m.end(), out):
+                    break
         for m in _SUBORD_SUBJECT_RE.finditer(self.masked, lo, hi):
             self._add_person(m.group("name"), m.start("name"), out)
 
@@ -596,6 +599,24 @@ class _Doc:
             out.append(_Mention(pos, person.name, person.role, True, verb=False))
             return True
         return False
+
+    def _add_org(self, name: str, pos: int, end: int, out: list[_Mention]) -> bool:
+        """An organisation opening a sentence as its subject (``Jefferies lays out its view``):
+        fallback for a later "it"."""
+        toks = name.split()
+        if not _ORG_SUBJECT_VERB_RE.match(self.masked, end):
+            return False
+        if len(toks) == 1:
+            low = toks[0].lower()
+            if low in PLACES_LOW or low in TITLE_WORDS or low in _SUBJECT_SKIP or \
+                    len(_word_occurrences(self.text, toks[0], 2)) < 2:
+                return False
+            if self.reg.person(toks[0]) is not None:
+                return False
+        elif not is_org(toks) or any(t.lower() in PLACES_LOW for t in toks):
+            return False
+        out.append(_Mention(pos, name, None, False, verb=False))
+        return True
 
     def last_mention(self, pos: int, want_person: bool) -> _Mention | None:
         """The last speaker reported before ``pos`` (a named person, or any other source)."""
@@ -1184,6 +1205,10 @@ def _passive(masked: str, s_lo: int, verb: re.Match) -> bool:
 
 _COORD_BEFORE_RE = re.compile(rf"(?:(?:the\s+)?{NAME_SEQ},?\s+)+(?:and|or)\s+$")
 _OPEN_MARK_RE = re.compile(r"[“«„]|(?<=\s)\"")
+# the verb of an organisation opening a sentence: "Jefferies lays out", "NATO will meet"
+_ORG_SUBJECT_VERB_RE = re.compile(r"\s+(?:[a-z]+s|[a-z]+ed|will|has|had|is|was)\b")
+
+
 _OBJ_PREPS = _words("""
 in at before after during on with from to for into about under over between among against
 through near outside inside without via

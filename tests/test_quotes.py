@@ -457,3 +457,16 @@ def test_leading_conjunction_is_not_part_of_a_speaker() -> None:
     text = ("Gadgets\n\nAlthough the Kremlin wrote that the plan was “under control” last week, "
             "bloggers disagreed.")
     assert all(not (q.speaker or "").startswith("Although") for q in extract_quotes(text))
+
+
+def test_it_takes_the_organisation_opening_the_previous_sentence() -> None:
+    text = ("Halvard weighs in on a ceasefire\n\nHalvard lays out its view on how to trade a "
+            "ceasefire.\n\n\"Any tangible news of a deal will be quickly priced in by markets,\" "
+            "it says in a Tuesday note.")
+    assert _spk(text, "tangible news") == "Halvard"
+
+
+def test_it_does_not_take_a_place_opening_a_sentence() -> None:
+    text = ("Front\n\nUkraine lost ground near the city.\n\n\"The line is holding for now,\" it "
+            "said in a short note.")
+    assert _spk(text, "line is holding") is None
