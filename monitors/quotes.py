@@ -199,6 +199,7 @@ _MASK = "\u00b7"
 
 _HEADING_MAX_WORDS = 20
 _PRONOUN_REACH = 12     # paragraphs searched back for the speaker of "he said"
+_ORG_REACH = 5          # … and for the organisation of "the bank said"
 
 
 @dataclass
@@ -609,8 +610,10 @@ class _Doc:
         if len(toks) == 1:
             low = toks[0].lower()
             if low in PLACES_LOW or low in TITLE_WORDS or low in _SUBJECT_SKIP or \
-                    len(_word_occurrences(self.text, toks[0], 2)) < 2:
-                return False
+                    len(_word_occurrences(self.text, toks[0], 2)) < 2 or \
+                    _word_occurrences(self.text, low, 1) or \
+                    not re.search(rf"[a-z,] {re.escape(toks[0])}\b", self.text):
+                return False            # "There", "You": capitalised only opening sentences
             if self.reg.person(toks[0]) is not None:
                 return False
         elif not is_org(toks) or any(t.lower() in PLACES_LOW for t in toks):
@@ -618,12 +621,16 @@ class _Doc:
         out.append(_Mention(pos, name, None, False, verb=False))
         return True
 
-    def last_mention(self, pos: int, want_person: bool) -> _Mention | None:
-        """The last speaker reported before ``pos`` (a named person, or any other source)."""
+    def last_mention(self, pos: int, want_person: bool,
+                     org_subjects: bool = True) -> _Mention | None:
+        """The last speaker reported before ``pos`` (a named person, or any other source;
+        organisations merely opening a sentence count unless ``org_subjects`` is false)."""
         pi = self.para_of(pos)
         for pj in range(pi, max(-1, pi - _PRONOUN_REACH), -1):
             best = None
             for men in self._para_mentions(pj):     # may be unsorted while being built
+                if not org_subjects and not men.person and not men.verb:
+                    continue
                 if men.pos < pos and men.person == want_person and \
                         (best is None or men.pos >= best.pos):
                     best = men
@@ -641,7 +648,7 @@ class _Doc:
             if low in ("he", "she"):
                 men = self.last_mention(pos, True)
             elif low in ("they", "it"):
-                men = self.last_mention(pos, False)
+                men = self.last_mention(pos, False, org_subjects=low == "it")
             else:
                 men = None
             if men is None:
@@ -723,12 +730,15 @@ class _Doc:
             return None
         pi = self.para_of(pos)
         named = self._named_org_subject(phrase.split()[-1], pos)
-        for pj in range(pi, max(-1, pi - _PRONOUN_REACH), -1):
+        for pj in range(pi, max(-1, pi - _ORG_REACH), -1):
             if named is not None and self.para_of(named.pos) >= pj:
                 return named            # "The International Energy Agency released …"
             mens = [m for m in self._para_mentions(pj) if m.pos < pos and m.verb]
             for men in sorted(mens, key=lambda m: -m.pos):
                 toks = men.speaker.split()
+                if len(toks) > 2 and toks[0] in ("the", "The") and is_org(toks[1:]) and \
+                        all(t[:1].isupper() or t in ("of", "for", "and") for t in toks[1:]):
+                    return men                          # "The International Energy Agency"
                 if len(toks) == 2 and toks[0].lower() == "the" and toks[1].isupper():
                     full = self.reg.acronym(toks[1])    # "according to the IISS"
                     return _Mention(men.pos, full, None, False) if full else men
@@ -766,6 +776,30 @@ class _Doc:
             best = _Mention(start, " ".join(toks), None, False)
         return best
 
+    def _modifier_near(self, mods: str, name: str) -> bool:
+        """``the Maine senator`` and ``Susan Collins (R-Maine)``: a capitalised modifier of the
+        description written next to the person's name."""
+        caps = [w for w in mods.split() if w[:1].isupper() and w.lower() not in TITLE_WORDS]
+        surname = name.split()[-1]
+        for at in _word_occurrences(self.text, surname, 20):
+            near = self.text[max(0, at - 40):at + len(surname) + 40]
+            if any(re.search(rf"\b{re.escape(w)}\b", near) for w in caps):
+                return True
+        return False
+
+    def _titled_other(self, head: str, name: str) -> bool:
+        """Does the article give the title ``head`` (``Sen.``/``Senator`` for ``senator``) to a
+        person other than ``name``?"""
+        if self.reg._anyone_titled(head) and not self.reg.person(name.split()[-1]):
+            return True
+        forms = _TITLE_FORMS.get(head, (head.capitalize(),))
+        pat = "|".join(re.escape(f) for f in forms)
+        surname = name.split()[-1]
+        for m in re.finditer(rf"\b(?:{pat})\s+({NAME_SEQ})", self.text):
+            if m.group(1).split()[-1] != surname:
+                return True
+        return False
+
     def _group_antecedent(self, phrase: str, pos: int) -> _Mention | None:
         """``the defence chiefs`` / ``the two leaders``: the group of named people the article
         has just reported speaking together (``A, B and C “recalled …”``), within three
@@ -799,6 +833,11 @@ class _Doc:
         men = self.last_mention(pos, True)
         if men is None or not men.verb or self.para_of(men.pos) < self.para_of(pos) - 2:
             return None
+        head = m.group("head").lower()
+        if head in _TITLE_HEADS and not (men.role and _role_fits([head], men.role.lower())) \
+                and not self._modifier_near(m.group("mods"), men.speaker) \
+                and self._titled_other(head, men.speaker):
+            return None                 # "the senator" when the article names a senator
         nations = [w for w in mods if w in _COUNTRY_MODIFIERS or
                    (w in TITLE_WORDS and w.endswith(("an", "ish", "ese", "ch", "i")))]
         if nations and not former and not (men.role and _role_fits(nations, men.role.lower())):
@@ -1153,6 +1192,8 @@ class _Doc:
         prev = self.masked[max(s_lo, at - 24):at].split() if at > s_lo else []
         if not prev or (prev[-1] not in ("and", "or") and prev[-1].lower() not in _OBJ_PREPS):
             return phrase
+        if prev[-1] in ("for", "of", "on") and len(prev) > 1 and prev[-2][:1].isupper():
+            return phrase               # "Society for Human Resource Management": one name
         if _REL_WORD_RE.search(self.masked, at + len(phrase), v_pos):
             return phrase                       # "comments from X, who said": X, relative
         if prev and prev[-1] in ("and", "or"):  # "chiefs from A, B and C vowed": C is not it
@@ -1164,6 +1205,10 @@ class _Doc:
                 return self.masked[coord.start():at + len(phrase)]   # "A and B said"
         if not prev or prev[-1].lower() not in _OBJ_PREPS or self._names_person(phrase, v_pos):
             return phrase                       # "after Trump said": a clause's subject
+        word = _LEAD_WORD_RE.match(self.masked, v_pos)
+        if word and (word.group(1).lower() in _NOUN_LIKE_VERBS or
+                     self.masked[word.end():word.end() + 1] in ".,;:"):
+            return None                 # "in the battleground states.": a noun, not a verb
         subj = _sentence_subject(self.masked, s_lo, v_pos)
         if subj and subj != phrase and self._names_person(subj, v_pos):
             return subj
@@ -1283,6 +1328,12 @@ _GROUP_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:(?:two|three|four|[\w\-]+)\s+){0,2}?(?:chiefs|leaders|ministers|"
     r"presidents|heads|envoys|generals|commanders|counterparts|secretaries|senators|allies)")
 _NAME_LIST_RE = re.compile(rf"{NAME_SEQ}(?:,\s+{NAME_SEQ})*\s+and\s+{NAME_SEQ}")
+_TITLE_FORMS = {
+    "senator": ("Senator", "Sen."), "governor": ("Governor", "Gov."),
+    "general": ("General", "Gen."),
+    "president": ("President",), "minister": ("Minister",), "secretary": ("Secretary",),
+    "ambassador": ("Ambassador",), "chancellor": ("Chancellor",), "admiral": ("Admiral", "Adm."),
+}
 _FAMILY_HEADS = _words("son daughter father mother widow widower brother sister husband wife")
 _GENERIC_SOURCE_HEADS = _words("""
 official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
@@ -1514,6 +1565,10 @@ def _strip_trailers(seg: str) -> str:
     return seg.rstrip()
 
 
+_LEAD_WORD_RE = re.compile(r"([A-Za-z]+)")
+_NOUN_LIKE_VERBS = _words("""
+states notes claims calls reads read posts remarks comments tweets writes says asks replies
+""")
 _REL_WORD_RE = re.compile(r"\b(?:who|which)\b")
 _ACRONYM_TAIL_RE = re.compile(r"\(([A-Z][A-Z&]{1,7})\)$")
 

@@ -470,3 +470,30 @@ def test_it_does_not_take_a_place_opening_a_sentence() -> None:
     text = ("Front\n\nUkraine lost ground near the city.\n\n\"The line is holding for now,\" it "
             "said in a short note.")
     assert _spk(text, "line is holding") is None
+
+
+def test_sentence_opening_function_words_are_not_organisations() -> None:
+    text = ("Talks\n\nThere is no deal yet. You cannot rush these things. There were many "
+            "rounds, and there will be more.\n\n\"We will keep talking for as long as it takes,\" "
+            "it said.")
+    assert _spk(text, "keep talking") is None
+
+
+def test_plural_noun_after_a_preposition_is_not_a_speech_verb() -> None:
+    text = ("Polls\n\nThe senator trails.\n\nCarter ended up losing in the pivotal swing states."
+            "\n\nPerhaps Senator Ana Ruiz has misread the polls before. She did so last week, "
+            "when she said, “Five presidents had lower numbers than I have now.”")
+    assert _spk(text, "Five presidents") == "Ana Ruiz"
+
+
+def test_title_description_skips_a_last_speaker_without_that_title() -> None:
+    text = ("Convention\n\nSen. Jay Vane spoke last.\n\nVane’s wife Usha Rao described him as a "
+            "family man.\n\nLater in his speech, the senator kept to softer topics, noting, "
+            "“We have to win the Midwest too.”\n\n“It was a fine night,” the senator said.")
+    assert _spk(text, "fine night") != "Usha Rao"
+
+
+def test_preposition_inside_an_organisation_name_keeps_the_name() -> None:
+    text = ("Policy\n\nLeading HR body Society for Human Resource Management last week announced "
+            "it would end its “equity” push in its guidance.")
+    assert "Human Resource Management" in (_spk(text, "equity") or "")
