@@ -460,9 +460,9 @@ def test_leading_conjunction_is_not_part_of_a_speaker() -> None:
 
 
 def test_it_takes_the_organisation_opening_the_previous_sentence() -> None:
-    text = ("Halvard weighs in on a ceasefire\n\nHalvard lays out its view on how to trade a "
-            "ceasefire.\n\n\"Any tangible news of a deal will be quickly priced in by markets,\" "
-            "it says in a Tuesday note.")
+    text = ("Halvard weighs in on a ceasefire\n\nAhead of the talks, Halvard lays out its view "
+            "on how to trade a ceasefire.\n\n\"Any tangible news of a deal will be quickly priced "
+            "in by markets,\" it says in a Tuesday note.")
     assert _spk(text, "tangible news") == "Halvard"
 
 
