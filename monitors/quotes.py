@@ -1023,7 +1023,8 @@ class _Doc:
         label = _LABEL_RE.fullmatch(left)
         if label:
             who = label.group("who").strip()
-            if _valid_np(who) and self._names_person(who, s_lo + label.start("who")):
+            if _valid_np(who) and not who.isupper() and \
+                    self._names_person(who, s_lo + label.start("who")):
                 return who, s_lo + label.start("who")
         subj = _sentence_subject(self.masked, s_lo, anchor)
         if not subj or not subj[:1].isupper():

@@ -107,7 +107,8 @@ _PERSON_HEADS = (
     "director|head|chief|president|secretary|chancellor|governor|mayor|general|admiral|"
     "soldier|soldiers|activist|activists|campaigners|partner|partners|professor|economists|"
     "monitor|monitors|inspector|inspectors|investigator|investigators|auditor|auditors|"
-    "son|daughter|father|mother|widow|widower|brother|sister|husband|wife|relatives|families"
+    "son|daughter|father|mother|widow|widower|brother|sister|husband|wife|relatives|families|"
+    "user|users|commenter|commenters|commentator|viewer|viewers|reader|readers"
 )
 _ORG_HEADS = (
     "ministry|department|court|company|firm|government|administration|military|army|police|"

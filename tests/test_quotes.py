@@ -497,3 +497,11 @@ def test_preposition_inside_an_organisation_name_keeps_the_name() -> None:
     text = ("Policy\n\nLeading HR body Society for Human Resource Management last week announced "
             "it would end its “equity” push in its guidance.")
     assert "Human Resource Management" in (_spk(text, "equity") or "")
+
+
+def test_shouted_label_is_not_a_speaker_and_users_are_sources() -> None:
+    text = ("Promises\n\nPROMISE MADE: “We will close the border and stop the crossings for good.”"
+            "\n\nOne X user mocked her. Another X user wrote, “This is not the time to be a "
+            "comedian, honestly.”")
+    assert _spk(text, "close the border") is None
+    assert _spk(text, "not the time") == "Another X user"
