@@ -199,6 +199,14 @@ _MASK = "\u00b7"
 
 _HEADING_MAX_WORDS = 20
 _PRONOUN_REACH = 12     # paragraphs searched back for the speaker of "he said"
+# a roundup item's timestamp: "0855 ET - Oil futures are down …"
+# capitalised only because they open a sentence or a transcript turn ("Q Yeah", "Am I")
+_NOT_NAME_WORDS = _words("""
+am and if yeah yes no well so oh okay ok i we you it the a an but or what why how when
+where who thank thanks please look listen right sure
+""")
+_ITEM_START_RE = re.compile(
+    r"(?:^|(?<=\s))\d{4}\s+(?:ET|GMT|BST|CET|CEST|EST|EDT|SGT|HKT|JST)\s+[-–—]\s")
 _ORG_REACH = 5          # … and for the organisation of "the bank said"
 
 
@@ -505,6 +513,13 @@ class _Doc:
         self._para_starts = [p[0] for p in paras]
         self._mentions: dict[int, list[_Mention]] = {}
         self._docs: dict[str, tuple[str, str | None]] = {}
+        self._items = [m.start() for m in _ITEM_START_RE.finditer(text)]
+
+    def item_start(self, pos: int) -> int:
+        """Start of the roundup item holding ``pos`` (``0855 ET - …`` in a market-talk or
+        live-blog digest): names before it belong to another story."""
+        k = bisect.bisect_right(self._items, pos) - 1
+        return self._items[k] if k >= 0 else 0
 
     # -- sentences ----------------------------------------------------------------------------
     def sentence(self, pi: int, pos: int) -> tuple[int, int]:
@@ -621,15 +636,31 @@ class _Doc:
         out.append(_Mention(pos, name, None, False, verb=False))
         return True
 
+    def subject_before(self, s: _Span) -> _Mention | None:
+        """The named person opening the sentence just before a standalone quotation in the
+        same paragraph."""
+        anchor = s.open_pos if s.open_pos >= 0 else s.start
+        lo = self.paras[s.para][0]
+        if anchor <= lo:
+            return None
+        p_lo, _ = self.sentence(s.para, anchor - 1)
+        mens = [m for m in self._para_mentions(s.para)
+                if p_lo <= m.pos < anchor and m.person and
+                all(len(t) > 1 and t.lower() not in _NOT_NAME_WORDS for t in m.speaker.split())]
+        return mens[-1] if mens else None
+
     def last_mention(self, pos: int, want_person: bool,
                      org_subjects: bool = True) -> _Mention | None:
         """The last speaker reported before ``pos`` (a named person, or any other source;
         organisations merely opening a sentence count unless ``org_subjects`` is false)."""
         pi = self.para_of(pos)
+        floor = self.item_start(pos)
         for pj in range(pi, max(-1, pi - _PRONOUN_REACH), -1):
+            if self.paras[pj][1] < floor:
+                break
             best = None
             for men in self._para_mentions(pj):     # may be unsorted while being built
-                if not org_subjects and not men.person and not men.verb:
+                if men.pos < floor or (not org_subjects and not men.person and not men.verb):
                     continue
                 if men.pos < pos and men.person == want_person and \
                         (best is None or men.pos >= best.pos):
@@ -733,7 +764,8 @@ class _Doc:
         for pj in range(pi, max(-1, pi - _ORG_REACH), -1):
             if named is not None and self.para_of(named.pos) >= pj:
                 return named            # "The International Energy Agency released …"
-            mens = [m for m in self._para_mentions(pj) if m.pos < pos and m.verb]
+            mens = [m for m in self._para_mentions(pj)
+                    if self.item_start(pos) <= m.pos < pos and m.verb]
             for men in sorted(mens, key=lambda m: -m.pos):
                 toks = men.speaker.split()
                 if len(toks) > 2 and toks[0] in ("the", "The") and is_org(toks[1:]) and \
@@ -761,7 +793,7 @@ class _Doc:
         description's head word: ``The International Energy Agency released …`` for ``the
         agency``; not ``… the European Central Bank's demands`` inside a sentence."""
         pi = self.para_of(pos)
-        lo = self.paras[max(0, pi - _PRONOUN_REACH + 1)][0]
+        lo = max(self.paras[max(0, pi - _PRONOUN_REACH + 1)][0], self.item_start(pos))
         best = None
         for m in _NAME_SEQ_RE.finditer(self.masked, lo, pos):
             toks = m.group().split()
@@ -1734,7 +1766,7 @@ def _propagate(spans: list[_Span], doc: _Doc) -> None:
     for s in spans:
         by_para.setdefault(s.para, []).append(s)
     for plist in by_para.values():
-        _share_in_paragraph(plist)
+        _share_in_paragraph(plist, doc)
     _share_in_chains(spans)
     _continue_from_previous(spans, by_para, doc)
 
@@ -1772,13 +1804,19 @@ def _scare_before(masked: str, s: _Span) -> bool:
     return bool(_SCARE_BEFORE_RE.search(before))
 
 
-def _share_in_paragraph(plist: list[_Span]) -> None:
-    """``"…," he said. "…"``: an unattributed standalone span takes its neighbour's speaker."""
+def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
+    """``"…," he said. "…"``: an unattributed standalone span takes its neighbour's speaker
+    (an earlier one's; else the person opening the sentence before it, ``X also spoke in
+    favour of coal. “…”``; else a later one's)."""
     for i, s in enumerate(plist):
         if s.attributed or not s.keep or not s.standalone:
             continue
         src = next((p for p in reversed(plist[:i]) if p.attributed and p.keep), None)
         if src is None:
+            subj = doc.subject_before(s)
+            if subj is not None:        # "Saad also spoke in favour of coal. “…”"
+                s.speaker, s.role, s.attributed = subj.speaker, subj.role, True
+                continue
             src = next((p for p in plist[i + 1:] if p.attributed and p.keep), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True

@@ -505,3 +505,21 @@ def test_shouted_label_is_not_a_speaker_and_users_are_sources() -> None:
             "comedian, honestly.”")
     assert _spk(text, "close the border") is None
     assert _spk(text, "not the time") == "Another X user"
+
+
+def test_roundup_items_do_not_share_antecedents() -> None:
+    text = ("Market Talk\n\n0700 ET - Gold holds firm, Halvard Bank says in a note. \"Demand "
+            "stays strong into spring,\" the bank says. (reporter@example.com)\n\n0715 ET - "
+            "Copper slips as stocks build. \"We expect a soft patch into the summer months,\" "
+            "the firm says in a note. (reporter@example.com)")
+    assert _spk(text, "Demand stays") == "Halvard Bank"
+    assert _spk(text, "soft patch") != "Halvard Bank"
+
+
+def test_standalone_quote_takes_the_person_opening_the_sentence_before() -> None:
+    text = ("Energy week\n\nMinister Saad Karimi said prices would spike.\n\n“People kept "
+            "blaming producers for ten years,” Saad said.\n\nSaad also spoke in favour of coal. "
+            "“These two countries are the largest producers of coal and will keep mining.” "
+            "Hamid Alvi, head of the producers' group, also voiced dismay at those who predicted "
+            "“peak oil, peak gasoline and peak emissions”.")
+    assert _spk(text, "largest producers") in ("Saad Karimi", "Saad")
