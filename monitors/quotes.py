@@ -205,8 +205,10 @@ _NOT_NAME_WORDS = _words("""
 am and if yeah yes no well so oh okay ok i we you it the a an but or what why how when
 where who thank thanks please look listen right sure
 """)
+_ITEM_ZONES = tuple(f" {z} {d}" for z in ("ET", "GMT", "BST", "CET", "CEST", "EST", "EDT", "SGT",
+                                          "HKT", "JST") for d in "-–—")
 _ITEM_START_RE = re.compile(
-    r"(?:^|(?<=\s))\d{4}\s+(?:ET|GMT|BST|CET|CEST|EST|EDT|SGT|HKT|JST)\s+[-–—]\s")
+    r"\b\d{4}\s+(?:ET|GMT|BST|CET|CEST|EST|EDT|SGT|HKT|JST)\s+[-–—]\s")
 _ORG_REACH = 5          # … and for the organisation of "the bank said"
 
 
@@ -513,7 +515,8 @@ class _Doc:
         self._para_starts = [p[0] for p in paras]
         self._mentions: dict[int, list[_Mention]] = {}
         self._docs: dict[str, tuple[str, str | None]] = {}
-        self._items = [m.start() for m in _ITEM_START_RE.finditer(text)]
+        self._items = [m.start() for m in _ITEM_START_RE.finditer(text)] \
+            if any(z in text for z in _ITEM_ZONES) else []
 
     def item_start(self, pos: int) -> int:
         """Start of the roundup item holding ``pos`` (``0855 ET - …`` in a market-talk or
