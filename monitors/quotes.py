@@ -1121,6 +1121,9 @@ class _Doc:
         return not (spk and self.reg.is_person(spk))
 
     def _left_attribution(self, s_lo: int, anchor: int) -> tuple[str, int] | None:
+        put = _PUT_IT_LEFT_RE.search(self.masked, s_lo, anchor)
+        if put and _valid_np(put.group("spk")):          # "As X put it, “…”"
+            return put.group("spk"), put.start("spk")
         verbs = list(_VERB_RE.finditer(self.masked, s_lo, anchor))
         claims = list(_CLAIM_RE.finditer(self.masked, s_lo, anchor))
         claim = claims[-1] if claims else None
@@ -1454,6 +1457,12 @@ _VS_TRIM = re.compile(
     r"today|yesterday)\b.*\Z", re.I | re.S)
 
 
+_PUT_IT_RIGHT_RE = re.compile(
+    r"\A\s*[,;—–-]?\s*(?:(?:that|this|which)\s+(?:is|was|'s)\s+|is\s+|was\s+)?(?:how|as)\s+"
+    r"(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|described|describes|phrased)\s+it\b")
+_PUT_IT_LEFT_RE = re.compile(
+    r"\b(?:As|as)\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|phrased)\s+it\s*[,:]?\s*"
+    r"[‘“\"«']?$")
 _IN_WORDS_RE = re.compile(rf"\A\s*,?\s*in\s+(?P<spk>{NAME_SEQ})['’]s?\s+(?:own\s+)?words\b")
 
 
@@ -1462,6 +1471,9 @@ def _right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | No
     m = _IN_WORDS_RE.match(seg)                  # "That “perfect call,” in Trump’s words, …"
     if m:
         return m.group("spk"), pos
+    m = _PUT_IT_RIGHT_RE.match(seg)              # "“…” — that is how X put it."
+    if m and _valid_np(m.group("spk")):
+        return m.group("spk"), pos + m.start("spk")
     m = _RIGHT_ACC.match(seg)
     if m:
         phrase = _np_after(masked, pos + m.start("spk"))
