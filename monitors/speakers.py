@@ -307,11 +307,7 @@ class Registry:
         the one fuller spelling of the same name the article gives, else None."""
         if len(surname) < 4 or not surname[:1].isupper():
             return None
-        if self._folded is None:
-            self._folded = {}
-            for m in _WORD_CAP_RE.finditer(self.text):
-                w = m.group()
-                self._folded.setdefault(_fold(w), set()).add(w)
+        self._folded_index()
         cands = set(self._folded.get(_fold(surname), ())) - {surname}
         if not cands and len(surname) >= 5 and len(_word_occurrences(self.text, surname, 2)) < 2:
             cands = {w for key, ws in self._folded.items() for w in ws
@@ -324,6 +320,25 @@ class Registry:
         if len({f.name for f in found}) != 1:
             return None
         return found[0]
+
+    def _folded_index(self) -> dict[str, set[str]]:
+        if self._folded is None:
+            self._folded = {}
+            for m in _WORD_CAP_RE.finditer(self.text):
+                w = m.group()
+                self._folded.setdefault(_fold(w), set()).add(w)
+        return self._folded
+
+    def _misspelt(self, word: str) -> str | None:
+        """A one-off capitalised word that is a name the article writes elsewhere at least
+        twice with one more letter (``Borrel`` / ``Borrell``), else None."""
+        if len(word) < 5 or not word[:1].isupper():
+            return None
+        key = _fold(word)
+        found = {w for k, ws in self._folded_index().items() for w in ws
+                 if len(k) == len(key) + 1 and k.startswith(key) and
+                 len(_word_occurrences(self.text, w, 2)) >= 2}
+        return found.pop() if len(found) == 1 else None
 
     def acronym(self, token: str) -> str | None:
         """``IEA`` -> ``International Energy Agency`` when the article writes
@@ -486,7 +501,7 @@ class Registry:
         if person is not None and _compatible(name, person.name):
             return person.name, person.role or (" ".join(title) or None)
         if len(name) == 1 and not title and len(_word_occurrences(self.text, name[0], 2)) < 2:
-            return None, None
+            return self._misspelt(name[0]), None   # "Borrel said" in an article on Borrell
         return " ".join(name), " ".join(title) or None
 
     def _resolve_description(self, phrase: str) -> tuple[str | None, str | None]:

@@ -531,3 +531,10 @@ def test_how_x_put_it_attributes_the_quote() -> None:
             "trench.”")
     assert _spk(text, "Each shell") == "Dara Venn"
     assert _spk(text, "new trench") == "Dara Venn"
+
+
+def test_misspelt_one_off_surname_takes_the_article_spelling() -> None:
+    text = ("EU\n\nBorrell spoke in Brussels. Borrell was blunt.\n\n“Our policy is not a pro-war "
+            "policy,” Borrel said.\n\n“We will not follow,” Smiht said.")
+    assert _spk(text, "pro-war") == "Borrell"
+    assert _spk(text, "not follow") is None
