@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from monitors.model import Quote
 from monitors.speakers import (
     _NAME_SEQ_RE,
+    _ROLE_NOUN_RE,
     _TITLE_HEADS,
     NAME_SEQ,
     PRONOUNS,
@@ -69,7 +70,12 @@ from monitors.speakers import (
     TOKEN,
     Registry,
     _role_fits,
+    _word_occurrences,
     doc_phrase,
+    is_org,
+)
+from monitors.speakers import (
+    PLACES as PLACES_LOW,
 )
 
 
@@ -99,7 +105,7 @@ _FINITE = (
     "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
     "thanked|welcomed|proclaimed|exclaimed|texted|opined|characterized|characterised|"
     "dismissed|advised|dubbed|decried|denounced|begged|implored|pleaded|recounted|reflected|"
-    "reads|read|pointed\\s+out|went\\s+on|goes\\s+on|"
+    "reads|read|pointed\\s+out|went\\s+on|goes\\s+on|expressed|expresses|"
     "expects|expected|expect|believes|believed|believe|thinks|think|defended|wrote\\s+in|told\\s+reporters"
 )
 _PARTICIPLE = (
@@ -193,6 +199,17 @@ _MASK = "\u00b7"
 
 _HEADING_MAX_WORDS = 20
 _PRONOUN_REACH = 12     # paragraphs searched back for the speaker of "he said"
+# a roundup item's timestamp: "0855 ET - Oil futures are down …"
+# capitalised only because they open a sentence or a transcript turn ("Q Yeah", "Am I")
+_NOT_NAME_WORDS = _words("""
+am and if yeah yes no well so oh okay ok i we you it the a an but or what why how when
+where who thank thanks please look listen right sure
+""")
+_ITEM_ZONES = tuple(f" {z} {d}" for z in ("ET", "GMT", "BST", "CET", "CEST", "EST", "EDT", "SGT",
+                                          "HKT", "JST") for d in "-–—")
+_ITEM_START_RE = re.compile(
+    r"\b\d{4}\s+(?:ET|GMT|BST|CET|CEST|EST|EDT|SGT|HKT|JST)\s+[-–—]\s")
+_ORG_REACH = 5          # … and for the organisation of "the bank said"
 
 
 @dataclass
@@ -316,6 +333,9 @@ def _pair_paragraph(text: str, pi: int, lo: int, hi: int) -> tuple[list[_Span], 
 def _orphan_open(text: str, pi: int, open_at: int, limit: int) -> _Span:
     """An opener whose closer is lost: end before the next sentence that attributes speech."""
     end = limit
+    narr = _NARRATIVE_AND_RE.search(text, open_at + 1, limit)
+    if narr:                    # “… on behalf of Putin and argued the …: the reporter resumes
+        end = limit = narr.start()
     first = True
     for b in _BOUNDARY_RE.finditer(text, open_at + 1, limit):
         if first:
@@ -334,6 +354,11 @@ def _orphan_open(text: str, pi: int, open_at: int, limit: int) -> _Span:
     while end > open_at + 1 and text[end - 1].isspace():
         end -= 1
     return _Span(open_at + 1, end, open_at, -1, pi)
+
+
+_NARRATIVE_AND_RE = re.compile(
+    r"(?<=[^\s,])\s+and\s+(?:also\s+)?(?:argued|said|added|warned|noted|insisted|stressed|"
+    r"claimed|suggested|accused|urged|called|told)\b")
 
 
 def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list[_Span]],
@@ -490,6 +515,14 @@ class _Doc:
         self._para_starts = [p[0] for p in paras]
         self._mentions: dict[int, list[_Mention]] = {}
         self._docs: dict[str, tuple[str, str | None]] = {}
+        self._items = [m.start() for m in _ITEM_START_RE.finditer(text)] \
+            if any(z in text for z in _ITEM_ZONES) else []
+
+    def item_start(self, pos: int) -> int:
+        """Start of the roundup item holding ``pos`` (``0855 ET - …`` in a market-talk or
+        live-blog digest): names before it belong to another story."""
+        k = bisect.bisect_right(self._items, pos) - 1
+        return self._items[k] if k >= 0 else 0
 
     # -- sentences ----------------------------------------------------------------------------
     def sentence(self, pi: int, pos: int) -> tuple[int, int]:
@@ -531,15 +564,27 @@ class _Doc:
                 continue
             if m.group("acc"):
                 phrase = _np_after(self.masked, m.end())
+            elif _passive(self.masked, s_lo, m):
+                continue                        # "X is expected to", "X was told"
             else:
-                phrase = _np_before(self.masked, s_lo, m.start())
-                if not phrase and self.masked[s_lo:m.start()].rstrip().endswith(_AFTER_QUOTE):
+                phrase = self._np_subject(s_lo, m.start())
+                before = self.masked[s_lo:m.start()].rstrip()
+                if not phrase and before.endswith(_AFTER_QUOTE):
                     phrase = _np_after(self.masked, m.end())
+                elif phrase is None and _AND_END_RE.search(before):   # "X reported … but said"
+                    got = self._main_subject(s_lo, m.start())
+                    phrase = got[0] if got else None
             if not phrase:
                 continue
             spk, role, person = self._resolve(phrase, m.start())
             if spk:
                 out.append(_Mention(m.start(), spk, role, person))
+        for m in _OPEN_MARK_RE.finditer(self.masked, lo, hi):   # "X, Y and Z “recalled …”"
+            if self.text[m.end():m.end() + 1].islower():
+                s_lo, _ = self.sentence(pi, m.start())
+                got = self._subject_then_quote(pi, s_lo, m.start(), m.end())
+                if got is not None:
+                    out.append(_Mention(m.start(), got[0], got[1], self.reg.is_person(got[0])))
         out.sort(key=lambda men: men.pos)
         return out
 
@@ -559,6 +604,8 @@ class _Doc:
                     break
                 if self._add_person(m.group("name"), start, out):
                     break
+                if not prefix and self._add_org(m.group("name"), start, m.end(), out):
+                    break
         for m in _SUBORD_SUBJECT_RE.finditer(self.masked, lo, hi):
             self._add_person(m.group("name"), m.start("name"), out)
 
@@ -572,12 +619,52 @@ class _Doc:
             return True
         return False
 
-    def last_mention(self, pos: int, want_person: bool) -> _Mention | None:
-        """The last speaker reported before ``pos`` (a named person, or any other source)."""
+    def _add_org(self, name: str, pos: int, end: int, out: list[_Mention]) -> bool:
+        """An organisation opening a sentence as its subject (``Jefferies lays out its view``):
+        fallback for a later "it"."""
+        toks = name.split()
+        if not _ORG_SUBJECT_VERB_RE.match(self.masked, end):
+            return False
+        if len(toks) == 1:
+            low = toks[0].lower()
+            if low in PLACES_LOW or low in TITLE_WORDS or low in _SUBJECT_SKIP or \
+                    len(_word_occurrences(self.text, toks[0], 2)) < 2 or \
+                    _word_occurrences(self.text, low, 1) or \
+                    not re.search(rf"[a-z,] {re.escape(toks[0])}\b", self.text):
+                return False            # "There", "You": capitalised only opening sentences
+            if self.reg.person(toks[0]) is not None:
+                return False
+        elif not is_org(toks) or any(t.lower() in PLACES_LOW for t in toks):
+            return False
+        out.append(_Mention(pos, name, None, False, verb=False))
+        return True
+
+    def subject_before(self, s: _Span) -> _Mention | None:
+        """The named person opening the sentence just before a standalone quotation in the
+        same paragraph."""
+        anchor = s.open_pos if s.open_pos >= 0 else s.start
+        lo = self.paras[s.para][0]
+        if anchor <= lo:
+            return None
+        p_lo, _ = self.sentence(s.para, anchor - 1)
+        mens = [m for m in self._para_mentions(s.para)
+                if p_lo <= m.pos < anchor and m.person and
+                all(len(t) > 1 and t.lower() not in _NOT_NAME_WORDS for t in m.speaker.split())]
+        return mens[-1] if mens else None
+
+    def last_mention(self, pos: int, want_person: bool,
+                     org_subjects: bool = True) -> _Mention | None:
+        """The last speaker reported before ``pos`` (a named person, or any other source;
+        organisations merely opening a sentence count unless ``org_subjects`` is false)."""
         pi = self.para_of(pos)
+        floor = self.item_start(pos)
         for pj in range(pi, max(-1, pi - _PRONOUN_REACH), -1):
+            if self.paras[pj][1] < floor:
+                break
             best = None
             for men in self._para_mentions(pj):     # may be unsorted while being built
+                if men.pos < floor or (not org_subjects and not men.person and not men.verb):
+                    continue
                 if men.pos < pos and men.person == want_person and \
                         (best is None or men.pos >= best.pos):
                     best = men
@@ -595,7 +682,7 @@ class _Doc:
             if low in ("he", "she"):
                 men = self.last_mention(pos, True)
             elif low in ("they", "it"):
-                men = self.last_mention(pos, False)
+                men = self.last_mention(pos, False, org_subjects=low == "it")
             else:
                 men = None
             if men is None:
@@ -625,6 +712,11 @@ class _Doc:
                 if not (head_spk and self.reg.is_person(head_spk)):
                     return app_spk, app_role, True  # "the head of X Command, Gen. A B, said"
         phrase = parts[0]
+        plow = phrase.lower().split()
+        if plow[:1] == ["the"] and plow[-1] in ("democrat", "republican"):
+            member = self.reg.party_member(phrase)
+            if member is not None:              # "the Massachusetts Democrat": Rep. X (D-Mass.)
+                return member.name, member.role, True
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
             self._docs[phrase.lower().split()[-1]] = (spk, role)
@@ -636,13 +728,25 @@ class _Doc:
             group = self.reg.group_of(words[-1]) if len(words) <= 3 else None
             if group:                       # "the senators" -> the two senators introduced
                 return group, None, True
+            men = self._org_antecedent(phrase, pos)
+            if men is not None:             # "the Milan-based lender said" -> UniCredit
+                return men.speaker, men.role, False
+            men = self._group_antecedent(phrase, pos)
+            if men is not None:             # "the defence chiefs" -> the three just named
+                return men.speaker, men.role, men.person
             if _BARE_DEF_PLURAL_RE.fullmatch(phrase.strip()):
                 return None, None, False
+            men = self._described_speaker(phrase, pos)
+            if men is not None:
+                return men.speaker, men.role, True
+            if low.split()[-1] in _FAMILY_HEADS:
+                return None, None, True     # "the son added": someone named, but not found
         if spk and spk.split()[-1].lower() in _PARTY_MEMBERS and spk.lower() in low:
             if not low.startswith("the "):
                 return None, None, False        # "Alaska Republican": a modifier, not a speaker
             men = self.last_mention(pos, True)  # "The Alaska Republican warned": the person
-            if men is not None and self.para_of(men.pos) >= self.para_of(pos) - 1 and men.verb:
+            if men is not None and self.para_of(men.pos) >= self.para_of(pos) - 1 and men.verb \
+                    and not self.reg.other_party(men.speaker, low.split()[-1]):
                 return men.speaker, men.role, True
             return None, None, False
         counted = _COUNTED_GROUP_RE.fullmatch(phrase.strip())
@@ -651,6 +755,130 @@ class _Doc:
             if fuller is not None:
                 return fuller, None, False
         return spk, role, bool(spk) and self.reg.is_person(spk)
+
+    def _org_antecedent(self, phrase: str, pos: int) -> _Mention | None:
+        """``the bank`` / ``the Milan-based lender`` / ``the company``: the organisation the
+        article last reported speaking by its proper name (a one-word name such as
+        ``UniCredit``, or a name with an organisation word), as for ``it``."""
+        if _ORG_DESC_RE.fullmatch(phrase.strip()) is None:
+            return None
+        pi = self.para_of(pos)
+        named = self._named_org_subject(phrase.split()[-1], pos)
+        for pj in range(pi, max(-1, pi - _ORG_REACH), -1):
+            if named is not None and self.para_of(named.pos) >= pj:
+                return named            # "The International Energy Agency released …"
+            mens = [m for m in self._para_mentions(pj)
+                    if self.item_start(pos) <= m.pos < pos and m.verb]
+            for men in sorted(mens, key=lambda m: -m.pos):
+                toks = men.speaker.split()
+                if len(toks) > 2 and toks[0] in ("the", "The") and is_org(toks[1:]) and \
+                        all(t[:1].isupper() or t in ("of", "for", "and") for t in toks[1:]):
+                    return men                          # "The International Energy Agency"
+                if len(toks) == 2 and toks[0].lower() == "the" and toks[1].isupper():
+                    full = self.reg.acronym(toks[1])    # "according to the IISS"
+                    return _Mention(men.pos, full, None, False) if full else men
+                if men.speaker[:1].islower() or toks[0].lower() in ("the", "a", "an"):
+                    continue
+                if len(toks) == 1:
+                    low = toks[0].lower()
+                    if low in PLACES_LOW or low in TITLE_WORDS or low in _ORG_HEAD_WORDS or \
+                            self.reg.person(toks[0]) is not None:
+                        continue
+                    return men
+                if is_org(toks) and not self.reg.is_person(men.speaker):
+                    if named is not None and named.pos > men.pos:
+                        return named
+                    return men
+        return named
+
+    def _named_org_subject(self, head: str, pos: int) -> _Mention | None:
+        """The last organisation opening a sentence (within reach) whose name carries the
+        description's head word: ``The International Energy Agency released …`` for ``the
+        agency``; not ``… the European Central Bank's demands`` inside a sentence."""
+        pi = self.para_of(pos)
+        lo = max(self.paras[max(0, pi - _PRONOUN_REACH + 1)][0], self.item_start(pos))
+        best = None
+        for m in _NAME_SEQ_RE.finditer(self.masked, lo, pos):
+            toks = m.group().split()
+            if toks[-1].lower() != head.lower() or len(toks) < 2:
+                continue
+            start = m.start()
+            if toks[0] == "The":
+                toks = toks[1:]
+            before = self.masked[max(lo, m.start() - 3):m.start()]
+            if not (before.strip() == "" or before.rstrip()[-1:] in ".!?\n"):
+                continue
+            best = _Mention(start, " ".join(toks), None, False)
+        return best
+
+    def _modifier_near(self, mods: str, name: str) -> bool:
+        """``the Maine senator`` and ``Susan Collins (R-Maine)``: a capitalised modifier of the
+        description written next to the person's name."""
+        caps = [w for w in mods.split() if w[:1].isupper() and w.lower() not in TITLE_WORDS]
+        surname = name.split()[-1]
+        for at in _word_occurrences(self.text, surname, 20):
+            near = self.text[max(0, at - 40):at + len(surname) + 40]
+            if any(re.search(rf"\b{re.escape(w)}\b", near) for w in caps):
+                return True
+        return False
+
+    def _titled_other(self, head: str, name: str) -> bool:
+        """Does the article give the title ``head`` (``Sen.``/``Senator`` for ``senator``) to a
+        person other than ``name``?"""
+        if self.reg._anyone_titled(head) and not self.reg.person(name.split()[-1]):
+            return True
+        forms = _TITLE_FORMS.get(head, (head.capitalize(),))
+        pat = "|".join(re.escape(f) for f in forms)
+        surname = name.split()[-1]
+        for m in re.finditer(rf"\b(?:{pat})\s+({NAME_SEQ})", self.text):
+            if m.group(1).split()[-1] != surname:
+                return True
+        return False
+
+    def _group_antecedent(self, phrase: str, pos: int) -> _Mention | None:
+        """``the defence chiefs`` / ``the two leaders``: the group of named people the article
+        has just reported speaking together (``A, B and C “recalled …”``), within three
+        paragraphs, when it is the last group so reported."""
+        if _GROUP_DESC_RE.fullmatch(phrase.strip()) is None:
+            return None
+        pi = self.para_of(pos)
+        for pj in range(pi, max(-1, pi - 4), -1):
+            mens = [m for m in self._para_mentions(pj) if m.pos < pos and m.verb]
+            for men in sorted(mens, key=lambda m: -m.pos):
+                if _NAME_LIST_RE.fullmatch(men.speaker):
+                    return men
+        return None
+
+    def _described_speaker(self, phrase: str, pos: int) -> _Mention | None:
+        """``the former U.N. ambassador said`` / ``the chief diplomat of the EU said`` / ``the
+        portfolio manager says``: a definite description of one person, used for variety, is
+        the person the article has just reported speaking (this or the two paragraphs before),
+        when nobody else has been named since.  A bare ``the official`` / ``the spokesman``
+        may be a new unnamed source and is left alone."""
+        m = _PERSON_DESC_RE.fullmatch(phrase.strip())
+        if m is None:
+            return None
+        mods = [w.lower() for w in m.group("mods").split()]
+        if any(w in _NP_STOP for w in mods):
+            return None
+        former = "former" in mods
+        if m.group("head").lower() in _GENERIC_SOURCE_HEADS and not m.group("of") and \
+                not (former or "chief" in mods):
+            return None                 # "the U.S. official", "the senior diplomat": unnamed
+        men = self.last_mention(pos, True)
+        if men is None or not men.verb or self.para_of(men.pos) < self.para_of(pos) - 2:
+            return None
+        head = m.group("head").lower()
+        if head in _TITLE_HEADS and not (men.role and _role_fits([head], men.role.lower())) \
+                and not self._modifier_near(m.group("mods"), men.speaker) \
+                and self._titled_other(head, men.speaker):
+            return None                 # "the senator" when the article names a senator
+        nations = [w for w in mods if w in _COUNTRY_MODIFIERS or
+                   (w in TITLE_WORDS and w.endswith(("an", "ish", "ese", "ch", "i")))]
+        if nations and not former and not (men.role and _role_fits(nations, men.role.lower())):
+            return None                 # "the Russian ambassador" is not the U.S. president
+        return men
+
 
     def _doc_author(self, head: str, pos: int) -> tuple[str, str | None] | None:
         """``In a statement, the Coalition said …`` then ``“…,” the statement said``: the
@@ -701,6 +929,11 @@ class _Doc:
         at = self.masked.find(subj, s_lo, pos)
         if at < 0 or not self.masked[at + len(subj):pos].strip(" ,–—-"):
             return None                             # "Like Trump, he …": he is the subject
+        appos = _SUBJ_APPOS_RE.match(self.masked, at)
+        if appos and subj[:1].islower():            # "the head of X Command, Gen. A B, said"
+            spk, role = self.reg.resolve(appos.group(1))
+            if spk and self.reg.is_person(spk):
+                subj, at = appos.group(1), appos.start(1)
         spk, role = self.reg.resolve(subj)
         if not spk:
             if low == "it" and _FULL_NAME_RE.match(subj) is None and \
@@ -781,6 +1014,14 @@ class _Doc:
             found = _tail_attribution(self.masked, span.close_pos + 1, s_hi)
         if found is None and span.close_pos >= 0:
             found = self._dash_attribution(span)
+        if found is None and span.open_pos >= 0:
+            found = self._colon_attribution(s_lo, anchor)
+        if found is None and span.open_pos >= 0:
+            got = self._subject_then_quote(span.para, s_lo, anchor, span.start)
+            if got is not None:
+                span.attributed = True
+                span.speaker, span.role = got
+                return
         if found is None:
             return
         if self._is_outlet(found[0]):            # a news outlet reports, it is not the speaker
@@ -807,6 +1048,63 @@ class _Doc:
             return None
         return m.group("who"), at + m.start("who")
 
+    def _colon_attribution(self, s_lo: int, anchor: int) -> tuple[str, int] | None:
+        """A quotation introduced by a colon and no speech verb: a label (``**Senator X**:
+        “…”``, ``Minister X: “…”``) or a named person opening the sentence (``President X
+        outlined the plan: “…”``), when no other person is named between them."""
+        left = self.masked[s_lo:anchor]
+        if not left.rstrip(" \t*_").endswith(":"):
+            return None
+        label = _LABEL_RE.fullmatch(left)
+        if label:
+            who = label.group("who").strip()
+            if _valid_np(who) and not who.isupper() and \
+                    self._names_person(who, s_lo + label.start("who")):
+                return who, s_lo + label.start("who")
+        subj = _sentence_subject(self.masked, s_lo, anchor)
+        if not subj or not subj[:1].isupper():
+            return None
+        at = self.masked.find(subj, s_lo, anchor)
+        if at < 0 or not _VERB_AFTER_SUBJECT_RE.match(self.masked, at + len(subj)):
+            return None
+        if not self._names_person(subj, at):
+            return None
+        spk, _ = self.reg.resolve(subj)
+        for m in _NAME_SEQ_RE.finditer(self.masked, at + len(subj), anchor):
+            other, _ = self.reg.resolve(m.group())
+            if other and other != spk and self.reg.is_person(other):
+                return None                 # "X recalled what Y told him: “…”"
+        return subj, at
+
+    def _subject_then_quote(self, pi: int, s_lo: int, anchor: int,
+                            start: int) -> tuple[str, str | None] | None:
+        """``NATO chief X “strongly welcomed” the decision``, ``X, Y and Z “recalled their
+        commitment …”``: the quotation opens with the verb, right after its subject, every
+        part of which names a person."""
+        if pi == 0 or not self.text[start:start + 1].islower():
+            return None                 # a headline's "X, Y ‘do …’" is someone else's words
+        left = self.masked[s_lo:anchor]
+        intro = _INTRO_RE.match(left)
+        at = s_lo + (intro.end() if intro else 0)
+        phrase = self.masked[at:anchor].strip(" \t*_")
+        if not phrase or len(phrase) > 200 or not phrase[:1].isupper() or ":" in phrase:
+            return None
+        parts = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", phrase) if p]
+        if not parts or len(parts) > 5:
+            return None
+        found = []
+        for part in parts:
+            if not _valid_np(part) or part.lower() in PRONOUNS:
+                return None
+            spk, role, person = self._resolve(part, at)
+            if not spk or not person:
+                return None
+            found.append((spk, role))
+        if len(found) == 1:
+            return found[0]
+        names = [f[0] for f in found]
+        return ", ".join(names[:-1]) + " and " + names[-1], None
+
     def _names_person(self, phrase: str, pos: int) -> bool:
         """Does ``phrase`` name a person outright (not a pronoun or a description)?"""
         if phrase.lower() in PRONOUNS or phrase[:1].islower():
@@ -823,10 +1121,16 @@ class _Doc:
         return not (spk and self.reg.is_person(spk))
 
     def _left_attribution(self, s_lo: int, anchor: int) -> tuple[str, int] | None:
+        put = _PUT_IT_LEFT_RE.search(self.masked, s_lo, anchor)
+        if put and _valid_np(put.group("spk")):          # "As X put it, “…”"
+            return put.group("spk"), put.start("spk")
         verbs = list(_VERB_RE.finditer(self.masked, s_lo, anchor))
         claims = list(_CLAIM_RE.finditer(self.masked, s_lo, anchor))
         claim = claims[-1] if claims else None
-        if claim is not None and (not verbs or verbs[-1].start() < claim.start()):
+        if claim is not None and (not verbs or verbs[-1].start() < claim.end()):
+            if claim.group("pron"):                     # "repeated his claim that he “…”"
+                who = self._recent_named_person(s_lo, claim.start())
+                return (who, claim.start()) if who else ("", claim.start())
             return claim.group("who"), claim.start()   # "rejected Orban’s claim that … “…”"
         for k in range(len(verbs) - 1, max(-1, len(verbs) - 4), -1):
             last = verbs[k]                 # "said he does not believe … is “x”"
@@ -836,8 +1140,29 @@ class _Doc:
                     outer = self._reported_by(s_lo, verbs[k - 1], found)
                     if outer is not None:
                         return outer
+                if k > 0 and found[0][:1].islower() and found[0].split()[0] in ("the", "a") \
+                        and self._resolve(found[0], found[1])[0] is None:
+                    outer = self._left_verb(s_lo, verbs[k - 1])
+                    if outer is not None and outer[0] and \
+                            self._resolve(outer[0], outer[1])[0] is not None and \
+                            _OUTER_SAY_RE.match(verbs[k - 1].group()):
+                        return outer    # "The institute said the rise reflected “…”"
                 return found
         return None
+
+    def _recent_named_person(self, s_lo: int, pos: int) -> str | None:
+        """The one person named in this sentence before ``pos`` or in the sentence before it
+        (``That hope came from Trump himself. While he repeated his claim …``), else None."""
+        pi = self.para_of(s_lo)
+        lo = s_lo
+        if s_lo > self.paras[pi][0]:
+            lo, _ = self.sentence(pi, s_lo - 1)
+        found = set()
+        for m in _NAME_SEQ_RE.finditer(self.masked, lo, pos):
+            spk, _ = self.reg.resolve(m.group())
+            if spk and self.reg.is_person(spk):
+                found.add(spk)
+        return found.pop() if len(found) == 1 else None
 
     def _reported_by(self, s_lo: int, prev: re.Match,
                      inner: tuple[str, int]) -> tuple[str, int] | None:
@@ -866,7 +1191,17 @@ class _Doc:
             return (phrase, last.start()) if phrase else None
         if last.group("part"):
             return self._main_subject(s_lo, last.start())
-        phrase = _np_before(self.masked, s_lo, last.start())
+        if _passive(self.masked, s_lo, last):   # "X was told", "X is expected to": not X;
+            _, s_hi = self.sentence(self.para_of(last.start()), last.start())
+            agent = _BY_AGENT_RE.search(self.masked, last.end(), s_hi)
+            if agent:                           # "… was dismissed as a “…” by observers"
+                who = _clean_after(agent.group("who"))
+                if who and _valid_np(who):
+                    return who, agent.start("who")
+            return "", last.start()             # said, but by nobody the sentence names
+        phrase = self._np_subject(s_lo, last.start())
+        if phrase == "":
+            return "", last.start()             # the subject is lost behind a preposition
         before = self.masked[s_lo:last.start()].rstrip()
         if not phrase and before.endswith(_AFTER_QUOTE):
             phrase = _np_after(self.masked, last.end())
@@ -881,11 +1216,48 @@ class _Doc:
                 return subj, last.start()     # "Hegseth in remarks before the … Group said"
         return (phrase, last.start()) if phrase else None
 
+    def _np_subject(self, s_lo: int, v_pos: int) -> str | None:
+        """The noun phrase before a speech verb, unless it is a preposition's object (``X in a
+        statement accused``, ``X in remarks before the … meeting said``): then the sentence's
+        named subject, else ``""`` (someone spoke; the rules cannot tell who)."""
+        if ")" in self.masked[max(s_lo, v_pos - 30):v_pos]:
+            acr = _ACRONYM_TAIL_RE.search(_strip_time(self.masked[max(s_lo, v_pos - 80):v_pos]))
+            if acr and self.reg.acronym(acr.group(1)):
+                return self.reg.acronym(acr.group(1))   # "the … Institute (ISW) said"
+        phrase = _np_before(self.masked, s_lo, v_pos)
+        if not phrase or phrase.lower() in PRONOUNS:
+            return phrase
+        at = self.masked.rfind(phrase, s_lo, v_pos)
+        prev = self.masked[max(s_lo, at - 24):at].split() if at > s_lo else []
+        if not prev or (prev[-1] not in ("and", "or") and prev[-1].lower() not in _OBJ_PREPS):
+            return phrase
+        if prev[-1] in ("for", "of", "on") and len(prev) > 1 and prev[-2][:1].isupper():
+            return phrase               # "Society for Human Resource Management": one name
+        if _REL_WORD_RE.search(self.masked, at + len(phrase), v_pos):
+            return phrase                       # "comments from X, who said": X, relative
+        if prev and prev[-1] in ("and", "or"):  # "chiefs from A, B and C vowed": C is not it
+            coord = _COORD_BEFORE_RE.search(self.masked, s_lo, at)
+            if coord is None:
+                return phrase
+            prev = self.masked[max(s_lo, coord.start() - 24):coord.start()].split()
+            if not prev or prev[-1].lower() not in _OBJ_PREPS:
+                return self.masked[coord.start():at + len(phrase)]   # "A and B said"
+        if not prev or prev[-1].lower() not in _OBJ_PREPS or self._names_person(phrase, v_pos):
+            return phrase                       # "after Trump said": a clause's subject
+        word = _LEAD_WORD_RE.match(self.masked, v_pos)
+        if word and (word.group(1).lower() in _NOUN_LIKE_VERBS or
+                     self.masked[word.end():word.end() + 1] in ".,;:"):
+            return None                 # "in the battleground states.": a noun, not a verb
+        subj = _sentence_subject(self.masked, s_lo, v_pos)
+        if subj and subj != phrase and self._names_person(subj, v_pos):
+            return subj
+        return ""
+
     def _main_subject(self, s_lo: int, v_pos: int) -> tuple[str, int] | None:
         """Subject for a participle (``…, saying "…"``): an earlier verb's subject, or the
         sentence's first noun phrase."""
         for m in _VERB_RE.finditer(self.masked, s_lo, v_pos):
-            if m.group("fin"):
+            if m.group("fin") and not _passive(self.masked, s_lo, m):
                 phrase = _np_before(self.masked, s_lo, m.start())
                 if phrase:
                     return phrase, m.start()
@@ -893,16 +1265,65 @@ class _Doc:
         return (phrase, v_pos) if phrase else None
 
 
+_BY_AGENT_RE = re.compile(r"[”\"»’]\s*,?\s+by\s+(?P<who>[^,.;:!?“”\"«»\n·]{1,80})")
+_BE_FORMS = _words("is are was were be been being 's")
+_PASSIVE_SKIP = _words("""
+also widely still not never often reportedly already now long previously later then once
+initially originally generally commonly publicly privately repeatedly
+""")
+
+
+def _passive(masked: str, s_lo: int, verb: re.Match) -> bool:
+    """``X is (also) expected to``, ``X was told``, ``Y has been asked``: a past participle after
+    a form of *be* is passive, and its subject is not the speaker."""
+    if not verb.group("fin") or not verb.group().endswith(("ed", "told", "read", "said",
+                                                           "written", "wrote")):
+        return False
+    for w in reversed(masked[max(s_lo, verb.start() - 60):verb.start()].split()[-4:]):
+        low = w.lower()
+        if low in _PASSIVE_SKIP:
+            continue
+        return low in _BE_FORMS
+    return False
+
+
+_COORD_BEFORE_RE = re.compile(rf"(?:(?:the\s+)?{NAME_SEQ},?\s+)+(?:and|or)\s+$")
+_OPEN_MARK_RE = re.compile(r"[“«„]|(?<=\s)\"")
+# the verb of an organisation opening a sentence: "Jefferies lays out", "NATO will meet"
+_ORG_SUBJECT_VERB_RE = re.compile(r"\s+(?:[a-z]+s|[a-z]+ed|will|has|had|is|was)\b")
+
+
+_OBJ_PREPS = _words("""
+in at before after during on with from to for into about under over between among against
+through near outside inside without via
+""")
 _INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")
 _OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed)\Z")
 _CLAIM_RE = re.compile(
-    rf"(?P<who>{NAME_SEQ})['’]s?\s+(?:(?:repeated|earlier|recent|latest|own)\s+)?"
+    rf"(?:(?P<who>{NAME_SEQ})['’]s?|\b(?P<pron>his|her|their|its))\s+"
+    r"(?:(?:repeated|earlier|recent|latest|own|oft-repeated)\s+)?"
     r"(?:claims?|assertions?|accusations?|charges?|insistence|arguments?|warnings?|complaints?|"
     r"promises?|pledges?|boasts?|remarks?|comments?|descriptions?)\s+(?:that|of)\b")
 _ALONG_WITH_RE = re.compile(
     rf"(?P<a>{NAME_SEQ}),\s+(?:along|together)\s+with\s+[^,]{{0,80}},\s*(?P<b>{NAME_SEQ}),$")
 _DASH_CREDIT_RE = re.compile(
     rf"[ \t*_]*[-–—][ \t]*(?P<who>{NAME_SEQ})[ \t]*(?:,[^\n]{{0,60}})?[ \t*_]*$")
+_LABEL_RE = re.compile(r"[\s*_]*(?P<who>[^:*_\n·“”\"«»]{2,90}?)[\s*_]*:[\s*_]*")
+# the subject's verb follows it directly and is one of speaking, explaining or reacting
+# ("President X outlined the plan: “…”"; not "X approved a sale in 2017: “<a report's words>”")
+_VERB_AFTER_SUBJECT_RE = re.compile(
+    r"\s+(?:(?:also|then|later|again|once\s+again|further)\s+)?(?:"
+    r"outlined|outlines|detailed|details|rejected|rejects|dismissed|dismisses|addressed|"
+    r"addresses|offered|offers|shared|shares|summed|sums|summari[sz]ed|summari[sz]es|reacted|"
+    r"reacts|weighed|weighs|touted|touts|previewed|previews|discussed|discusses|spoke|speaks|"
+    r"put|puts|framed|frames|expressed|expresses|reflected|reflects|defended|defends|"
+    r"explained|explains|described|describes|commented|comments|responded|responds|recalled|"
+    r"recalls|highlighted|highlights|doubled|doubles|made|makes|gave|gives|had|"
+    r"struck|strikes|sounded|sounds|laid|lays|set|sets|hit|hits|fired|fires|pushed|pushes|"
+    r"chimed|chimes|went|goes|took|takes|praised|praises|thanked|thanks|slammed|slams|"
+    r"criticized|criticised|criticizes|criticises|warned|warns|answered|answers|replied|"
+    r"replies|insisted|insists|argued|argues|stressed|stresses|noted|notes|added|adds|"
+    r"continued|continues|concluded|concludes|told|tells|said|says|wrote|writes|posted|posts)\b")
 _AFTER_QUOTE = ("”", '"', "»", "’", ",", "”,", '",')
 _DEF_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,4}?"
@@ -926,6 +1347,37 @@ _FIRM_HEADS = frozenset(("analyst", "economist", "strategist"))
 _BARE_DEF_PLURAL_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-]+\s+){0,2}?(?:officials|diplomats|analysts|economists|strategists|"
     r"lawmakers|legislators|experts|sources|critics|researchers)")
+_PERSON_DESC_RE = re.compile(
+    r"(?:the|The)\s+(?P<mods>(?:[\w\-’'.]+\s+){0,4}?)"
+    r"(?P<head>ambassador|diplomat|envoy|minister|secretary|president|chancellor|premier|senator|"
+    r"lawmaker|congressman|congresswoman|general|admiral|commander|chief|leader|official|"
+    r"adviser|advisor|spokesman|spokeswoman|spokesperson|director|chairman|chairwoman|ceo|"
+    r"founder|professor|manager|strategist|economist|analyst|executive|governor|mayor|"
+    r"negotiator|aide|veteran|politician|prosecutor|investor|head|editor|publisher|son|"
+    r"daughter|father|mother|widow|widower|brother|sister|husband|wife)"
+    r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?")
+_ORG_HEAD_WORDS = _words("""
+bank lender company firm group insurer carmaker automaker manufacturer contractor maker giant
+operator conglomerate producer retailer airline miner utility organization organisation
+institute agency watchdog regulator tank
+""")
+_ORG_DESC_RE = re.compile(
+    r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,3}?(?:" + "|".join(sorted(_ORG_HEAD_WORDS)) + r")")
+_GROUP_DESC_RE = re.compile(
+    r"(?:the|The)\s+(?:(?:two|three|four|[\w\-]+)\s+){0,2}?(?:chiefs|leaders|ministers|"
+    r"presidents|heads|envoys|generals|commanders|counterparts|secretaries|senators|allies)")
+_NAME_LIST_RE = re.compile(rf"{NAME_SEQ}(?:,\s+{NAME_SEQ})*\s+and\s+{NAME_SEQ}")
+_TITLE_FORMS = {
+    "senator": ("Senator", "Sen."), "governor": ("Governor", "Gov."),
+    "general": ("General", "Gen."),
+    "president": ("President",), "minister": ("Minister",), "secretary": ("Secretary",),
+    "ambassador": ("Ambassador",), "chancellor": ("Chancellor",), "admiral": ("Admiral", "Adm."),
+}
+_FAMILY_HEADS = _words("son daughter father mother widow widower brother sister husband wife")
+_GENERIC_SOURCE_HEADS = _words("""
+official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
+economist strategist executive
+""")
 _COUNTRY_MODIFIERS = _words("""
 u.s. us american u.k. uk british eu e.u. un u.n. nato western foreign senior
 """)
@@ -933,7 +1385,7 @@ _GENERIC_HEADS = _words("""
 official diplomat spokesman spokeswoman spokesperson minister lawmaker aide adviser advisor
 envoy executive leader chief
 """)
-_AND_END_RE = re.compile(r"[^,]\s+and$")
+_AND_END_RE = re.compile(r"[^,]\s+(?:and|but)$")
 _QUOTED_AS_RE = re.compile(r"\b(?:quoted|cited)\s+(?P<who>[^,;:!?“”\"«»\n·]{2,140}?)\s+as\s+$")
 
 
@@ -957,7 +1409,7 @@ _SUBORD_SUBJECT_RE = re.compile(
     rf"(?P<name>{NAME_SEQ})(?=\s+(?:was|is|had|has|visited|met|spoke|arrived|came|went|"
     rf"returned|took|traveled|travelled|appeared|addressed)\b)")
 _INTRO_AT_RE = re.compile(
-    r"\s*(?:(?:In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
+    r"\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
     r"Addressing|Writing|Responding|Following|Amid|Under|With|[a-z]+ing|when|while|after|"
     r"before|since)\b[^,;:.!?·]{0,160},\s*)+")
@@ -983,16 +1435,17 @@ def _is_abbrev(text: str, dot: int) -> bool:
     return word in _ABBREV or (len(word) == 1 and word.isalpha())
 
 
+# "said Gen. Brown", "said Sen. Dan Sullivan": a title's abbreviation dot does not end the name
+_TITLE_DOT = "\\.(?:" + "|".join(rf"(?<=\b{t}\.)" for t in (
+    "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Maj", "Adm", "Sgt", "Capt", "Dr", "Prof", "Gens",
+    "Sens", "Reps")) + r")(?=[ \t][A-Z])"   # the dot first: cheap on every other character
 _RIGHT_SV = re.compile(
-    r"\A\s*[,;:—–-]?\s*(?P<spk>(?:[^,.;:!?“”\"«»\n·]|(?<=[A-Z])\.(?=[A-Z ]))"
-    r"{1,80}?)"
-    r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,)?\s+"
+    r"\A\s*[,;:—–-]?\s*(?P<spk>(?:[^,.;:!?“”\"«»\n·]|(?<=[A-Z])\.(?=[A-Z ])|"
+    rf"{_TITLE_DOT}){{1,80}}?)"
+    # an appositive, closed by a comma or (in hasty copy) not: "X of Utah, a member of Y told"
+    r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,|,\s+an?\s+[^,;:!?“”\"«»\n·–—]{1,100}?)?\s+"
     r"(?:(?:also|later|then|again|further|once|previously|quickly|simply|flatly)\s+)?"
     rf"(?:{_FINITE_ALT})\b")
-# "said Gen. Brown", "said Sen. Dan Sullivan": a title's abbreviation dot does not end the name
-_TITLE_DOT = (r"(?:(?<=\bGen)|(?<=\bSen)|(?<=\bRep)|(?<=\bGov)|(?<=\bLt)|(?<=\bCol)|"
-              r"(?<=\bMaj)|(?<=\bAdm)|(?<=\bSgt)|(?<=\bCapt)|(?<=\bDr)|(?<=\bProf)|"
-              r"(?<=\bGens)|(?<=\bSens)|(?<=\bReps))\.(?=[ \t][A-Z])")
 _RIGHT_VS = re.compile(
     rf"\A\s*[,;:—–-]?\s*(?:{_FINITE_ALT})\s+(?P<spk>(?:[^,.;:!?“”\"«»\n·]|{_TITLE_DOT}){{1,100}})")
 _RIGHT_ACC = re.compile(r"\A\s*[,;:—–-]?\s*according\s+to\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,100})",
@@ -1004,6 +1457,12 @@ _VS_TRIM = re.compile(
     r"today|yesterday)\b.*\Z", re.I | re.S)
 
 
+_PUT_IT_RIGHT_RE = re.compile(
+    r"\A\s*[,;—–-]?\s*(?:(?:that|this|which)\s+(?:is|was|'s)\s+|is\s+|was\s+)?(?:how|as)\s+"
+    r"(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|described|describes|phrased)\s+it\b")
+_PUT_IT_LEFT_RE = re.compile(
+    r"\b(?:As|as)\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|phrased)\s+it\s*[,:]?\s*"
+    r"[‘“\"«']?$")
 _IN_WORDS_RE = re.compile(rf"\A\s*,?\s*in\s+(?P<spk>{NAME_SEQ})['’]s?\s+(?:own\s+)?words\b")
 
 
@@ -1012,6 +1471,9 @@ def _right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | No
     m = _IN_WORDS_RE.match(seg)                  # "That “perfect call,” in Trump’s words, …"
     if m:
         return m.group("spk"), pos
+    m = _PUT_IT_RIGHT_RE.match(seg)              # "“…” — that is how X put it."
+    if m and _valid_np(m.group("spk")):
+        return m.group("spk"), pos + m.start("spk")
     m = _RIGHT_ACC.match(seg)
     if m:
         phrase = _np_after(masked, pos + m.start("spk"))
@@ -1042,6 +1504,7 @@ _TAIL_RE = re.compile(
     r"(?=\s*(?:[.,]|$|\s+(?:on|in|at|during|late|early|last|this|earlier|adding|according)\b))")
 
 
+_TAIL_ACC_RE = re.compile(r",\s+according\s+to\s+(?P<spk>[^,;:!?“”\"«»\n·]{1,80}?)\s*[.]?\s*$")
 _TAIL_REST_RE = re.compile(r"\s*,?\s*(?:adding|on|in|at|during|late|early|last|this|earlier)\b")
 
 
@@ -1057,6 +1520,11 @@ def _tail_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | Non
     for m in _TAIL_RE.finditer(seg):
         last = m
     if last is None:
+        acc = _TAIL_ACC_RE.search(seg)      # "…, will be settled later, according to X."
+        if acc:
+            phrase = _np_after(masked, pos + acc.start("spk"))
+            if phrase and _valid_np(phrase):
+                return phrase, pos + acc.start("spk")
         return None
     rest = seg[last.end():]
     if rest.strip(" .,\n")[:1].isalpha() and not _TAIL_REST_RE.match(rest):
@@ -1108,18 +1576,30 @@ def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
         return None
     if _WHO_END_RE.search(seg):
         return _trailing_np(_WHO_END_RE.sub("", seg))
+    rel = _REL_OPEN_RE.search(seg)
+    if rel:                 # "Ankara, which when asked about the summit said": Ankara
+        return _trailing_np(seg[:rel.start()])
     return _trailing_np(seg)
 
 
 _LAST_WORD_RE = re.compile(r"(?:^|\s)([\w\-]+)$")
 _WHO_END_RE = re.compile(r",\s*who\s*$")
 _WHO_RE = re.compile(r"\bwho\b")
-_WHO_START_RE = re.compile(r"\s*who\s+(?:has|have|had|is|was|served|leads|led|heads|headed)\b")
+# "Ankara, which when asked about … said": a subject relative clause still open at the verb (not
+# "the zone, which NORAD said …", where NORAD speaks)
+_REL_OPEN_RE = re.compile(
+    r",\s*(?:who|which)\s+(?:when|while|after|before|in|on|at|during|last|also|later|earlier|"
+    r"has|had|have|is|was|were|are|then|previously|recently|once|again|repeatedly)\b[^,]*$")
+_WHO_START_RE = re.compile(r"\s*who\s+[a-z]")   # "X, who left office in 2019, said"
 
 
 def _strip_trailers(seg: str) -> str:
     for _ in range(6):
         seg = seg.rstrip()
+        paren = _PAREN_TAIL_RE.search(seg) if seg.endswith(")") else None
+        if paren:               # "Rep. X (D-Mass.) said", "Y (pictured) said"
+            seg = seg[:paren.start()]
+            continue
         t = _TIME_TAIL_RE.search(seg)
         if t:
             seg = seg[:t.start()]
@@ -1133,6 +1613,21 @@ def _strip_trailers(seg: str) -> str:
     return seg.rstrip()
 
 
+_LEAD_WORD_RE = re.compile(r"([A-Za-z]+)")
+_NOUN_LIKE_VERBS = _words("""
+states notes claims calls reads read posts remarks comments tweets writes says asks replies
+""")
+_REL_WORD_RE = re.compile(r"\b(?:who|which)\b")
+_ACRONYM_TAIL_RE = re.compile(r"\(([A-Z][A-Z&]{1,7})\)$")
+
+
+def _strip_time(seg: str) -> str:
+    seg = seg.rstrip()
+    t = _TIME_TAIL_RE.search(seg)
+    return seg[:t.start()].rstrip() if t else seg
+
+
+_PAREN_TAIL_RE = re.compile(r"(?<=\w)\s*\([^()\n·]{1,40}\)$")
 _NP_PREPS = frozenset(("at", "of", "for", "from"))
 _NP_WORD_RE = re.compile(r"[\w\-’'.&]+$")
 
@@ -1220,9 +1715,10 @@ def _capitalised_run(seg: str) -> str | None:
     return " ".join(out) if out and out[-1][:1].isupper() else None
 
 
+_SUBJ_APPOS_RE = re.compile(rf"[^,.;:·]{{0,80}},\s*({NAME_SEQ})\s*,")
 _APPOS_NAME_RE = re.compile(rf",\s*({NAME_SEQ})\s*(?:[,.;]|$)")
 _INTRO_RE = re.compile(
-    r"\A\s*(?:(?:In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
+    r"\A\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
     r"Addressing|Writing|Responding|Following|Amid|Under|With|Like|Unlike)\b[^,]{0,120},\s*)+")
 
@@ -1251,6 +1747,9 @@ def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
         owner = _POSSESSED_NAME_RE.match(seg, m.end())
         if owner:               # "Hungary’s far-right Prime Minister Viktor Orbán has …"
             return seg[m.start():owner.end()]
+        named = _ROLE_THEN_NAME_RE.match(seg, m.end())
+        if named and _ROLE_NOUN_RE.search(named.group("role")):
+            return seg[m.start():named.end()]   # "Kremlin spokesperson Dmitri Pesko echoed"
         return m.group()
     return None
 
@@ -1258,6 +1757,8 @@ def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
 _CONJ_SUBJECT_RE = re.compile(
     rf"\A\s*(?:But|And|Yet|So|Still|Also)\s+(?P<name>{NAME_SEQ})(?=\s+(?:on|in|at|last|this|"
     r"later|earlier|then|also|again|however|[a-z]+ed)\b)")
+_ROLE_THEN_NAME_RE = re.compile(
+    rf"(?P<role>(?:\s+[a-z][\w\-]*){{1,3}}?)\s+{NAME_SEQ}(?=\s+[a-z])")
 _POSSESSED_NAME_RE = re.compile(rf"['’]s?\s+(?:[a-z][\w\-]*\s+){{0,2}}{NAME_SEQ}(?=\s+[a-z])")
 
 
@@ -1280,7 +1781,7 @@ def _propagate(spans: list[_Span], doc: _Doc) -> None:
     for s in spans:
         by_para.setdefault(s.para, []).append(s)
     for plist in by_para.values():
-        _share_in_paragraph(plist)
+        _share_in_paragraph(plist, doc)
     _share_in_chains(spans)
     _continue_from_previous(spans, by_para, doc)
 
@@ -1318,13 +1819,19 @@ def _scare_before(masked: str, s: _Span) -> bool:
     return bool(_SCARE_BEFORE_RE.search(before))
 
 
-def _share_in_paragraph(plist: list[_Span]) -> None:
-    """``"…," he said. "…"``: an unattributed standalone span takes its neighbour's speaker."""
+def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
+    """``"…," he said. "…"``: an unattributed standalone span takes its neighbour's speaker
+    (an earlier one's; else the person opening the sentence before it, ``X also spoke in
+    favour of coal. “…”``; else a later one's)."""
     for i, s in enumerate(plist):
         if s.attributed or not s.keep or not s.standalone:
             continue
         src = next((p for p in reversed(plist[:i]) if p.attributed and p.keep), None)
         if src is None:
+            subj = doc.subject_before(s)
+            if subj is not None:        # "Saad also spoke in favour of coal. “…”"
+                s.speaker, s.role, s.attributed = subj.speaker, subj.role, True
+                continue
             src = next((p for p in plist[i + 1:] if p.attributed and p.keep), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
@@ -1357,11 +1864,19 @@ def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]],
             s.speaker, s.role, s.attributed = men.speaker, men.role, True
             continue
         prev = by_para.get(s.para - 1)
-        if not prev:
+        if not prev or _own_unread_attribution(doc, s):
             continue
         src = next((p for p in reversed(prev) if p.keep and p.attributed and p.speaker), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
+
+
+def _own_unread_attribution(doc: _Doc, s: _Span) -> bool:
+    """``“…,” <a reporting clause the rules could not read> told CNN.``: the quote's own
+    sentence names its speaker, so it does not continue the previous paragraph's."""
+    if s.close_pos < 0:
+        return False
+    return _SPEECH_IN_SENTENCE.search(doc.masked, s.close_pos + 1, s.sentence[1]) is not None
 
 
 _STATEMENT_TITLE_RE = re.compile(

@@ -91,7 +91,8 @@ Network Broadcasting Television Radio Magazine Review Economist Telegraph Guardi
 Herald Gazette Chronicle Daily Weekly Barclays Goldman Sachs Morgan JPMorgan Citi Citigroup
 UBS HSBC Nomura Jefferies Mediobanca Analytics Advisors Advisers Associates Consulting
 Strategies Economics Insights Intelligence Police Military Ministry Embassy Mission Alliance
-Coalition Movement Church Council Board
+Coalition Movement Church Council Board Command Directorate Headquarters Brigade Battalion
+Regiment Division Corps
 """)
 
 _PERSON_HEADS = (
@@ -104,7 +105,10 @@ _PERSON_HEADS = (
     "residents|resident|witness|witnesses|lawyer|lawyers|attorney|attorneys|researcher|"
     "researchers|observer|observers|critic|critics|supporter|supporters|manager|managers|"
     "director|head|chief|president|secretary|chancellor|governor|mayor|general|admiral|"
-    "soldier|soldiers|activist|activists|campaigners|partner|partners|professor|economists"
+    "soldier|soldiers|activist|activists|campaigners|partner|partners|professor|economists|"
+    "monitor|monitors|inspector|inspectors|investigator|investigators|auditor|auditors|"
+    "son|daughter|father|mother|widow|widower|brother|sister|husband|wife|relatives|families|"
+    "user|users|commenter|commenters|commentator|viewer|viewers|reader|readers"
 )
 _ORG_HEADS = (
     "ministry|department|court|company|firm|government|administration|military|army|police|"
@@ -191,6 +195,11 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
         name = name[len(name) - name[::-1].index("of"):]
     inner = [k for k, t in enumerate(name[:-1]) if t.lower().rstrip(".") in _INNER_TITLES] \
         if len(name) > 2 else []
+    if "of" in title and len(name) > 2 and is_org(name):
+        k = max(i for i, t in enumerate(name) if is_org([t]))
+        rest = name[k + 1:]                # "Director of National Intelligence Jane Roe"
+        if 2 <= len(rest) <= 3 and not any(t.lower() in TITLE_WORDS for t in rest):
+            title, name = title + name[:k + 1], rest
     if inner:                              # "Air Force Commander Mykola Oleshchuk"
         k = inner[-1] + 1
         rest = name[k:]
@@ -298,11 +307,7 @@ class Registry:
         the one fuller spelling of the same name the article gives, else None."""
         if len(surname) < 4 or not surname[:1].isupper():
             return None
-        if self._folded is None:
-            self._folded = {}
-            for m in _WORD_CAP_RE.finditer(self.text):
-                w = m.group()
-                self._folded.setdefault(_fold(w), set()).add(w)
+        self._folded_index()
         cands = set(self._folded.get(_fold(surname), ())) - {surname}
         if not cands and len(surname) >= 5 and len(_word_occurrences(self.text, surname, 2)) < 2:
             cands = {w for key, ws in self._folded.items() for w in ws
@@ -315,6 +320,25 @@ class Registry:
         if len({f.name for f in found}) != 1:
             return None
         return found[0]
+
+    def _folded_index(self) -> dict[str, set[str]]:
+        if self._folded is None:
+            self._folded = {}
+            for m in _WORD_CAP_RE.finditer(self.text):
+                w = m.group()
+                self._folded.setdefault(_fold(w), set()).add(w)
+        return self._folded
+
+    def _misspelt(self, word: str) -> str | None:
+        """A one-off capitalised word that is a name the article writes elsewhere at least
+        twice with one more letter (``Borrel`` / ``Borrell``), else None."""
+        if len(word) < 5 or not word[:1].isupper():
+            return None
+        key = _fold(word)
+        found = {w for k, ws in self._folded_index().items() for w in ws
+                 if len(k) == len(key) + 1 and k.startswith(key) and
+                 len(_word_occurrences(self.text, w, 2)) >= 2}
+        return found.pop() if len(found) == 1 else None
 
     def acronym(self, token: str) -> str | None:
         """``IEA`` -> ``International Energy Agency`` when the article writes
@@ -357,9 +381,57 @@ class Registry:
                 found.add(" and ".join(names))
         return found.pop() if len(found) == 1 else None
 
+    def party_member(self, phrase: str) -> Person | None:
+        """``the Massachusetts Democrat`` / ``the House Republican`` -> the one person the article
+        tags with that party (``Rep. Jo Doe (D-Mass.)``, ``Republican Sen. Al Roe of Utah``),
+        its state modifier, when given, agreeing."""
+        words = phrase.replace("’s", "").split()
+        party = words[-1].lower().rstrip("s") if words else ""
+        letter = {"democrat": "D", "republican": "R"}.get(party)
+        if letter is None:
+            return None
+        mods = [w.lower().strip(".") for w in words[:-1] if w[:1].isupper() and
+                w.lower() not in ("the", "house", "senate", "gop", "former", "veteran", "top")]
+        found: dict[str, str | None] = {}
+        for m in _PARTY_TAG_RE.finditer(self.text):
+            if m.group("p") == letter:
+                self._party_candidate(m.group("name"), m.group("state"), found)
+        for m in _PARTY_TITLE_RE.finditer(self.text):
+            if (m.group("p")[0] == "D") == (letter == "D"):
+                self._party_candidate(m.group("name"), m.group("state"), found)
+        if mods:
+            found = {k: v for k, v in found.items()
+                     if v is None or all(_state_fits(mod, v) for mod in mods)}
+        if len(found) != 1:
+            return None
+        name = next(iter(found))
+        return self.person(name.split()[-1]) or Person(name, None, 0)
+
+    def other_party(self, name: str, party: str) -> bool:
+        """Does the article tag ``name`` with a party other than ``party``?"""
+        other = {"democrat": "R", "republican": "D"}.get(party.lower())
+        if other is None:
+            return False
+        found: dict[str, str | None] = {}
+        for m in _PARTY_TAG_RE.finditer(self.text):
+            if m.group("p") == other:
+                self._party_candidate(m.group("name"), m.group("state"), found)
+        for m in _PARTY_TITLE_RE.finditer(self.text):
+            if (m.group("p")[0] == "D") == (other == "D"):
+                self._party_candidate(m.group("name"), m.group("state"), found)
+        return name in found
+
+    @staticmethod
+    def _party_candidate(seq: str, state: str | None, found: dict[str, str | None]) -> None:
+        _, name = split_title(strip_leading(tokens_of(seq)))
+        if len(name) >= 2 and not is_org(name) and _plausible_name(name):
+            key = " ".join(name)
+            if found.get(key) is None:
+                found[key] = state
+
     def resolve(self, phrase: str) -> tuple[str | None, str | None]:
         """Resolve a speaker phrase (no pronouns) to (speaker, role)."""
-        phrase = phrase.strip(" ,;:—–-")
+        phrase = _LEAD_CONJ_RE.sub("", phrase.strip(" ,;:—–-"))   # "Although the Kremlin"
         if not phrase or len(phrase) > 160:
             return None, None
         if " and " in phrase and not _DESC_RE.match(phrase):
@@ -383,7 +455,7 @@ class Registry:
     def _resolve_conjunction(self, phrase: str) -> tuple[str | None, str | None]:
         """``Tucker and Dow Jones CEO Almar Latou`` -> ``Emma Tucker and Almar Latou``."""
         names = []
-        for part in re.split(r"\s+and\s+", phrase):
+        for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", phrase):
             spk, _ = self.resolve(part)
             if spk is not None and self.is_person(spk):
                 names.append(spk)
@@ -429,7 +501,7 @@ class Registry:
         if person is not None and _compatible(name, person.name):
             return person.name, person.role or (" ".join(title) or None)
         if len(name) == 1 and not title and len(_word_occurrences(self.text, name[0], 2)) < 2:
-            return None, None
+            return self._misspelt(name[0]), None   # "Borrel said" in an article on Borrell
         return " ".join(name), " ".join(title) or None
 
     def _resolve_description(self, phrase: str) -> tuple[str | None, str | None]:
@@ -473,6 +545,9 @@ class Registry:
         return any(p.role and any(a in p.role.lower() for a in alts) for p in self.everyone())
 
 
+_LEAD_CONJ_RE = re.compile(
+    r"^(?:although|though|whereas|while|but|and|yet|because|since|unless|once|if|when|as|so)"
+    r"\s+(?=\S)", re.I)
 _POSSESSOR_RE = re.compile(rf"(?:the\s+)?{NAME_SEQ}['’]s?", re.I)
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 _APPOSITIVE_AFTER_RE = re.compile(
@@ -514,7 +589,7 @@ def _capitalised_tail(before: str) -> list[str]:
     out: list[str] = []
     if before[-1:] not in (" ", "\t"):
         return out
-    before = re.split(r"[\n.;:!?,()“”\"«»—–]", before)[-1] if before else before
+    before = re.split(r"[\n.;:!?,()“”\"«»—–*]", before)[-1] if before else before
     for w in reversed(before.split()):
         if _TOKEN_RE.fullmatch(w) or w in _PARTICLES:
             out.append(w)
@@ -581,6 +656,23 @@ _GROUP_TITLES = {
 _GROUP_DEF_RE = re.compile(
     rf"\b(?P<title>Senators|Sens\.|Reps\.|Representatives)[ \t]+(?P<a>{NAME_SEQ})"
     rf"(?:,[^,.;\n]{{1,60}},)?[ \t]+and[ \t]+(?P<b>{NAME_SEQ})")
+
+
+_PARTY_TAG_RE = re.compile(
+    rf"(?P<name>{NAME_SEQ})[ \t]*\((?P<p>[DRI])[-–][ \t]?"
+    rf"(?P<state>[{UP}][\w.]*(?:[ \t][{UP}][\w.]*)?)\)")
+_PARTY_TITLE_RE = re.compile(
+    rf"\b(?P<p>Democratic|Republican|GOP)[ \t]+(?P<name>(?:Sen\.|Rep\.|Gov\.|Senator|"
+    rf"Representative|Governor|Congressman|Congresswoman)[ \t]+{NAME_SEQ})"
+    rf"(?:[ \t]+of[ \t]+(?P<state>[{UP}][a-z]+(?:[ \t][{UP}][a-z]+)?))?")
+
+
+def _state_fits(mod: str, state: str) -> bool:
+    """``massachusetts`` fits ``Mass.``; ``alaska`` fits ``Alaska``; ``new york`` fits ``N.Y.``"""
+    st = state.lower().replace(".", "").replace(" ", "")
+    mod = mod.replace(".", "")
+    return mod.startswith(st) or st.startswith(mod) or \
+        (len(st) <= 3 and "".join(w[0] for w in mod.split()) == st)
 
 
 def _fold(word: str) -> str:
