@@ -123,6 +123,7 @@ _QUALIFIERS: dict[str, str] = {
     "no more than": "up_to", "about": "about", "around": "about", "some": "about",
     "roughly": "about", "nearly": "about", "almost": "about", "approximately": "about",
     "close to": "about", "approx.": "about", "circa": "about", "upward of": "more_than",
+    "nearing": "about", "approaching": "about",
     # Symbol hedges of Reuters key points, glued to the number: ">1%", "~0.6%", "<$5bn".
     ">": "more_than", "~": "about", "<": "less_than", "≈": "about",
 }
@@ -138,7 +139,9 @@ _QUAL_ALT = (
 _SYM_QUAL = r"[~><≈](?=[\d$€£¥])"
 _QUAL = rf"(?P<q>{_QUAL_ALT}(?=\s)|{_SYM_QUAL})\s*"
 _Q = rf"(?:{_QUAL})?"
-_SEP = r"(?P<sep>\s*[-–]\s*|\s+to\s+|\s+and\s+)"
+# A suspended hyphen ("$1- to $1.5 billion", "25- to 50,000 civilians") shares the second
+# number's scale with the first: one range, even with "and" and no "between".
+_SEP = r"(?P<sep>[-–]\s+(?:to|and)\s+|\s*[-–]\s*|\s+to\s+|\s+and\s+)"
 _PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b|\s?(?-i:pc)\b(?![-'’]))"
 _PCT_WORD_NUM = rf"(?:{_D}|{_NUMWORD}|half\s+an?)"
 _GDP_TAIL = (
@@ -702,7 +705,7 @@ def _amount(num: str | None, scale: str | None) -> float | None:
 def _range_ok(text: str, start: int, m: re.Match[str], sep_group: str = "sep") -> bool:
     """Whether a second number makes a range: not for 'from X to Y', 'rose X to Y', 'X and Y'."""
     sep = (m.group(sep_group) or "").strip().lower()
-    if not sep:
+    if not sep or _is_suspended(sep):
         return True
     has_between = bool(m.groupdict().get("btw"))
     if sep == "and":
@@ -710,6 +713,12 @@ def _range_ok(text: str, start: int, m: re.Match[str], sep_group: str = "sep") -
     if has_between:
         return False
     return not (sep == "to" and _prev_word(text, start) in _CHANGE_WORDS)
+
+
+def _is_suspended(sep: str | None) -> bool:
+    """A suspended hyphen before "to"/"and": "$1- to $1.5 billion", "20- and 50,000 troops"."""
+    sep = (sep or "").strip()
+    return len(sep) > 1 and sep[0] in "-–"
 
 
 def _is_label_context(text: str, start: int) -> bool:
@@ -1269,6 +1278,10 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return []
     v1 = parse_number(n1)
     v2 = parse_number(m.group("n2")) if m.group("n2") else None
+    if v1 is not None and v2 is not None and _is_suspended(m.group("sep")) and "," not in n1:
+        k = m.group("n2").count(",")  # "25- to 50,000": the first number is 25,000
+        if k and v1 * 1000 ** k <= v2:
+            v1 *= 1000 ** k
     end = m.end()
     if v2 is not None and (not _range_ok(text, start, m) or _looks_like_year(m.group("n2"))):
         return _bare_count(text, start)  # "rose by 12,000 to 231,000": two figures
@@ -1280,8 +1293,8 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return []  # "21 millions of people": a misprinted scale, its value unreadable
     np_end = _noun_phrase_end(text, end)
     if np_end is None and v2 is None:
-        return _bare_count(text, start) or _vote_count(text, start) or _casualty_count(
-            text, start)
+        return (_partitive_count(text, start, end, v1, _qualifier(m)) or _bare_count(text, start)
+                or _vote_count(text, start) or _casualty_count(text, start))
     if np_end is None or np_end == _EXCLUDED:
         return []
     high = v2 if v2 is not None else v1
@@ -1292,6 +1305,24 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
                                  "qualifier": _qualifier(m)})]
     return [(start, np_end, {"value": v1, "low": v1, "high": high, "unit": "count",
                              "qualifier": _qualifier(m)})]
+
+
+# A part of a group named after "of" and a determiner: "25 of its drones", "10 of Russia's
+# largest banks", "300 of those bills" (the whole is not stated; "23 of 32 members" is X of Y).
+_RX_PARTITIVE = re.compile(
+    r"\s+of\s+(?:(?:the|its|their|his|her|our|these|those)\s+)?(?:[A-Z][\w.&-]*['’]s\s+)?"
+    r"(?=[A-Za-z])"
+)
+
+
+def _partitive_count(text: str, start: int, end: int, v: float, q: str | None) -> list[_Match]:
+    m = _RX_PARTITIVE.match(text, end)
+    if not m or m.group(0).strip().lower() == "of":
+        return []  # "30 of them" has no noun; "25 of drones" is no English
+    np_end = _noun_phrase_end(text, m.end() - 1)
+    if np_end is None or np_end == _EXCLUDED or "\n" in text[end:np_end]:
+        return []
+    return [(start, np_end, {"value": v, "unit": "count", "qualifier": q})]
 
 
 # A thousands-grouped number with no noun after it, reached by a change or a measure

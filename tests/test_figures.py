@@ -390,3 +390,29 @@ def test_and_a_half_after_the_scale_and_unit_abbreviations() -> None:
             "the tankers carry 2.2 million DWT.")
     assert [(f.text, f.value) for f in extract_figures(text)] == [
         ("Nearly a million and a half refugees", 1.5e6)]
+
+
+def test_nearing_and_approaching_hedge_about() -> None:
+    text = "Repairs are nearing $200 billion and the plant was approaching 40% capacity."
+    assert [(f.text, f.qualifier, f.value) for f in extract_figures(text)] == [
+        ("nearing $200 billion", "about", 2e11), ("approaching 40%", "about", 40.0)]
+
+
+def test_suspended_hyphen_range_takes_the_second_scale() -> None:
+    text = ("The ministry wants some $3- to $4 billion a year, bids of between $60- and "
+            "$80 million came in, and planners expect 15- to 30,000 volunteers. Courses for "
+            "8- to 12-year-olds and 30- to 45-second clips are no figures.")
+    assert [(f.text, f.low, f.high, f.unit, f.qualifier) for f in extract_figures(text)] == [
+        ("some $3- to $4 billion", 3e9, 4e9, "USD", "about"),
+        ("between $60- and $80 million", 6e7, 8e7, "USD", None),
+        ("15- to 30,000 volunteers", 15000.0, 30000.0, "count", None)]
+
+
+def test_part_of_a_group_after_of_and_a_determiner() -> None:
+    text = ("The army lost 14 of its armoured vehicles, the fund backs 9 of Poland's largest "
+            "shipyards and nearly 400 of those recruits stayed; 60,000 of those were new, "
+            "under section 12 of the act.")
+    assert [(f.text, f.value, f.qualifier) for f in extract_figures(text)] == [
+        ("14 of its armoured vehicles", 14.0, None),
+        ("9 of Poland's largest shipyards", 9.0, None),
+        ("nearly 400 of those recruits", 400.0, "about")]
