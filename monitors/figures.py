@@ -91,7 +91,8 @@ _SCALE_WORD_D = (
     r"(?:\s*(?:(?:hundred\s+)?(?:thousand|million|billion|trillion)|(?:lakh\s+)?crores?|lakhs?)\b)"
 )
 _SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn|trln)\b)"
-_SCALE_LOOSE = r"(?:(?:m|b|k|tr)\b)"
+# US market copy: "$2T" (trillion, a capital T only) and "$50mm" (million).
+_SCALE_LOOSE = r"(?:(?:m|b|k|tr|mm|(?-i:T))\b)"
 _SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_WORD_D}|{_SCALE_LOOSE})"
 _SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD_D})"
 
@@ -207,7 +208,8 @@ _RX_PCT = re.compile(
     _F,
 )
 _RX_XOFY = re.compile(
-    rf"{_Q}(?P<n1>{_D})\s+(?:out\s+)?of\s+(?:(?:the|its|their|all|[A-Z][\w.&-]*['’]s?)\s+)?"
+    rf"{_Q}(?P<n1>{_D})\s+(?:out\s+)?of\s+(?:(?:the|its|their|our|all)\s+)?"
+    r"(?:(?:[A-Z][\w.&-]*\s+){0,2}[A-Z][\w.&-]*['’]s?\s+|remaining\s+)?"
     rf"(?P<n2>{_D})(?![\w.,%-]*\d)(?![%\w-])",
     _F,
 )
@@ -500,11 +502,14 @@ _RX_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(=:]))[+\-−]$")
 
 
 def _signed_change(text: str, start: int) -> _Match | None:
-    if not start or text[start - 1] not in "+-−" or not text[start].isdigit():
+    if not start or text[start - 1] not in "+-−" or not (
+            text[start].isdigit() or text[start] in "$€£"):
         return None
     if not _RX_SIGN_BEFORE.search(text, max(0, start - 2), start):
         return None
-    for parser in (_parse_pp, _parse_pct):
+    # "-$0.57", "(+$3.6B)": a signed money change, as market copy prints flows and spreads.
+    parsers = (_parse_money_pre,) if text[start] in "$€£" else (_parse_pp, _parse_pct)
+    for parser in parsers:
         found = parser(text, start)
         if found:
             break

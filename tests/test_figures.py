@@ -416,3 +416,19 @@ def test_part_of_a_group_after_of_and_a_determiner() -> None:
         ("14 of its armoured vehicles", 14.0, None),
         ("9 of Poland's largest shipyards", 9.0, None),
         ("nearly 400 of those recruits", 400.0, "about")]
+
+
+def test_x_of_y_with_a_longer_name_before_the_whole() -> None:
+    text = ("The motion passed after 41 of the Lower House's 60 deputies backed it, and 7 of "
+            "the remaining 9 frigates sailed.")
+    assert [(f.text, f.value, f.of) for f in extract_figures(text)] == [
+        ("41 of the Lower House's 60 deputies", 41.0, 60.0),
+        ("7 of the remaining 9 frigates", 7.0, 9.0)]
+
+
+def test_market_copy_money_t_mm_and_signed_amounts() -> None:
+    text = ("Lawmakers eye $1.2T in cuts and $75mm of synergies; funds saw outflows (-$2.4B) "
+            "while the spread stood at +$0.31. The 5t lorry and the 8 mm shell are no money.")
+    assert [(f.text, f.value, f.unit) for f in extract_figures(text)] == [
+        ("$1.2T", 1.2e12, "USD"), ("$75mm", 7.5e7, "USD"), ("-$2.4B", -2.4e9, "USD"),
+        ("+$0.31", 0.31, "USD")]
