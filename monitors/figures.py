@@ -1300,7 +1300,7 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
     if np_end is None and v2 is None:
         return (_partitive_count(text, start, end, v1, _qualifier(m)) or _bare_count(text, start)
                 or _vote_count(text, start) or _casualty_count(text, start))
-    if np_end is None or np_end == _EXCLUDED:
+    if np_end is None or np_end == _EXCLUDED or _table_row_label(text, start, end):
         return []
     high = v2 if v2 is not None else v1
     money = _currency_head(text, end, np_end)
@@ -1328,6 +1328,18 @@ def _partitive_count(text: str, start: int, end: int, v: float, q: str | None) -
     if np_end is None or np_end == _EXCLUDED or "\n" in text[end:np_end]:
         return []
     return [(start, np_end, {"value": v, "unit": "count", "qualifier": q})]
+
+
+# A flattened financial table ("Goodwill 13,136 12,936 Other intangible assets", "-- -- 600,000
+# Repayments on Senior Notes"): after another cell on its line, a number is the last cell of a
+# row and the capitalised words after it are the next row's label, not a counted noun.
+_RX_CELL_BEFORE = re.compile(r"(?:[(\s]\$?\d[\d,.]*\)?|\s--?)[ \t]+$")
+_RX_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
+
+
+def _table_row_label(text: str, start: int, end: int) -> bool:
+    return bool(_RX_CAPITAL_AFTER.match(text, end)
+                and _RX_CELL_BEFORE.search(text, max(0, start - 20), start))
 
 
 # A thousands-grouped number with no noun after it, reached by a change or a measure

@@ -432,3 +432,10 @@ def test_market_copy_money_t_mm_and_signed_amounts() -> None:
     assert [(f.text, f.value, f.unit) for f in extract_figures(text)] == [
         ("$1.2T", 1.2e12, "USD"), ("$75mm", 7.5e7, "USD"), ("-$2.4B", -2.4e9, "USD"),
         ("+$0.31", 0.31, "USD")]
+
+
+def test_flattened_table_row_label_is_no_counted_noun() -> None:
+    text = ("Receivables 4,210 3,980 Other current assets 1,150 990 Borrowings -- -- 250,000 "
+            "Repayments on notes (12,000)\n"
+            "The ministry hired 1,200 — 1,200 Border Guard officers.")
+    assert [f.text for f in extract_figures(text)] == ["1,200 Border Guard officers"]
