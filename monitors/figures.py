@@ -713,10 +713,8 @@ def _range_ok(text: str, start: int, m: re.Match[str], sep_group: str = "sep") -
     if not sep or _is_suspended(sep):
         return True
     has_between = bool(m.groupdict().get("btw"))
-    if sep == "and":
-        return has_between
-    if has_between:
-        return False
+    if sep == "and" or has_between:
+        return has_between  # "between $1 trillion to $2 trillion", "between 150-300": a range
     return not (sep == "to" and _prev_word(text, start) in _CHANGE_WORDS)
 
 

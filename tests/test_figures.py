@@ -439,3 +439,11 @@ def test_flattened_table_row_label_is_no_counted_noun() -> None:
             "Repayments on notes (12,000)\n"
             "The ministry hired 1,200 — 1,200 Border Guard officers.")
     assert [f.text for f in extract_figures(text)] == ["1,200 Border Guard officers"]
+
+
+def test_between_with_to_or_a_hyphen_is_one_range() -> None:
+    text = ("Officials want to cut between $3 billion to $4 billion, deposits pay between "
+            "2.5% to 3.1% and profit will be between 40-60 million euros.")
+    assert [(f.text, f.low, f.high) for f in extract_figures(text)] == [
+        ("between $3 billion to $4 billion", 3e9, 4e9), ("between 2.5% to 3.1%", 2.5, 3.1),
+        ("between 40-60 million euros", 4e7, 6e7)]
