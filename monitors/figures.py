@@ -244,6 +244,8 @@ _NUMBER_AHEAD = (
     r"dozens?|thousands|millions|billions|trillions|several|a\s+few|many)\b))"
 )
 _RX_START = re.compile(
+    # An exchange rate quoted against a currency name: "Euro/$0.99", "EUR/$1.05".
+    r"(?<=[A-Za-z]/)[$€£](?=\d)|"
     rf"(?<![\w.,:/+#-])(?:(?:{_QUAL_ALT}|between)\s+{_NUMBER_AHEAD}|{_SYM_QUAL}|[$€£¥₴₽₹₩₺₪]|{_CUR_PRE}|\d"
     rf"|(?:{_NUMWORD}|half\s+an?){_AFTER_WORD_NUMBER}"
     r"|an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion|few)\b)"

@@ -447,3 +447,9 @@ def test_between_with_to_or_a_hyphen_is_one_range() -> None:
     assert [(f.text, f.low, f.high) for f in extract_figures(text)] == [
         ("between $3 billion to $4 billion", 3e9, 4e9), ("between 2.5% to 3.1%", 2.5, 3.1),
         ("between 40-60 million euros", 4e7, 6e7)]
+
+
+def test_exchange_rate_against_a_currency_name_is_money() -> None:
+    text = "Strategists see the euro/$1.02 by June and the pound at GBP/$1.31."
+    assert [(f.text, f.value, f.unit) for f in extract_figures(text)] == [
+        ("$1.02", 1.02, "USD"), ("$1.31", 1.31, "USD")]
