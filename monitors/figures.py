@@ -32,7 +32,11 @@ Also: signed changes as market copy prints them (``EUR/USD +0.27%``, ``-0.03%``,
 the sign is in the span and the value); pence as ``p`` (``129.09 p/therm``, ``fell 3p``);
 casualty counts that leave out "people" (``killing 298``, ``at least 12 were killed``);
 ``4,000-plus drones``/``50+ countries`` (more_than); a currency as the counted noun makes
-money (``hundreds of dollars``, ``50 million taxpayer dollars``).
+money (``hundreds of dollars``, ``50 million taxpayer dollars``); a suspended hyphen shares the
+second number's scale (``$1- to $1.5 billion``, ``25- to 50,000 civilians``: one range), as does
+``between X to Y``; a part of a group is a count (``25 of its drones``, ``10 of Russia's banks``);
+market copy's ``$2T``, ``$50mm``, signed ``(+$3.6B)`` and rates ``Euro/$0.99``.  In a flattened
+financial table a number after another cell is no count of the next row's label.
 
 Every grammar takes an optional hedge before the number (``more than``, ``north of``, ``at
 least``, ``under``, ``up to``, ``about``/``nearly``/``some`` ..., or the key-points symbols
