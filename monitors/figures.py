@@ -32,7 +32,11 @@ Also: signed changes as market copy prints them (``EUR/USD +0.27%``, ``-0.03%``,
 the sign is in the span and the value); pence as ``p`` (``129.09 p/therm``, ``fell 3p``);
 casualty counts that leave out "people" (``killing 298``, ``at least 12 were killed``);
 ``4,000-plus drones``/``50+ countries`` (more_than); a currency as the counted noun makes
-money (``hundreds of dollars``, ``50 million taxpayer dollars``).
+money (``hundreds of dollars``, ``50 million taxpayer dollars``); a suspended hyphen shares the
+second number's scale (``$1- to $1.5 billion``, ``25- to 50,000 civilians``: one range), as does
+``between X to Y``; a part of a group is a count (``25 of its drones``, ``10 of Russia's banks``);
+market copy's ``$2T``, ``$50mm``, signed ``(+$3.6B)`` and rates ``Euro/$0.99``.  In a flattened
+financial table a number after another cell is no count of the next row's label.
 
 Every grammar takes an optional hedge before the number (``more than``, ``north of``, ``at
 least``, ``under``, ``up to``, ``about``/``nearly``/``some`` ..., or the key-points symbols
@@ -91,7 +95,8 @@ _SCALE_WORD_D = (
     r"(?:\s*(?:(?:hundred\s+)?(?:thousand|million|billion|trillion)|(?:lakh\s+)?crores?|lakhs?)\b)"
 )
 _SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn|trln)\b)"
-_SCALE_LOOSE = r"(?:(?:m|b|k|tr)\b)"
+# US market copy: "$2T" (trillion, a capital T only) and "$50mm" (million).
+_SCALE_LOOSE = r"(?:(?:m|b|k|tr|mm|(?-i:T))\b)"
 _SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_WORD_D}|{_SCALE_LOOSE})"
 _SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD_D})"
 
@@ -123,6 +128,7 @@ _QUALIFIERS: dict[str, str] = {
     "no more than": "up_to", "about": "about", "around": "about", "some": "about",
     "roughly": "about", "nearly": "about", "almost": "about", "approximately": "about",
     "close to": "about", "approx.": "about", "circa": "about", "upward of": "more_than",
+    "nearing": "about", "approaching": "about",
     # Symbol hedges of Reuters key points, glued to the number: ">1%", "~0.6%", "<$5bn".
     ">": "more_than", "~": "about", "<": "less_than", "≈": "about",
 }
@@ -138,7 +144,9 @@ _QUAL_ALT = (
 _SYM_QUAL = r"[~><≈](?=[\d$€£¥])"
 _QUAL = rf"(?P<q>{_QUAL_ALT}(?=\s)|{_SYM_QUAL})\s*"
 _Q = rf"(?:{_QUAL})?"
-_SEP = r"(?P<sep>\s*[-–]\s*|\s+to\s+|\s+and\s+)"
+# A suspended hyphen ("$1- to $1.5 billion", "25- to 50,000 civilians") shares the second
+# number's scale with the first: one range, even with "and" and no "between".
+_SEP = r"(?P<sep>[-–]\s+(?:to|and)\s+|\s*[-–]\s*|\s+to\s+|\s+and\s+)"
 _PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b|\s?(?-i:pc)\b(?![-'’]))"
 _PCT_WORD_NUM = rf"(?:{_D}|{_NUMWORD}|half\s+an?)"
 _GDP_TAIL = (
@@ -204,7 +212,8 @@ _RX_PCT = re.compile(
     _F,
 )
 _RX_XOFY = re.compile(
-    rf"{_Q}(?P<n1>{_D})\s+(?:out\s+)?of\s+(?:(?:the|its|their|all|[A-Z][\w.&-]*['’]s?)\s+)?"
+    rf"{_Q}(?P<n1>{_D})\s+(?:out\s+)?of\s+(?:(?:the|its|their|our|all)\s+)?"
+    r"(?:(?:[A-Z][\w.&-]*\s+){0,2}[A-Z][\w.&-]*['’]s?\s+|remaining\s+)?"
     rf"(?P<n2>{_D})(?![\w.,%-]*\d)(?![%\w-])",
     _F,
 )
@@ -239,6 +248,8 @@ _NUMBER_AHEAD = (
     r"dozens?|thousands|millions|billions|trillions|several|a\s+few|many)\b))"
 )
 _RX_START = re.compile(
+    # An exchange rate quoted against a currency name: "Euro/$0.99", "EUR/$1.05".
+    r"(?<=[A-Za-z]/)[$€£](?=\d)|"
     rf"(?<![\w.,:/+#-])(?:(?:{_QUAL_ALT}|between)\s+{_NUMBER_AHEAD}|{_SYM_QUAL}|[$€£¥₴₽₹₩₺₪]|{_CUR_PRE}|\d"
     rf"|(?:{_NUMWORD}|half\s+an?){_AFTER_WORD_NUMBER}"
     r"|an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion|few)\b)"
@@ -497,11 +508,14 @@ _RX_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(=:]))[+\-−]$")
 
 
 def _signed_change(text: str, start: int) -> _Match | None:
-    if not start or text[start - 1] not in "+-−" or not text[start].isdigit():
+    if not start or text[start - 1] not in "+-−" or not (
+            text[start].isdigit() or text[start] in "$€£"):
         return None
     if not _RX_SIGN_BEFORE.search(text, max(0, start - 2), start):
         return None
-    for parser in (_parse_pp, _parse_pct):
+    # "-$0.57", "(+$3.6B)": a signed money change, as market copy prints flows and spreads.
+    parsers = (_parse_money_pre,) if text[start] in "$€£" else (_parse_pp, _parse_pct)
+    for parser in parsers:
         found = parser(text, start)
         if found:
             break
@@ -702,14 +716,18 @@ def _amount(num: str | None, scale: str | None) -> float | None:
 def _range_ok(text: str, start: int, m: re.Match[str], sep_group: str = "sep") -> bool:
     """Whether a second number makes a range: not for 'from X to Y', 'rose X to Y', 'X and Y'."""
     sep = (m.group(sep_group) or "").strip().lower()
-    if not sep:
+    if not sep or _is_suspended(sep):
         return True
     has_between = bool(m.groupdict().get("btw"))
-    if sep == "and":
-        return has_between
-    if has_between:
-        return False
+    if sep == "and" or has_between:
+        return has_between  # "between $1 trillion to $2 trillion", "between 150-300": a range
     return not (sep == "to" and _prev_word(text, start) in _CHANGE_WORDS)
+
+
+def _is_suspended(sep: str | None) -> bool:
+    """A suspended hyphen before "to"/"and": "$1- to $1.5 billion", "20- and 50,000 troops"."""
+    sep = (sep or "").strip()
+    return len(sep) > 1 and sep[0] in "-–"
 
 
 def _is_label_context(text: str, start: int) -> bool:
@@ -1269,6 +1287,10 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return []
     v1 = parse_number(n1)
     v2 = parse_number(m.group("n2")) if m.group("n2") else None
+    if v1 is not None and v2 is not None and _is_suspended(m.group("sep")) and "," not in n1:
+        k = m.group("n2").count(",")  # "25- to 50,000": the first number is 25,000
+        if k and v1 * 1000 ** k <= v2:
+            v1 *= 1000 ** k
     end = m.end()
     if v2 is not None and (not _range_ok(text, start, m) or _looks_like_year(m.group("n2"))):
         return _bare_count(text, start)  # "rose by 12,000 to 231,000": two figures
@@ -1280,9 +1302,9 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return []  # "21 millions of people": a misprinted scale, its value unreadable
     np_end = _noun_phrase_end(text, end)
     if np_end is None and v2 is None:
-        return _bare_count(text, start) or _vote_count(text, start) or _casualty_count(
-            text, start)
-    if np_end is None or np_end == _EXCLUDED:
+        return (_partitive_count(text, start, end, v1, _qualifier(m)) or _bare_count(text, start)
+                or _vote_count(text, start) or _casualty_count(text, start))
+    if np_end is None or np_end == _EXCLUDED or _table_row_label(text, start, end):
         return []
     high = v2 if v2 is not None else v1
     money = _currency_head(text, end, np_end)
@@ -1292,6 +1314,36 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
                                  "qualifier": _qualifier(m)})]
     return [(start, np_end, {"value": v1, "low": v1, "high": high, "unit": "count",
                              "qualifier": _qualifier(m)})]
+
+
+# A part of a group named after "of" and a determiner: "25 of its drones", "10 of Russia's
+# largest banks", "300 of those bills" (the whole is not stated; "23 of 32 members" is X of Y).
+_RX_PARTITIVE = re.compile(
+    r"\s+of\s+(?:(?:the|its|their|his|her|our|these|those)\s+)?(?:[A-Z][\w.&-]*['’]s\s+)?"
+    r"(?=[A-Za-z])"
+)
+
+
+def _partitive_count(text: str, start: int, end: int, v: float, q: str | None) -> list[_Match]:
+    m = _RX_PARTITIVE.match(text, end)
+    if not m or m.group(0).strip().lower() == "of":
+        return []  # "30 of them" has no noun; "25 of drones" is no English
+    np_end = _noun_phrase_end(text, m.end() - 1)
+    if np_end is None or np_end == _EXCLUDED or "\n" in text[end:np_end]:
+        return []
+    return [(start, np_end, {"value": v, "unit": "count", "qualifier": q})]
+
+
+# A flattened financial table ("Goodwill 13,136 12,936 Other intangible assets", "-- -- 600,000
+# Repayments on Senior Notes"): after another cell on its line, a number is the last cell of a
+# row and the capitalised words after it are the next row's label, not a counted noun.
+_RX_CELL_BEFORE = re.compile(r"(?:[(\s]\$?\d[\d,.]*\)?|\s--?)[ \t]+$")
+_RX_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
+
+
+def _table_row_label(text: str, start: int, end: int) -> bool:
+    return bool(_RX_CAPITAL_AFTER.match(text, end)
+                and _RX_CELL_BEFORE.search(text, max(0, start - 20), start))
 
 
 # A thousands-grouped number with no noun after it, reached by a change or a measure

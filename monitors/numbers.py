@@ -29,8 +29,8 @@ TENS: dict[str, int] = {
 
 SCALES: dict[str, float] = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
-    "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12, "trln": 1e12, "tr": 1e12,
+    "k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6,
+    "b": 1e9, "bn": 1e9, "bln": 1e9, "t": 1e12, "tn": 1e12, "trn": 1e12, "trln": 1e12, "tr": 1e12,
     "dozen": 12.0, "lakh": 1e5, "crore": 1e7,
 }
 

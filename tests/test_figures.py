@@ -390,3 +390,66 @@ def test_and_a_half_after_the_scale_and_unit_abbreviations() -> None:
             "the tankers carry 2.2 million DWT.")
     assert [(f.text, f.value) for f in extract_figures(text)] == [
         ("Nearly a million and a half refugees", 1.5e6)]
+
+
+def test_nearing_and_approaching_hedge_about() -> None:
+    text = "Repairs are nearing $200 billion and the plant was approaching 40% capacity."
+    assert [(f.text, f.qualifier, f.value) for f in extract_figures(text)] == [
+        ("nearing $200 billion", "about", 2e11), ("approaching 40%", "about", 40.0)]
+
+
+def test_suspended_hyphen_range_takes_the_second_scale() -> None:
+    text = ("The ministry wants some $3- to $4 billion a year, bids of between $60- and "
+            "$80 million came in, and planners expect 15- to 30,000 volunteers. Courses for "
+            "8- to 12-year-olds and 30- to 45-second clips are no figures.")
+    assert [(f.text, f.low, f.high, f.unit, f.qualifier) for f in extract_figures(text)] == [
+        ("some $3- to $4 billion", 3e9, 4e9, "USD", "about"),
+        ("between $60- and $80 million", 6e7, 8e7, "USD", None),
+        ("15- to 30,000 volunteers", 15000.0, 30000.0, "count", None)]
+
+
+def test_part_of_a_group_after_of_and_a_determiner() -> None:
+    text = ("The army lost 14 of its armoured vehicles, the fund backs 9 of Poland's largest "
+            "shipyards and nearly 400 of those recruits stayed; 60,000 of those were new, "
+            "under section 12 of the act.")
+    assert [(f.text, f.value, f.qualifier) for f in extract_figures(text)] == [
+        ("14 of its armoured vehicles", 14.0, None),
+        ("9 of Poland's largest shipyards", 9.0, None),
+        ("nearly 400 of those recruits", 400.0, "about")]
+
+
+def test_x_of_y_with_a_longer_name_before_the_whole() -> None:
+    text = ("The motion passed after 41 of the Lower House's 60 deputies backed it, and 7 of "
+            "the remaining 9 frigates sailed.")
+    assert [(f.text, f.value, f.of) for f in extract_figures(text)] == [
+        ("41 of the Lower House's 60 deputies", 41.0, 60.0),
+        ("7 of the remaining 9 frigates", 7.0, 9.0)]
+
+
+def test_market_copy_money_t_mm_and_signed_amounts() -> None:
+    text = ("Lawmakers eye $1.2T in cuts and $75mm of synergies; funds saw outflows (-$2.4B) "
+            "while the spread stood at +$0.31. The 5t lorry and the 8 mm shell are no money.")
+    assert [(f.text, f.value, f.unit) for f in extract_figures(text)] == [
+        ("$1.2T", 1.2e12, "USD"), ("$75mm", 7.5e7, "USD"), ("-$2.4B", -2.4e9, "USD"),
+        ("+$0.31", 0.31, "USD")]
+
+
+def test_flattened_table_row_label_is_no_counted_noun() -> None:
+    text = ("Receivables 4,210 3,980 Other current assets 1,150 990 Borrowings -- -- 250,000 "
+            "Repayments on notes (12,000)\n"
+            "The ministry hired 1,200 — 1,200 Border Guard officers.")
+    assert [f.text for f in extract_figures(text)] == ["1,200 Border Guard officers"]
+
+
+def test_between_with_to_or_a_hyphen_is_one_range() -> None:
+    text = ("Officials want to cut between $3 billion to $4 billion, deposits pay between "
+            "2.5% to 3.1% and profit will be between 40-60 million euros.")
+    assert [(f.text, f.low, f.high) for f in extract_figures(text)] == [
+        ("between $3 billion to $4 billion", 3e9, 4e9), ("between 2.5% to 3.1%", 2.5, 3.1),
+        ("between 40-60 million euros", 4e7, 6e7)]
+
+
+def test_exchange_rate_against_a_currency_name_is_money() -> None:
+    text = "Strategists see the euro/$1.02 by June and the pound at GBP/$1.31."
+    assert [(f.text, f.value, f.unit) for f in extract_figures(text)] == [
+        ("$1.02", 1.02, "USD"), ("$1.31", 1.31, "USD")]
