@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from pathlib import Path
 
 import pytest
@@ -121,18 +120,17 @@ def test_sentence_at() -> None:
 @pytest.mark.corpus
 @pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
-def test_whole_corpus_no_exceptions_and_fast() -> None:
+def test_whole_corpus_no_exceptions_and_spans_index_the_text() -> None:
+    """Every corpus article: no exception, every span is the text it claims.  Speed is
+    measured by bench/extract.py (ms per article), not here."""
     from monitors.articles import load_article
 
     paths = [p for p in CORPUS.rglob("*") if p.name.endswith((".md", ".html", ".html.gz"))]
-    texts = [load_article(p).full_text for p in paths]
-    t0 = time.process_time()
-    for text in texts:
-        figs = extract_figures(text)
-        for f in figs:
-            assert text[f.start:f.end] == f.text
-    per_article_ms = (time.process_time() - t0) / max(1, len(texts)) * 1000
-    assert per_article_ms < 20
+    assert len(paths) > 1000
+    for p in paths:
+        text = load_article(p).full_text
+        for f in extract_figures(text):
+            assert text[f.start:f.end] == f.text, p
 
 
 @pytest.mark.parametrize(
