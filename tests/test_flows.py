@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -115,8 +116,9 @@ def test_a_poll_in_batches_stores_what_one_batch_stores(server: FeedServer, tmp_
     from flows.poll import poll_feeds
 
     small = tmp_path / "batches.toml"
-    small.write_text(Path(CONFIG).read_text(encoding="utf-8").replace(
-        "[polling]\n", "[polling]\nbatch_size = 2\n", 1), encoding="utf-8")
+    text = Path(CONFIG).read_text(encoding="utf-8")
+    assert re.search(r"(?m)^batch_size = \d+", text)
+    small.write_text(re.sub(r"(?m)^batch_size = \d+", "batch_size = 2", text), encoding="utf-8")
     one, many = tmp_path / "one.duckdb", tmp_path / "many.duckdb"
     whole = poll_feeds(config=CONFIG, db=str(one), now=NOW, feeds=feeds(server))
     batched = poll_feeds(config=str(small), db=str(many), now=NOW, feeds=feeds(server))
