@@ -245,6 +245,7 @@ def extract_quotes(text: str) -> list[Quote]:
     for span in spans:
         doc.attribute(span)
     _propagate(spans, doc)
+    _label_line_blocks(spans, doc)
     _statement_author(spans, doc)
     _resolve_headings(spans, text, doc)
     return [_to_quote(s, text) for s in spans if s.keep]
@@ -487,7 +488,21 @@ def _mask(text: str, spans: list[_Span]) -> str:
         parts.append(hidden)
         pos = s.end
     parts.append(text[pos:])
-    return "".join(parts)
+    return _PARTY_RE.sub(lambda m: " " * len(m.group()), "".join(parts))
+
+
+_US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
+    "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
+    "Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|"
+    "New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|"
+    "Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|"
+    "West Virginia|Wisconsin|Wyoming")
+# "Sen. X (D-N.Y.) said", "Rep. X (R-Texas), who …", "Leader X (N.Y.) said": a lawmaker's party
+# and state, blanked in the masked text so that the name meets its verb
+_PARTY_RE = re.compile(
+    rf"(?<=[a-z.]) \((?:[RDI]|(?:[RDI]-)?(?:{_US_STATES}|(?:[A-Z][a-z]{{0,4}}\.\s?){{1,3}}))\)"
+    r"(?=[\s,.;:]|\Z)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -720,6 +735,15 @@ class _Doc:
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
             self._docs[phrase.lower().split()[-1]] = (spk, role)
+        if _AGE_DESC_RE.fullmatch(low.strip()):
+            # "X has tried three banks. “…,” the 45-year-old said": the one person the
+            # paragraph has named before; else nobody (a wrong guess is worse than none)
+            named = {m.speaker: m for m in self._para_mentions(self.para_of(pos))
+                     if m.pos < pos and m.person and self.reg.is_person(m.speaker)}
+            if len(named) != 1:
+                return None, None, True
+            men = next(iter(named.values()))
+            return men.speaker, men.role, True
         if low.startswith("the ") and (spk is None or spk.lower() == phrase.lower().strip()):
             men = self._antecedent(phrase, pos)
             if men is not None:
@@ -1211,6 +1235,11 @@ class _Doc:
             return None
         if phrase and phrase[:1].isupper() and phrase.lower() not in PRONOUNS and \
                 self.reg.resolve(phrase)[0] is None:
+            head = phrase.split(",")[0]
+            head_spk = self.reg.resolve(head)[0] if head != phrase else None
+            if head_spk and self.reg.is_person(head_spk) and len(head_spk.split()) >= 2 and \
+                    head.rstrip().endswith(head_spk.split()[-1]):
+                return head, last.start()       # "Sen. X (D-Va.), the vice chair of …, said"
             subj = _sentence_subject(self.masked, s_lo, last.start())
             if subj and subj != phrase and self._names_person(subj, last.start()):
                 return subj, last.start()     # "Hegseth in remarks before the … Group said"
@@ -1373,6 +1402,7 @@ _TITLE_FORMS = {
     "president": ("President",), "minister": ("Minister",), "secretary": ("Secretary",),
     "ambassador": ("Ambassador",), "chancellor": ("Chancellor",), "admiral": ("Admiral", "Adm."),
 }
+_AGE_DESC_RE = re.compile(r"the\s+(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-year-old(?:\s+[a-z][\w-]*){0,2}")
 _FAMILY_HEADS = _words("son daughter father mother widow widower brother sister husband wife")
 _GENERIC_SOURCE_HEADS = _words("""
 official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
@@ -1549,7 +1579,8 @@ def _valid_np(phrase: str) -> bool:
         return False
     if any(st and w != "and" for st, w in zip(stop, words, strict=True)):
         return False
-    return any(w[:1].isupper() for w in words) or _is_desc(phrase)
+    return any(w[:1].isupper() for w in words) or _is_desc(phrase) or \
+        _AGE_DESC_RE.fullmatch(phrase.lower()) is not None
 
 
 def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
@@ -1902,6 +1933,78 @@ def _statement_author(spans: list[_Span], doc: _Doc) -> None:
         return
     for s in loose:
         s.speaker, s.role, s.attributed = spk, role, True
+
+
+# "Secretary of State X on Meet the Press", "**Senator X (R-Texas)**", "Envoy X, in an
+# interview with CNN": a line naming a speaker above the quotations it introduces
+_LABEL_LINE_CUT_RE = re.compile(r"\s+(?:on|in|at|with|to|via|for)\s+[A-Z\d]|\s*[,(|:]|\s+[—–-]\s")
+_LABEL_SMALL = frozenset({"of", "the", "for", "and", "on", "de", "von", "der", "van", "da", "al",
+                          "bin", "la", "le", "del", "di", "du"})
+_TRAILER_RE = re.compile(r"\s*(?:\([^()\n]{0,40}\)|\[[^\[\]\n]{0,40}\])?\s*")
+_LABEL_REACH = 12
+
+
+def _quote_only(text: str, para: tuple[int, int], members: list[_Span]) -> bool:
+    """A paragraph that is nothing but quotations, bar a short trailer like ``(Watch)``."""
+    lo, hi = para
+    pos = lo
+    for s in members:
+        if text[pos:s.open_pos if s.open_pos >= 0 else s.start].strip(" \t*_"):
+            return False
+        pos = s.close_pos + 1 if s.close_pos >= 0 else s.end
+    return bool(members) and _TRAILER_RE.fullmatch(text, pos, hi) is not None
+
+
+def _label_line_speaker(doc: _Doc, pi: int) -> tuple[str, str | None] | None:
+    lo, hi = doc.paras[pi]
+    line = doc.text[lo:hi].strip().strip("*_ ").rstrip(":").strip("*_ ")
+    if not line or "\n" in line or len(line.split()) > 14 or line[-1:] in ".!?;,\"”’»" or \
+            any(c in line for c in "“”\"«»"):
+        return None
+    cut = _LABEL_LINE_CUT_RE.search(line)
+    who = line[:cut.start()] if cut else line
+    toks = who.split()
+    if not 1 <= len(toks) <= 8 or \
+            any(not t[:1].isupper() and t not in _LABEL_SMALL for t in toks) or \
+            not toks[-1][:1].isupper():
+        return None
+    if who.isupper() or not doc._names_person(who, lo):
+        return None                     # "SEE MORE", "MS. X:" transcript turns
+    spk, role = doc.reg.resolve(who)
+    if not spk or not doc.reg.is_person(spk):
+        return None
+    return spk, role
+
+
+def _label_line_blocks(spans: list[_Span], doc: _Doc) -> None:
+    """Round-ups (``Secretary X on Meet the Press`` then paragraphs that are only quotations):
+    each unattributed quotation paragraph takes the speaker of the label line above its run
+    of quotation paragraphs; prose in between, or a line that names no person, ends the run."""
+    by_para: dict[int, list[_Span]] = {}
+    for s in spans:
+        by_para.setdefault(s.para, []).append(s)
+    text = doc.text
+    for s in spans:
+        if s.speaker is not None or not s.keep or s.heading or not s.standalone:
+            continue
+        if not _quote_only(text, doc.paras[s.para], by_para[s.para]):
+            continue
+        pj = s.para - 1
+        got = None
+        while pj >= 0 and s.para - pj <= _LABEL_REACH:
+            members = by_para.get(pj)
+            if members and _quote_only(text, doc.paras[pj], members):
+                src = next((m for m in members if m.keep and m.speaker), None)
+                if src is not None:
+                    got = (src.speaker, src.role)
+                    break
+                pj -= 1
+                continue
+            if not members:
+                got = _label_line_speaker(doc, pj)
+            break
+        if got is not None:
+            s.speaker, s.role, s.attributed = got[0], got[1], True
 
 
 _ENUM_RE = re.compile(r"\A\s*(?:\d{1,2}[.)]|[-*•–—])\s+")    # "6. “The … problem”" list headings

@@ -472,6 +472,8 @@ class Registry:
             return False
         if any(not t[:1].isupper() and t not in _PARTICLES for t in toks):
             return False
+        if any(c.isdigit() for c in speaker):
+            return False                # "N26", "Rival Bank24": brands, not people
         return len(toks) >= 2 or self.person(toks[-1]) is not None or len(toks[-1]) > 2
 
     def _resolve_name(self, seq: str) -> tuple[str | None, str | None]:

@@ -538,3 +538,42 @@ def test_misspelt_one_off_surname_takes_the_article_spelling() -> None:
             "policy,” Borrel said.\n\n“We will not follow,” Smiht said.")
     assert _spk(text, "pro-war") == "Borrell"
     assert _spk(text, "not follow") is None
+
+
+def test_label_line_introduces_the_quotation_paragraphs_below_it() -> None:
+    text = ("WEEKEND SHOWS: Talks Continue\n\nOfficials were on the weekend programmes.\n\n"
+            "Here is what they said:\n\n"
+            "Foreign Minister Lena Strand on Morning Report\n\n"
+            "“We are close to a framework, but nothing is agreed until everything is agreed.” "
+            "(Watch)\n\n"
+            "“Both sides will have to accept things they do not like.” (Watch)\n\n"
+            "Minister Strand on Evening Edition\n\n"
+            "“The talks will resume next week in Geneva with both delegations.” (Watch)\n\n"
+            "Envoy Paul Dorn on The Sunday Hour\n\n"
+            "“We saw real movement on the ceasefire lines for the first time.” (Watch)\n\n"
+            "SEE MORE\n\n"
+            "“Nobody expected the convoy to arrive so quickly at the border.”")
+    assert _spk(text, "close to a framework") == "Lena Strand"
+    assert _spk(text, "accept things") == "Lena Strand"
+    assert _spk(text, "resume next week") == "Lena Strand"
+    assert _spk(text, "real movement") == "Paul Dorn"
+    assert _spk(text, "Nobody expected") is None       # a shouted line names no one
+
+
+def test_lawmaker_party_and_state_do_not_hide_the_speaker() -> None:
+    text = ("Senate\n\n“I wanted to make one last plea to my colleagues,” Senate Minority "
+            "Leader Ann Cole (N.Y.) said before the vote.\n\n“We will vote no,” said Rep. Tom "
+            "Reyes (R-Texas).\n\nSen. Dana Hult (D-Va.), the vice chair of the panel, said she "
+            "doubted his “judgment” on the matter.")
+    assert _spk(text, "one last plea") == "Ann Cole"
+    assert _spk(text, "vote no") == "Tom Reyes"
+    assert _spk(text, "judgment") == "Dana Hult"
+
+
+def test_age_description_resolves_only_to_the_one_person_named_in_the_paragraph() -> None:
+    text = ("Banks\n\nMira Holt has tried three banks. Rival Bank24 wrote she could not open an "
+            "account. \"I never expected to be rejected,\" the 45-year-old told reporters.\n\n"
+            "Jon Vale replaced Ed Marsh as coach.\n\nThe 56-year-old said after his appointment: "
+            "\"I am excited to be joining a club with such a heritage.\"")
+    assert _spk(text, "never expected") == "Mira Holt"
+    assert _spk(text, "excited to be joining") is None   # two people named: no guess
