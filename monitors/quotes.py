@@ -1895,11 +1895,31 @@ def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]],
             s.speaker, s.role, s.attributed = men.speaker, men.role, True
             continue
         prev = by_para.get(s.para - 1)
-        if not prev or _own_unread_attribution(doc, s):
+        if _own_unread_attribution(doc, s):
+            continue
+        if not prev:
+            if s.para > 0 and _quote_only(doc.text, doc.paras[s.para], by_para[s.para]):
+                got = _reported_before(doc, s.para - 1)
+                if got is not None:
+                    s.speaker, s.role, s.attributed = got.speaker, got.role, True
             continue
         src = next((p for p in reversed(prev) if p.keep and p.attributed and p.speaker), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
+
+
+def _reported_before(doc: _Doc, pi: int) -> _Mention | None:
+    """``X told the paper that he has a plan.`` closing the paragraph before a paragraph that is
+    only a quotation: X, when that last sentence reports exactly one named person speaking."""
+    lo, hi = doc.paras[pi]
+    if hi - lo < 20 or doc.text[lo:hi].rstrip()[-1:] not in ".:":
+        return None
+    s_lo, _ = doc.sentence(pi, max(lo, hi - 2))
+    mens = [m for m in doc._para_mentions(pi) if m.pos >= s_lo and m.verb]
+    if len({m.speaker for m in mens}) != 1 or not mens[0].person or \
+            not doc.reg.is_person(mens[0].speaker):
+        return None
+    return mens[0]
 
 
 def _own_unread_attribution(doc: _Doc, s: _Span) -> bool:

@@ -577,3 +577,12 @@ def test_age_description_resolves_only_to_the_one_person_named_in_the_paragraph(
             "\"I am excited to be joining a club with such a heritage.\"")
     assert _spk(text, "never expected") == "Mira Holt"
     assert _spk(text, "excited to be joining") is None   # two people named: no guess
+
+
+def test_quotation_paragraph_after_reported_speech_takes_that_speaker() -> None:
+    text = ("Strike\n\nUnion leader Samuel Ortiz told the paper that he has a plan to end the "
+            "strike.\n\n\"I hope it is fast. Every day people are losing money. I want to end "
+            "this.\"\n\nOrtiz met Ana Ruiz. Both said they had talked.\n\n\"We will meet again "
+            "next week in the capital to sign it.\"")
+    assert _spk(text, "I hope it is fast") == "Samuel Ortiz"
+    assert _spk(text, "meet again") is None          # two people speak in that sentence
