@@ -1285,6 +1285,10 @@ class _Doc:
     def _main_subject(self, s_lo: int, v_pos: int) -> tuple[str, int] | None:
         """Subject for a participle (``…, saying "…"``): an earlier verb's subject, or the
         sentence's first noun phrase."""
+        last_and = max(_AND_NAME_CLAUSE_RE.finditer(self.masked, s_lo, v_pos),
+                       key=lambda a: a.start(), default=None)
+        if last_and is not None and self._names_person(last_and.group("name"), v_pos):
+            return last_and.group("name"), last_and.start("name")   # "…, and Trump praised Y,"
         for m in _VERB_RE.finditer(self.masked, s_lo, v_pos):
             if m.group("fin") and not _passive(self.masked, s_lo, m):
                 phrase = _np_before(self.masked, s_lo, m.start())
@@ -1294,6 +1298,8 @@ class _Doc:
         return (phrase, v_pos) if phrase else None
 
 
+# a coordinated main clause with its own named subject, closest to a participle that follows
+_AND_NAME_CLAUSE_RE = re.compile(rf",\s+and\s+(?P<name>{NAME_SEQ})\s+(?:[a-z]+ed|[a-z]+s)\b")
 _BY_AGENT_RE = re.compile(r"[”\"»’]\s*,?\s+by\s+(?P<who>[^,.;:!?“”\"«»\n·]{1,80})")
 _BE_FORMS = _words("is are was were be been being 's")
 _PASSIVE_SKIP = _words("""

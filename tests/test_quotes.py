@@ -586,3 +586,10 @@ def test_quotation_paragraph_after_reported_speech_takes_that_speaker() -> None:
             "next week in the capital to sign it.\"")
     assert _spk(text, "I hope it is fast") == "Samuel Ortiz"
     assert _spk(text, "meet again") is None          # two people speak in that sentence
+
+
+def test_participle_takes_the_subject_of_the_coordinated_clause_before_it() -> None:
+    text = ("Release\n\nMinister Rita Lenz spoke first. Teacher Omar Fell landed later. He "
+            "thanked the minister for bringing him home, and President Ivo Marr praised the "
+            "officials who agreed to the swap, calling the terms “very fair.”")
+    assert _spk(text, "very fair") == "Ivo Marr"
