@@ -593,3 +593,9 @@ def test_participle_takes_the_subject_of_the_coordinated_clause_before_it() -> N
             "thanked the minister for bringing him home, and President Ivo Marr praised the "
             "officials who agreed to the swap, calling the terms “very fair.”")
     assert _spk(text, "very fair") == "Ivo Marr"
+
+
+def test_family_name_first_with_two_given_names_resolves_to_the_full_name() -> None:
+    text = ("Oil\n\n\"Prices may rise this morning,\" said Tan Wei Ming, a market strategist at a "
+            "bank.\n\n\"However, gains may be limited by supply,\" Tan said.")
+    assert _spk(text, "gains may be limited") == "Tan Wei Ming"
