@@ -1230,7 +1230,7 @@ class _Doc:
         if not phrase and before.endswith(_AFTER_QUOTE):
             phrase = _np_after(self.masked, last.end())
         if not phrase and _AND_END_RE.search(before):    # "X rejected … and warned …"
-            return self._main_subject(s_lo, last.start())
+            return self._main_subject(s_lo, last.start(), nearest=True)
         if phrase and phrase.lower() in ("who", "which"):
             return None
         if phrase and phrase[:1].isupper() and phrase.lower() not in PRONOUNS and \
@@ -1282,9 +1282,18 @@ class _Doc:
             return subj
         return ""
 
-    def _main_subject(self, s_lo: int, v_pos: int) -> tuple[str, int] | None:
+    def _main_subject(self, s_lo: int, v_pos: int,
+                      nearest: bool = False) -> tuple[str, int] | None:
         """Subject for a participle (``…, saying "…"``): an earlier verb's subject, or the
-        sentence's first noun phrase."""
+        sentence's first noun phrase; for a coordinated verb (``X told Y … and urged``,
+        ``nearest``) the closest earlier speech verb's subject, when it names a person."""
+        if nearest:
+            for m in reversed(list(_VERB_RE.finditer(self.masked, s_lo, v_pos))):
+                if m.group("fin") and not _passive(self.masked, s_lo, m):
+                    phrase = _np_before(self.masked, s_lo, m.start())
+                    if phrase and self._names_person(phrase, m.start()):
+                        return phrase, m.start()
+                    break
         last_and = max(_AND_NAME_CLAUSE_RE.finditer(self.masked, s_lo, v_pos),
                        key=lambda a: a.start(), default=None)
         if last_and is not None and self._names_person(last_and.group("name"), v_pos):

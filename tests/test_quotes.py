@@ -599,3 +599,10 @@ def test_family_name_first_with_two_given_names_resolves_to_the_full_name() -> N
     text = ("Oil\n\n\"Prices may rise this morning,\" said Tan Wei Ming, a market strategist at a "
             "bank.\n\n\"However, gains may be limited by supply,\" Tan said.")
     assert _spk(text, "gains may be limited") == "Tan Wei Ming"
+
+
+def test_coordinated_verb_takes_the_nearest_speaking_person() -> None:
+    text = ("Talks\n\nA statement from the foreign ministry said that Minister Li Wen told "
+            "Ambassador Ray Holt the US holds “a wrong view of the region” and urged a return to "
+            "a “rational and pragmatic policy.”")
+    assert _spk(text, "rational and pragmatic") == "Li Wen"
