@@ -103,7 +103,7 @@ _FINITE = (
     "demanded|threatened|hinted|insinuated|signaled|signalled|testified|alleged|alleges|"
     "accused|accuses|blasted|slammed|criticized|criticised|praised|hailed|branded|labeled|"
     "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
-    "thanked|welcomed|proclaimed|exclaimed|texted|opined|characterized|characterised|"
+    "thanked|welcomed|proclaimed|exclaimed|apprised|informed|reminded|texted|opined|characterized|characterised|"
     "dismissed|advised|dubbed|decried|denounced|begged|implored|pleaded|recounted|reflected|"
     "reads|read|pointed\\s+out|went\\s+on|goes\\s+on|expressed|expresses|"
     "expects|expected|expect|believes|believed|believe|thinks|think|defended|wrote\\s+in|told\\s+reporters"
@@ -1196,6 +1196,8 @@ class _Doc:
             return None
         gap = self.masked[prev.end():inner[1]].strip()
         gap = re.sub(r"\Athat\s+", "", gap)
+        if prev.group().startswith(("told", "apprised", "informed", "reminded", "assured")):
+            gap = re.sub(r"\A(?:[\w’'.\-]+\s+){1,4}?that\s+", "", gap)  # "told them that"
         if gap != inner[0]:
             return None
         outer = self._left_verb(s_lo, prev)
@@ -1342,7 +1344,8 @@ in at before after during on with from to for into about under over between amon
 through near outside inside without via
 """)
 _INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")
-_OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed)\Z")
+_OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed|apprised|informed|"
+                           r"reminded|warned|assured)\Z")
 _CLAIM_RE = re.compile(
     rf"(?:(?P<who>{NAME_SEQ})['’]s?|\b(?P<pron>his|her|their|its))\s+"
     r"(?:(?:repeated|earlier|recent|latest|own|oft-repeated)\s+)?"

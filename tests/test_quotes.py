@@ -606,3 +606,12 @@ def test_coordinated_verb_takes_the_nearest_speaking_person() -> None:
             "Ambassador Ray Holt the US holds “a wrong view of the region” and urged a return to "
             "a “rational and pragmatic policy.”")
     assert _spk(text, "rational and pragmatic") == "Li Wen"
+
+
+def test_informing_verbs_report_speech() -> None:
+    text = ("Meeting\n\nMinister Kai Brandt met his counterparts on Wednesday.\n\nBrandt also "
+            "apprised his colleagues that the government believes a quick deal is "
+            "“unrealistic.”\n\nLater, Mara Voss informed all the firm’s clients in an email: "
+            "“Operations have been placed on hold until further notice.”")
+    assert _spk(text, "unrealistic") == "Kai Brandt"
+    assert _spk(text, "placed on hold") == "Mara Voss"
