@@ -1148,7 +1148,8 @@ class _Doc:
         put = _PUT_IT_LEFT_RE.search(self.masked, s_lo, anchor)
         if put and _valid_np(put.group("spk")):          # "As X put it, “…”"
             return put.group("spk"), put.start("spk")
-        verbs = list(_VERB_RE.finditer(self.masked, s_lo, anchor))
+        verbs = [v for v in _VERB_RE.finditer(self.masked, s_lo, anchor)
+                 if not _AGREED_TO_RE.match(self.masked, v.start())]
         claims = list(_CLAIM_RE.finditer(self.masked, s_lo, anchor))
         claim = claims[-1] if claims else None
         if claim is not None and (not verbs or verbs[-1].start() < claim.end()):
@@ -1311,6 +1312,8 @@ class _Doc:
 
 # a coordinated main clause with its own named subject, closest to a participle that follows
 _AND_NAME_CLAUSE_RE = re.compile(rf",\s+and\s+(?P<name>{NAME_SEQ})\s+(?:[a-z]+ed|[a-z]+s)\b")
+# "X and Y had agreed to a meeting": an accord, not speech ("agreed that …" still reports)
+_AGREED_TO_RE = re.compile(r"agreed\s+(?:to|on|upon)\s")
 _BY_AGENT_RE = re.compile(r"[”\"»’]\s*,?\s+by\s+(?P<who>[^,.;:!?“”\"«»\n·]{1,80})")
 _BE_FORMS = _words("is are was were be been being 's")
 _PASSIVE_SKIP = _words("""
@@ -1868,6 +1871,9 @@ def _scare_before(masked: str, s: _Span) -> bool:
     return bool(_SCARE_BEFORE_RE.search(before))
 
 
+_LATER_REACH = 600     # a later quotation lends its speaker only nearby (not across a digest)
+
+
 def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
     """``"…," he said. "…"``: an unattributed standalone span takes its neighbour's speaker
     (an earlier one's; else the person opening the sentence before it, ``X also spoke in
@@ -1881,7 +1887,8 @@ def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
             if subj is not None:        # "Saad also spoke in favour of coal. “…”"
                 s.speaker, s.role, s.attributed = subj.speaker, subj.role, True
                 continue
-            src = next((p for p in plist[i + 1:] if p.attributed and p.keep), None)
+            src = next((p for p in plist[i + 1:] if p.attributed and p.keep and
+                        p.start - s.end < _LATER_REACH), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
 

@@ -615,3 +615,21 @@ def test_informing_verbs_report_speech() -> None:
             "“Operations have been placed on hold until further notice.”")
     assert _spk(text, "unrealistic") == "Kai Brandt"
     assert _spk(text, "placed on hold") == "Mara Voss"
+
+
+def test_agreed_to_is_an_accord_not_speech() -> None:
+    text = ("Call\n\nThe news agency Tass said that President Ivo Marr and Premier Lin Oda had "
+            "agreed to a meeting in which they would discuss \"areas of mutual interest\" and "
+            "\"the subject of a settlement,\" citing a spokesman.\n\nMarr said he and Oda had "
+            "agreed to begin \"negotiations\" soon.")
+    assert _spk(text, "mutual interest") is None
+    assert _spk(text, "negotiations") == "Ivo Marr"
+
+
+def test_a_later_quotation_lends_its_speaker_only_nearby() -> None:
+    filler = "Other items followed in the digest about budgets and votes. " * 15
+    text = ("Digest\n\nRepublicans released their plan on Wednesday. \"It outlines a floor for "
+            "spending cuts across the committees.\" " + filler +
+            "\"The plan leaves the region in a tough spot,\" analyst Jo Penn writes.")
+    assert _spk(text, "It outlines a floor") is None
+    assert _spk(text, "tough spot") == "Jo Penn"
