@@ -1020,7 +1020,7 @@ class _Doc:
             _, s_hi = self.sentence(span.para, span.close_pos)
         span.sentence = (s_lo, s_hi)
         left = self.masked[s_lo:anchor]
-        span.standalone = not left.strip(" \t\n*_—–-([")
+        span.standalone = not left.strip(" \t\n*_—–-([>")
         found = None
         if span.close_pos >= 0:
             found = _right_attribution(self.masked, span.close_pos + 1, s_hi)
@@ -1994,7 +1994,7 @@ def _quote_only(text: str, para: tuple[int, int], members: list[_Span]) -> bool:
     lo, hi = para
     pos = lo
     for s in members:
-        if text[pos:s.open_pos if s.open_pos >= 0 else s.start].strip(" \t*_"):
+        if text[pos:s.open_pos if s.open_pos >= 0 else s.start].strip(" \t*_>"):
             return False
         pos = s.close_pos + 1 if s.close_pos >= 0 else s.end
     return bool(members) and _TRAILER_RE.fullmatch(text, pos, hi) is not None

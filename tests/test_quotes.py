@@ -633,3 +633,13 @@ def test_a_later_quotation_lends_its_speaker_only_nearby() -> None:
             "\"The plan leaves the region in a tough spot,\" analyst Jo Penn writes.")
     assert _spk(text, "It outlines a floor") is None
     assert _spk(text, "tough spot") == "Jo Penn"
+
+
+def test_label_line_forms_bold_parenthesis_colon_and_blockquote() -> None:
+    text = ("WHAT THEY ARE SAYING\n\nLeaders praised the deal on Monday.\n\n"
+            "**Senator Ann Cole (R-Texas)**\n\n"
+            "> “This is a historic day for workers and farmers across the country.”\n\n"
+            "**Governor Tom Reyes, in a statement:**\n\n"
+            "“We thank the President for his leadership on this matter today.”")
+    assert _spk(text, "historic day") == "Ann Cole"
+    assert _spk(text, "We thank the President") == "Tom Reyes"
