@@ -103,7 +103,7 @@ _FINITE = (
     "demanded|threatened|hinted|insinuated|signaled|signalled|testified|alleged|alleges|"
     "accused|accuses|blasted|slammed|criticized|criticised|praised|hailed|branded|labeled|"
     "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
-    "thanked|welcomed|proclaimed|exclaimed|texted|opined|characterized|characterised|"
+    "thanked|welcomed|proclaimed|exclaimed|apprised|informed|reminded|texted|opined|characterized|characterised|"
     "dismissed|advised|dubbed|decried|denounced|begged|implored|pleaded|recounted|reflected|"
     "reads|read|pointed\\s+out|went\\s+on|goes\\s+on|expressed|expresses|"
     "expects|expected|expect|believes|believed|believe|thinks|think|defended|wrote\\s+in|told\\s+reporters"
@@ -245,6 +245,7 @@ def extract_quotes(text: str) -> list[Quote]:
     for span in spans:
         doc.attribute(span)
     _propagate(spans, doc)
+    _label_line_blocks(spans, doc)
     _statement_author(spans, doc)
     _resolve_headings(spans, text, doc)
     return [_to_quote(s, text) for s in spans if s.keep]
@@ -487,7 +488,21 @@ def _mask(text: str, spans: list[_Span]) -> str:
         parts.append(hidden)
         pos = s.end
     parts.append(text[pos:])
-    return "".join(parts)
+    return _PARTY_RE.sub(lambda m: " " * len(m.group()), "".join(parts))
+
+
+_US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
+    "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
+    "Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|"
+    "New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|"
+    "Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|"
+    "West Virginia|Wisconsin|Wyoming")
+# "Sen. X (D-N.Y.) said", "Rep. X (R-Texas), who …", "Leader X (N.Y.) said": a lawmaker's party
+# and state, blanked in the masked text so that the name meets its verb
+_PARTY_RE = re.compile(
+    rf"(?<=[a-z.]) \((?:[RDI]|(?:[RDI]-)?(?:{_US_STATES}|(?:[A-Z][a-z]{{0,4}}\.\s?){{1,3}}))\)"
+    r"(?=[\s,.;:]|\Z)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -720,6 +735,15 @@ class _Doc:
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
             self._docs[phrase.lower().split()[-1]] = (spk, role)
+        if _AGE_DESC_RE.fullmatch(low.strip()):
+            # "X has tried three banks. “…,” the 45-year-old said": the one person the
+            # paragraph has named before; else nobody (a wrong guess is worse than none)
+            named = {m.speaker: m for m in self._para_mentions(self.para_of(pos))
+                     if m.pos < pos and m.person and self.reg.is_person(m.speaker)}
+            if len(named) != 1:
+                return None, None, True
+            men = next(iter(named.values()))
+            return men.speaker, men.role, True
         if low.startswith("the ") and (spk is None or spk.lower() == phrase.lower().strip()):
             men = self._antecedent(phrase, pos)
             if men is not None:
@@ -996,7 +1020,7 @@ class _Doc:
             _, s_hi = self.sentence(span.para, span.close_pos)
         span.sentence = (s_lo, s_hi)
         left = self.masked[s_lo:anchor]
-        span.standalone = not left.strip(" \t\n*_—–-([")
+        span.standalone = not left.strip(" \t\n*_—–-([>")
         found = None
         if span.close_pos >= 0:
             found = _right_attribution(self.masked, span.close_pos + 1, s_hi)
@@ -1124,7 +1148,8 @@ class _Doc:
         put = _PUT_IT_LEFT_RE.search(self.masked, s_lo, anchor)
         if put and _valid_np(put.group("spk")):          # "As X put it, “…”"
             return put.group("spk"), put.start("spk")
-        verbs = list(_VERB_RE.finditer(self.masked, s_lo, anchor))
+        verbs = [v for v in _VERB_RE.finditer(self.masked, s_lo, anchor)
+                 if not _AGREED_TO_RE.match(self.masked, v.start())]
         claims = list(_CLAIM_RE.finditer(self.masked, s_lo, anchor))
         claim = claims[-1] if claims else None
         if claim is not None and (not verbs or verbs[-1].start() < claim.end()):
@@ -1172,6 +1197,8 @@ class _Doc:
             return None
         gap = self.masked[prev.end():inner[1]].strip()
         gap = re.sub(r"\Athat\s+", "", gap)
+        if prev.group().startswith(("told", "apprised", "informed", "reminded", "assured")):
+            gap = re.sub(r"\A(?:[\w’'.\-]+\s+){1,4}?that\s+", "", gap)  # "told them that"
         if gap != inner[0]:
             return None
         outer = self._left_verb(s_lo, prev)
@@ -1206,11 +1233,16 @@ class _Doc:
         if not phrase and before.endswith(_AFTER_QUOTE):
             phrase = _np_after(self.masked, last.end())
         if not phrase and _AND_END_RE.search(before):    # "X rejected … and warned …"
-            return self._main_subject(s_lo, last.start())
+            return self._main_subject(s_lo, last.start(), nearest=True)
         if phrase and phrase.lower() in ("who", "which"):
             return None
         if phrase and phrase[:1].isupper() and phrase.lower() not in PRONOUNS and \
                 self.reg.resolve(phrase)[0] is None:
+            head = phrase.split(",")[0]
+            head_spk = self.reg.resolve(head)[0] if head != phrase else None
+            if head_spk and self.reg.is_person(head_spk) and len(head_spk.split()) >= 2 and \
+                    head.rstrip().endswith(head_spk.split()[-1]):
+                return head, last.start()       # "Sen. X (D-Va.), the vice chair of …, said"
             subj = _sentence_subject(self.masked, s_lo, last.start())
             if subj and subj != phrase and self._names_person(subj, last.start()):
                 return subj, last.start()     # "Hegseth in remarks before the … Group said"
@@ -1253,9 +1285,22 @@ class _Doc:
             return subj
         return ""
 
-    def _main_subject(self, s_lo: int, v_pos: int) -> tuple[str, int] | None:
+    def _main_subject(self, s_lo: int, v_pos: int,
+                      nearest: bool = False) -> tuple[str, int] | None:
         """Subject for a participle (``…, saying "…"``): an earlier verb's subject, or the
-        sentence's first noun phrase."""
+        sentence's first noun phrase; for a coordinated verb (``X told Y … and urged``,
+        ``nearest``) the closest earlier speech verb's subject, when it names a person."""
+        if nearest:
+            for m in reversed(list(_VERB_RE.finditer(self.masked, s_lo, v_pos))):
+                if m.group("fin") and not _passive(self.masked, s_lo, m):
+                    phrase = _np_before(self.masked, s_lo, m.start())
+                    if phrase and self._names_person(phrase, m.start()):
+                        return phrase, m.start()
+                    break
+        last_and = max(_AND_NAME_CLAUSE_RE.finditer(self.masked, s_lo, v_pos),
+                       key=lambda a: a.start(), default=None)
+        if last_and is not None and self._names_person(last_and.group("name"), v_pos):
+            return last_and.group("name"), last_and.start("name")   # "…, and Trump praised Y,"
         for m in _VERB_RE.finditer(self.masked, s_lo, v_pos):
             if m.group("fin") and not _passive(self.masked, s_lo, m):
                 phrase = _np_before(self.masked, s_lo, m.start())
@@ -1265,6 +1310,10 @@ class _Doc:
         return (phrase, v_pos) if phrase else None
 
 
+# a coordinated main clause with its own named subject, closest to a participle that follows
+_AND_NAME_CLAUSE_RE = re.compile(rf",\s+and\s+(?P<name>{NAME_SEQ})\s+(?:[a-z]+ed|[a-z]+s)\b")
+# "X and Y had agreed to a meeting": an accord, not speech ("agreed that …" still reports)
+_AGREED_TO_RE = re.compile(r"agreed\s+(?:to|on|upon)\s")
 _BY_AGENT_RE = re.compile(r"[”\"»’]\s*,?\s+by\s+(?P<who>[^,.;:!?“”\"«»\n·]{1,80})")
 _BE_FORMS = _words("is are was were be been being 's")
 _PASSIVE_SKIP = _words("""
@@ -1298,7 +1347,8 @@ in at before after during on with from to for into about under over between amon
 through near outside inside without via
 """)
 _INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")
-_OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed)\Z")
+_OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed|apprised|informed|"
+                           r"reminded|warned|assured)\Z")
 _CLAIM_RE = re.compile(
     rf"(?:(?P<who>{NAME_SEQ})['’]s?|\b(?P<pron>his|her|their|its))\s+"
     r"(?:(?:repeated|earlier|recent|latest|own|oft-repeated)\s+)?"
@@ -1373,6 +1423,7 @@ _TITLE_FORMS = {
     "president": ("President",), "minister": ("Minister",), "secretary": ("Secretary",),
     "ambassador": ("Ambassador",), "chancellor": ("Chancellor",), "admiral": ("Admiral", "Adm."),
 }
+_AGE_DESC_RE = re.compile(r"the\s+(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-year-old(?:\s+[a-z][\w-]*){0,2}")
 _FAMILY_HEADS = _words("son daughter father mother widow widower brother sister husband wife")
 _GENERIC_SOURCE_HEADS = _words("""
 official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
@@ -1549,7 +1600,8 @@ def _valid_np(phrase: str) -> bool:
         return False
     if any(st and w != "and" for st, w in zip(stop, words, strict=True)):
         return False
-    return any(w[:1].isupper() for w in words) or _is_desc(phrase)
+    return any(w[:1].isupper() for w in words) or _is_desc(phrase) or \
+        _AGE_DESC_RE.fullmatch(phrase.lower()) is not None
 
 
 def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
@@ -1819,6 +1871,9 @@ def _scare_before(masked: str, s: _Span) -> bool:
     return bool(_SCARE_BEFORE_RE.search(before))
 
 
+_LATER_REACH = 600     # a later quotation lends its speaker only nearby (not across a digest)
+
+
 def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
     """``"…," he said. "…"``: an unattributed standalone span takes its neighbour's speaker
     (an earlier one's; else the person opening the sentence before it, ``X also spoke in
@@ -1832,7 +1887,8 @@ def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
             if subj is not None:        # "Saad also spoke in favour of coal. “…”"
                 s.speaker, s.role, s.attributed = subj.speaker, subj.role, True
                 continue
-            src = next((p for p in plist[i + 1:] if p.attributed and p.keep), None)
+            src = next((p for p in plist[i + 1:] if p.attributed and p.keep and
+                        p.start - s.end < _LATER_REACH), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
 
@@ -1864,11 +1920,31 @@ def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]],
             s.speaker, s.role, s.attributed = men.speaker, men.role, True
             continue
         prev = by_para.get(s.para - 1)
-        if not prev or _own_unread_attribution(doc, s):
+        if _own_unread_attribution(doc, s):
+            continue
+        if not prev:
+            if s.para > 0 and _quote_only(doc.text, doc.paras[s.para], by_para[s.para]):
+                got = _reported_before(doc, s.para - 1)
+                if got is not None:
+                    s.speaker, s.role, s.attributed = got.speaker, got.role, True
             continue
         src = next((p for p in reversed(prev) if p.keep and p.attributed and p.speaker), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
+
+
+def _reported_before(doc: _Doc, pi: int) -> _Mention | None:
+    """``X told the paper that he has a plan.`` closing the paragraph before a paragraph that is
+    only a quotation: X, when that last sentence reports exactly one named person speaking."""
+    lo, hi = doc.paras[pi]
+    if hi - lo < 20 or doc.text[lo:hi].rstrip()[-1:] not in ".:":
+        return None
+    s_lo, _ = doc.sentence(pi, max(lo, hi - 2))
+    mens = [m for m in doc._para_mentions(pi) if m.pos >= s_lo and m.verb]
+    if len({m.speaker for m in mens}) != 1 or not mens[0].person or \
+            not doc.reg.is_person(mens[0].speaker):
+        return None
+    return mens[0]
 
 
 def _own_unread_attribution(doc: _Doc, s: _Span) -> bool:
@@ -1902,6 +1978,78 @@ def _statement_author(spans: list[_Span], doc: _Doc) -> None:
         return
     for s in loose:
         s.speaker, s.role, s.attributed = spk, role, True
+
+
+# "Secretary of State X on Meet the Press", "**Senator X (R-Texas)**", "Envoy X, in an
+# interview with CNN": a line naming a speaker above the quotations it introduces
+_LABEL_LINE_CUT_RE = re.compile(r"\s+(?:on|in|at|with|to|via|for)\s+[A-Z\d]|\s*[,(|:]|\s+[—–-]\s")
+_LABEL_SMALL = frozenset({"of", "the", "for", "and", "on", "de", "von", "der", "van", "da", "al",
+                          "bin", "la", "le", "del", "di", "du"})
+_TRAILER_RE = re.compile(r"\s*(?:\([^()\n]{0,40}\)|\[[^\[\]\n]{0,40}\])?\s*")
+_LABEL_REACH = 12
+
+
+def _quote_only(text: str, para: tuple[int, int], members: list[_Span]) -> bool:
+    """A paragraph that is nothing but quotations, bar a short trailer like ``(Watch)``."""
+    lo, hi = para
+    pos = lo
+    for s in members:
+        if text[pos:s.open_pos if s.open_pos >= 0 else s.start].strip(" \t*_>"):
+            return False
+        pos = s.close_pos + 1 if s.close_pos >= 0 else s.end
+    return bool(members) and _TRAILER_RE.fullmatch(text, pos, hi) is not None
+
+
+def _label_line_speaker(doc: _Doc, pi: int) -> tuple[str, str | None] | None:
+    lo, hi = doc.paras[pi]
+    line = doc.text[lo:hi].strip().strip("*_ ").rstrip(":").strip("*_ ")
+    if not line or "\n" in line or len(line.split()) > 14 or line[-1:] in ".!?;,\"”’»" or \
+            any(c in line for c in "“”\"«»"):
+        return None
+    cut = _LABEL_LINE_CUT_RE.search(line)
+    who = line[:cut.start()] if cut else line
+    toks = who.split()
+    if not 1 <= len(toks) <= 8 or \
+            any(not t[:1].isupper() and t not in _LABEL_SMALL for t in toks) or \
+            not toks[-1][:1].isupper():
+        return None
+    if who.isupper() or not doc._names_person(who, lo):
+        return None                     # "SEE MORE", "MS. X:" transcript turns
+    spk, role = doc.reg.resolve(who)
+    if not spk or not doc.reg.is_person(spk):
+        return None
+    return spk, role
+
+
+def _label_line_blocks(spans: list[_Span], doc: _Doc) -> None:
+    """Round-ups (``Secretary X on Meet the Press`` then paragraphs that are only quotations):
+    each unattributed quotation paragraph takes the speaker of the label line above its run
+    of quotation paragraphs; prose in between, or a line that names no person, ends the run."""
+    by_para: dict[int, list[_Span]] = {}
+    for s in spans:
+        by_para.setdefault(s.para, []).append(s)
+    text = doc.text
+    for s in spans:
+        if s.speaker is not None or not s.keep or s.heading or not s.standalone:
+            continue
+        if not _quote_only(text, doc.paras[s.para], by_para[s.para]):
+            continue
+        pj = s.para - 1
+        got = None
+        while pj >= 0 and s.para - pj <= _LABEL_REACH:
+            members = by_para.get(pj)
+            if members and _quote_only(text, doc.paras[pj], members):
+                src = next((m for m in members if m.keep and m.speaker), None)
+                if src is not None:
+                    got = (src.speaker, src.role)
+                    break
+                pj -= 1
+                continue
+            if not members:
+                got = _label_line_speaker(doc, pj)
+            break
+        if got is not None:
+            s.speaker, s.role, s.attributed = got[0], got[1], True
 
 
 _ENUM_RE = re.compile(r"\A\s*(?:\d{1,2}[.)]|[-*•–—])\s+")    # "6. “The … problem”" list headings

@@ -472,6 +472,8 @@ class Registry:
             return False
         if any(not t[:1].isupper() and t not in _PARTICLES for t in toks):
             return False
+        if any(c.isdigit() for c in speaker):
+            return False                # "N26", "Rival Bank24": brands, not people
         return len(toks) >= 2 or self.person(toks[-1]) is not None or len(toks[-1]) > 2
 
     def _resolve_name(self, seq: str) -> tuple[str | None, str | None]:
@@ -645,6 +647,9 @@ def _doc_issuer(phrase: str) -> str | None:
 _WORD_CAP_RE = re.compile(rf"[{UP}][^\W\d_]{{2,}}")
 _NAME_OPENERS = frozenset(("mr.", "mrs.", "ms.", "dr."))
 _FAMILY_NEXT_RE = re.compile(rf"[ \t]([{UP}][a-zà-ÿ]+(?:-[a-zà-ÿ]+)?)(?![\w\-]|[ \t]+[{UP}])")
+# two short given names then an appositive: "Yeap Jun Rong, a strategist"
+_FAMILY_NEXT2_RE = re.compile(
+    rf"[ \t]([{UP}][a-z]{{1,5}}[ \t][{UP}][a-z]{{1,5}}),[ \t]+(?:an?|the)[ \t]")
 _ACRONYM_DEF_RE = re.compile(
     rf"(?P<name>{TOKEN}(?:[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*{TOKEN}){{1,7}})[ \t]+"
     r"\((?P<acr>[A-Z][A-Z&]{1,7})\)")
@@ -687,6 +692,11 @@ def _family_first(text: str, end: int) -> str | None:
     followed by another capitalised word."""
     m = _FAMILY_NEXT_RE.match(text, end)
     if m is None:
+        two = _FAMILY_NEXT2_RE.match(text, end)    # "Yeap Jun Rong, a strategist"
+        if two and not any(p.lower() in TITLE_WORDS or p.lower() in ORG_WORDS or
+                           p.lower() in PLACES or p.lower() in _LEADING_STOP or
+                           p.lower() in _TIME_WORDS for p in two.group(1).split()):
+            return two.group(1)
         return None
     w = m.group(1)
     low = w.lower()

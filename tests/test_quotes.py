@@ -538,3 +538,108 @@ def test_misspelt_one_off_surname_takes_the_article_spelling() -> None:
             "policy,” Borrel said.\n\n“We will not follow,” Smiht said.")
     assert _spk(text, "pro-war") == "Borrell"
     assert _spk(text, "not follow") is None
+
+
+def test_label_line_introduces_the_quotation_paragraphs_below_it() -> None:
+    text = ("WEEKEND SHOWS: Talks Continue\n\nOfficials were on the weekend programmes.\n\n"
+            "Here is what they said:\n\n"
+            "Foreign Minister Lena Strand on Morning Report\n\n"
+            "“We are close to a framework, but nothing is agreed until everything is agreed.” "
+            "(Watch)\n\n"
+            "“Both sides will have to accept things they do not like.” (Watch)\n\n"
+            "Minister Strand on Evening Edition\n\n"
+            "“The talks will resume next week in Geneva with both delegations.” (Watch)\n\n"
+            "Envoy Paul Dorn on The Sunday Hour\n\n"
+            "“We saw real movement on the ceasefire lines for the first time.” (Watch)\n\n"
+            "SEE MORE\n\n"
+            "“Nobody expected the convoy to arrive so quickly at the border.”")
+    assert _spk(text, "close to a framework") == "Lena Strand"
+    assert _spk(text, "accept things") == "Lena Strand"
+    assert _spk(text, "resume next week") == "Lena Strand"
+    assert _spk(text, "real movement") == "Paul Dorn"
+    assert _spk(text, "Nobody expected") is None       # a shouted line names no one
+
+
+def test_lawmaker_party_and_state_do_not_hide_the_speaker() -> None:
+    text = ("Senate\n\n“I wanted to make one last plea to my colleagues,” Senate Minority "
+            "Leader Ann Cole (N.Y.) said before the vote.\n\n“We will vote no,” said Rep. Tom "
+            "Reyes (R-Texas).\n\nSen. Dana Hult (D-Va.), the vice chair of the panel, said she "
+            "doubted his “judgment” on the matter.")
+    assert _spk(text, "one last plea") == "Ann Cole"
+    assert _spk(text, "vote no") == "Tom Reyes"
+    assert _spk(text, "judgment") == "Dana Hult"
+
+
+def test_age_description_resolves_only_to_the_one_person_named_in_the_paragraph() -> None:
+    text = ("Banks\n\nMira Holt has tried three banks. Rival Bank24 wrote she could not open an "
+            "account. \"I never expected to be rejected,\" the 45-year-old told reporters.\n\n"
+            "Jon Vale replaced Ed Marsh as coach.\n\nThe 56-year-old said after his appointment: "
+            "\"I am excited to be joining a club with such a heritage.\"")
+    assert _spk(text, "never expected") == "Mira Holt"
+    assert _spk(text, "excited to be joining") is None   # two people named: no guess
+
+
+def test_quotation_paragraph_after_reported_speech_takes_that_speaker() -> None:
+    text = ("Strike\n\nUnion leader Samuel Ortiz told the paper that he has a plan to end the "
+            "strike.\n\n\"I hope it is fast. Every day people are losing money. I want to end "
+            "this.\"\n\nOrtiz met Ana Ruiz. Both said they had talked.\n\n\"We will meet again "
+            "next week in the capital to sign it.\"")
+    assert _spk(text, "I hope it is fast") == "Samuel Ortiz"
+    assert _spk(text, "meet again") is None          # two people speak in that sentence
+
+
+def test_participle_takes_the_subject_of_the_coordinated_clause_before_it() -> None:
+    text = ("Release\n\nMinister Rita Lenz spoke first. Teacher Omar Fell landed later. He "
+            "thanked the minister for bringing him home, and President Ivo Marr praised the "
+            "officials who agreed to the swap, calling the terms “very fair.”")
+    assert _spk(text, "very fair") == "Ivo Marr"
+
+
+def test_family_name_first_with_two_given_names_resolves_to_the_full_name() -> None:
+    text = ("Oil\n\n\"Prices may rise this morning,\" said Tan Wei Ming, a market strategist at a "
+            "bank.\n\n\"However, gains may be limited by supply,\" Tan said.")
+    assert _spk(text, "gains may be limited") == "Tan Wei Ming"
+
+
+def test_coordinated_verb_takes_the_nearest_speaking_person() -> None:
+    text = ("Talks\n\nA statement from the foreign ministry said that Minister Li Wen told "
+            "Ambassador Ray Holt the US holds “a wrong view of the region” and urged a return to "
+            "a “rational and pragmatic policy.”")
+    assert _spk(text, "rational and pragmatic") == "Li Wen"
+
+
+def test_informing_verbs_report_speech() -> None:
+    text = ("Meeting\n\nMinister Kai Brandt met his counterparts on Wednesday.\n\nBrandt also "
+            "apprised his colleagues that the government believes a quick deal is "
+            "“unrealistic.”\n\nLater, Mara Voss informed all the firm’s clients in an email: "
+            "“Operations have been placed on hold until further notice.”")
+    assert _spk(text, "unrealistic") == "Kai Brandt"
+    assert _spk(text, "placed on hold") == "Mara Voss"
+
+
+def test_agreed_to_is_an_accord_not_speech() -> None:
+    text = ("Call\n\nThe news agency Tass said that President Ivo Marr and Premier Lin Oda had "
+            "agreed to a meeting in which they would discuss \"areas of mutual interest\" and "
+            "\"the subject of a settlement,\" citing a spokesman.\n\nMarr said he and Oda had "
+            "agreed to begin \"negotiations\" soon.")
+    assert _spk(text, "mutual interest") is None
+    assert _spk(text, "negotiations") == "Ivo Marr"
+
+
+def test_a_later_quotation_lends_its_speaker_only_nearby() -> None:
+    filler = "Other items followed in the digest about budgets and votes. " * 15
+    text = ("Digest\n\nRepublicans released their plan on Wednesday. \"It outlines a floor for "
+            "spending cuts across the committees.\" " + filler +
+            "\"The plan leaves the region in a tough spot,\" analyst Jo Penn writes.")
+    assert _spk(text, "It outlines a floor") is None
+    assert _spk(text, "tough spot") == "Jo Penn"
+
+
+def test_label_line_forms_bold_parenthesis_colon_and_blockquote() -> None:
+    text = ("WHAT THEY ARE SAYING\n\nLeaders praised the deal on Monday.\n\n"
+            "**Senator Ann Cole (R-Texas)**\n\n"
+            "> “This is a historic day for workers and farmers across the country.”\n\n"
+            "**Governor Tom Reyes, in a statement:**\n\n"
+            "“We thank the President for his leadership on this matter today.”")
+    assert _spk(text, "historic day") == "Ann Cole"
+    assert _spk(text, "We thank the President") == "Tom Reyes"
