@@ -10,6 +10,7 @@ import pytest
 
 from monitors.model import Quote
 from monitors.quotes import extract_quotes
+from tests.factories import growth
 
 DEV = Path(__file__).resolve().parent.parent / "eval" / "dev_quotes.jsonl"
 _QM = "\"'“”‘’«»„‚"
@@ -116,13 +117,12 @@ def test_never_raises(text: str) -> None:
 
 
 def test_long_transcript_is_linear() -> None:
-    import time
-
     para = 'Q: What did he say? MS. SMITH: He said "we will see," and that is all. '
-    text = "T\n\n" + "\n\n".join([para * 3] * 1500)
-    start = time.perf_counter()
-    extract_quotes(text)
-    assert time.perf_counter() - start < 3.0
+
+    def extract(n: int) -> None:
+        extract_quotes("T\n\n" + "\n\n".join([para * 3] * n))
+
+    assert growth(extract, 150, 1500, repeat=2) < 25  # linear ~10
 
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "articles"
