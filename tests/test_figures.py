@@ -14,7 +14,6 @@ from monitors.sentences import sentence_at, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "dev_figures.jsonl"
-CORPUS = ROOT.parent / "shared" / "corpus" / "articles"
 
 
 def _dev_cases() -> list[dict]:
@@ -119,16 +118,12 @@ def test_sentence_at() -> None:
 
 @pytest.mark.corpus
 @pytest.mark.slow
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
-def test_whole_corpus_no_exceptions_and_spans_index_the_text() -> None:
+def test_whole_corpus_no_exceptions_and_spans_index_the_text(
+        corpus_texts: list[tuple[Path, str]]) -> None:
     """Every corpus article: no exception, every span is the text it claims.  Speed is
     measured by bench/extract.py (ms per article), not here."""
-    from monitors.articles import load_article
-
-    paths = [p for p in CORPUS.rglob("*") if p.name.endswith((".md", ".html", ".html.gz"))]
-    assert len(paths) > 1000
-    for p in paths:
-        text = load_article(p).full_text
+    assert len(corpus_texts) > 1000
+    for p, text in corpus_texts:
         for f in extract_figures(text):
             assert text[f.start:f.end] == f.text, p
 
