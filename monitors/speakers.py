@@ -392,13 +392,7 @@ class Registry:
             return None
         mods = [w.lower().strip(".") for w in words[:-1] if w[:1].isupper() and
                 w.lower() not in ("the", "house", "senate", "gop", "former", "veteran", "top")]
-        found: dict[str, str | None] = {}
-        for m in _PARTY_TAG_RE.finditer(self.text):
-            if m.group("p") == letter:
-                self._party_candidate(m.group("name"), m.group("state"), found)
-        for m in _PARTY_TITLE_RE.finditer(self.text):
-            if (m.group("p")[0] == "D") == (letter == "D"):
-                self._party_candidate(m.group("name"), m.group("state"), found)
+        found = self._party_tagged(letter)
         if mods:
             found = {k: v for k, v in found.items()
                      if v is None or all(_state_fits(mod, v) for mod in mods)}
@@ -412,14 +406,19 @@ class Registry:
         other = {"democrat": "R", "republican": "D"}.get(party.lower())
         if other is None:
             return False
+        return name in self._party_tagged(other)
+
+    def _party_tagged(self, letter: str) -> dict[str, str | None]:
+        """People the article tags with party ``letter`` (``D``/``R``), with their state
+        when given: ``Rep. Jo Doe (D-Mass.)`` and ``Republican Sen. Al Roe of Utah``."""
         found: dict[str, str | None] = {}
         for m in _PARTY_TAG_RE.finditer(self.text):
-            if m.group("p") == other:
+            if m.group("p") == letter:
                 self._party_candidate(m.group("name"), m.group("state"), found)
         for m in _PARTY_TITLE_RE.finditer(self.text):
-            if (m.group("p")[0] == "D") == (other == "D"):
+            if (m.group("p")[0] == "D") == (letter == "D"):
                 self._party_candidate(m.group("name"), m.group("state"), found)
-        return name in found
+        return found
 
     @staticmethod
     def _party_candidate(seq: str, state: str | None, found: dict[str, str | None]) -> None:
