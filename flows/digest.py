@@ -28,7 +28,7 @@ from monitors.config import Config
 from monitors.store import FILE_SUCCESS, MAIL_SUCCESS, Store
 from reports.archive import write_digest
 from reports.chart import DayCount, chart_alt_text, mentions_chart_png
-from reports.digest import Digest, Limits, build_digest, format_value
+from reports.digest import Digest, Limits, build_digest, email_view, format_value
 from reports.email import MailSettings, message_id_for, send, settings_from_env
 from reports.letter import build_email
 from reports.render import render_html, render_text
@@ -158,13 +158,18 @@ def send_task(store: Store, digest: Digest, cfg: Config, w: Window, mail: MailSe
     message_id = message_id_for(w.id)
     archive = f"{cfg.digest.archive_url}{Path(row['html_path']).name}" if (
         cfg.digest.archive_url and row and row.get("html_path")) else None
+    archive_file = str(Path(row["html_path"]).resolve()) if row and row.get("html_path") \
+        else None
     n_fig = len(digest.new_figures) + digest.more_figures
     n_quote = len(digest.new_quotes) + digest.more_quotes
     subject = (f"{cfg.digest.title} — {w.date}: {n_fig} new figures, {n_quote} new quotes"
                if not digest.empty else f"{cfg.digest.title} — {w.date}: nothing new")
-    msg = build_email(digest, timezone=cfg.digest.timezone, subject=subject,
-                      sender=mail.sender, recipients=mail.recipients, message_id=message_id,
-                      date=now, list_id=LIST_ID, archive_url=archive,
+    limits = Limits(cfg.digest.max_new_figures, cfg.digest.max_new_quotes,
+                    cfg.digest.max_stories_per_topic)
+    msg = build_email(email_view(digest, limits), timezone=cfg.digest.timezone,
+                      subject=subject, sender=mail.sender, recipients=mail.recipients,
+                      message_id=message_id, date=now, list_id=LIST_ID, archive_url=archive,
+                      archive_file=archive_file,
                       chart_png=mentions_chart_png(counts), chart_alt=chart_alt_text(counts))
     store.mark_sending(w.id, message_id, msg.as_string())
     logger.info("sending digest %s (%d bytes) via %s", w.date, len(msg.as_bytes()),

@@ -56,6 +56,7 @@ voters``), a measure (``17 kilos``, ``9.2 million b/d``, ``23,110 levels``) or a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -74,6 +75,7 @@ from monitors.numbers import (
     word_number,
 )
 from monitors.sentences import sentence_at, split_sentences
+from monitors.subjects import figure_subject
 
 __all__ = ["extract_figures"]
 
@@ -669,11 +671,32 @@ def _make_figure(
         of=float(of) if of is not None else None,  # type: ignore[arg-type]
         qualifier=f.get("qualifier"),  # type: ignore[arg-type]
         approx=bool(f.get("approx", False)),
-        subject=_subject(text, ss, se, s, e, unit == "count"),
+        subject=figure_subject(text, ss, se, s, e, count=unit == "count",
+                               target_after=bool(_TARGET_AFTER.match(text, e)),
+                               prev=_previous_sentence(sentences, ss)),
         sentence=sentence,
         start=s,
         end=e,
+        sentence_start=ss if se > ss else s,
+        question=in_question(text, s),
     )
+
+
+def _previous_sentence(sentences: list[tuple[int, int]], ss: int) -> tuple[int, int] | None:
+    i = bisect_left(sentences, (ss, -1))
+    return sentences[i - 1] if i > 0 else None
+
+
+# A reporter's question in a transcript: a paragraph opening "Q", "Q:", "Q.", "QUESTION:" or
+# "Q (to the Secretary):".  A figure there is what was asked, not a statement of fact.
+_RX_QUESTION_PARA = re.compile(
+    r"(?:\*\*)?(?:Q|QUESTION)(?:\*\*)?(?:\s*\([^)\n]{0,60}\))?\s*[:.]?\s")
+
+
+def in_question(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in a paragraph that is a reporter's question."""
+    ps = text.rfind("\n", 0, pos) + 1
+    return bool(_RX_QUESTION_PARA.match(text, ps))
 
 
 # ------------------------------------------------------------------------- shared helpers
@@ -1562,135 +1585,3 @@ def _may_be_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
     if _prev_word(text, s) in _GROWTH_BEFORE or _GROWTH_AFTER.match(text, e):
         return False
     return not _GROWTH_OF.search(text, max(ss, s - 30), s)
-
-
-# Who or what a figure is about: countries, blocs and institutions, each under one short
-# canonical name -- a capital or a nationality adjective stands for its country ("Berlin",
-# "German aid" -> Germany), "the alliance" and "Allies" for NATO, "European Union" for the EU.
-_CANONICAL: dict[str, str] = {
-    "nato": "NATO", "alliance": "NATO", "allies": "NATO", "allied": "NATO",
-    "eu": "the EU", "the eu": "the EU", "european union": "the EU",
-    "european commission": "European Commission", "the commission": "European Commission",
-    "us": "US", "u.s.": "US", "united states": "US", "america": "US", "american": "US",
-    "washington": "US",
-    "uk": "UK", "u.k.": "UK", "united kingdom": "UK", "britain": "UK", "british": "UK",
-    "london": "UK",
-    "ukraine": "Ukraine", "ukrainian": "Ukraine", "kyiv": "Ukraine", "kiev": "Ukraine",
-    "russia": "Russia", "russian": "Russia", "moscow": "Russia", "kremlin": "Russia",
-    "germany": "Germany", "german": "Germany", "berlin": "Germany",
-    "france": "France", "french": "France", "paris": "France",
-    "poland": "Poland", "polish": "Poland", "warsaw": "Poland",
-    "italy": "Italy", "italian": "Italy", "rome": "Italy",
-    "spain": "Spain", "spanish": "Spain", "madrid": "Spain",
-    "canada": "Canada", "canadian": "Canada", "ottawa": "Canada",
-    "japan": "Japan", "japanese": "Japan", "tokyo": "Japan",
-    "china": "China", "chinese": "China", "beijing": "China",
-    "netherlands": "Netherlands", "dutch": "Netherlands", "the hague": "Netherlands",
-    "sweden": "Sweden", "swedish": "Sweden", "finland": "Finland", "finnish": "Finland",
-    "norway": "Norway", "norwegian": "Norway", "denmark": "Denmark", "danish": "Denmark",
-    "estonia": "Estonia", "estonian": "Estonia", "latvia": "Latvia", "latvian": "Latvia",
-    "lithuania": "Lithuania", "lithuanian": "Lithuania", "romania": "Romania",
-    "romanian": "Romania", "bulgaria": "Bulgaria", "bulgarian": "Bulgaria", "turkey": "Turkey",
-    "turkish": "Turkey", "greece": "Greece", "greek": "Greece", "belgium": "Belgium",
-    "belgian": "Belgium", "czech republic": "Czech Republic", "slovakia": "Slovakia",
-    "hungary": "Hungary", "hungarian": "Hungary", "portugal": "Portugal",
-    "portuguese": "Portugal", "luxembourg": "Luxembourg", "croatia": "Croatia",
-    "slovenia": "Slovenia", "albania": "Albania", "iceland": "Iceland",
-    "montenegro": "Montenegro", "north macedonia": "North Macedonia",
-    "australia": "Australia", "australian": "Australia", "south korea": "South Korea",
-    "india": "India", "indian": "India", "israel": "Israel", "israeli": "Israel",
-    "iran": "Iran", "iranian": "Iran", "taiwan": "Taiwan", "taiwanese": "Taiwan",
-    "europe": "Europe", "european": "Europe",
-    "pentagon": "Pentagon", "imf": "IMF", "world bank": "World Bank", "g7": "G7", "g20": "G20",
-    "united nations": "United Nations", "congress": "Congress", "senate": "Senate",
-    "white house": "White House", "brussels": "Brussels",
-}
-_ACRONYMS = frozenset({"us", "uk", "eu", "imf", "nato", "g7", "g20"})
-_SPELLED = {"the eu": "", "the commission": r"the\s+Commission", "u.s.": "", "u.k.": "",
-            "the hague": r"The\s+Hague", "allies": "", "allied": "", "alliance": ""}
-
-
-def _name_pattern(key: str) -> str:
-    if key in _SPELLED:
-        return _SPELLED[key]
-    if key in _ACRONYMS:
-        return key.upper()
-    return re.escape(key.title()).replace(r"\ ", r"\s+")
-
-
-_SUBJECTS = re.compile(
-    r"\bthe\s+alliance\b|\bAllie[sd]\b|\bU\.[SK]\.|\b(?:"
-    + "|".join(p for p in map(_name_pattern, sorted(_CANONICAL, key=len, reverse=True)) if p)
-    + r"|Nato)\b(?!-)"
-)
-# A mention governed by a preposition ("aid to Ukraine", "from the United States") is not the
-# clause's subject; nor is one inside an aside (", which borders Ukraine,").
-_PREP_BEFORE = re.compile(
-    r"\b(?:to|for|from|in|into|with|against|on|at|toward|towards|by|of|than|over|about|"
-    r"between|among|including|like|across|within|outside|inside|via|per|under)\s+(?:the\s+)?$",
-    re.I,
-)
-_RX_TARGET_BEFORE = re.compile(
-    r"\b(?:target|goal|guideline|benchmark|threshold|pledge|commitment)s?\s+"
-    r"(?:of\s+(?:spending\s+)?|to\s+|at\s+|from\s+)?(?:[\w-]+\s+)?$",
-    re.I,
-)
-_ASIDE = re.compile(r",\s*(?:which|who|whose|including|such\s+as|like|along\s+with)\b[^,;]*,")
-_CLAUSE_BREAK = re.compile(
-    r";|\s[—–]\s|,\s*(?:while|whereas|but|and|although|though)\s|\s(?:while|whereas|but)\s"
-    r"|\b(?:said|says|say|told\s+\w+|stated|argued|noted|warned|added|estimated|estimates|"
-    r"expects|expected|believes|showed|shows|found)\s+(?:that\s+)?"
-)
-
-
-def _canonical(name: str) -> str:
-    key = re.sub(r"\s+", " ", name.lower())
-    key = re.sub(r"^the\s+(?!eu$|hague$)", "", key)
-    return _CANONICAL.get(key, _CANONICAL.get(key.rstrip("."), name))
-
-
-def _subject(text: str, ss: int, se: int, s: int, e: int, count: bool = False) -> str | None:
-    """The clause's grammatical subject when it is a known name: the first name before the
-    figure in its clause that no preposition governs and no aside holds; else such a name right
-    after it in the clause; else the nearest name before it in the sentence, or after it with
-    no comma between."""
-    found = list(_SUBJECTS.finditer(text, ss, se))
-    if (_RX_TARGET_BEFORE.search(text, max(ss, s - 30), s) or _TARGET_AFTER.match(text, e)) and any(
-            _canonical(m.group(0)) == "NATO" for m in found):
-        return "NATO"  # "the NATO target of 2%", "lift the target to 4%": the alliance's target
-    inside = [m for m in found if s < m.start() < e and (
-        not _PREP_BEFORE.search(text, s, m.start()) or re.search(r"\bof\s+$", text[s:m.start()]))]
-    if inside and count:
-        return _canonical(inside[0].group(0))  # "42 European leaders", "23 of NATO's 32 members"
-    mentions = [m for m in found if not s <= m.start() < e]
-    if not mentions:
-        return None
-    cs = ss
-    for b in _CLAUSE_BREAK.finditer(text, ss, s):
-        cs = b.end()
-    ce = se
-    b = _CLAUSE_BREAK.search(text, e, se)
-    if b:
-        ce = b.start()
-    asides = [(a.start(), a.end()) for a in _ASIDE.finditer(text, cs, s)]
-
-    def free(m: re.Match[str]) -> bool:
-        if any(a0 <= m.start() < a1 for a0, a1 in asides):
-            return False
-        return not _PREP_BEFORE.search(text, max(ss, m.start() - 20), m.start())
-
-    left = [m for m in mentions if cs <= m.start() and m.end() <= s and free(m)]
-    if left:
-        return _canonical(left[0].group(0))
-    right = [m for m in mentions if e <= m.start() < ce and free(m)
-             and "," not in text[e:m.start()]]
-    if right:
-        return _canonical(right[0].group(0))
-    best: tuple[int, str] | None = None
-    for m in mentions:
-        if m.end() > s and "," in text[e:m.start()]:
-            continue  # a name after a comma belongs to another phrase ("..., due to the war in X")
-        dist = s - m.end() if m.end() <= s else (m.start() - e) * 2 + 1
-        if best is None or dist < best[0]:
-            best = (dist, m.group(0))
-    return _canonical(best[1]) if best else None

@@ -9,15 +9,20 @@ from __future__ import annotations
 import hashlib
 import re
 
+from monitors.actors import canonical_subject
 from monitors.model import Figure, Quote
 
 _SUBJECT_NOISE = re.compile(r"^(?:the|a|an)\s+|['’]s$")
 
 
 def normalise_subject(subject: str | None) -> str:
+    """The subject as fact identity sees it: the actor table's canonical name (lower-cased)
+    when it knows the subject ('Washington', 'the United States' -> 'us'), else the subject
+    with case, spacing, articles and a possessive folded."""
     if not subject:
         return ""
-    s = re.sub(r"\s+", " ", subject.strip().lower())
+    s = canonical_subject(subject)
+    s = re.sub(r"\s+", " ", s.strip().lower())
     s = _SUBJECT_NOISE.sub("", s)
     return _SUBJECT_NOISE.sub("", s).strip()
 
@@ -27,8 +32,13 @@ def _num(x: float | None) -> str:
 
 
 def figure_key(f: Figure) -> str:
-    raw = "|".join([f.unit, _num(f.value), _num(f.low), _num(f.high), _num(f.of),
-                    normalise_subject(f.subject)])
+    return fact_key(f.unit, f.value, f.low, f.high, f.of, f.subject)
+
+
+def fact_key(unit: str, value: float | None, low: float | None, high: float | None,
+             of: float | None, subject: str | None) -> str:
+    raw = "|".join([unit, _num(value), _num(low), _num(high), _num(of),
+                    normalise_subject(subject)])
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 

@@ -74,6 +74,16 @@ class Figure:
     sentence: str = ""
     start: int = -1
     end: int = -1
+    sentence_start: int = -1  # offset of ``sentence`` in the text, -1 when unknown
+    question: bool = False  # stated in a reporter's question ("Q  ..." in a transcript)
+
+    @property
+    def span_in_sentence(self) -> int | None:
+        """Where the figure starts inside its sentence (for a snippet cut around it)."""
+        if self.sentence_start < 0 or self.start < self.sentence_start:
+            return None
+        off = self.start - self.sentence_start
+        return off if self.sentence[off:off + len(self.text)] == self.text else None
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,10 +40,39 @@ from typing import Any
 import duckdb
 
 from monitors.errors import StoreError
-from monitors.keys import figure_key, quote_key
+from monitors.keys import fact_key, figure_key, quote_key
 from monitors.model import FeedOutcome, Processed
 
-MIGRATIONS: list[tuple[str, str]] = [
+
+def _rekey_figures(con: duckdb.DuckDBPyConnection) -> None:
+    """Fact keys now fold a subject through the actor table ('Washington' and 'the United
+    States' are one subject).  Recompute every stored key, and give each digest that reported
+    an old key the new one too, so a fact reported before the upgrade stays reported."""
+    rows = con.execute("SELECT DISTINCT fact_key, unit, value, low, high, of, subject "
+                       "FROM figures").fetchall()
+    mapping = {}
+    for old, unit, value, low, high, of, subject in rows:
+        new = fact_key(unit or "", value, low, high, of, subject)
+        if new != old:
+            mapping.setdefault(old, set()).add(new)
+    if not mapping:
+        return
+    con.execute("CREATE TEMP TABLE rekey (old VARCHAR, new VARCHAR)")
+    con.executemany("INSERT INTO rekey VALUES (?, ?)",
+                    [[o, n] for o, ns in mapping.items() for n in ns])
+    con.execute("""INSERT OR IGNORE INTO digest_facts
+                   SELECT DISTINCT f.digest, f.kind, r.new FROM digest_facts f
+                   JOIN rekey r ON r.old = f.key WHERE f.kind = 'figure'""")
+    rows = con.execute("SELECT fact_key, unit, value, low, high, of, subject, article, idx "
+                       "FROM figures").fetchall()
+    con.executemany("UPDATE figures SET fact_key = ? WHERE article = ? AND idx = ?",
+                    [[fact_key(u or "", v, lo, hi, of, subj), a, i]
+                     for k, u, v, lo, hi, of, subj, a, i in rows
+                     if fact_key(u or "", v, lo, hi, of, subj) != k])
+    con.execute("DROP TABLE rekey")
+
+
+MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] = [
     ("0001_initial", """
         CREATE TABLE feeds (
             url VARCHAR PRIMARY KEY,
@@ -164,6 +193,11 @@ MIGRATIONS: list[tuple[str, str]] = [
             subject VARCHAR
         );
     """),
+    ("0006_figure_span_and_question", """
+        ALTER TABLE figures ADD COLUMN span_start INTEGER;
+        ALTER TABLE figures ADD COLUMN question BOOLEAN DEFAULT FALSE;
+    """),
+    ("0007_canonical_fact_keys", _rekey_figures),
 ]
 
 # Digest statuses: written (files only; no e-mail configured) · sending (message recorded,
@@ -266,7 +300,10 @@ class Store:
                 continue
             self.con.execute("BEGIN TRANSACTION")
             try:
-                self.con.execute(sql)
+                if callable(sql):
+                    sql(self.con)
+                else:
+                    self.con.execute(sql)
                 self.con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
                 self.con.execute("COMMIT")
             except Exception:
@@ -423,9 +460,10 @@ class Store:
             self._insert_many(
                 "figures", ("article", "idx", "text", "value", "low", "high", "unit", "of",
                             "qualifier", "approx", "subject", "sentence", "fact_key",
-                            "first_seen_at"),
+                            "first_seen_at", "span_start", "question"),
                 [(aid, i, f.text, f.value, f.low, f.high, f.unit, f.of, f.qualifier, f.approx,
-                  f.subject, f.sentence, k, first_fig.get(k) or now)
+                  f.subject, f.sentence, k, first_fig.get(k) or now, f.span_in_sentence,
+                  f.question)
                  for aid, i, f, k in fig_rows])
             self._insert_many(
                 "quotes", ("article", "idx", "text", "speaker", "role", "sentence", "quote_key",

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from monitors.actors import canonical_actor, named_before
+from monitors.highlights import figure_topic, is_statement
 from monitors.keys import quote_words
 
-UNIT_RANK = {"percent_gdp": 0, "USD": 1, "EUR": 1, "GBP": 1, "pp": 3, "percent": 4, "count": 5}
+# Importance within a topic: shares of GDP, then money, then the rest; then size; then sources.
+KIND_RANK = {"percent_gdp": 0, "money": 1, "pp": 2, "percent": 3, "count": 4}
+# Rough US-dollar worth of one unit, only to order amounts in different currencies by size
+# ("$3 billion" before "€12.8 million"); never shown, never used to add amounts up.
+USD_WORTH = {"USD": 1.0, "EUR": 1.1, "GBP": 1.3, "CHF": 1.1, "CAD": 0.73, "AUD": 0.66,
+             "JPY": 0.0067, "CNY": 0.14, "UAH": 0.024, "PLN": 0.25, "SEK": 0.095,
+             "NOK": 0.093, "DKK": 0.15, "RUB": 0.011, "INR": 0.012, "KRW": 0.00073,
+             "CZK": 0.044, "HUF": 0.0028, "RON": 0.22, "TRY": 0.03}
 
 
 @dataclass(frozen=True)
@@ -41,10 +50,19 @@ class FigureItem:
     subject: str | None
     sentence: str
     sources: tuple[Source, ...]
+    topic: str = ""
+    published_at: datetime | None = None
+    span_start: int | None = None  # where ``text`` starts in ``sentence``
+    question: bool = False  # stated in a reporter's question, not as a fact
 
     @property
     def first(self) -> Source:
         return self.sources[0]
+
+    @property
+    def snippet(self) -> tuple[str, str, str]:
+        """The sentence cut around the figure: (before, figure, after)."""
+        return cut_snippet(self.sentence, self.text, self.span_start)
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,8 @@ class QuoteItem:
     role: str | None
     sentence: str
     sources: tuple[Source, ...]
+    topic: str = ""
+    published_at: datetime | None = None
 
     @property
     def first(self) -> Source:
@@ -117,8 +137,27 @@ class Digest:
     repeated_figures: int = 0
     repeated_quotes: int = 0
     counts: dict[str, int] = field(default_factory=dict)
-    # the (kind, key) facts this digest reports, so later digests know they are not new
+    # the (kind, key) facts this digest reports, so later digests know they are not new: every
+    # item of new_figures / new_quotes, all of which the archive page shows
     ledger: tuple[tuple[str, str], ...] = ()
+    topics: tuple[str, ...] = ()
+    # new facts left out of the highlights: figures whose sentence is about no topic, quotes
+    # that are fragments; not ledgered, so a later on-topic report of the fact is still new
+    not_highlighted: int = 0
+
+    def by_topic(self) -> list[tuple[str, tuple[FigureItem, ...], tuple[QuoteItem, ...]]]:
+        """The highlights grouped by topic, in the configured order (topics with none left
+        out)."""
+        order = list(self.topics) + sorted({i.topic for i in (*self.new_figures,
+                                                                *self.new_quotes)}
+                                           - set(self.topics))
+        out = []
+        for t in order:
+            figs = tuple(f for f in self.new_figures if f.topic == t)
+            quotes = tuple(q for q in self.new_quotes if q.topic == t)
+            if figs or quotes:
+                out.append((t, figs, quotes))
+        return out
 
     @property
     def empty(self) -> bool:
@@ -128,6 +167,8 @@ class Digest:
 
 @dataclass(frozen=True)
 class Limits:
+    """How much the e-mail shows (per topic); the archive page always shows every new fact."""
+
     max_new_figures: int = 25
     max_new_quotes: int = 15
     max_stories_per_topic: int = 40
@@ -150,15 +191,26 @@ def build_digest(
     figure_changes: Sequence[dict[str, Any]] = (),
 ) -> Digest:
     """Group the window's rows into the digest's sections. Rows are dicts as the store returns
-    them (see Store.window_articles / window_figures / window_quotes / feed_health)."""
+    them (see Store.window_articles / window_figures / window_quotes / feed_health).
+
+    Every new fact that is highlighted is in ``new_figures`` / ``new_quotes`` and in the
+    ledger; the archive page renders them all, the e-mail the top ones (:func:`email_view`)."""
+    topics = tuple(topics)
+    article_topics: dict[str, list[str]] = {}
+    for a in articles:
+        article_topics.setdefault(a["id"], []).append(a["topic"])
     fig_groups = merge_same_facts(_group(figures, "fact_key"), _figure_signature, "subject")
-    new_figs = [_figure_item(keys, rows) for keys, rows in fig_groups
-                if not reported_figures.intersection(keys)]
-    new_figs.sort(key=lambda f: (-len(f.sources), UNIT_RANK.get(f.unit, 2), f.key))
+    fresh_figs = [(keys, rows) for keys, rows in fig_groups
+                  if not reported_figures.intersection(keys)]
+    new_figs = [f for f in (_figure_item(keys, rows, topics, article_topics)
+                            for keys, rows in fresh_figs) if f is not None]
+    new_figs.sort(key=lambda f: _figure_rank(f, topics))
     q_groups = merge_same_facts(_group(quotes, "quote_key"), _quote_signature, "speaker")
-    new_quotes = [_quote_item(keys, rows) for keys, rows in q_groups
-                  if not reported_quotes.intersection(keys)]
-    new_quotes.sort(key=lambda q: (q.speaker is None, -len(q.sources), q.key))
+    fresh_quotes = [(keys, rows) for keys, rows in q_groups
+                    if not reported_quotes.intersection(keys)]
+    new_quotes = [q for q in (_quote_item(keys, rows, topics, article_topics)
+                              for keys, rows in fresh_quotes) if q is not None]
+    new_quotes.sort(key=lambda q: _quote_rank(q, topics))
     sections = tuple(_section(t, [a for a in articles if a["topic"] == t],
                               limits.max_stories_per_topic) for t in topics)
     failing = tuple(
@@ -178,20 +230,86 @@ def build_digest(
         date=digest_date,
         window_start=window_start,
         window_end=window_end,
-        new_figures=tuple(new_figs[: limits.max_new_figures]),
-        new_quotes=tuple(new_quotes[: limits.max_new_quotes]),
+        new_figures=tuple(new_figs),
+        new_quotes=tuple(new_quotes),
         sections=sections,
         failing_feeds=failing,
         changed_figures=changed,
         quiet_feeds=quiet,
-        more_figures=max(0, len(new_figs) - limits.max_new_figures),
-        more_quotes=max(0, len(new_quotes) - limits.max_new_quotes),
-        repeated_figures=len(fig_groups) - len(new_figs),
-        repeated_quotes=len(q_groups) - len(new_quotes),
+        repeated_figures=len(fig_groups) - len(fresh_figs),
+        repeated_quotes=len(q_groups) - len(fresh_quotes),
         counts={"articles": len({a["id"] for a in articles}), "figures": len(fig_groups),
                 "quotes": len(q_groups)},
         ledger=tuple(ledger),
+        topics=topics,
+        not_highlighted=(len(fresh_figs) - len(new_figs)) + (len(fresh_quotes) - len(new_quotes)),
     )
+
+
+def email_view(d: Digest, limits: Limits) -> Digest:
+    """The digest as the e-mail shows it: the top ``limits`` items of each topic, the rest
+    counted in ``more_figures`` / ``more_quotes`` (they are in the archive page)."""
+    figs = cut_per_topic(d.new_figures, limits.max_new_figures)
+    quotes = cut_per_topic(d.new_quotes, limits.max_new_quotes)
+    return replace(d, new_figures=figs, new_quotes=quotes,
+                   more_figures=d.more_figures + len(d.new_figures) - len(figs),
+                   more_quotes=d.more_quotes + len(d.new_quotes) - len(quotes))
+
+
+def cut_per_topic(items: Sequence[Any], n: int) -> tuple[Any, ...]:
+    """The first ``n`` items of each topic, order kept."""
+    seen: dict[str, int] = {}
+    out = []
+    for i in items:
+        seen[i.topic] = seen.get(i.topic, 0) + 1
+        if seen[i.topic] <= n:
+            out.append(i)
+    return tuple(out)
+
+
+def _topic_index(topic: str, topics: Sequence[str]) -> int:
+    return topics.index(topic) if topic in topics else len(topics)
+
+
+def _unit_kind(unit: str) -> str:
+    return "money" if len(unit) == 3 and unit.isupper() else unit
+
+
+def _figure_rank(f: FigureItem, topics: Sequence[str]) -> tuple:
+    kind = _unit_kind(f.unit)
+    size = f.high * USD_WORTH.get(f.unit, 1.0) if kind == "money" else f.high
+    return (_topic_index(f.topic, topics), KIND_RANK.get(kind, 5), -size, -len(f.sources),
+            f.key)
+
+
+def _quote_rank(q: QuoteItem, topics: Sequence[str]) -> tuple:
+    when = q.published_at.timestamp() if q.published_at else 0.0
+    return (_topic_index(q.topic, topics), q.speaker is None, -len(q.sources), -when, q.key)
+
+
+def cut_snippet(sentence: str, text: str, span_start: int | None, width: int = 220
+                ) -> tuple[str, str, str]:
+    """The sentence cut to about ``width`` characters *around the figure* (never from the
+    sentence start only), at word boundaries, with '…' where it was cut: (before, figure,
+    after).  A figure not found in its sentence gives ('', text, '')."""
+    start = span_start if span_start is not None and sentence[
+        span_start:span_start + len(text)] == text else sentence.find(text)
+    if start < 0:
+        return "", text, ""
+    end = start + len(text)
+    room = max(0, width - len(text))
+    left = min(start, max(room * 2 // 5, room - (len(sentence) - end)))
+    right = room - left
+    before, after = sentence[:start], sentence[end:]
+    if len(before) > left:
+        cut = before[len(before) - left:]
+        cut = cut[cut.find(" ") + 1:] if " " in cut else cut
+        before = "…" + cut
+    if len(after) > right:
+        cut = after[:right]
+        cut = cut[:cut.rfind(" ")] if " " in cut else cut
+        after = cut + "…"
+    return before, text, after
 
 
 def _figure_signature(r: dict[str, Any]) -> tuple:
@@ -260,19 +378,63 @@ def _sources(rows: Sequence[dict[str, Any]]) -> tuple[Source, ...]:
     return tuple(seen.values())
 
 
-def _figure_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> FigureItem:
-    r = rows[0]
-    subject = next((x["subject"] for x in rows if x.get("subject")), None)
-    return FigureItem(keys[0], keys, r["text"], r["value"], r["low"], r["high"], r["unit"], r["of"],
-                      r["qualifier"], bool(r["approx"]), subject, r["sentence"] or "",
-                      _sources(rows))
+def _first_published(rows: Sequence[dict[str, Any]]) -> datetime | None:
+    dates = [r.get("published_at") or r.get("first_seen_at") for r in rows]
+    dates = [d for d in dates if d is not None]
+    return min(dates) if dates else None
 
 
-def _quote_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> QuoteItem:
+def _figure_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]], topics: Sequence[str],
+                 article_topics: dict[str, list[str]]) -> FigureItem | None:
+    """The group as one highlighted figure, shown from its first row whose own sentence is
+    about a topic; None when no row's sentence is (the figure stays in its story)."""
+    for r in rows:
+        topic = figure_topic(sentence=r["sentence"] or "", text=r["text"], unit=r["unit"],
+                             span_start=r.get("span_start"), topics=topics,
+                             article_topics=article_topics.get(r["article"], ()))
+        if topic is not None:
+            break
+    else:
+        return None
+    subject = _shown_subject(rows)
+    return FigureItem(keys[0], keys, r["text"], r["value"], r["low"], r["high"], r["unit"],
+                      r["of"], r["qualifier"], bool(r["approx"]), subject, r["sentence"] or "",
+                      _sources([r, *[x for x in rows if x is not r]]), topic,
+                      _first_published(rows), r.get("span_start"), bool(r.get("question")))
+
+
+def _shown_subject(rows: Sequence[dict[str, Any]]) -> str | None:
+    """The subject shown for a fact told by several rows: the one most rows give, a giver
+    named before the figure ("The Air Shield Coalition ... has pledged $1.5bn") before a
+    recipient after it ("$1.5 billion for Ukraine")."""
+    votes: dict[str, list[int]] = {}
+    for r in rows:
+        if not r.get("subject"):
+            continue
+        name = canonical_actor(r["subject"]) or r["subject"]
+        pos = r.get("span_start")
+        if pos is None:
+            pos = (r["sentence"] or "").find(r["text"])
+        before = named_before(r["sentence"] or "", name, pos)
+        v = votes.setdefault(name, [0, 0])
+        v[0] += int(before)
+        v[1] += 1
+    if not votes:
+        return None
+    return max(votes, key=lambda n: (votes[n][0], votes[n][1]))
+
+
+def _quote_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]], topics: Sequence[str],
+                article_topics: dict[str, list[str]]) -> QuoteItem | None:
+    """The group as one highlighted quote; None for a fragment (it stays in its story)."""
     r = next((x for x in rows if x.get("speaker")), rows[0])
+    if not is_statement(r["text"]):
+        return None
     role = next((x["role"] for x in rows if x.get("role")), None)
+    mine = [t for x in rows for t in article_topics.get(x["article"], ())]
+    topic = next((t for t in topics if t in mine), mine[0] if mine else "")
     return QuoteItem(keys[0], keys, r["text"], r["speaker"], role, r["sentence"] or "",
-                     _sources(rows))
+                     _sources(rows), topic, _first_published(rows))
 
 
 def _section(topic: str, rows: Sequence[dict[str, Any]], limit: int) -> TopicSection:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 
-from reports.digest import Digest, TopicSection
+from reports.digest import Digest, TopicSection, cut_per_topic
 from reports.email import CHART_CID, MAX_EMAIL_BYTES, compose
 from reports.render import render_email_html, render_text
 
@@ -24,19 +24,29 @@ def shorten(d: Digest, factor: float) -> Digest:
     def cut(n: int) -> int:
         return max(1, int(n * factor)) if n else 0
 
-    nf, nq = cut(len(d.new_figures)), cut(len(d.new_quotes))
+    figs = cut_per_topic(d.new_figures, cut(_per_topic(d.new_figures)))
+    quotes = cut_per_topic(d.new_quotes, cut(_per_topic(d.new_quotes)))
     sections = tuple(TopicSection(s.topic, s.stories[:cut(len(s.stories))],
                                   s.more + len(s.stories) - cut(len(s.stories)))
                      for s in d.sections)
-    return replace(d, new_figures=d.new_figures[:nf], new_quotes=d.new_quotes[:nq],
-                   more_figures=d.more_figures + len(d.new_figures) - nf,
-                   more_quotes=d.more_quotes + len(d.new_quotes) - nq, sections=sections)
+    return replace(d, new_figures=figs, new_quotes=quotes,
+                   more_figures=d.more_figures + len(d.new_figures) - len(figs),
+                   more_quotes=d.more_quotes + len(d.new_quotes) - len(quotes),
+                   sections=sections)
+
+
+def _per_topic(items: tuple) -> int:
+    counts: dict[str, int] = {}
+    for i in items:
+        counts[i.topic] = counts.get(i.topic, 0) + 1
+    return max(counts.values(), default=0)
 
 
 def build_email(digest: Digest, *, timezone: str, subject: str, sender: str,
                 recipients: tuple[str, ...], message_id: str, date: datetime, list_id: str,
-                archive_url: str | None = None, chart_png: bytes | None = None,
-                chart_alt: str | None = None, limit: int = MAX_EMAIL_BYTES) -> EmailMessage:
+                archive_url: str | None = None, archive_file: str | None = None,
+                chart_png: bytes | None = None, chart_alt: str | None = None,
+                limit: int = MAX_EMAIL_BYTES) -> EmailMessage:
     """Compose the digest e-mail, shortened until the encoded message is under ``limit``."""
     d = digest
     for _ in range(40):
@@ -44,9 +54,10 @@ def build_email(digest: Digest, *, timezone: str, subject: str, sender: str,
             subject=subject, sender=sender, recipients=recipients, message_id=message_id,
             date=date, list_id=list_id, chart_png=chart_png,
             html=render_email_html(d, timezone, archive_url=archive_url,
+                                   archive_file=archive_file,
                                    chart_alt=chart_alt if chart_png else None,
                                    chart_cid=CHART_CID),
-            text=render_text(d, timezone))
+            text=render_text(d, timezone, archive_file=archive_url or archive_file))
         if len(msg.as_bytes()) <= limit - SAFETY:
             return msg
         if _size(d) <= 1:
@@ -56,4 +67,5 @@ def build_email(digest: Digest, *, timezone: str, subject: str, sender: str,
 
 
 def _size(d: Digest) -> int:
-    return max([len(d.new_figures), len(d.new_quotes)] + [len(s.stories) for s in d.sections])
+    return max([_per_topic(d.new_figures), _per_topic(d.new_quotes)]
+               + [len(s.stories) for s in d.sections])

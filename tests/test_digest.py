@@ -10,11 +10,11 @@ from tests.factories import T0
 
 
 def fig_row(key: str, feed: str, url: str, text: str = "3.5% of GDP", subject: str | None = "NATO",
-            value: float = 3.5):
+            value: float = 3.5, unit: str = "percent_gdp"):
     return {"fact_key": key, "article": url, "text": text, "value": value, "low": value,
             "high": value,
-            "unit": "percent_gdp", "of": None, "qualifier": None, "approx": False,
-            "subject": subject, "sentence": f"Allies agreed {text}.", "url": url,
+            "unit": unit, "of": None, "qualifier": None, "approx": False,
+            "subject": subject, "sentence": f"Allies agreed to spend {text}.", "url": url,
             "article_title": "t", "feed": feed, "feed_name": feed, "cluster_id": url}
 
 
@@ -43,7 +43,8 @@ def build(**kw):
 
 def test_same_fact_from_three_outlets_is_one_new_figure() -> None:
     rows = [fig_row("k1", f"Outlet {i}", f"https://n.test/{i}") for i in range(3)]
-    rows.append(fig_row("k2", "Outlet 0", "https://n.test/0", "$1.5bn", value=1.5e9))
+    rows.append(fig_row("k2", "Outlet 0", "https://n.test/0", "$1.5bn", value=1.5e9,
+                       unit="USD"))
     d = build(figures=rows)
     assert [f.key for f in d.new_figures] == ["k1", "k2"]
     assert len(d.new_figures[0].sources) == 3

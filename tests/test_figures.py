@@ -135,7 +135,7 @@ def test_whole_corpus_no_exceptions_and_spans_index_the_text(
         ("Poland, which borders Ukraine, spends 4.1% of GDP on defence.", "Poland"),
         ("Allies agreed to spend 5% of GDP on defence.", "NATO"),
         ("Germany will comply with the NATO target of 2% of GDP.", "NATO"),
-        ("The European Union pledged €50bn for reconstruction.", "the EU"),
+        ("The European Union pledged €50bn for reconstruction.", "EU"),
         ("Kyiv has received more than $60 billion in weapons.", "Ukraine"),
         ("Germany’s defence budget rose by 23.2 percent.", "Germany"),
         ("So far 23 of NATO's 32 members meet the guideline.", "NATO"),

@@ -1,0 +1,130 @@
+"""What a digest may highlight: figures whose own sentence is about a topic, quotes that are
+statements.  The vocabulary is ``monitors/data/highlights.toml``; this module is the grammar
+that applies it.  Pure functions over plain values.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("data") / "highlights.toml"
+MONEY = "money"
+# a quotation of fewer words than this is a fragment ("rapid close", "north of three
+# percent"): it goes with its story, not in the highlights
+MIN_STATEMENT_WORDS = 5
+MIN_SENTENCE_WORDS = 3
+_NEVER = r"(?!)"
+_WORD = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True)
+class TopicVocabulary:
+    units: frozenset[str]
+    about: re.Pattern[str]
+    money: re.Pattern[str]
+    percent: re.Pattern[str]
+    counted: re.Pattern[str]
+
+
+def _rx(patterns: Sequence[str], field: str) -> re.Pattern[str]:
+    if not patterns:
+        return re.compile(_NEVER)
+    try:
+        return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?![\w-])", re.I)
+    except re.error as e:
+        raise ValueError(f"{TABLE}: {field}: not a valid pattern list: {e}") from e
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, TopicVocabulary], re.Pattern[str], int]:
+    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
+    topics = {}
+    for name, t in data.get("topics", {}).items():
+        f = f"topics.{name}"
+        topics[name] = TopicVocabulary(
+            units=frozenset(t.get("units", [])), about=_rx(t.get("about", []), f + ".about"),
+            money=_rx(t.get("money", []), f + ".money"),
+            percent=_rx(t.get("percent", []), f + ".percent"),
+            counted=_rx(t.get("counted", []), f + ".counted"))
+    off = data.get("off", {})
+    return topics, _rx(off.get("near", []), "off.near"), int(off.get("window", 6))
+
+
+def _unit_kind(unit: str) -> str:
+    return MONEY if len(unit) == 3 and unit.isupper() else unit
+
+
+def _words_around(sentence: str, start: int, end: int, n: int) -> str:
+    """Up to ``n`` words each side of [start, end) in the sentence, plus the span itself."""
+    before = list(_WORD.finditer(sentence, 0, start))[-n:]
+    after = list(_WORD.finditer(sentence, end))[:n]
+    a = before[0].start() if before else start
+    b = after[-1].end() if after else end
+    return sentence[a:b]
+
+
+def _counted(sentence: str, text: str, end: int) -> str:
+    """The thing a count counts: its own words after the number ('dozens of companies') and the
+    few words that follow it ('12,000 troops', '23 of 32 allies')."""
+    tail = [m.group(0) for m in _WORD.finditer(sentence, end)][:3]
+    own = re.sub(r"^[\d.,\s]+", "", text)
+    return " ".join([own, *tail])
+
+
+def _fits(v: TopicVocabulary, kind: str, sentence: str, text: str, end: int) -> bool:
+    if kind not in v.units or not v.about.search(sentence):
+        return False
+    if kind == MONEY:  # an empty list: the topic's own words are enough
+        return v.money.pattern == _NEVER or bool(v.money.search(sentence))
+    if kind in ("percent", "pp"):
+        return bool(v.percent.search(sentence))
+    if kind == "count":
+        return bool(v.counted.search(_counted(sentence, text, end)))
+    return True  # percent_gdp: a share of GDP in a sentence about the topic
+
+
+def figure_topic(*, sentence: str, text: str, unit: str, span_start: int | None,
+                 topics: Sequence[str], article_topics: Sequence[str] = ()) -> str | None:
+    """The topic a figure is highlighted under, or None when its sentence is not about any.
+
+    ``topics`` are the configured topics in digest order; ``article_topics`` those the article
+    was kept for (preferred when several fit).  A topic without a vocabulary table takes every
+    figure of the articles kept for it."""
+    vocab, off, window = _vocabulary()
+    start = span_start if span_start is not None and span_start >= 0 else sentence.find(text)
+    if start < 0:
+        start, end = 0, 0
+    else:
+        end = start + len(text)
+    near = _words_around(sentence, start, end, window) if end else sentence
+    own = sentence[start:end] if end else text
+    if off.search(near.replace(own, " ")) or off.search(re.sub(r"^[\d.,\s]+", "", own)):
+        return None
+    kind = _unit_kind(unit)
+    fitting = []
+    for t in topics:
+        v = vocab.get(t)
+        if v is None:
+            if t in article_topics:
+                fitting.append(t)
+        elif _fits(v, kind, sentence, text, end):
+            fitting.append(t)
+    if not fitting:
+        return None
+    preferred = [t for t in fitting if t in article_topics]
+    return (preferred or fitting)[0]
+
+
+def is_statement(quote: str) -> bool:
+    """A quotation a reader can forward on its own: a clause, not a two-word fragment.  Short
+    quotations count when they open like a sentence of their own ("We must spend more"); a
+    phrase lifted into the reporter's sentence opens in lower case ("north of three percent")."""
+    words = _WORD.findall(quote)
+    if len(words) >= MIN_STATEMENT_WORDS:
+        return True
+    return len(words) >= MIN_SENTENCE_WORDS and quote.lstrip(" \"'“‘«")[:1].isupper()

@@ -1,0 +1,198 @@
+"""Whose figure it is: the grammar that picks a figure's subject among the actors its sentence
+names.  The vocabulary is data: who the actors are (``data/actors.toml``, via
+:mod:`monitors.actors`) and the few word lists the grammar needs (``data/subject_words.toml``).
+Pure functions over a text and offsets.
+
+The subject is who spends, pledges, receives or targets, taken from the sentence's structure:
+the clause's subject (a free actor mention before the figure, or a named body such as "The Air
+Shield Coalition"), a possessor ("Germany's 50 billion euros"), else a recipient governed by
+"to/for" ("$1.5 billion for Ukraine"); a sentence that only continues the one before it ("The
+draft raises ... to 2.8% of GDP") takes that sentence's subject.  Mentions that are modifiers
+("the White House podium"), inside asides or appositives (", a group chaired by the
+Netherlands,"), or governed by other prepositions are not subjects; a clause whose subject is
+several actors ("the US and its partners") names no single one.  When the sentence does not say,
+the answer is None: a wrong subject is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from monitors.actors import actor_pattern, canonical_actor
+
+WORDS = Path(__file__).with_name("data") / "subject_words.toml"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len,
+                                                                           reverse=True))
+
+
+@cache
+def _words() -> dict[str, re.Pattern[str]]:
+    w = tomllib.loads(WORDS.read_text(encoding="utf-8"))
+    return {
+        "modifier": re.compile(r"[\s-]+(?:" + _alt(w["modifier_nouns"]) + r")\b", re.I),
+        "recipient": re.compile(r"\b(?:" + _alt(w["recipient_prepositions"])
+                                + r")\s+(?:the\s+)?$", re.I),
+        "generic": re.compile(r"^(?:" + _alt(w["generic_aliases"]) + r")$", re.I),
+        "ukraine": re.compile(r"\b(?:" + _alt(w["ukraine_words"]) + r")(?!\w)"),
+        "body": re.compile(
+            r"(?:(?<=^)|(?<=[\s(\"“]))(?:[Tt]he\s+)?((?:[A-Z][\w’'.-]*\s+){0,5}(?:"
+            + "|".join(x.capitalize() for x in w["body_nouns"]) + r"))\b"),
+        "anaphor": re.compile(r"\s*(?:" + _alt(w["anaphors"]) + r")\s+(?:\w+\s+)?(?:"
+                              + _alt(w["anaphor_nouns"]) + r")\b", re.I),
+    }
+
+
+# A mention governed by a preposition ("aid to Ukraine", "from the United States") is not the
+# clause's subject; nor is one inside an aside (", which borders Ukraine,") or an appositive
+# (", a group of Ukraine's partners chaired by the Netherlands,").
+_PREP_BEFORE = re.compile(
+    r"\b(?:to|for|from|in|into|with|against|on|at|toward|towards|by|of|than|over|about|"
+    r"between|among|including|like|across|within|outside|inside|via|per|under|after|before|"
+    r"during|since|behind|near|beyond|without|amid)\s+(?:the\s+)?$",
+    re.I,
+)
+_RX_TARGET_BEFORE = re.compile(
+    r"\b(?:target|goal|guideline|benchmark|threshold|pledge|commitment)s?\s+"
+    r"(?:of\s+(?:spending\s+)?|to\s+|at\s+|from\s+)?(?:[\w-]+\s+)?$",
+    re.I,
+)
+_ASIDE = re.compile(
+    r",\s*(?:which|who|whose|including|such\s+as|like|along\s+with|an?|the)\b[^,;]*,")
+_CLAUSE_BREAK = re.compile(
+    r";|\s[—–]\s|,\s*(?:while|whereas|but|and|although|though)\s|\s(?:while|whereas|but)\s"
+    r"|\b(?:said|says|say|told\s+\w+|stated|argued|noted|warned|added|estimated|estimates|"
+    r"expects|expected|believes|showed|shows|found)\s+(?:that\s+)?"
+)
+# "X and Y", "X and its allies", "X, Y and Z": several actors act together
+_COORDINATED = re.compile(
+    r"['’]?s?\s*(?:,|\band\b|\bor\b|\balong\s+with\b|\btogether\s+with\b)\s+(?:the\s+|its\s+|"
+    r"their\s+|other\s+)*(?:allies|partners|[A-Z])")
+
+
+def figure_subject(text: str, ss: int, se: int, s: int, e: int, *, count: bool = False,
+                   target_after: bool = False, prev: tuple[int, int] | None = None
+                   ) -> str | None:
+    """The subject of the figure at [s, e) in the sentence [ss, se) of ``text``, or None.
+    ``prev`` is the sentence before it, for a sentence that only continues it."""
+    found = [m for m in actor_pattern().finditer(text, ss, se) if _is_actor(text, m, ss, se)]
+    if (_RX_TARGET_BEFORE.search(text, max(ss, s - 30), s) or target_after) and any(
+            _canonical(m.group(0)) == "NATO" for m in found):
+        return "NATO"  # "the NATO target of 2%", "lift the target to 4%": the alliance's target
+    inside = [m for m in found if s < m.start() < e and (
+        not _PREP_BEFORE.search(text, s, m.start()) or re.search(r"\bof\s+$", text[s:m.start()]))]
+    if inside and count:
+        return _canonical(inside[0].group(0))  # "42 European leaders", "23 of NATO's 32 members"
+    cs, ce = _clause(text, ss, se, s, e)
+    body = _named_body(text, cs, s)
+    mentions = [m for m in found if not s <= m.start() < e]
+    asides = [(a.start(), a.end()) for a in _ASIDE.finditer(text, cs, s)]
+
+    def free(m: re.Match[str]) -> bool:
+        if any(a0 <= m.start() < a1 for a0, a1 in asides):
+            return False
+        return not _PREP_BEFORE.search(text, max(ss, m.start() - 20), m.start())
+
+    owner = _possessor(text, mentions, ss, s)
+    if owner is not None:
+        return owner  # "the EU's wider €800 billion plan", "Germany's 50 billion euros"
+    left = [m for m in mentions if cs <= m.start() and m.end() <= s and free(m)]
+    if body is not None and (not left or body[0] < left[0].start()):
+        return body[1]
+    if left:
+        if _COORDINATED.match(text, left[0].end()) and _coordinated_actor(text, left[0], s):
+            return None  # "the US and its allies provided $100 billion": not one actor's
+        return _canonical(left[0].group(0))
+    # a name right after the figure qualifies it: "$61 billion Ukraine aid", "€50bn EU fund"
+    right = [m for m in mentions if e <= m.start() < ce and free(m)
+             and re.fullmatch(r"\s*(?:the\s+)?", text[e:m.start()])]
+    if right:
+        return _canonical(right[0].group(0))
+    recipients = [m for m in mentions if cs <= m.start() < ce
+                  and _words()["recipient"].search(text, max(ss, m.start() - 12), m.start())
+                  and not any(a0 <= m.start() < a1 for a0, a1 in asides)]
+    if recipients:
+        return _canonical(recipients[0].group(0))
+    if prev is not None and not mentions and _words()["anaphor"].match(text, ss):
+        ps, pe = prev
+        return figure_subject(text, ps, pe, pe, pe) if pe > ps else None
+    return None
+
+
+def _clause(text: str, ss: int, se: int, s: int, e: int) -> tuple[int, int]:
+    cs = ss
+    for b in _CLAUSE_BREAK.finditer(text, ss, s):
+        cs = b.end()
+    b = _CLAUSE_BREAK.search(text, e, se)
+    return cs, b.start() if b else se
+
+
+def _is_actor(text: str, m: re.Match[str], ss: int, se: int) -> bool:
+    """A mention that names an acting body: not a modifier of a place or post ("the White
+    House podium"), and a generic word ("Allies") only outside sentences about Ukraine."""
+    after = text[m.end():m.end() + 40]
+    if _words()["modifier"].match(re.sub(r"^['’]s\b", "", after)):
+        return False  # "the White House podium", "Germany's bank", "the British bank"
+    if re.match(r"(?:['’]s)?\s+(?:[A-Z][a-z]*[A-Z]\w*|[A-Z][a-z]+(?!\s+(?:said|says)))\b",
+                after) and not actor_pattern().match(after.lstrip("'’s ")):
+        return False  # "Germany's Rheinmetall", "Dutch TTF": a name the actor qualifies
+    if _words()["generic"].match(m.group(0)):
+        before = text[max(ss, m.start() - 12):m.start()]
+        if re.search(r"\b(?:NATO|Nato)\s+$", before):
+            return True  # "NATO allies"
+        if _words()["ukraine"].search(text, ss, se):
+            return False  # Ukraine's allies and partners are not the alliance
+        # the alliance's own word ("Allies agreed"), or allies where the sentence names NATO
+        return m.group(0)[0].isupper() or bool(
+            re.search(r"\b(?:NATO|Nato|[Tt]he\s+alliance)\b", text[ss:se]))
+    return True
+
+
+def _possessor(text: str, mentions: list[re.Match[str]], ss: int, s: int) -> str | None:
+    """An actor owning the noun phrase the figure sits in: "X's [adjective] <figure>"."""
+    for m in reversed([m for m in mentions if m.end() <= s]):
+        between = text[m.end():s]
+        if re.fullmatch(r"['’]s?(?:\s+[a-z][\w-]*){0,3}\s+", between) and not re.search(
+                r"\b(?:and|or|is|was|has|have|will|would|to|of|that)\b", between):
+            return _canonical(m.group(0))
+        return None
+    return None
+
+
+def _coordinated_actor(text: str, m: re.Match[str], limit: int) -> bool:
+    """Whether the mention is coordinated with another actor or with 'allies/partners'."""
+    tail = text[m.end():limit]
+    nxt = re.match(r"['’]?s?\s*(?:,|and|or|along\s+with|together\s+with)\s+(?:the\s+|its\s+|"
+                   r"their\s+|other\s+)*(\S+(?:\s+\S+)?)", tail)
+    if not nxt:
+        return False
+    word = nxt.group(1)
+    return bool(re.match(r"(?:allies|partners)\b", word, re.I)
+                or actor_pattern().match(word) is not None)
+
+
+def _named_body(text: str, cs: int, s: int) -> tuple[int, str] | None:
+    """A proper-name body at the head of the clause that the actor table does not know ("The
+    Air Shield Coalition, ..., has pledged $1.5bn"): (position, name)."""
+    head = re.match(r"\s*(?:[A-Z]+\s+[–-]\s+)?", text[cs:s])
+    start = cs + (head.end() if head else 0)
+    m = _words()["body"].match(text, start)
+    if not m or m.end() > s:
+        return None
+    name = m.group(1)
+    if canonical_actor(name) or len(name.split()) < 2:
+        return None  # known actors go through the mention grammar; "Coalition" alone is vague
+    rest = text[m.end():s]
+    # the phrase is the clause's subject: a verb or an appositive follows, not "of"/"'s"
+    if re.match(r"\s*(?:of\b|['’]s\b)", rest):
+        return None
+    return start, name
+
+
+def _canonical(mention: str) -> str:
+    return canonical_actor(mention) or mention
