@@ -1558,9 +1558,26 @@ def _is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
     # increasing defense spending. 2 percent is a start ... Nor is 3 percent."
     # Only what the paragraph has just said, up to the figure's sentence, counts.
     ps = max(text.rfind("\n", 0, s) + 1, ss - _PARA_WINDOW)
-    return (bool(_DEFENCE_TARGET_CONTEXT.search(text, ps, se))
+    if (_DEFENCE_TARGET_CONTEXT.search(text, ps, se)
             and not _RX_MARKET_CONTEXT.search(sentence)
-            and not _NOT_GDP_CONTEXT.search(text, ps, se))
+            and not _NOT_GDP_CONTEXT.search(text, ps, se)):
+        return True
+    # A level restated after the article has tied it to GDP nearby: "a 5% spending deal",
+    # "the 3.5% and 1.5% split", "at least 2 percent" a few sentences after "2% of GDP".
+    return (bool(_RX_SPENDING_LEVEL.search(sentence)) and (defence or bool(
+                _DEFENCE_CONTEXT.search(text, max(0, ss - _GDP_TIE_WINDOW), ss)))
+            and not _RX_MARKET_CONTEXT.search(sentence)
+            and bool(_RX_GDP_TIE.search(text, max(0, s - _GDP_TIE_WINDOW),
+                                        min(len(text), e + _GDP_TIE_WINDOW))))
+
+
+_GDP_TIE_WINDOW = 800
+_RX_GDP_TIE = re.compile(
+    r"(?:%|\bper\s*cent|\bpercent)\s+of\s+(?:their\s+|its\s+|our\s+|national\s+)?"
+    r"(?:GDP|gross\s+domestic\s+product|economic\s+output)", re.I)
+_RX_SPENDING_LEVEL = re.compile(
+    r"\b(?:spend\w*|spent|deal|split|pledge[ds]?|target|goal|commitment|commit\w*|"
+    r"benchmark|guideline|threshold|total\s+of|level)\b", re.I)
 
 
 _PARA_WINDOW = 250

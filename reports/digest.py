@@ -426,9 +426,10 @@ def _shown_subject(rows: Sequence[dict[str, Any]]) -> str | None:
 
 def _quote_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]], topics: Sequence[str],
                 article_topics: dict[str, list[str]]) -> QuoteItem | None:
-    """The group as one highlighted quote; None for a fragment (it stays in its story)."""
-    r = next((x for x in rows if x.get("speaker")), rows[0])
-    if not is_statement(r["text"]):
+    """The group as one highlighted quote; None for a fragment or a quote no source
+    attributes (it stays in its story: a reader cannot forward words without a speaker)."""
+    r = next((x for x in rows if x.get("speaker")), None)
+    if r is None or not is_statement(r["text"]):
         return None
     role = next((x["role"] for x in rows if x.get("role")), None)
     mine = [t for x in rows for t in article_topics.get(x["article"], ())]

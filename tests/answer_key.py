@@ -48,7 +48,8 @@ def _same_subject(shown: str | None, key: str | None) -> bool:
     if key is None or shown is None:
         return key is None and shown is None
     want = canonical_subject(re.sub(r"\s*\(.*\)$", "", key))
-    return canonical_subject(shown) == want or canonical_subject(shown) in _words(key).split()
+    got = canonical_subject(shown)
+    return got == want or got.lower() in _words(key).split()
 
 
 def check_day(page: str, key: dict[str, list[dict[str, Any]]]) -> list[str]:

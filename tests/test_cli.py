@@ -119,6 +119,12 @@ def test_demo_writes_three_digests_with_figures_and_quotes(tmp_path: Path) -> No
     first = pages[0].read_text(encoding="utf-8")
     assert "3.5% of GDP" in first and "NEW" in first
     assert "Mark Rutte" in first
+    from tests.answer_key import check_day, demo_key
+
+    key = demo_key()
+    assert sorted(key) == [p.stem for p in pages]
+    for p in pages:  # each day's digest is exactly that day's answer key: no more, no less
+        assert check_day(p.read_text(encoding="utf-8"), key[p.stem]) == [], p.name
     emls = sorted(out.glob("*.eml"))
     assert [p.stem for p in emls] == [p.stem for p in pages]
     from email import message_from_bytes, policy

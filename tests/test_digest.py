@@ -15,7 +15,8 @@ def fig_row(key: str, feed: str, url: str, text: str = "3.5% of GDP", subject: s
             "high": value,
             "unit": unit, "of": None, "qualifier": None, "approx": False,
             "subject": subject, "sentence": f"Allies agreed to spend {text}.", "url": url,
-            "article_title": "t", "feed": feed, "feed_name": feed, "cluster_id": url}
+            "article_title": "t", "feed": feed, "feed_name": feed, "cluster_id": url,
+            "published_at": T0}
 
 
 def quote_row(key: str, feed: str, url: str, text: str = "We must spend more",
@@ -139,3 +140,58 @@ def test_changed_figures_and_coverage_gaps_are_shown() -> None:
     assert "now says <strong>$2bn</strong> (was $1.5bn)" in html
     assert "now says $2bn (was $1.5bn)" in text
     assert "Coverage gap" in html and "Quiet Wire" in text
+
+
+def test_every_ledgered_fact_is_on_the_archive_page_and_the_email_links_the_rest() -> None:
+    """60 new figures and 40 new quotes: the archive page shows all of them (each ledgered key
+    is on it), the e-mail the top ones per topic and says where the rest are."""
+    import re
+
+    from reports.digest import Limits, email_view
+    from reports.render import render_email_html
+
+    figs = [fig_row(f"k{i}", f"Outlet {i % 7}", f"https://n.test/{i}", f"${i + 1}bn",
+                    value=(i + 1) * 1e9, unit="USD", subject=None) for i in range(60)]
+    quotes = [quote_row(f"q{i}", f"Outlet {i % 7}", f"https://n.test/{i}",
+                        text=f"We will spend more on defence, year {i}") for i in range(40)]
+    d = build(figures=figs, quotes=quotes)
+    assert len(d.new_figures) == 60 and len(d.new_quotes) == 40
+    page = render_html(d)
+    shown = {k for keys in re.findall(r'data-key="([^"]*)"', page) for k in keys.split()}
+    ledgered = {k for _, k in d.ledger}
+    assert len(ledgered) == 100 and ledgered == shown
+    mail = render_email_html(email_view(d, Limits(25, 15)), archive_file="/srv/d/2026.html")
+    assert mail.count('class="badge">NEW') == 25
+    assert "35 more new figures and 25 more new quotes" in mail and "/srv/d/2026.html" in mail
+    # the next day: every one of them was reported, none is new again, none was skipped
+    again = build(figures=figs, quotes=quotes, reported_figures=ledgered,
+                  reported_quotes=ledgered)
+    assert again.new_figures == () and again.new_quotes == ()
+    assert again.repeated_figures == 60 and again.repeated_quotes == 40
+
+
+def test_a_figure_off_topic_is_not_highlighted_nor_ledgered() -> None:
+    off = fig_row("jobs", "A", "https://n.test/a", "hundreds of jobs", value=100, unit="count",
+                  subject=None)
+    off["sentence"] = "The plant is expected to create hundreds of jobs."
+    d = build(figures=[off, fig_row("k1", "A", "https://n.test/a")])
+    assert [f.key for f in d.new_figures] == ["k1"] and ("figure", "jobs") not in d.ledger
+    assert d.not_highlighted == 1
+
+
+def test_highlights_are_ordered_by_topic_then_kind_then_size() -> None:
+    rows = [fig_row("small", "A", "https://n.test/a", "$12.8 million", value=12.8e6, unit="USD",
+                    subject=None),
+            fig_row("big", "B", "https://n.test/b", "$3 billion", value=3e9, unit="USD",
+                    subject=None),
+            fig_row("eur", "C", "https://n.test/c", "€5bn", value=5e9, unit="EUR", subject=None),
+            fig_row("gdp", "D", "https://n.test/d", "2% of GDP", value=2.0)]
+    d = build(figures=rows)
+    assert [f.key for f in d.new_figures] == ["gdp", "eur", "big", "small"]
+    assert all(f.published_at is not None for f in d.new_figures)
+
+
+def test_unattributed_quotes_and_fragments_stay_out_of_the_highlights() -> None:
+    d = build(quotes=[quote_row("q1", "A", "https://n.test/a", speaker=None),
+                      quote_row("q2", "A", "https://n.test/a", text="rapid close")])
+    assert d.new_quotes == () and d.ledger == () and d.not_highlighted == 2

@@ -159,3 +159,28 @@ def test_a_locked_store_waits_then_fails_clearly(tmp_path: Path) -> None:
         holder.stdout.close()
     with Store(db, lock_wait=5.0) as s:  # free again: opens, nothing lost
         assert s.applied_migrations()
+
+
+def test_upgrading_rekeys_stored_facts_and_keeps_them_reported(tmp_path) -> None:
+    """Migration 0007: fact keys fold subjects through the actor table; a store written before
+    keeps every fact it reported as reported under the new key."""
+    from monitors.keys import fact_key
+
+    db = tmp_path / "old.duckdb"
+    with Store(db) as s:
+        s.con.execute("""INSERT INTO articles (id, url, fetched_at, updated_at, content_hash)
+                         VALUES ('a', 'https://n.test/a', now(), now(), 'h')""")
+        s.con.execute("""INSERT INTO figures (article, idx, text, value, low, high, unit,
+                         subject, fact_key, first_seen_at)
+                         VALUES ('a', 0, '$1.5bn', 1.5e9, 1.5e9, 1.5e9, 'USD', 'Washington',
+                                 'old-key', now())""")
+        s.con.execute("""INSERT INTO digests (id, digest_date, window_start, window_end, status,
+                         created_at) VALUES ('d1', '2026-11-23', now(), now(), 'sent', now())""")
+        s.con.execute("INSERT INTO digest_facts VALUES ('d1', 'figure', 'old-key')")
+        s.con.execute("DELETE FROM schema_migrations WHERE name = '0007_canonical_fact_keys'")
+    with Store(db) as s:
+        new = fact_key("USD", 1.5e9, 1.5e9, 1.5e9, None, "United States")
+        assert s.con.execute("SELECT fact_key FROM figures").fetchone()[0] == new
+        keys = {r[0] for r in s.con.execute("SELECT key FROM digest_facts").fetchall()}
+        assert keys == {"old-key", new}
+        assert "0007_canonical_fact_keys" in s.applied_migrations()
