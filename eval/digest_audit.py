@@ -18,7 +18,11 @@ it, item by item (``tr.fact`` / ``blockquote.fact``), and each shown item is jud
 It prints *digest item precision* (items with no error / items shown), the subject and on-topic
 rates of the figures, and a table of error kinds with examples (``--show``).
 
-usage: python eval/digest_audit.py LABELS.jsonl [--corpus DIR] [--json] [--show N]
+With ``--floors`` the numbers are checked against ``eval/digest_floors.json`` (keyed by the
+label file's stem): exit 1 when one falls below its floor.  The floors sit at the measured blind
+values; raising one is a commit, lowering one must be explained in it.
+
+usage: python eval/digest_audit.py LABELS.jsonl [--corpus DIR] [--json] [--show N] [--floors]
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ from monitors.actors import canonical_subject  # noqa: E402
 from monitors.articles import load_article  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+FLOORS = ROOT / "eval" / "digest_floors.json"
+# numbers where lower is better: their floor is a ceiling
+CEILINGS = {"facts_shown_twice", "figure_subject_wrong"}
 QM = "\"'“”‘’«»„‚`"
 
 
@@ -338,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     ap.add_argument("--show", type=int, default=5, metavar="N",
                     help="examples to print per error kind (default 5)")
+    ap.add_argument("--floors", action="store_true",
+                    help=f"fail (exit 1) below the floors in {FLOORS.relative_to(ROOT)}")
     ap.add_argument("--keep", type=Path, metavar="DIR",
                     help="replay into DIR and keep the store and digest there")
     args = ap.parse_args(argv)
@@ -358,9 +367,10 @@ def main(argv: list[str] | None = None) -> int:
         attach_values(items, work / "audit.duckdb")
     judged = judge(items, labels_by_url)
     summary = summarise(judged) | {"articles": len(labels), "labels": str(args.labels)}
+    failed = check_floors(summary, args.labels.stem) if args.floors else []
     if args.json:
         print(json.dumps(summary, indent=1))
-        return 0
+        return 1 if failed else 0
     print(f"digest audit of {args.labels.name}: {len(labels)} articles replayed as one feed")
     print(f"  items shown            {summary['items']} ({summary['figures']} figures, "
           f"{summary['quotes']} quotes)")
@@ -379,7 +389,24 @@ def main(argv: list[str] | None = None) -> int:
                      if j["kind"] == "figure" else
                      f"speaker={j.get('speaker')!r} gold={j.get('gold_speaker')!r}")
             print(f"          {j['kind']} {j['text'][:60]!r} {extra} ({j['path']})")
-    return 0
+    for line in failed:
+        print(f"BELOW FLOOR: {line}")
+    return 1 if failed else 0
+
+
+def check_floors(summary: dict[str, Any], name: str) -> list[str]:
+    """What falls below (or, for counts of errors, above) the floors pinned for ``name``."""
+    floors = json.loads(FLOORS.read_text(encoding="utf-8")).get(name, {})
+    out = []
+    for key, floor in floors.items():
+        got = summary.get(key)
+        if got is None:
+            out.append(f"{name}.{key}: not measured (floor {floor})")
+        elif key in CEILINGS and got > floor:
+            out.append(f"{name}.{key}: {got} > {floor}")
+        elif key not in CEILINGS and got < floor:
+            out.append(f"{name}.{key}: {got} < {floor}")
+    return out
 
 
 if __name__ == "__main__":

@@ -24,6 +24,22 @@ def _key(text: str) -> str:
 
 
 @cache
+def _nato() -> frozenset[str]:
+    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
+    return frozenset(a["name"] for a in data.get("actor", []) if a.get("nato"))
+
+
+def is_nato(name: str | None) -> bool:
+    """Whether the actor is NATO, one of its members, or the EU (``nato = true``)."""
+    return bool(name) and name in _nato()
+
+
+def actors_in(text: str) -> list[str]:
+    """The canonical actors a text names, in order."""
+    return [n for m in actor_pattern().finditer(text) if (n := canonical_actor(m.group(0)))]
+
+
+@cache
 def _table() -> tuple[dict[str, str], tuple[str, ...]]:
     data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
     names: dict[str, str] = {}

@@ -75,7 +75,7 @@ from monitors.numbers import (
     word_number,
 )
 from monitors.sentences import sentence_at, split_sentences
-from monitors.subjects import figure_subject
+from monitors.subjects import document_actor, figure_subject, orphan
 
 __all__ = ["extract_figures"]
 
@@ -499,7 +499,21 @@ def extract_figures(text: str) -> list[Figure]:
         for s, e, fields in found:
             figures.append(_make_figure(text, sentences, s, e, fields))
         pos = found[-1][1]
-    return _resolve_by_context(text, _repeated_gdp_levels(text, sentences, figures))
+    figures = _resolve_by_context(text, _repeated_gdp_levels(text, sentences, figures))
+    return _document_subjects(text, figures)
+
+
+def _document_subjects(text: str, figures: list[Figure]) -> list[Figure]:
+    """A figure whose paragraph names no actor takes the article's own actor, when it has
+    one (see :func:`monitors.subjects.document_actor`)."""
+    if not any(f.subject is None for f in figures):
+        return figures
+    actor = document_actor(text)
+    if actor is None:
+        return figures
+    return [replace(f, subject=actor) if f.subject is None and f.sentence_start >= 0
+            and orphan(text, f.sentence_start, f.sentence_start + len(f.sentence)) else f
+            for f in figures]
 
 
 # A change printed with its sign, as market copy lists it ("EUR/USD +0.27%, GBP/USD -0.03%",

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from monitors.actors import actors_in, is_nato
+
 TABLE = Path(__file__).with_name("data") / "highlights.toml"
 MONEY = "money"
 # a quotation of fewer words than this is a fragment ("rapid close", "north of three
@@ -29,6 +31,8 @@ class TopicVocabulary:
     money: re.Pattern[str]
     percent: re.Pattern[str]
     counted: re.Pattern[str]
+    not_about: re.Pattern[str]
+    nato_actors: bool
 
 
 def _rx(patterns: Sequence[str], field: str) -> re.Pattern[str]:
@@ -50,7 +54,9 @@ def _vocabulary() -> tuple[dict[str, TopicVocabulary], re.Pattern[str], int]:
             units=frozenset(t.get("units", [])), about=_rx(t.get("about", []), f + ".about"),
             money=_rx(t.get("money", []), f + ".money"),
             percent=_rx(t.get("percent", []), f + ".percent"),
-            counted=_rx(t.get("counted", []), f + ".counted"))
+            counted=_rx(t.get("counted", []), f + ".counted"),
+            not_about=_rx(t.get("not_about", []), f + ".not_about"),
+            nato_actors=t.get("actors") == "nato")
     off = data.get("off", {})
     return topics, _rx(off.get("near", []), "off.near"), int(off.get("window", 6))
 
@@ -77,8 +83,12 @@ def _counted(sentence: str, text: str, end: int) -> str:
 
 
 def _fits(v: TopicVocabulary, kind: str, sentence: str, text: str, end: int) -> bool:
-    if kind not in v.units or not v.about.search(sentence):
+    if kind not in v.units or not v.about.search(sentence) or v.not_about.search(sentence):
         return False
+    if v.nato_actors:
+        named = actors_in(sentence)
+        if named and not any(is_nato(n) for n in named):
+            return False  # Russia's or China's spending is not NATO's
     if kind == MONEY:  # an empty list: the topic's own words are enough
         return v.money.pattern == _NEVER or bool(v.money.search(sentence))
     if kind in ("percent", "pp"):
@@ -128,3 +138,12 @@ def is_statement(quote: str) -> bool:
     if len(words) >= MIN_STATEMENT_WORDS:
         return True
     return len(words) >= MIN_SENTENCE_WORDS and quote.lstrip(" \"'“‘«")[:1].isupper()
+
+
+@cache
+def beneficiaries() -> frozenset[str]:
+    """Actors that receive a topic's figures (``beneficiary`` in the table): as a subject they
+    tell no package apart from another."""
+    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
+    return frozenset(t["beneficiary"] for t in data.get("topics", {}).values()
+                     if t.get("beneficiary"))

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from monitors.actors import actor_pattern, canonical_actor
+from monitors.actors import actor_pattern, actors_in, canonical_actor
 
 WORDS = Path(__file__).with_name("data") / "subject_words.toml"
 
@@ -122,6 +123,28 @@ def figure_subject(text: str, ss: int, se: int, s: int, e: int, *, count: bool =
         ps, pe = prev
         return figure_subject(text, ps, pe, pe, pe) if pe > ps else None
     return None
+
+
+def document_actor(text: str) -> str | None:
+    """The actor a whole article is about, when it plainly has one: the headline (the text
+    before the first blank line) names exactly one actor, and no actor is named more often in
+    the whole text.  A figure whose sentence and paragraph name no actor at all belongs to it
+    ("Germany's budget squeeze" ... "The defence budget is set to receive €1.3 billion more")."""
+    head, sep, _ = text.partition("\n\n")
+    if not sep:
+        return None
+    named = set(actors_in(head))
+    if len(named) != 1:
+        return None
+    actor = named.pop()
+    counts = Counter(actors_in(text))
+    return actor if counts[actor] == max(counts.values()) else None
+
+
+def orphan(text: str, sentence_start: int, sentence_end: int) -> bool:
+    """Whether a sentence, and its paragraph up to its end, name no actor at all."""
+    ps = text.rfind("\n", 0, sentence_start) + 1
+    return not actors_in(text[ps:sentence_end])
 
 
 def _clause(text: str, ss: int, se: int, s: int, e: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from monitors.actors import canonical_actor, named_before
-from monitors.highlights import figure_topic, is_statement
+from monitors.highlights import beneficiaries, figure_topic, is_statement
 from monitors.keys import quote_words
 
 # Importance within a topic: shares of GDP, then money, then the rest; then size; then sources.
@@ -199,7 +199,8 @@ def build_digest(
     article_topics: dict[str, list[str]] = {}
     for a in articles:
         article_topics.setdefault(a["id"], []).append(a["topic"])
-    fig_groups = merge_same_facts(_group(figures, "fact_key"), _figure_signature, "subject")
+    fig_groups = merge_same_facts(_group(figures, "fact_key"), _figure_signature, "subject",
+                                  beneficiaries())
     fresh_figs = [(keys, rows) for keys, rows in fig_groups
                   if not reported_figures.intersection(keys)]
     new_figs = [f for f in (_figure_item(keys, rows, topics, article_topics)
@@ -320,7 +321,8 @@ def _quote_signature(r: dict[str, Any]) -> tuple:
     return (quote_words(r["text"]),)
 
 
-def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, who: str
+def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, who: str,
+                     weak: frozenset[str] = frozenset()
                      ) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
     """Merge ledger groups that are one fact told differently.
 
@@ -328,7 +330,9 @@ def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, wh
     they come from the same article or the same story cluster (a headline restating the body,
     with a different subject), or when one has no subject/speaker and exactly one other group
     with that signature has one (an outlet that did not say whose figure or quote it was).
-    Groups about different named subjects stay apart: a false merge would hide a fact."""
+    Groups about different named subjects stay apart: a false merge would hide a fact.  A
+    ``weak`` subject (a topic's beneficiary: every aid package is "for Ukraine") names no
+    package, so for this rule it counts as no subject."""
     keys = list(groups)
     parent = {k: k for k in keys}
 
@@ -351,14 +355,30 @@ def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, wh
             for b in members[i + 1:]:
                 if places[a] & places[b]:
                     parent[find(b)] = find(a)
-        named = [k for k in members if any(r.get(who) for r in groups[k])]
-        if len({find(k) for k in named}) == 1:
-            for k in members:
-                parent[find(k)] = find(named[0]) if named else find(k)
+        # an unattributed copy joins the one named fact told the same way (same hedge)
+        for _, same in _by_hedge(members, groups):
+            named = [k for k in same if any(r.get(who) and _who(r[who]) not in weak
+                                            for r in groups[k])]
+            if len({find(k) for k in named}) == 1:
+                for k in same:
+                    parent[find(k)] = find(named[0])
     merged: dict[str, list[str]] = {}
     for k in keys:
         merged.setdefault(find(k), []).append(k)
     return [(tuple(ks), [r for k in ks for r in groups[k]]) for ks in merged.values()]
+
+
+def _by_hedge(members: list[str], groups: dict[str, list[dict[str, Any]]]
+              ) -> list[tuple[tuple, list[str]]]:
+    out: dict[tuple, list[str]] = {}
+    for k in members:
+        r = groups[k][0]
+        out.setdefault((r.get("qualifier"), bool(r.get("approx"))), []).append(k)
+    return list(out.items())
+
+
+def _who(name: str) -> str:
+    return canonical_actor(name) or name
 
 
 def _group(rows: Iterable[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:

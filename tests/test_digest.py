@@ -195,3 +195,19 @@ def test_unattributed_quotes_and_fragments_stay_out_of_the_highlights() -> None:
     d = build(quotes=[quote_row("q1", "A", "https://n.test/a", speaker=None),
                       quote_row("q2", "A", "https://n.test/a", text="rapid close")])
     assert d.new_quotes == () and d.ledger == () and d.not_highlighted == 2
+
+
+def test_an_amount_for_the_beneficiary_joins_the_one_named_donors_amount() -> None:
+    us = fig_row("k-us", "A", "https://n.test/a", "$61 billion", subject="US", value=61e9,
+                 unit="USD")
+    us["sentence"] = "Congress approved $61 billion in aid for Ukraine."
+    ua = fig_row("k-ua", "B", "https://n.test/b", "$61 billion", subject="Ukraine", value=61e9,
+                 unit="USD")
+    ua["sentence"] = "He would not send more aid to Kyiv, after the $61 billion package."
+    d = build(figures=[us, ua])
+    assert len(d.new_figures) == 1 and set(d.new_figures[0].keys) == {"k-us", "k-ua"}
+    assert d.new_figures[0].subject == "US" and len(d.new_figures[0].sources) == 2
+    de = fig_row("k-de", "C", "https://n.test/c", "$61 billion", subject="Germany", value=61e9,
+                 unit="USD")
+    de["sentence"] = "Germany pledged $61 billion in aid for Ukraine."
+    assert len(build(figures=[us, de]).new_figures) == 2  # two donors: two packages
