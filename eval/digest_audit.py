@@ -35,6 +35,7 @@ import re
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -57,6 +58,35 @@ def default_corpus() -> Path:
     return ROOT.parent / "shared" / "corpus"
 
 
+@dataclass(frozen=True)
+class Item:
+    """One labelled text: an article file, or one entry of a captured feed."""
+
+    title: str
+    text: str
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title}\n\n{self.text}" if self.title else self.text
+
+
+def load_item(corpus: Path, path: str) -> Item:
+    """``articles/...`` is an article file (``load_article``); ``feeds/<file>#<n>`` is the n-th
+    entry of a captured feed, as newswatch's own parser and normaliser read it."""
+    if "#" not in path:
+        doc = load_article(corpus / path)
+        return Item(doc.title, doc.text)
+    from monitors.normalise import normalise_entry
+    from monitors.parse import parse_feed
+
+    file, _, n = path.partition("#")
+    feed = parse_feed(f"file:///{file}", (corpus / file).read_bytes())
+    article = normalise_entry(feed.entries[int(n)], NOW)
+    if article is None:
+        raise SystemExit(f"{path}: the feed entry has no usable text")
+    return Item(article.title, article.text)
+
+
 def load_labels(path: Path, corpus: Path) -> list[dict[str, Any]]:
     """Labels with their article text, checked against the stored sha1."""
     out = []
@@ -64,7 +94,7 @@ def load_labels(path: Path, corpus: Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         lab = json.loads(line)
-        doc = load_article(corpus / lab["path"])
+        doc = load_item(corpus, lab["path"])
         text = doc.full_text
         if hashlib.sha1(text.encode()).hexdigest() != lab["sha1"]:
             raise SystemExit(f"{path}:{n}: {lab['path']}: the article text changed (sha1)")

@@ -33,6 +33,9 @@ class TopicVocabulary:
     counted: re.Pattern[str]
     not_about: re.Pattern[str]
     nato_actors: bool
+    other_recipients: re.Pattern[str]
+    own: re.Pattern[str]
+    count_context: re.Pattern[str]
 
 
 def _rx(patterns: Sequence[str], field: str) -> re.Pattern[str]:
@@ -56,7 +59,10 @@ def _vocabulary() -> tuple[dict[str, TopicVocabulary], re.Pattern[str], int]:
             percent=_rx(t.get("percent", []), f + ".percent"),
             counted=_rx(t.get("counted", []), f + ".counted"),
             not_about=_rx(t.get("not_about", []), f + ".not_about"),
-            nato_actors=t.get("actors") == "nato")
+            nato_actors=t.get("actors") == "nato",
+            other_recipients=_rx(t.get("other_recipients", []), f + ".other_recipients"),
+            own=_rx(t.get("own", []), f + ".own"),
+            count_context=_rx(t.get("count_context", []), f + ".count_context"))
     off = data.get("off", {})
     return topics, _rx(off.get("near", []), "off.near"), int(off.get("window", 6))
 
@@ -89,12 +95,15 @@ def _fits(v: TopicVocabulary, kind: str, sentence: str, text: str, end: int) -> 
         named = actors_in(sentence)
         if named and not any(is_nato(n) for n in named):
             return False  # Russia's or China's spending is not NATO's
+    if v.other_recipients.search(sentence) and not v.own.search(sentence):
+        return False  # aid to Moldova is not aid to Ukraine
     if kind == MONEY:  # an empty list: the topic's own words are enough
         return v.money.pattern == _NEVER or bool(v.money.search(sentence))
     if kind in ("percent", "pp"):
         return bool(v.percent.search(sentence))
     if kind == "count":
-        return bool(v.counted.search(_counted(sentence, text, end)))
+        return bool(v.counted.search(_counted(sentence, text, end))) and (
+            v.count_context.pattern == _NEVER or bool(v.count_context.search(sentence)))
     return True  # percent_gdp: a share of GDP in a sentence about the topic
 
 
@@ -147,3 +156,13 @@ def beneficiaries() -> frozenset[str]:
     data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
     return frozenset(t["beneficiary"] for t in data.get("topics", {}).values()
                      if t.get("beneficiary"))
+
+
+
+_BACK_REFERENCE = re.compile(r"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+[a-z][\w-]*$")  # not "the Kremlin"
+
+
+def forwardable_speaker(speaker: str | None) -> bool:
+    """A speaker a reader can forward: a name or a description ("a European diplomat"), not a
+    bare back-reference ("the source", "the official") that means nothing out of the story."""
+    return bool(speaker) and not _BACK_REFERENCE.match(speaker.strip())

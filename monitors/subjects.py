@@ -55,7 +55,8 @@ def _words() -> dict[str, re.Pattern[str]]:
 _PREP_BEFORE = re.compile(
     r"\b(?:to|for|from|in|into|with|against|on|at|toward|towards|by|of|than|over|about|"
     r"between|among|including|like|across|within|outside|inside|via|per|under|after|before|"
-    r"during|since|behind|near|beyond|without|amid)\s+(?:the\s+)?$",
+    r"during|since|behind|near|beyond|without|amid|following|despite|regarding|concerning|"
+    r"toward|upon|throughout|beside|besides|alongside)\s+(?:the\s+)?$",
     re.I,
 )
 _RX_TARGET_BEFORE = re.compile(
@@ -133,7 +134,8 @@ def document_actor(text: str) -> str | None:
     head, sep, _ = text.partition("\n\n")
     if not sep:
         return None
-    named = set(actors_in(head))
+    named = {_canonical(m.group(0)) for m in actor_pattern().finditer(head)
+             if _is_actor(head, m, 0, len(head))}  # not "at the NATO Summit"
     if len(named) != 1:
         return None
     actor = named.pop()
@@ -147,9 +149,19 @@ def orphan(text: str, sentence_start: int, sentence_end: int) -> bool:
     return not actors_in(text[ps:sentence_end])
 
 
+# A sentence opening with a subordinate clause ("When Russia launched its invasion, the United
+# States responded ... providing $1.9 billion"): its subject is not the main clause's.
+_SUBORDINATE_OPENING = re.compile(
+    r"\s*(?:When|While|After|Before|Since|As|Although|Though|If|Once|Until|Because|Whereas)"
+    r"\b[^,;]{3,120},\s*")
+
+
 def _clause(text: str, ss: int, se: int, s: int, e: int) -> tuple[int, int]:
     cs = ss
-    for b in _CLAUSE_BREAK.finditer(text, ss, s):
+    sub = _SUBORDINATE_OPENING.match(text, ss, s)
+    if sub:
+        cs = sub.end()
+    for b in _CLAUSE_BREAK.finditer(text, cs, s):
         cs = b.end()
     b = _CLAUSE_BREAK.search(text, e, se)
     return cs, b.start() if b else se

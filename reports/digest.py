@@ -15,7 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from monitors.actors import canonical_actor, named_before
-from monitors.highlights import beneficiaries, figure_topic, is_statement
+from monitors.highlights import (
+    beneficiaries,
+    figure_topic,
+    forwardable_speaker,
+    is_statement,
+)
 from monitors.keys import quote_words
 
 # Importance within a topic: shares of GDP, then money, then the rest; then size; then sources.
@@ -359,6 +364,8 @@ def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, wh
         for _, same in _by_hedge(members, groups):
             named = [k for k in same if any(r.get(who) and _who(r[who]) not in weak
                                             for r in groups[k])]
+            if not named:  # no donor named anywhere: the one beneficiary-only copy leads
+                named = [k for k in same if any(r.get(who) for r in groups[k])]
             if len({find(k) for k in named}) == 1:
                 for k in same:
                     parent[find(k)] = find(named[0])
@@ -447,8 +454,9 @@ def _shown_subject(rows: Sequence[dict[str, Any]]) -> str | None:
 def _quote_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]], topics: Sequence[str],
                 article_topics: dict[str, list[str]]) -> QuoteItem | None:
     """The group as one highlighted quote; None for a fragment or a quote no source
-    attributes (it stays in its story: a reader cannot forward words without a speaker)."""
-    r = next((x for x in rows if x.get("speaker")), None)
+    attributes to someone a reader can name (it stays in its story: words without a speaker,
+    or with "the source" for one, cannot be forwarded)."""
+    r = next((x for x in rows if forwardable_speaker(x.get("speaker"))), None)
     if r is None or not is_statement(r["text"]):
         return None
     role = next((x["role"] for x in rows if x.get("role")), None)

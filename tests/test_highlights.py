@@ -73,3 +73,13 @@ def test_snippet_is_cut_around_the_figure_not_from_the_sentence_start() -> None:
     short = cut_snippet("Allies agreed 2% of GDP.", "2% of GDP", 14)
     assert short == ("Allies agreed ", "2% of GDP", ".")
     assert cut_snippet("No figure here.", "5%", None) == ("", "5%", "")
+
+
+@pytest.mark.parametrize(("speaker", "ok"), [
+    ("Mark Rutte", True), ("a European diplomat", True), ("the Kremlin", True),
+    ("the source", False), ("The official", False), (None, False), ("", False)])
+def test_a_bare_back_reference_is_not_a_speaker_to_forward(speaker: str | None,
+                                                           ok: bool) -> None:
+    from monitors.highlights import forwardable_speaker
+
+    assert forwardable_speaker(speaker) is ok

@@ -59,3 +59,9 @@ def test_a_figure_in_a_reporters_question_is_marked() -> None:
             "MR. KIRBY: It is worth $1 billion.")
     figs = {f.text: f.question for f in extract_figures(text)}
     assert figs == {"$2 billion": True, "$1 billion": False}
+
+
+def test_a_subordinate_opening_is_not_the_main_clause() -> None:
+    text = ("When Russia launched its invasion, the United States responded quickly to the crisis "
+            "in Ukraine—providing more than $1.9 billion to Ukrainians in need.")
+    assert subject_of(text, "more than $1.9 billion") == "US"
