@@ -6,7 +6,8 @@
                                     the test suite (what CI runs)
     python3.11 tasks.py setup       only create/refresh .venv (runtime + test dependencies)
     python3.11 tasks.py lock        rewrite requirements.lock from the current .venv
-    python3.11 tasks.py eval        print the extraction/relevance/dedupe evaluation numbers
+    python3.11 tasks.py eval        print the extraction/relevance/dedupe evaluation numbers and
+                                    the digest audits (eval/digest_audit.py) against their floors
 
 Setup is skipped when pyproject.toml and requirements.lock have not changed since the last one.
 Extra arguments after `test` go to pytest (e.g. `tasks.py test -k store`).
@@ -91,6 +92,9 @@ def main(argv: list[str]) -> None:
     elif cmd == "eval":
         setup()
         run(PY, "eval/gate.py", *argv[1:])
+        for labels in ("digest_blind_labels", "digest_round1_labels", "digest_dev_labels"):
+            run(PY, "eval/digest_audit.py", f"eval/{labels}.jsonl", "--floors", "--show", "3",
+                env=test_env())
     elif cmd == "lock":
         out = subprocess.check_output([str(PY), "-m", "pip", "freeze", "--exclude-editable"],
                                       text=True)
