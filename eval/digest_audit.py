@@ -176,7 +176,7 @@ def shown_items(page: str) -> list[dict[str, Any]]:
         val = re.search(r'<span class="val">(.*?)</span>', cells[0], re.S)
         mark = re.search(r"<mark>(.*?)</mark>", cells[1], re.S)
         href = re.search(r'href="([^"]*)"', cells[3])
-        subject = _plain(cells[2])
+        subject = _plain(re.sub(r'<span class="lbl">.*?</span>', "", cells[2]))
         items.append((m.start(), {
             "kind": "figure", "keys": m.group(1).split(), "text": _plain(val.group(1)),
             "context": _plain(cells[1]), "marked": _plain(mark.group(1)) if mark else "",
