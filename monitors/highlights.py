@@ -159,10 +159,13 @@ def beneficiaries() -> frozenset[str]:
 
 
 
-_BACK_REFERENCE = re.compile(r"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+[a-z][\w-]*$")  # not "the Kremlin"
+# "the source", "the deputy prime minister": a definite description in lower case points back
+# to someone the story names, or does not; either way not a name to forward ("the Kremlin" is)
+_BACK_REFERENCE = re.compile(r"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+[a-z][a-z’'\s-]*$")
 
 
 def forwardable_speaker(speaker: str | None) -> bool:
     """A speaker a reader can forward: a name or a description ("a European diplomat"), not a
-    bare back-reference ("the source", "the official") that means nothing out of the story."""
+    back-reference ("the source", "the deputy prime minister") that means nothing out of the
+    story."""
     return bool(speaker) and not _BACK_REFERENCE.match(speaker.strip())

@@ -59,6 +59,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from monitors.acronyms import expand_speakers
 from monitors.model import Quote
 from monitors.speakers import (
     _NAME_SEQ_RE,
@@ -248,7 +249,7 @@ def extract_quotes(text: str) -> list[Quote]:
     _label_line_blocks(spans, doc)
     _statement_author(spans, doc)
     _resolve_headings(spans, text, doc)
-    return [_to_quote(s, text) for s in spans if s.keep]
+    return expand_speakers([_to_quote(s, text) for s in spans if s.keep], text)
 
 
 # --------------------------------------------------------------------------------------------

@@ -77,7 +77,8 @@ def test_snippet_is_cut_around_the_figure_not_from_the_sentence_start() -> None:
 
 @pytest.mark.parametrize(("speaker", "ok"), [
     ("Mark Rutte", True), ("a European diplomat", True), ("the Kremlin", True),
-    ("the source", False), ("The official", False), (None, False), ("", False)])
+    ("the source", False), ("The official", False), ("the deputy prime minister", False),
+    ("the NATO chief", True), (None, False), ("", False)])
 def test_a_bare_back_reference_is_not_a_speaker_to_forward(speaker: str | None,
                                                            ok: bool) -> None:
     from monitors.highlights import forwardable_speaker
