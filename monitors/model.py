@@ -131,8 +131,6 @@ class FeedOutcome:
     name: str
     status: str
     items: int = 0
-    new_articles: int = 0
-    kept_articles: int = 0
     error: str | None = None  # for "error": why; for "new": a parser warning, if any
     title: str | None = None
     ttl_minutes: int | None = None  # the feed's <ttl>, when it declares one

@@ -13,8 +13,6 @@ from monitors.model import Article, Entry
 from monitors.text import fragment_to_text
 from monitors.urls import article_id, canonical_url
 
-TRUNCATED_CHARS = 600  # an item whose text is shorter than this is treated as a summary
-
 
 def normalise_entry(entry: Entry, fetched_at: datetime) -> Article | None:
     """The article an entry describes, or None when it has neither link, GUID nor text."""
@@ -42,11 +40,6 @@ def normalise_entry(entry: Entry, fetched_at: datetime) -> Article | None:
         content_hash=content_hash(title, text),
         guid=entry.guid,
     )
-
-
-def is_truncated(article: Article) -> bool:
-    """True when the item carries only a summary, so the page is worth fetching."""
-    return len(article.text) < TRUNCATED_CHARS
 
 
 def _usable_url(value: str | None) -> str | None:

@@ -87,10 +87,6 @@ def _words(spec: str) -> frozenset[str]:
     return frozenset(spec.split())
 
 
-def _words_lower(spec: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in spec.split())
-
-
 
 _FINITE = (
     "said|says|say|told|tells|added|adds|wrote|writes|posted|posts|tweeted|stated|states|argued|"
@@ -397,7 +393,6 @@ def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list
                 per_para[pi].append(_Span(open_at + 1, close.end, open_at, close.close_pos, pi))
             else:
                 per_para[pi].append(_orphan_open(text, pi, open_at, hi))
-    _link_chain_starts(per_para)
 
 
 def _closing_paragraph(text: str, paras: list[tuple[int, int]], per_para: list[list[_Span]],
@@ -416,16 +411,6 @@ def _closing_paragraph(text: str, paras: list[tuple[int, int]], per_para: list[l
             return k, found[0]
         return None
     return None
-
-
-def _link_chain_starts(per_para: list[list[_Span]]) -> None:
-    """A paragraph that both starts and ends inside one continued quotation joins both chains."""
-    for pi in range(1, len(per_para)):
-        spans = per_para[pi]
-        if len(spans) == 1 and spans[0].open_pos >= 0 and spans[0].close_pos < 0:
-            prev = per_para[pi - 1]
-            if prev and prev[-1].chain >= 10 ** 6 and spans[0].chain >= 10 ** 6:
-                continue
 
 
 def _pair_singles(text: str, pi: int, lo: int, hi: int, doubles: list[_Span],

@@ -229,10 +229,6 @@ def is_org(tokens: list[str]) -> bool:
     return any(t.lower().rstrip(".") in ORG_WORDS or t.lower() in ORG_WORDS for t in tokens)
 
 
-def _clean_surname(tok: str) -> str:
-    return tok.lower().rstrip(".,")
-
-
 class Registry:
     """Names and roles one article gives.  Lazy: a surname is looked up only when a quote
     needs it, so long transcripts with few quotes stay cheap."""
@@ -734,10 +730,6 @@ def _expansion(words: list[str], acr: str) -> str | None:
                 best = " ".join(cand)
                 break
     return best
-
-
-def is_pronoun(phrase: str) -> bool:
-    return phrase.strip().lower() in PRONOUNS
 
 
 def doc_phrase(phrase: str) -> bool:

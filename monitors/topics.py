@@ -872,7 +872,3 @@ def match_topics(title: str, text: str, rules: Sequence[TopicRule]) -> list[Topi
             out.append(m)
     return out
 
-
-def cue_descriptions(rule: TopicRule) -> list[str]:
-    """Human-readable form of each cue of a rule (for docs and debugging)."""
-    return [f"{c.name} ({c.weight:+g}, max {c.max_hits}): {c.describe()}" for c in rule.cues]
