@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.common import REPO_ROOT, default_config_path, parse_now
-from flows.feedserver import FeedServer, _item_time
+from flows.feedserver import FeedServer, item_time
 
 if TYPE_CHECKING:
     from flows.smtpsink import SmtpSink
@@ -28,7 +28,7 @@ def sample_days(root: Path = SAMPLES) -> list[date]:
     for f in sorted((root / "feeds").glob("*.xml")):
         text = f.read_text(encoding="utf-8")
         for m in re.finditer(r"<(item|entry)\b.*?</\1>", text, re.S):
-            t = _item_time(m.group(0))
+            t = item_time(m.group(0))
             if t is not None:
                 days.add(t.astimezone(UTC).date())
     return sorted(days)

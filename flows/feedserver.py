@@ -22,7 +22,7 @@ _ITEM = re.compile(r"<(item|entry)\b.*?</\1>", re.S)
 _DATE = re.compile(r"<(pubDate|published|updated|dc:date)>\s*(.*?)\s*</\1>", re.S)
 
 
-def _item_time(block: str) -> datetime | None:
+def item_time(block: str) -> datetime | None:
     m = _DATE.search(block)
     if not m:
         return None
@@ -43,7 +43,7 @@ def feed_as_of(xml: str, now: datetime | None) -> str:
         return xml
 
     def keep(m: re.Match[str]) -> str:
-        t = _item_time(m.group(0))
+        t = item_time(m.group(0))
         return m.group(0) if t is None or t <= now else ""
 
     return _ITEM.sub(keep, xml)
