@@ -31,7 +31,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -274,6 +275,18 @@ class Store:
             self.migrate()
 
     # -- lifecycle ---------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction: committed when the block ends, rolled back when anything (an error,
+        Ctrl-C) leaves it early, so the store is never left half-written."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
     def close(self) -> None:
         self.con.close()
 
@@ -298,17 +311,12 @@ class Store:
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
-            self.con.execute("BEGIN TRANSACTION")
-            try:
+            with self._transaction():
                 if callable(sql):
                     sql(self.con)
                 else:
                     self.con.execute(sql)
                 self.con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
-                self.con.execute("COMMIT")
-            except Exception:
-                self.con.execute("ROLLBACK")
-                raise
             applied.append(name)
             log.info("store %s: applied migration %s", self.path, name)
         return applied
@@ -341,8 +349,7 @@ class Store:
             rows.append((o.url, o.name, o.title, etag, last_mod, now, now if ok else None,
                          0 if ok else 1, next_poll.get(o.url), o.error, o.status,
                          o.items if o.status == "new" else None))
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             for i in range(0, len(rows), 250):
                 part = rows[i:i + 250]
                 values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(part))
@@ -369,10 +376,6 @@ class Store:
                         last_status = excluded.last_status,
                         items = coalesce(excluded.items, feeds.items)
                 """, [v for row in part for v in row])
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
 
     def feed_health(self, quiet_days: int = 3) -> list[dict[str, Any]]:
         """Feed rows; ``quiet`` marks a feed that answers but has brought no new article for
@@ -428,8 +431,7 @@ class Store:
         first_fig = self._first_seen_many("figures", "fact_key", {k for *_, k in fig_rows})
         changes = self._figure_changes(updated_items, now)
         first_quote = self._first_seen_many("quotes", "quote_key", {k for *_, k in quote_rows})
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self._insert_many(
                 "articles", ("id", "url", "guid", "feed", "title", "published_at", "fetched_at",
                              "updated_at", "text", "content_hash", "cluster_id", "kept",
@@ -470,10 +472,6 @@ class Store:
                            "first_seen_at"),
                 [(aid, i, q.text, q.speaker, q.role, q.sentence, k, first_quote.get(k) or now)
                  for aid, i, q, k in quote_rows])
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
         return UpsertCounts(
             new=len(new_items), updated=len(updated_items), unchanged=unchanged,
             kept_new=sum(p.kept for p in new_items),
@@ -559,18 +557,13 @@ class Store:
             return
         self.con.execute("CREATE TEMP TABLE IF NOT EXISTS new_clusters "
                          "(id VARCHAR PRIMARY KEY, cluster VARCHAR)")
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self.con.execute("DELETE FROM new_clusters")
             self._insert_many("new_clusters", ("id", "cluster"), list(mapping.items()),
                               chunk=1000)
             self.con.execute("UPDATE articles SET cluster_id = c.cluster FROM new_clusters c "
                              "WHERE articles.id = c.id")
             self.con.execute("DELETE FROM new_clusters")
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
 
     # -- digest queries ----------------------------------------------------------------
     def last_digest_end(self, before: datetime, statuses: Sequence[str] = FILE_SUCCESS
@@ -592,22 +585,23 @@ class Store:
             ORDER BY a.published_at DESC NULLS LAST, a.id""", [start, end])
 
     def window_figures(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        return self._dicts("""
-            SELECT g.*, a.url, a.title AS article_title, a.feed,
-                   coalesce(f.name, a.feed) AS feed_name, a.published_at, a.cluster_id
-            FROM figures g JOIN articles a ON a.id = g.article
-            LEFT JOIN feeds f ON f.url = a.feed
-            WHERE a.kept AND a.updated_at > ? AND a.updated_at <= ?
-            ORDER BY g.first_seen_at, a.published_at, g.article, g.idx""", [start, end])
+        return self._window_facts("figures", start, end)
 
     def window_quotes(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        return self._dicts("""
-            SELECT q.*, a.url, a.title AS article_title, a.feed,
+        return self._window_facts("quotes", start, end)
+
+    def _window_facts(self, table: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The figures or quotes of the articles kept and changed in (start, end], first seen
+        first, with their article's URL, title, outlet, date and story cluster."""
+        if table not in ("figures", "quotes"):
+            raise ValueError(f"not a fact table: {table}")
+        return self._dicts(f"""
+            SELECT x.*, a.url, a.title AS article_title, a.feed,
                    coalesce(f.name, a.feed) AS feed_name, a.published_at, a.cluster_id
-            FROM quotes q JOIN articles a ON a.id = q.article
+            FROM {table} x JOIN articles a ON a.id = x.article
             LEFT JOIN feeds f ON f.url = a.feed
             WHERE a.kept AND a.updated_at > ? AND a.updated_at <= ?
-            ORDER BY q.first_seen_at, a.published_at, q.article, q.idx""", [start, end])
+            ORDER BY x.first_seen_at, a.published_at, x.article, x.idx""", [start, end])
 
     def reported_keys(self, kind: str, before: datetime,
                       statuses: Sequence[str] = FILE_SUCCESS) -> set[str]:
@@ -660,8 +654,7 @@ class Store:
         """Record a digest and the facts it reported, in one transaction.  A re-render of the
         same window updates the row (same id: not a second digest) and keeps its delivery
         state once it was handed to SMTP (sending, sent) or settled (empty)."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self.con.execute("""
                 INSERT INTO digests (id, digest_date, window_start, window_end, status,
                     created_at, recipients, html, text, html_path, text_path)
@@ -678,10 +671,6 @@ class Store:
             if rows:
                 self.con.executemany("INSERT INTO digest_facts VALUES (?, ?, ?)",
                                      [[digest_id, k, v] for k, v in rows])
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
 
     def digests(self) -> list[dict[str, Any]]:
         return self._dicts("SELECT id, digest_date, window_start, window_end, status, "
