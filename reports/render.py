@@ -32,7 +32,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["value"] = format_value
-    env.filters["topic_label"] = lambda t: TOPIC_LABELS.get(t, t)
+    env.filters["topic_label"] = lambda t: TOPIC_LABELS.get(t, t) or "Other"
     return env
 
 

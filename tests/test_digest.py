@@ -211,3 +211,10 @@ def test_an_amount_for_the_beneficiary_joins_the_one_named_donors_amount() -> No
                  unit="USD")
     de["sentence"] = "Germany pledged $61 billion in aid for Ukraine."
     assert len(build(figures=[us, de]).new_figures) == 2  # two donors: two packages
+
+
+def test_the_text_digest_marks_the_figure_in_its_indented_snippet() -> None:
+    d = build(figures=[fig_row("k1", "A", "https://n.test/a")])
+    text = render_text(d)
+    assert "* NEW 3.5% of GDP  [3.5 % of GDP] — NATO\n  Allies agreed to spend [3.5% of GDP].\n" \
+           "  A, 23 Nov 2026: https://n.test/a\n" in text
