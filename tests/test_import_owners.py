@@ -12,7 +12,7 @@ PACKAGES = ("flows", "monitors", "reports")
 OWNERS = {
     "feedparser": {"monitors/parse.py"},
     "httpx": {"monitors/fetch.py"},
-    "duckdb": {"monitors/store.py"},
+    "duckdb": {"monitors/store.py", "monitors/migrations.py"},  # the store and its schema
     "jinja2": {"reports/render.py"},
     "trafilatura": {"monitors/text.py"},
     "yaml": {"monitors/articles.py"},
