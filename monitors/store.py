@@ -1,8 +1,9 @@
 """The DuckDB store: idempotent upserts and every query (the schema's named migrations are in
 :mod:`monitors.migrations`).
 
-With its migrations, the only module that imports duckdb.  One :class:`Store` wraps one connection; each batch of
-articles is written in one transaction, so a crash leaves either the whole batch or none of it.
+With its migrations, the only module that imports duckdb.  One :class:`Store` wraps one
+connection; each batch of articles is written in one transaction, so a crash leaves either the
+whole batch or none of it.
 Articles are keyed by a hash of their canonical URL, so polling the same feeds twice stores
 nothing twice; an article whose text changed is updated in place and its figures, quotes and
 topics replaced.
