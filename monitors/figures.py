@@ -60,6 +60,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
 
+from monitors.lexicon import word_set
 from monitors.model import Figure
 from monitors.numbers import (
     CURRENCY_PREFIX,
@@ -261,9 +262,6 @@ _RX_START = re.compile(
 )
 
 
-def _words(s: str) -> frozenset[str]:
-    """The whitespace-separated words of ``s`` as a set."""
-    return frozenset(s.split())
 
 
 # Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
@@ -311,11 +309,11 @@ _RX_CANDIDATE = re.compile(
 
 # ------------------------------------------------------------------------ context filters
 
-_MONTHS = _words(
+_MONTHS = word_set(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
-_LABEL_WORDS = _words(
+_LABEL_WORDS = word_set(
     "no nos number page pages p pp article articles section chapter paragraph clause "
     "resolution flight room route highway road model type mark block phase level class tier "
     "group stage season episode vol volume issue item line platform gate terminal"
@@ -323,7 +321,7 @@ _LABEL_WORDS = _words(
     " s&p nasdaq nikkei stoxx eurostoxx ftse dax cac russell dow topix kospi sensex nifty "
     "msci ibex aex smi hang seng ase ise"
 )
-_TIME_AND_MEASURE = _words(
+_TIME_AND_MEASURE = word_set(
     """
     second seconds minute minutes hour hours day days night nights week weeks weekend weekends
     month months year years decade decades century centuries quarter quarters
@@ -339,19 +337,19 @@ _TIME_AND_MEASURE = _words(
     joules petajoules terajoules gigajoules curies picocuries light-years
     """
 )
-_IRREGULAR_PLURALS = _words(
+_IRREGULAR_PLURALS = word_set(
     "people children men women personnel staff police aircraft spacecraft crew infantry "
     "cattle sheep livestock militia militants israelis iraqis pakistanis afghanis nepalis "
     "somalis yemenis kuwaitis saudis emiratis qataris omanis bahrainis bangladeshis "
     "azerbaijanis punjabis bengalis rabbis taxis"
 )
-_NOT_PLURAL = _words(
+_NOT_PLURAL = word_set(
     "news series species means us is was has this thus its his hers theirs ours yours whereas "
     "various previous famous serious dangerous numerous analysis crisis basis chess kansas texas "
     "paris marcus thomas lewis davis james jones abrams pls plus minus bonus status campus "
     "virus census corpus consensus nexus focus gas atlas alias bias canvas christmas"
 )
-_NP_STOP = _words(
+_NP_STOP = word_set(
     """
     a an the this that these those of in on at to for from by with without into onto over under
     about above below between among across after before during since until than as per via
@@ -363,11 +361,11 @@ _NP_STOP = _words(
     includes include like worth up down out off now then ago last next
     """
 )
-_MONEY_NOUNS = _words(
+_MONEY_NOUNS = word_set(
     "package deal plan fund loan budget contract program programme aid tranche facility "
     "investment deficit bill grant payment funding bond bonds"
 )
-_CHANGE_WORDS = _words(
+_CHANGE_WORDS = word_set(
     "from rose fell climbed jumped increased decreased dropped slipped gained lost up down raised "
     "lifted cut rising falling rise fall grew grow growing shrank declined dipped surged soared "
     "slid eased edged added shed by increase decrease raise raising lift lifting boost boosted "
@@ -375,7 +373,7 @@ _CHANGE_WORDS = _words(
 )
 # Phrasal verbs of movement ("went up", "ticked up"): the "up" belongs to the verb, so "up to"
 # is where a value went, not the hedge "up to" ("raise up to $12.9bn" keeps its hedge).
-_MOVE_VERBS = _words(
+_MOVE_VERBS = word_set(
     "went go goes going gone moved move moves moving ticked ticks ticking edged edges edging "
     "crept creeps creeping inched inches inching shot shoots stepped ramped scaled revised "
     "bumped pushed picked marked"
@@ -392,11 +390,11 @@ _RX_OVER_REGIONS = re.compile(
     r"\d[\d,]*\s+(?:\w+\s+)?(?:regions|oblasts|districts|provinces)\b", re.I)
 _RX_SHOOT_DOWN_BEFORE = re.compile(
     r"\b(?:shot\s+down|destroyed|intercepted|downed|neutrali[sz]ed)\b[^.;:!?]*$", re.I)
-_OVER_PLACE_BEFORE = _words(
+_OVER_PLACE_BEFORE = word_set(
     "destroyed intercepted downed neutralised neutralized flew fly flying flown flies "
     "spotted detected hovered circled crashed"
 )
-_GROWTH_BEFORE = _words(
+_GROWTH_BEFORE = word_set(
     "by rose fell climbed jumped increased decreased dropped slipped gained lost up down grew "
     "shrank declined dipped surged soared slid eased edged added shed rising falling growth "
     "increase rise jump drop decline gain"
@@ -797,7 +795,7 @@ def _in_capitals_line(text: str, start: int) -> bool:
 
 _ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
 # An index name with a region word between it and its number: "Stoxx Europe 600".
-_INDEX_REGIONS = _words("europe eurozone euro world all-world asia markets global developed")
+_INDEX_REGIONS = word_set("europe eurozone euro world all-world asia markets global developed")
 _RX_INDEX_BEFORE = re.compile(
     r"\b(?:Stoxx|STOXX|FTSE|MSCI|S&P|Russell)\s+(?:Europe|Eurozone|Euro|World|All[\s-]World|"
     r"Asia|Emerging\s+Markets|Global|Developed)\s+$"
@@ -1391,7 +1389,7 @@ _RX_COUNT_BARE = re.compile(rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\
 _RX_RATE_AFTER = re.compile(
     r"\s+(?:per|a|an|each|every)\s+(?:day|week|month|year|hour|minute|second|night)\b", re.I
 )
-_BARE_COUNT_BEFORE = _words("by to from of reached totaled totalled hit topped another")
+_BARE_COUNT_BEFORE = word_set("by to from of reached totaled totalled hit topped another")
 _RX_LEVEL_CONTEXT = re.compile(
     r"\b(?:index|indices|indexes|points?|pts|level|levels|closed|close|price|prices|barrel|"
     r"ounce|shares?|stock|stocks|dollar|yen|euro|rupees?|rubles?|roubles?|yuan|bitcoin|"
@@ -1422,7 +1420,7 @@ def _bare_count(text: str, start: int) -> list[_Match]:
 
 # "to 1.1 million barrels per day from 0.87 million": the second amount leaves out the unit of
 # the first, so when that unit is a measure (or a time) the second is no count either.
-_ELIDED_BEFORE = _words("from to and or versus vs against than")
+_ELIDED_BEFORE = word_set("from to and or versus vs against than")
 _RX_PREV_QUANTITY = re.compile(
     r"\d[\d.,]*(?:[\s-]*(?:hundred|thousand|million|billion|trillion|bn|mn|m|k)\b)?[\s-]+"
     r"(?:metric\s+)?([A-Za-z][\w.-]*)"
@@ -1521,7 +1519,7 @@ _RX_PENCE = re.compile(
     rf"gallon)\b)|(?P<glued>p)\b(?!['’-]|\.[a-z]))",
     _F,
 )
-_PENCE_MOVES = _words("rose fell gained lost added shed up down climbed dropped slipped jumped")
+_PENCE_MOVES = word_set("rose fell gained lost added shed up down climbed dropped slipped jumped")
 
 
 def _parse_pence(text: str, start: int) -> list[_Match]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from monitors.lexicon import word_set
+
 ONES: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -50,12 +52,9 @@ CURRENCY_PREFIX: dict[str, str] = {
     "Rs.": "INR", "Rs": "INR",
 }
 
-def _words(s: str) -> frozenset[str]:
-    """The whitespace-separated words of ``s`` as a set."""
-    return frozenset(s.split())
 
 
-ISO_CODES: frozenset[str] = _words(
+ISO_CODES: frozenset[str] = word_set(
     "USD EUR GBP JPY CNY RMB UAH RUB INR CAD AUD NZD CHF SEK NOK DKK PLN CZK HUF RON TRY ILS "
     "KRW HKD SGD BRL MXN ZAR SAR AED BGN TWD"
 )

@@ -60,6 +60,7 @@ import re
 from dataclasses import dataclass
 
 from monitors.acronyms import expand_speakers
+from monitors.lexicon import PARAGRAPH_BREAK, word_set
 from monitors.model import Quote
 from monitors.speakers import (
     _NAME_SEQ_RE,
@@ -79,12 +80,8 @@ from monitors.speakers import (
     PLACES as PLACES_LOW,
 )
 
-
 # --------------------------------------------------------------------------------------------
 # vocabulary
-def _words(spec: str) -> frozenset[str]:
-    """A word list written as one whitespace-separated string."""
-    return frozenset(spec.split())
 
 
 
@@ -148,7 +145,7 @@ _VERB_RE = re.compile(
 _SPEECH_IN_SENTENCE = re.compile(
     r"\b(?:said|says|told|added|wrote|according to|asked|stated|noted|warned)\b", re.I)
 
-_ADVERBS = _words("""
+_ADVERBS = word_set("""
 has have had also later then previously repeatedly once again further recently already now
 still often is was would will could did does do had just even first publicly privately
 earlier separately simply reportedly directly explicitly ominously notably flatly bluntly
@@ -159,13 +156,13 @@ _TIME_TAIL_RE = re.compile(
     r"Friday|Saturday|Sunday|week|month|year|morning|night|evening|afternoon|weekend|day)"
     r"|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)"
     r"|\s+(?:for|in)\s+(?:19|20)\d\d)$")
-_NP_STOP = _words("""
+_NP_STOP = word_set("""
 that which whom whose said says told and but or to was were is are has have had will would
 could should can may might in on by with as about after before when while if because than
 not this these those where what how why so do does did be been being also said it its his
 her their we our you your i my me him them us there here who
 """)
-_DETERMINERS = _words("""
+_DETERMINERS = word_set("""
 the a an one another two three several some many other
 """)
 _SCARE_BEFORE_RE = re.compile(
@@ -174,7 +171,7 @@ _SCARE_BEFORE_RE = re.compile(
     r"headline|the words?|the phrase|the term|label|brand|codenamed|code-named|banner|"
     r"podcast|column|newsletter|op-ed|essay|article|documentary|exercise)[\s,]*[‘“\"«']?$",
     re.I)
-_NAME_LIKE_SMALL = _words("""
+_NAME_LIKE_SMALL = word_set("""
 of the and a an in for on to at by with from or vs
 """)
 
@@ -186,9 +183,8 @@ _CLOSE_CTX = set(".,;:!?)]}—–-…'’”\"»*_ \t\n\r\u00a0")
 _ELISION_RE = re.compile(r"(?:\d\ds?\b|em\b|til\b|n['’]|cause\b|tis\b|twas\b|s\b|t\b|ll\b)",
                          re.I)
 
-_PARA_RE = re.compile(r"\n[ \t]*\n\s*")
 _BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’»)\]*_]*\s+(?=[\W_]*[A-Z0-9“\"‘«])")
-_ABBREV = _words("""
+_ABBREV = word_set("""
 mr mrs ms dr st gen lt col sen rep gov u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept
 oct nov dec no vs inc corp jr sr co ltd prof rev maj capt sgt adm fig approx est ft mt
 """)
@@ -198,7 +194,7 @@ _HEADING_MAX_WORDS = 20
 _PRONOUN_REACH = 12     # paragraphs searched back for the speaker of "he said"
 # a roundup item's timestamp: "0855 ET - Oil futures are down …"
 # capitalised only because they open a sentence or a transcript turn ("Q Yeah", "Am I")
-_NOT_NAME_WORDS = _words("""
+_NOT_NAME_WORDS = word_set("""
 am and if yeah yes no well so oh okay ok i we you it the a an but or what why how when
 where who thank thanks please look listen right sure
 """)
@@ -254,7 +250,7 @@ def extract_quotes(text: str) -> list[Quote]:
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     paras = []
     pos = 0
-    for m in _PARA_RE.finditer(text):
+    for m in PARAGRAPH_BREAK.finditer(text):
         if m.start() > pos:
             paras.append((pos, m.start()))
         pos = m.end()
@@ -1301,8 +1297,8 @@ _AND_NAME_CLAUSE_RE = re.compile(rf",\s+and\s+(?P<name>{NAME_SEQ})\s+(?:[a-z]+ed
 # "X and Y had agreed to a meeting": an accord, not speech ("agreed that …" still reports)
 _AGREED_TO_RE = re.compile(r"agreed\s+(?:to|on|upon)\s")
 _BY_AGENT_RE = re.compile(r"[”\"»’]\s*,?\s+by\s+(?P<who>[^,.;:!?“”\"«»\n·]{1,80})")
-_BE_FORMS = _words("is are was were be been being 's")
-_PASSIVE_SKIP = _words("""
+_BE_FORMS = word_set("is are was were be been being 's")
+_PASSIVE_SKIP = word_set("""
 also widely still not never often reportedly already now long previously later then once
 initially originally generally commonly publicly privately repeatedly
 """)
@@ -1328,7 +1324,7 @@ _OPEN_MARK_RE = re.compile(r"[“«„]|(?<=\s)\"")
 _ORG_SUBJECT_VERB_RE = re.compile(r"\s+(?:[a-z]+s|[a-z]+ed|will|has|had|is|was)\b")
 
 
-_OBJ_PREPS = _words("""
+_OBJ_PREPS = word_set("""
 in at before after during on with from to for into about under over between among against
 through near outside inside without via
 """)
@@ -1392,7 +1388,7 @@ _PERSON_DESC_RE = re.compile(
     r"negotiator|aide|veteran|politician|prosecutor|investor|head|editor|publisher|son|"
     r"daughter|father|mother|widow|widower|brother|sister|husband|wife)"
     r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?")
-_ORG_HEAD_WORDS = _words("""
+_ORG_HEAD_WORDS = word_set("""
 bank lender company firm group insurer carmaker automaker manufacturer contractor maker giant
 operator conglomerate producer retailer airline miner utility organization organisation
 institute agency watchdog regulator tank
@@ -1410,15 +1406,15 @@ _TITLE_FORMS = {
     "ambassador": ("Ambassador",), "chancellor": ("Chancellor",), "admiral": ("Admiral", "Adm."),
 }
 _AGE_DESC_RE = re.compile(r"the\s+(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-year-old(?:\s+[a-z][\w-]*){0,2}")
-_FAMILY_HEADS = _words("son daughter father mother widow widower brother sister husband wife")
-_GENERIC_SOURCE_HEADS = _words("""
+_FAMILY_HEADS = word_set("son daughter father mother widow widower brother sister husband wife")
+_GENERIC_SOURCE_HEADS = word_set("""
 official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
 economist strategist executive
 """)
-_COUNTRY_MODIFIERS = _words("""
+_COUNTRY_MODIFIERS = word_set("""
 u.s. us american u.k. uk british eu e.u. un u.n. nato western foreign senior
 """)
-_GENERIC_HEADS = _words("""
+_GENERIC_HEADS = word_set("""
 official diplomat spokesman spokeswoman spokesperson minister lawmaker aide adviser advisor
 envoy executive leader chief
 """)
@@ -1450,7 +1446,7 @@ _INTRO_AT_RE = re.compile(
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
     r"Addressing|Writing|Responding|Following|Amid|Under|With|[a-z]+ing|when|while|after|"
     r"before|since)\b[^,;:.!?·]{0,160},\s*)+")
-_SUBJECT_SKIP = _words("""
+_SUBJECT_SKIP = word_set("""
 the a an but and in on at as this that it he she they we like unlike after earlier later
 meanwhile however by for with from under over since when while if
 """)
@@ -1652,7 +1648,7 @@ def _strip_trailers(seg: str) -> str:
 
 
 _LEAD_WORD_RE = re.compile(r"([A-Za-z]+)")
-_NOUN_LIKE_VERBS = _words("""
+_NOUN_LIKE_VERBS = word_set("""
 states notes claims calls reads read posts remarks comments tweets writes says asks replies
 """)
 _REL_WORD_RE = re.compile(r"\b(?:who|which)\b")

@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import re
 
+from monitors.lexicon import PARAGRAPH_BREAK, word_set
+
 __all__ = ["sentence_at", "split_sentences"]
 
 
-def _words(s: str) -> frozenset[str]:
-    """The whitespace-separated words of ``s`` as a set."""
-    return frozenset(s.split())
 
 
-_ABBREVIATIONS = _words(
+_ABBREVIATIONS = word_set(
     """
     mr mrs ms mx dr prof rev fr sr jr st gen lt col maj capt cpt sgt cpl pvt adm cmdr cdr brig
     sen rep gov pres amb atty supt insp det hon messrs mme mmes
@@ -37,7 +36,7 @@ _ABBREVIATIONS = _words(
     """
 )
 
-_SENTENCE_STARTERS = _words(
+_SENTENCE_STARTERS = word_set(
     """
     the a an he she it they we i you this that these those there but and so yet in on at
     for however meanwhile his her their its our after before while when if as officials
@@ -47,7 +46,6 @@ _SENTENCE_STARTERS = _words(
 # Candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
 # and a plausible sentence opener (upper case, digit, opening quote or bracket).
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«(\[]*[A-Z0-9])""")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘«(\[]*([A-Za-z]+)")
 
@@ -56,7 +54,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences; return trimmed ``(start, end)`` spans in order."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for para in _PARAGRAPH.finditer(text):
+    for para in PARAGRAPH_BREAK.finditer(text):
         _split_paragraph(text, pos, para.start(), spans)
         pos = para.end()
     _split_paragraph(text, pos, len(text), spans)

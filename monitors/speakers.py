@@ -23,10 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-
-def _words(spec: str) -> frozenset[str]:
-    """A word list written as one whitespace-separated string."""
-    return frozenset(spec.split())
+from monitors.lexicon import word_set
 
 
 def _words_lower(spec: str) -> frozenset[str]:
@@ -40,7 +37,7 @@ NAME_SEQ = rf"{TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{TOKEN})*"
 _NAME_SEQ_RE = re.compile(NAME_SEQ)
 _TOKEN_RE = re.compile(TOKEN)
 
-_LEADING_STOP = _words("""
+_LEADING_STOP = word_set("""
 the a an but and or in on at as if when while after before asked meanwhile however also
 still yet so now then this that these those earlier later last next for from with by to of
 since speaking writing according despite though although because unlike like under over
@@ -48,7 +45,7 @@ during amid separately instead indeed he she they it we i his her their its our 
 mrs ms
 """)
 
-_TIME_WORDS = _words("""
+_TIME_WORDS = word_set("""
 monday tuesday wednesday thursday friday saturday sunday january february march april june
 july august september october november december jan. feb. mar. apr. jun. jul. aug. sep. sept.
 oct. nov. dec. today yesterday tonight
@@ -117,7 +114,7 @@ _ORG_HEADS = (
     "document|lawsuit|ruling|indictment|declaration|communique|communiqué|survey|study|"
     "spokesperson's office|campaign|team|party|regulator|watchdog|platform|manifesto"
 )
-_DOC_HEADS = _words("""
+_DOC_HEADS = word_set("""
 statement release report complaint filing note letter memo readout document lawsuit ruling
 indictment declaration communique communiqué post tweet transcript
 """)
@@ -128,7 +125,7 @@ _DESC_RE = re.compile(
     rf"(?:\s+(?:at|for|of|from|with|in)\s+(?:the\s+)?{NAME_SEQ})?$",
     re.I,
 )
-_BAD_DESC_WORD = _words("""
+_BAD_DESC_WORD = word_set("""
 that which who whom whose said says say told and but or to was were is are has have had will
 would could should can may might in on by with as about after before when while if because
 than not it he she they we i this these those his her their its said
@@ -161,7 +158,7 @@ _TITLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "former": ("former",),
     "alliance": ("nato", "alliance"),
 }
-_TITLE_HEADS = _words("""
+_TITLE_HEADS = word_set("""
 president chief head leader secretary minister chancellor premier envoy spokesman
 spokeswoman spokesperson general governor mayor senator ambassador commander director
 chairman speaker secretary-general king queen pope adviser advisor
@@ -209,7 +206,7 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     return title, name
 
 
-_INNER_TITLES = _words("""
+_INNER_TITLES = word_set("""
 commander minister secretary ceo cfo coo chief president spokesman spokeswoman spokesperson
 director chairman chairwoman chair head governor mayor general ambassador envoy chancellor
 premier senator adviser advisor economist strategist analyst officer commissioner

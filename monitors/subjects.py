@@ -33,7 +33,7 @@ def _alt(words: list[str]) -> str:
 
 
 @cache
-def _words() -> dict[str, re.Pattern[str]]:
+def _vocab() -> dict[str, re.Pattern[str]]:
     w = tomllib.loads(WORDS.read_text(encoding="utf-8"))
     return {
         "modifier": re.compile(r"[\s-]+(?:" + _alt(w["modifier_nouns"]) + r")\b", re.I),
@@ -116,11 +116,11 @@ def figure_subject(text: str, ss: int, se: int, s: int, e: int, *, count: bool =
     if right:
         return _canonical(right[0].group(0))
     recipients = [m for m in mentions if cs <= m.start() < ce
-                  and _words()["recipient"].search(text, max(ss, m.start() - 12), m.start())
+                  and _vocab()["recipient"].search(text, max(ss, m.start() - 12), m.start())
                   and not any(a0 <= m.start() < a1 for a0, a1 in asides)]
     if recipients:
         return _canonical(recipients[0].group(0))
-    if prev is not None and not mentions and _words()["anaphor"].match(text, ss):
+    if prev is not None and not mentions and _vocab()["anaphor"].match(text, ss):
         ps, pe = prev
         return figure_subject(text, ps, pe, pe, pe) if pe > ps else None
     return None
@@ -171,16 +171,16 @@ def _is_actor(text: str, m: re.Match[str], ss: int, se: int) -> bool:
     """A mention that names an acting body: not a modifier of a place or post ("the White
     House podium"), and a generic word ("Allies") only outside sentences about Ukraine."""
     after = text[m.end():m.end() + 40]
-    if _words()["modifier"].match(re.sub(r"^['’]s\b", "", after)):
+    if _vocab()["modifier"].match(re.sub(r"^['’]s\b", "", after)):
         return False  # "the White House podium", "Germany's bank", "the British bank"
     if re.match(r"(?:['’]s)?\s+(?:[A-Z][a-z]*[A-Z]\w*|[A-Z][a-z]+(?!\s+(?:said|says)))\b",
                 after) and not actor_pattern().match(after.lstrip("'’s ")):
         return False  # "Germany's Rheinmetall", "Dutch TTF": a name the actor qualifies
-    if _words()["generic"].match(m.group(0)):
+    if _vocab()["generic"].match(m.group(0)):
         before = text[max(ss, m.start() - 12):m.start()]
         if re.search(r"\b(?:NATO|Nato)\s+$", before):
             return True  # "NATO allies"
-        if _words()["ukraine"].search(text, ss, se):
+        if _vocab()["ukraine"].search(text, ss, se):
             return False  # Ukraine's allies and partners are not the alliance
         # the alliance's own word ("Allies agreed"), or allies where the sentence names NATO
         return m.group(0)[0].isupper() or bool(
@@ -216,7 +216,7 @@ def _named_body(text: str, cs: int, s: int) -> tuple[int, str] | None:
     Air Shield Coalition, ..., has pledged $1.5bn"): (position, name)."""
     head = re.match(r"\s*(?:[A-Z]+\s+[–-]\s+)?", text[cs:s])
     start = cs + (head.end() if head else 0)
-    m = _words()["body"].match(text, start)
+    m = _vocab()["body"].match(text, start)
     if not m or m.end() > s:
         return None
     name = m.group(1)

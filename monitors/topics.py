@@ -102,13 +102,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitors.errors import ConfigError
+from monitors.lexicon import PARAGRAPH_BREAK
 from monitors.model import TopicMatch
 
 __all__ = ["Cue", "Term", "TopicRule", "match_topics", "parse_topics"]
 
 _TOKEN = re.compile(r"[^\W_]+|[%$€£]")
 _TERM_OK = re.compile(r"^[\w\s%$€£&'’.\-*?#/]+$")
-_PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 _SENT_SPLIT = re.compile(r"([.!?][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n")
 _TOKEN_OR_MARK = re.compile(r"[^\W_]+|[%$€£\x00]")
 # layout residue of converted tables ("| --- | --- |", "| |"): a sentence break, so the cells
@@ -499,7 +499,7 @@ class _Doc:
             blocks.append((-1, title))
         if "|" in text:
             text = _TABLE_RULE.sub("\n", text)
-        blocks.extend(enumerate(p for p in _PARA_SPLIT.split(text) if p.strip()))
+        blocks.extend(enumerate(p for p in PARAGRAPH_BREAK.split(text) if p.strip()))
         # cut into sentences (the split keeps each sentence's closing punctuation), then
         # tokenise all of them with one regex call, "\0" marking where each sentence ends
         raw: list[str] = []
