@@ -214,7 +214,7 @@ def _surname(name: str | None) -> str:
     return w[-1] if w else ""
 
 
-def _subject_ok(shown: str | None, gold: dict[str, Any]) -> str:
+def subject_verdict(shown: str | None, gold: dict[str, Any]) -> str:
     """'right', 'wrong' or 'missing'."""
     accepted = [s for s in [gold.get("subject"), *gold.get("subject_alt", [])] if s]
     if not shown:
@@ -229,7 +229,7 @@ def _subject_ok(shown: str | None, gold: dict[str, Any]) -> str:
     return "right" if any(got in w.split() or w in got.split() for w in want) else "wrong"
 
 
-def _gold_fact(lab: dict[str, Any], g: dict[str, Any]) -> tuple:
+def _gold_fact(g: dict[str, Any]) -> tuple:
     return (g["unit"], round(g["value"], 6), round(g["high"], 6),
             canonical_subject(g.get("subject")))
 
@@ -271,7 +271,7 @@ def _judge_figure(item: dict[str, Any], lab: dict[str, Any], seen: set[tuple],
     if value is not None and not (abs(value - g["value"]) <= 1e-6 * max(1.0, abs(g["value"]))
                                   and item.get("unit") == g["unit"]):
         errors.append("value or unit wrong")
-    verdict = _subject_ok(item["subject"], g)
+    verdict = subject_verdict(item["subject"], g)
     notes["subject_verdict"] = verdict
     notes["gold_subject"] = g.get("subject")
     notes["gold_topic"] = g.get("topic")
@@ -283,7 +283,7 @@ def _judge_figure(item: dict[str, Any], lab: dict[str, Any], seen: set[tuple],
         errors.append("question shown as fact")
     if _fold(item["marked"]) != _fold(item["text"]):
         errors.append("figure not visible in snippet")
-    fact = _gold_fact(lab, g)
+    fact = _gold_fact(g)
     if fact in seen:
         errors.append("fact shown twice")
     seen.add(fact)
@@ -385,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"digest audit: no corpus at {args.corpus}; nothing to replay", file=sys.stderr)
+        return 2
+    if not args.labels.is_file():
+        print(f"digest audit: {args.labels}: no such label file", file=sys.stderr)
         return 2
     labels = load_labels(args.labels, args.corpus)
     with tempfile.TemporaryDirectory(prefix="newswatch-audit-") as tmp:

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eval.digest_audit import _subject_ok, default_corpus, load_labels  # noqa: E402
+from eval.digest_audit import default_corpus, load_labels, subject_verdict  # noqa: E402
 from monitors.figures import extract_figures  # noqa: E402
 from monitors.highlights import figure_topic  # noqa: E402
 
@@ -45,7 +45,7 @@ def score(labels: list[dict]) -> tuple[dict, list[dict]]:
                                  article_topics=lab.get("topics", []))
             rows.append({"path": lab["path"], "text": p.text, "subject": p.subject,
                          "gold_subject": g.get("subject"), "alt": g.get("subject_alt", []),
-                         "verdict": _subject_ok(p.subject, g), "topic": topic,
+                         "verdict": subject_verdict(p.subject, g), "topic": topic,
                          "gold_topic": g.get("topic"), "sentence": p.sentence})
     v = Counter(r["verdict"] for r in rows)
     shown = [r for r in rows if r["topic"]]
@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"subjects eval: no corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    if not args.labels.is_file():
+        print(f"subjects eval: {args.labels}: no such label file", file=sys.stderr)
         return 2
     summary, rows = score(load_labels(args.labels, args.corpus))
     print(json.dumps(summary, indent=None if args.json else 1))

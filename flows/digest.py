@@ -67,6 +67,11 @@ def mail_settings(cfg: Config, smtp_block: str | None) -> MailSettings | None:
     return settings_from_env(os.environ, cfg.digest.recipients)
 
 
+def digest_limits(cfg: Config) -> Limits:
+    return Limits(cfg.digest.max_new_figures, cfg.digest.max_new_quotes,
+                  cfg.digest.max_stories_per_topic)
+
+
 @task(name="select-window", cache_policy=NO_CACHE)
 def window_task(store: Store, cfg: Config, now: datetime, success: tuple[str, ...]) -> Window:
     existing = [d for d in store.digests() if d["window_end"] == now]
@@ -93,8 +98,7 @@ def build_task(store: Store, cfg: Config, w: Window, success: tuple[str, ...]) -
         reported_figures=store.reported_keys("figure", w.start, success),
         reported_quotes=store.reported_keys("quote", w.start, success),
         feed_health=store.feed_health(),
-        limits=Limits(cfg.digest.max_new_figures, cfg.digest.max_new_quotes,
-                      cfg.digest.max_stories_per_topic),
+        limits=digest_limits(cfg),
         figure_changes=store.window_figure_changes(w.start, w.end),
     )
 
@@ -164,9 +168,7 @@ def send_task(store: Store, digest: Digest, cfg: Config, w: Window, mail: MailSe
     n_quote = len(digest.new_quotes) + digest.more_quotes
     subject = (f"{cfg.digest.title} — {w.date}: {n_fig} new figures, {n_quote} new quotes"
                if not digest.empty else f"{cfg.digest.title} — {w.date}: nothing new")
-    limits = Limits(cfg.digest.max_new_figures, cfg.digest.max_new_quotes,
-                    cfg.digest.max_stories_per_topic)
-    msg = build_email(email_view(digest, limits), timezone=cfg.digest.timezone,
+    msg = build_email(email_view(digest, digest_limits(cfg)), timezone=cfg.digest.timezone,
                       subject=subject, sender=mail.sender, recipients=mail.recipients,
                       message_id=message_id, date=now, list_id=LIST_ID, archive_url=archive,
                       archive_file=archive_file,

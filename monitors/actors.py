@@ -24,9 +24,14 @@ def _key(text: str) -> str:
 
 
 @cache
+def _actors() -> tuple[dict, ...]:
+    """The table's ``[[actor]]`` entries, parsed once."""
+    return tuple(tomllib.loads(TABLE.read_text(encoding="utf-8")).get("actor", []))
+
+
+@cache
 def _nato() -> frozenset[str]:
-    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
-    return frozenset(a["name"] for a in data.get("actor", []) if a.get("nato"))
+    return frozenset(a["name"] for a in _actors() if a.get("nato"))
 
 
 def is_nato(name: str | None) -> bool:
@@ -41,10 +46,9 @@ def actors_in(text: str) -> list[str]:
 
 @cache
 def _table() -> tuple[dict[str, str], tuple[str, ...]]:
-    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
     names: dict[str, str] = {}
     aliases: list[str] = []
-    for i, actor in enumerate(data.get("actor", [])):
+    for i, actor in enumerate(_actors()):
         name = actor.get("name")
         if not isinstance(name, str) or not name:
             raise ValueError(f"{TABLE}: actor[{i}].name: must be a non-empty string")
@@ -85,6 +89,11 @@ def canonical_actor(mention: str | None) -> str | None:
     return _table()[0].get(_key(mention))
 
 
+def display_name(mention: str) -> str:
+    """The name to show for a mention: the actor's canonical name, else the mention itself."""
+    return canonical_actor(mention) or mention
+
+
 def canonical_subject(subject: str | None) -> str:
     """A subject as a fact key sees it: the actor's canonical name when the table knows it,
     else the subject folded (case, spacing, articles)."""
@@ -99,8 +108,7 @@ def actor_names() -> frozenset[str]:
 
 def aliases_of(name: str) -> tuple[str, ...]:
     """Every alias the table lists for ``name`` (for tests and docs)."""
-    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
-    for actor in data.get("actor", []):
+    for actor in _actors():
         if actor.get("name") == name:
             return tuple([name, *actor.get("aliases", [])])
     return ()

@@ -48,8 +48,13 @@ def _rx(patterns: Sequence[str], field: str) -> re.Pattern[str]:
 
 
 @cache
+def _table() -> dict:
+    return tomllib.loads(TABLE.read_text(encoding="utf-8"))
+
+
+@cache
 def _vocabulary() -> tuple[dict[str, TopicVocabulary], re.Pattern[str], int]:
-    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
+    data = _table()
     topics = {}
     for name, t in data.get("topics", {}).items():
         f = f"topics.{name}"
@@ -67,7 +72,8 @@ def _vocabulary() -> tuple[dict[str, TopicVocabulary], re.Pattern[str], int]:
     return topics, _rx(off.get("near", []), "off.near"), int(off.get("window", 6))
 
 
-def _unit_kind(unit: str) -> str:
+def unit_kind(unit: str) -> str:
+    """'money' for an ISO 4217 currency code, else the unit itself."""
     return MONEY if len(unit) == 3 and unit.isupper() else unit
 
 
@@ -124,7 +130,7 @@ def figure_topic(*, sentence: str, text: str, unit: str, span_start: int | None,
     own = sentence[start:end] if end else text
     if off.search(near.replace(own, " ")) or off.search(re.sub(r"^[\d.,\s]+", "", own)):
         return None
-    kind = _unit_kind(unit)
+    kind = unit_kind(unit)
     fitting = []
     for t in topics:
         v = vocab.get(t)
@@ -153,8 +159,7 @@ def is_statement(quote: str) -> bool:
 def beneficiaries() -> frozenset[str]:
     """Actors that receive a topic's figures (``beneficiary`` in the table): as a subject they
     tell no package apart from another."""
-    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
-    return frozenset(t["beneficiary"] for t in data.get("topics", {}).values()
+    return frozenset(t["beneficiary"] for t in _table().get("topics", {}).values()
                      if t.get("beneficiary"))
 
 

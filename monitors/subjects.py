@@ -22,7 +22,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from monitors.actors import actor_pattern, actors_in, canonical_actor
+from monitors.actors import actor_pattern, actors_in, canonical_actor, display_name
 
 WORDS = Path(__file__).with_name("data") / "subject_words.toml"
 
@@ -71,12 +71,6 @@ _CLAUSE_BREAK = re.compile(
     r"|\b(?:said|says|say|told\s+\w+|stated|argued|noted|warned|added|estimated|estimates|"
     r"expects|expected|believes|showed|shows|found)\s+(?:that\s+)?"
 )
-# "X and Y", "X and its allies", "X, Y and Z": several actors act together
-_COORDINATED = re.compile(
-    r"['’]?s?\s*(?:,|\band\b|\bor\b|\balong\s+with\b|\btogether\s+with\b)\s+(?:the\s+|its\s+|"
-    r"their\s+|other\s+)*(?:allies|partners|[A-Z])")
-
-
 def figure_subject(text: str, ss: int, se: int, s: int, e: int, *, count: bool = False,
                    target_after: bool = False, prev: tuple[int, int] | None = None
                    ) -> str | None:
@@ -84,12 +78,12 @@ def figure_subject(text: str, ss: int, se: int, s: int, e: int, *, count: bool =
     ``prev`` is the sentence before it, for a sentence that only continues it."""
     found = [m for m in actor_pattern().finditer(text, ss, se) if _is_actor(text, m, ss, se)]
     if (_RX_TARGET_BEFORE.search(text, max(ss, s - 30), s) or target_after) and any(
-            _canonical(m.group(0)) == "NATO" for m in found):
+            display_name(m.group(0)) == "NATO" for m in found):
         return "NATO"  # "the NATO target of 2%", "lift the target to 4%": the alliance's target
     inside = [m for m in found if s < m.start() < e and (
         not _PREP_BEFORE.search(text, s, m.start()) or re.search(r"\bof\s+$", text[s:m.start()]))]
     if inside and count:
-        return _canonical(inside[0].group(0))  # "42 European leaders", "23 of NATO's 32 members"
+        return display_name(inside[0].group(0))  # "42 European leaders", "23 of NATO's 32 members"
     cs, ce = _clause(text, ss, se, s, e)
     body = _named_body(text, cs, s)
     mentions = [m for m in found if not s <= m.start() < e]
@@ -107,19 +101,19 @@ def figure_subject(text: str, ss: int, se: int, s: int, e: int, *, count: bool =
     if body is not None and (not left or body[0] < left[0].start()):
         return body[1]
     if left:
-        if _COORDINATED.match(text, left[0].end()) and _coordinated_actor(text, left[0], s):
+        if _coordinated_actor(text, left[0], s):
             return None  # "the US and its allies provided $100 billion": not one actor's
-        return _canonical(left[0].group(0))
+        return display_name(left[0].group(0))
     # a name right after the figure qualifies it: "$61 billion Ukraine aid", "€50bn EU fund"
     right = [m for m in mentions if e <= m.start() < ce and free(m)
              and re.fullmatch(r"\s*(?:the\s+)?", text[e:m.start()])]
     if right:
-        return _canonical(right[0].group(0))
+        return display_name(right[0].group(0))
     recipients = [m for m in mentions if cs <= m.start() < ce
                   and _vocab()["recipient"].search(text, max(ss, m.start() - 12), m.start())
                   and not any(a0 <= m.start() < a1 for a0, a1 in asides)]
     if recipients:
-        return _canonical(recipients[0].group(0))
+        return display_name(recipients[0].group(0))
     if prev is not None and not mentions and _vocab()["anaphor"].match(text, ss):
         ps, pe = prev
         return figure_subject(text, ps, pe, pe, pe) if pe > ps else None
@@ -134,7 +128,7 @@ def document_actor(text: str) -> str | None:
     head, sep, _ = text.partition("\n\n")
     if not sep:
         return None
-    named = {_canonical(m.group(0)) for m in actor_pattern().finditer(head)
+    named = {display_name(m.group(0)) for m in actor_pattern().finditer(head)
              if _is_actor(head, m, 0, len(head))}  # not "at the NATO Summit"
     if len(named) != 1:
         return None
@@ -194,7 +188,7 @@ def _possessor(text: str, mentions: list[re.Match[str]], ss: int, s: int) -> str
         between = text[m.end():s]
         if re.fullmatch(r"['’]s?(?:\s+[a-z][\w-]*){0,3}\s+", between) and not re.search(
                 r"\b(?:and|or|is|was|has|have|will|would|to|of|that)\b", between):
-            return _canonical(m.group(0))
+            return display_name(m.group(0))
         return None
     return None
 
@@ -227,7 +221,3 @@ def _named_body(text: str, cs: int, s: int) -> tuple[int, str] | None:
     if re.match(r"\s*(?:of\b|['’]s\b)", rest):
         return None
     return start, name
-
-
-def _canonical(mention: str) -> str:
-    return canonical_actor(mention) or mention

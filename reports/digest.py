@@ -14,12 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from monitors.actors import canonical_actor, named_before
+from monitors.actors import display_name, named_before
 from monitors.highlights import (
     beneficiaries,
     figure_topic,
     forwardable_speaker,
     is_statement,
+    unit_kind,
 )
 from monitors.keys import quote_words
 
@@ -277,12 +278,8 @@ def _topic_index(topic: str, topics: Sequence[str]) -> int:
     return topics.index(topic) if topic in topics else len(topics)
 
 
-def _unit_kind(unit: str) -> str:
-    return "money" if len(unit) == 3 and unit.isupper() else unit
-
-
 def _figure_rank(f: FigureItem, topics: Sequence[str]) -> tuple:
-    kind = _unit_kind(f.unit)
+    kind = unit_kind(f.unit)
     size = f.high * USD_WORTH.get(f.unit, 1.0) if kind == "money" else f.high
     return (_topic_index(f.topic, topics), KIND_RANK.get(kind, 5), -size, -len(f.sources),
             f.key)
@@ -362,7 +359,7 @@ def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, wh
                     parent[find(b)] = find(a)
         # an unattributed copy joins the one named fact told the same way (same hedge)
         for _, same in _by_hedge(members, groups):
-            named = [k for k in same if any(r.get(who) and _who(r[who]) not in weak
+            named = [k for k in same if any(r.get(who) and display_name(r[who]) not in weak
                                             for r in groups[k])]
             if not named:  # no donor named anywhere: the one beneficiary-only copy leads
                 named = [k for k in same if any(r.get(who) for r in groups[k])]
@@ -382,10 +379,6 @@ def _by_hedge(members: list[str], groups: dict[str, list[dict[str, Any]]]
         r = groups[k][0]
         out.setdefault((r.get("qualifier"), bool(r.get("approx"))), []).append(k)
     return list(out.items())
-
-
-def _who(name: str) -> str:
-    return canonical_actor(name) or name
 
 
 def _group(rows: Iterable[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
@@ -438,7 +431,7 @@ def _shown_subject(rows: Sequence[dict[str, Any]]) -> str | None:
     for r in rows:
         if not r.get("subject"):
             continue
-        name = canonical_actor(r["subject"]) or r["subject"]
+        name = display_name(r["subject"])
         pos = r.get("span_start")
         if pos is None:
             pos = (r["sentence"] or "").find(r["text"])
