@@ -41,16 +41,18 @@ def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
 def setup() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036  (tasks.py may be run by an older python)
         raise SystemExit("newswatch needs Python 3.11 or newer")
-    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
-                          + (LOCK.read_bytes() if LOCK.exists() else b"")).hexdigest()
+    want = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + (LOCK.read_bytes() if LOCK.exists() else b"")
+    ).hexdigest()
     if STAMP.exists() and STAMP.read_text() == want and PY.exists():
         return
     if not PY.exists():
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
     cons = ["-c", str(LOCK)] if LOCK.exists() else []
-    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *cons,
-        "-e", ".[test]")
+    run(
+        PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *cons, "-e", ".[test]"
+    )
     STAMP.write_text(want)
 
 
@@ -76,6 +78,19 @@ def test_env() -> dict[str, str]:
     return env
 
 
+LINTED = (
+    "flows",
+    "monitors",
+    "reports",
+    "tests",
+    "bench",
+    "eval",
+    "scripts",
+    "scripts/screenshot_digest",
+    "tasks.py",
+)
+
+
 def main(argv: list[str]) -> None:
     cmd = argv[0] if argv else "help"
     if cmd == "setup":
@@ -86,18 +101,26 @@ def main(argv: list[str]) -> None:
     elif cmd == "test":
         setup()
         ensure_chromium()
-        run(BIN / "ruff", "check", "flows", "monitors", "reports", "tests", "bench", "eval",
-            "scripts", "scripts/screenshot_digest", "tasks.py")
+        for ruff in (["check"], ["format", "--check"]):
+            run(BIN / "ruff", *ruff, *LINTED)
         run(PY, "-m", "pytest", *argv[1:], env=test_env())
     elif cmd == "eval":
         setup()
         run(PY, "eval/gate.py", *argv[1:])
         for labels in ("digest_blind_labels", "digest_round1_labels", "digest_dev_labels"):
-            run(PY, "eval/digest_audit.py", f"eval/{labels}.jsonl", "--floors", "--show", "3",
-                env=test_env())
+            run(
+                PY,
+                "eval/digest_audit.py",
+                f"eval/{labels}.jsonl",
+                "--floors",
+                "--show",
+                "3",
+                env=test_env(),
+            )
     elif cmd == "lock":
-        out = subprocess.check_output([str(PY), "-m", "pip", "freeze", "--exclude-editable"],
-                                      text=True)
+        out = subprocess.check_output(
+            [str(PY), "-m", "pip", "freeze", "--exclude-editable"], text=True
+        )
         LOCK.write_text("# pinned by `python3.11 tasks.py lock`; used as pip constraints\n" + out)
         print(f"wrote {LOCK}")
     else:

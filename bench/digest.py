@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PROBE = r'''
+PROBE = r"""
 import json, sys, time
 from datetime import datetime, timedelta, UTC
 sys.path.insert(0, ".")
@@ -80,44 +80,68 @@ for _ in range(repeat):
 print(json.dumps({"seconds": best, "page_kb": len(page) / 1024,
                   "email_kb": len(msg.as_bytes()) / 1024,
                   "figures_on_page": page.count('class="val"')}))
-'''
+"""
 
 
 def measure(tree: Path, n: int, repeat: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE, str(n), str(repeat)], cwd=tree,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(n), str(repeat)],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=10_000)
-    ap.add_argument("--baseline", default="ab4506d",
-                    help="git revision to compare with (default: before issue 12)")
+    ap.add_argument(
+        "--baseline",
+        default="ab4506d",
+        help="git revision to compare with (default: before issue 12)",
+    )
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
     now = measure(ROOT, args.articles, args.repeat)
     with tempfile.TemporaryDirectory(prefix="newswatch-bench-") as tmp:
         base_tree = Path(tmp) / "base"
-        subprocess.run(["git", "worktree", "add", "--detach", str(base_tree), args.baseline],
-                       cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base_tree), args.baseline],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         try:
             base = measure(base_tree, args.articles, args.repeat)
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(base_tree)], cwd=ROOT,
-                           check=False, capture_output=True)
-    print(f"digest of {args.articles:,} articles, {args.articles // 5:,} figures, "
-          f"{args.articles // 10:,} quotes (best of {args.repeat})")
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(base_tree)],
+                cwd=ROOT,
+                check=False,
+                capture_output=True,
+            )
+    print(
+        f"digest of {args.articles:,} articles, {args.articles // 5:,} figures, "
+        f"{args.articles // 10:,} quotes (best of {args.repeat})"
+    )
     print(f"{'step':<14}{'this checkout':>15}{'baseline ' + args.baseline:>22}{'ratio':>8}")
     for k, v in now["seconds"].items():
         b = base["seconds"][k]
         print(f"{k:<14}{v:>13.3f} s{b:>20.3f} s{v / b:>8.2f}")
-    print(f"{'page':<14}{now['page_kb']:>12.0f} KB{base['page_kb']:>19.0f} KB"
-          f"{now['page_kb'] / base['page_kb']:>8.2f}")
-    print(f"{'e-mail':<14}{now['email_kb']:>12.0f} KB{base['email_kb']:>19.0f} KB"
-          f"{now['email_kb'] / base['email_kb']:>8.2f}")
-    print(f"figures on the archive page: {now['figures_on_page']:,} (baseline "
-          f"{base['figures_on_page']:,})")
+    print(
+        f"{'page':<14}{now['page_kb']:>12.0f} KB{base['page_kb']:>19.0f} KB"
+        f"{now['page_kb'] / base['page_kb']:>8.2f}"
+    )
+    print(
+        f"{'e-mail':<14}{now['email_kb']:>12.0f} KB{base['email_kb']:>19.0f} KB"
+        f"{now['email_kb'] / base['email_kb']:>8.2f}"
+    )
+    print(
+        f"figures on the archive page: {now['figures_on_page']:,} (baseline "
+        f"{base['figures_on_page']:,})"
+    )
     ok = now["seconds"]["total"] < 2.0 and now["email_kb"] < 100
     print("bar (< 2 s, e-mail < 100 KB):", "met" if ok else "MISSED")
     return 0 if ok else 1

@@ -39,8 +39,9 @@ def main() -> int:
     if not folder.is_dir():
         print(f"no corpus at {folder}", file=sys.stderr)
         return 2
-    rules = parse_topics(tomllib.loads((ROOT / "monitors.toml").read_text())["topics"],
-                         "monitors.toml")
+    rules = parse_topics(
+        tomllib.loads((ROOT / "monitors.toml").read_text())["topics"], "monitors.toml"
+    )
     docs = []
     for p in sorted(folder.rglob("*")):
         if p.is_file() and p.name.endswith((".md", ".html", ".gz")):
@@ -67,8 +68,10 @@ def main() -> int:
     ms = sorted(x * 1000 for x in best_total)
     n = len(ms)
     print(f"articles: {n} ({sum(len(d.full_text) for d in docs) / n / 1000:.1f} kB mean)")
-    print(f"per article: mean {statistics.fmean(ms):.2f} ms, median {statistics.median(ms):.2f}"
-          f" ms, p95 {ms[int(n * 0.95)]:.2f} ms, max {ms[-1]:.2f} ms  (target: mean <= 20 ms)")
+    print(
+        f"per article: mean {statistics.fmean(ms):.2f} ms, median {statistics.median(ms):.2f}"
+        f" ms, p95 {ms[int(n * 0.95)]:.2f} ms, max {ms[-1]:.2f} ms  (target: mean <= 20 ms)"
+    )
     for name, total in stages.items():
         print(f"  {name:<8} {total / n * 1000:.2f} ms/article")
     dedupe = []
@@ -78,8 +81,10 @@ def main() -> int:
         dedupe.append(time.perf_counter() - t0)
     clustering = min(dedupe) / n * 1000
     print(f"  {'dedupe':<8} {clustering:.2f} ms/article (clustering all of them in one window)")
-    print(f"topics + dedupe: {stages['topics'] / n * 1000 + clustering:.2f} ms/article "
-          f"(target <= 5 ms)")
+    print(
+        f"topics + dedupe: {stages['topics'] / n * 1000 + clustering:.2f} ms/article "
+        f"(target <= 5 ms)"
+    )
     return 0
 
 

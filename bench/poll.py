@@ -53,6 +53,7 @@ ARTICLE = """<!DOCTYPE html><html><head><title>{title}</title></head><body><arti
 
 # -- the feed documents ---------------------------------------------------------------------------
 
+
 def json_dump_to_rss(path: Path) -> bytes | None:
     """A rumca-js ``*_entries.json`` dump (a list of parsed entries) as an RSS 2.0 document."""
     try:
@@ -75,13 +76,15 @@ def json_dump_to_rss(path: Path) -> bytes | None:
         items.append(
             f"<item><title>{html.escape(str(e.get('title') or ''))}</title>"
             f"<link>{html.escape(e['link'])}</link><guid>{html.escape(e['link'])}</guid>{pub}"
-            f"<description>{html.escape(str(e.get('description') or ''))}</description></item>")
+            f"<description>{html.escape(str(e.get('description') or ''))}</description></item>"
+        )
     if not items:
         return None
-    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>"
-            f"<title>{html.escape(source)}</title><link>{html.escape(source)}</link>"
-            f"<description>rumca-js dump</description>{''.join(items)}</channel></rss>\n"
-            ).encode()
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>{html.escape(source)}</title><link>{html.escape(source)}</link>"
+        f"<description>rumca-js dump</description>{''.join(items)}</channel></rss>\n"
+    ).encode()
 
 
 def load_documents() -> list[tuple[str, bytes]]:
@@ -120,6 +123,7 @@ def localise(doc: bytes, origin: bytes) -> bytes:
 
 
 # -- the farm ---------------------------------------------------------------------------------
+
 
 class Farm:
     """An asyncio HTTP/1.1 server (keep-alive) on several loopback addresses, in a thread."""
@@ -203,17 +207,20 @@ class Farm:
             if headers.get("if-none-match") == etag:
                 self.not_modified += 1
                 return "304 Not Modified", b"", [f"ETag: {etag}"]
-            return "200 OK", body, [f"ETag: {etag}",
-                                    "Content-Type: application/xml"]
+            return "200 OK", body, [f"ETag: {etag}", "Content-Type: application/xml"]
         if path.startswith("/a/"):
             self.articles += 1
             title = html.escape(path.rsplit("/", 1)[-1].replace("-", " ")[:80] or "article")
             paras = "".join(
                 f"<p>Paragraph {k} of {title}: allies discussed defence budgets and aid to "
                 f"Ukraine at length, officials said, without giving new figures.</p>"
-                for k in range(8))
-            return "200 OK", ARTICLE.format(title=title, paras=paras).encode(), [
-                "Content-Type: text/html; charset=utf-8"]
+                for k in range(8)
+            )
+            return (
+                "200 OK",
+                ARTICLE.format(title=title, paras=paras).encode(),
+                ["Content-Type: text/html; charset=utf-8"],
+            )
         return "404 Not Found", b"not found\n", ["Content-Type: text/plain"]
 
     def __enter__(self) -> Farm:
@@ -228,6 +235,7 @@ class Farm:
 
 
 # -- contenders (each runs in a child process) ----------------------------------------------------
+
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -259,6 +267,7 @@ def child_newswatch(urls: list[str], workdir: Path, mode: str) -> dict:
                     return fn(*a, **k)
                 finally:
                     stages[name] = stages.get(name, 0.0) + time.perf_counter() - t
+
             return run
 
         for name in dir(fp):
@@ -282,10 +291,23 @@ def child_newswatch(urls: list[str], workdir: Path, mode: str) -> dict:
         started = time.perf_counter()
         summary = run(config=config, db=db, now=when, feeds=feeds, allow_private=True)
         out[label] = time.perf_counter() - started
-        out[label + "_stages"] = {k: round(v - before.get(k, 0.0), 2) for k, v in stages.items()
-                                  if v - before.get(k, 0.0) > 0.005}
-        out[label + "_summary"] = {k: summary.get(k) for k in (
-            "feeds", "new", "not_modified", "failed", "articles_new", "kept_new", "skipped")}
+        out[label + "_stages"] = {
+            k: round(v - before.get(k, 0.0), 2)
+            for k, v in stages.items()
+            if v - before.get(k, 0.0) > 0.005
+        }
+        out[label + "_summary"] = {
+            k: summary.get(k)
+            for k in (
+                "feeds",
+                "new",
+                "not_modified",
+                "failed",
+                "articles_new",
+                "kept_new",
+                "skipped",
+            )
+        }
     out["rss_mb"] = peak_rss_mb()
     return out
 
@@ -353,8 +375,10 @@ def run_child(cmd: list[str], label: str) -> dict | None:
         return None
     print(f"bench: {label} done in {time.perf_counter() - started:.1f} s", flush=True)
     if "prefect_startup" in out:
-        print(f"    Prefect's ephemeral API started in {out['prefect_startup']:.1f} s "
-              f"(before timing; not counted)")
+        print(
+            f"    Prefect's ephemeral API started in {out['prefect_startup']:.1f} s "
+            f"(before timing; not counted)"
+        )
     for phase in ("cold", "warm"):
         print(f"    {phase}: {json.dumps(out.get(phase + '_summary'))}")
         if out.get(phase + "_stages"):
@@ -363,6 +387,7 @@ def run_child(cmd: list[str], label: str) -> dict | None:
 
 
 # -- main ---------------------------------------------------------------------------------------
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -385,25 +410,43 @@ def main(argv: list[str] | None = None) -> int:
     reader_py = None if args.skip_reader else ensure_reader(quiet=True)
     if not args.skip_reader and reader_py is None:
         print("bench: lemon24/reader could not be installed; skipping it")
-    with tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp, \
-            Farm(n, args.hosts, args.latency / 1000) as farm:
+    with (
+        tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp,
+        Farm(n, args.hosts, args.latency / 1000) as farm,
+    ):
         work = Path(tmp)
         urls = farm.feed_urls()
         (work / "urls.json").write_text(json.dumps(urls))
-        print(f"bench: {n} feeds from {len(farm.docs)} corpus documents on "
-              f"{len(farm.hosts)} loopback addresses, {args.latency:.0f} ms per request, "
-              f"{os.cpu_count()} CPUs", flush=True)
+        print(
+            f"bench: {n} feeds from {len(farm.docs)} corpus documents on "
+            f"{len(farm.hosts)} loopback addresses, {args.latency:.0f} ms per request, "
+            f"{os.cpu_count()} CPUs",
+            flush=True,
+        )
         results: dict[str, dict | None] = {}
         for mode, label in (("plain", "newswatch (plain)"), ("prefect", "newswatch (Prefect)")):
             results[label] = run_child(
-                [sys.executable, __file__, "--child", mode, "--urls", str(work / "urls.json"),
-                 "--workdir", str(work)], label)
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    mode,
+                    "--urls",
+                    str(work / "urls.json"),
+                    "--workdir",
+                    str(work),
+                ],
+                label,
+            )
         if reader_py is not None:
             results["reader"] = run_child(
-                [str(reader_py), "-c", READER_CHILD, json.dumps(urls),
-                 str(work / "reader.sqlite")], "reader")
-        print(f"bench: the farm answered {farm.requests} requests ({farm.not_modified} with "
-              f"304, {farm.articles} article pages)")
+                [str(reader_py), "-c", READER_CHILD, json.dumps(urls), str(work / "reader.sqlite")],
+                "reader",
+            )
+        print(
+            f"bench: the farm answered {farm.requests} requests ({farm.not_modified} with "
+            f"304, {farm.articles} article pages)"
+        )
     print_table(results, n, args.latency)
     return 0
 
@@ -417,8 +460,9 @@ def print_table(results: dict[str, dict | None], n: int, latency: float) -> None
             print(f"{label:22} {'failed':>8}")
             continue
         print(f"{label:22} {r['cold']:8.2f} {r['warm']:8.2f} {r['rss_mb']:12.0f}")
-    plain, flow, rdr = (results.get(k) for k in
-                        ("newswatch (plain)", "newswatch (Prefect)", "reader"))
+    plain, flow, rdr = (
+        results.get(k) for k in ("newswatch (plain)", "newswatch (Prefect)", "reader")
+    )
     print()
     if plain and flow:
         for phase in ("cold", "warm"):
@@ -428,11 +472,15 @@ def print_table(results: dict[str, dict | None], n: int, latency: float) -> None
         for label in ("newswatch (plain)", "newswatch (Prefect)"):
             nw = results.get(label)
             if nw:
-                print(f"reader/{label}: cold {rdr['cold'] / nw['cold']:.2f}x (target >= 2.5x), "
-                      f"warm {rdr['warm'] / nw['warm']:.2f}x (target >= 6x)")
+                print(
+                    f"reader/{label}: cold {rdr['cold'] / nw['cold']:.2f}x (target >= 2.5x), "
+                    f"warm {rdr['warm'] / nw['warm']:.2f}x (target >= 6x)"
+                )
     if flow:
-        print(f"newswatch warm poll (Prefect) {flow['warm']:.2f} s (target <= 2 s); peak RSS "
-              f"{max(r['rss_mb'] for r in (plain, flow) if r):.0f} MB (target < 500 MB)")
+        print(
+            f"newswatch warm poll (Prefect) {flow['warm']:.2f} s (target <= 2 s); peak RSS "
+            f"{max(r['rss_mb'] for r in (plain, flow) if r):.0f} MB (target < 500 MB)"
+        )
 
 
 if __name__ == "__main__":

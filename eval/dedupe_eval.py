@@ -90,14 +90,23 @@ class DedupeResult:
         return 1000 * self.seconds / self.docs if self.docs else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"precision": self.precision, "recall": self.recall,
-                "negatives_merged": len(self.merged_negatives), "tp": self.tp,
-                "gold_pairs": self.gold_pairs, "pred_pairs": self.pred_pairs}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "negatives_merged": len(self.merged_negatives),
+            "tp": self.tp,
+            "gold_pairs": self.gold_pairs,
+            "pred_pairs": self.pred_pairs,
+        }
 
 
-def evaluate(corpus: Path = DEFAULT_CORPUS, *, gold: Path = DEFAULT_GOLD,
-             universe: Path = DEFAULT_UNIVERSE,
-             negatives: Path = DEFAULT_NEGATIVES) -> DedupeResult:
+def evaluate(
+    corpus: Path = DEFAULT_CORPUS,
+    *,
+    gold: Path = DEFAULT_GOLD,
+    universe: Path = DEFAULT_UNIVERSE,
+    negatives: Path = DEFAULT_NEGATIVES,
+) -> DedupeResult:
     """Cluster the universe's articles and score them pairwise against the gold clusters."""
     universe_paths = _lines(universe)
     docs: list[DedupeDoc] = []
@@ -114,16 +123,24 @@ def evaluate(corpus: Path = DEFAULT_CORPUS, *, gold: Path = DEFAULT_GOLD,
     for rel in universe_paths:
         pred.setdefault(str(clusters[rel]), set()).add(_key(rel))
     n_gold, n_pred, tp, precision, recall, gp, pp = pairwise(
-        gold_sets, {_key(p) for p in universe_paths}, pred)
+        gold_sets, {_key(p) for p in universe_paths}, pred
+    )
     neg_rows = [json.loads(ln) for ln in _lines(negatives)] if Path(negatives).is_file() else []
-    merged = [n for n in neg_rows
-              if clusters.get(n["pair"][0]) == clusters.get(n["pair"][1])]
+    merged = [n for n in neg_rows if clusters.get(n["pair"][0]) == clusters.get(n["pair"][1])]
     return DedupeResult(
-        docs=len(docs), seconds=elapsed, gold_pairs=n_gold, pred_pairs=n_pred, tp=tp,
-        precision=precision, recall=recall, negatives=len(neg_rows), merged_negatives=merged,
+        docs=len(docs),
+        seconds=elapsed,
+        gold_pairs=n_gold,
+        pred_pairs=n_pred,
+        tp=tp,
+        precision=precision,
+        recall=recall,
+        negatives=len(neg_rows),
+        merged_negatives=merged,
         clusters={rel: str(clusters[rel]) for rel in universe_paths},
         false_pairs=sorted(tuple(sorted(x)) for x in pp - gp),  # type: ignore[misc]
-        missed_pairs=sorted(tuple(sorted(x)) for x in gp - pp))  # type: ignore[misc]
+        missed_pairs=sorted(tuple(sorted(x)) for x in gp - pp),
+    )  # type: ignore[misc]
 
 
 def check_floors(result: dict[str, float | int], floors: dict[str, Any]) -> list[str]:
@@ -151,20 +168,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--universe", default=str(DEFAULT_UNIVERSE))
     ap.add_argument("--negatives", default=str(DEFAULT_NEGATIVES))
     ap.add_argument("--pred", default=None, help="write prediction lines here")
-    ap.add_argument("--floors", default=None,
-                    help="check against the 'dedupe' section of this floors file "
-                         "(e.g. eval/relevance_floors.json); exit 1 below a floor")
+    ap.add_argument(
+        "--floors",
+        default=None,
+        help="check against the 'dedupe' section of this floors file "
+        "(e.g. eval/relevance_floors.json); exit 1 below a floor",
+    )
     ap.add_argument("-v", "--verbose", action="store_true", help="list wrong pairs")
     args = ap.parse_args(argv)
 
     corpus = Path(args.corpus)
     if not (corpus / "articles").is_dir():
-        print(f"error: corpus folder not found: {corpus} (expected {corpus}/articles/); "
-              "pass --corpus DIR", file=sys.stderr)
+        print(
+            f"error: corpus folder not found: {corpus} (expected {corpus}/articles/); "
+            "pass --corpus DIR",
+            file=sys.stderr,
+        )
         return 2
 
-    r = evaluate(corpus, gold=Path(args.gold), universe=Path(args.universe),
-                 negatives=Path(args.negatives))
+    r = evaluate(
+        corpus, gold=Path(args.gold), universe=Path(args.universe), negatives=Path(args.negatives)
+    )
     if args.pred:
         with open(args.pred, "w", encoding="utf-8") as f:
             for rel, cluster in r.clusters.items():

@@ -108,6 +108,7 @@ def load_labels(path: Path, corpus: Path) -> list[dict[str, Any]]:
 
 # -- the feed --------------------------------------------------------------------------------
 
+
 def _para_html(body: str) -> str:
     paras = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
     return "".join(f"<p>{html.escape(p)}</p>" for p in paras)
@@ -123,15 +124,17 @@ def write_feed(root: Path, labels: list[dict[str, Any]]) -> dict[str, str]:
         items.append(
             "<item>"
             f"<title>{html.escape(lab['doc'].title or lab['path'])}</title>"
-            f"<link>{link}</link><guid isPermaLink=\"false\">audit-{i:03d}</guid>"
+            f'<link>{link}</link><guid isPermaLink="false">audit-{i:03d}</guid>'
             f"<pubDate>{format_datetime(when)}</pubDate>"
             f"<content:encoded><![CDATA[{_para_html(lab['doc'].text)}]]></content:encoded>"
-            "</item>")
-    feed = ('<?xml version="1.0" encoding="utf-8"?>\n'
-            '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-            "<channel><title>Audit wire</title><link>http://newswatch.sample/</link>"
-            "<description>labelled articles</description>" + "".join(items)
-            + "</channel></rss>\n")
+            "</item>"
+        )
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<channel><title>Audit wire</title><link>http://newswatch.sample/</link>"
+        "<description>labelled articles</description>" + "".join(items) + "</channel></rss>\n"
+    )
     (root / "feeds").mkdir(parents=True, exist_ok=True)
     (root / "feeds" / "audit.xml").write_text(feed, encoding="utf-8")
     return links
@@ -149,10 +152,12 @@ def replay(labels: list[dict[str, Any]], work: Path) -> tuple[str, dict[str, str
     db = work / "audit.duckdb"
     with FeedServer(work, now=NOW) as server:
         feeds = [{"name": "Audit wire", "url": server.url("feeds/audit.xml")}]
-        poll_feeds(config=str(default_config_path()), db=str(db), now=NOW, feeds=feeds,
-                   allow_private=True)
-        r = daily_digest(config=str(default_config_path()), db=str(db), now=NOW,
-                         out=str(work / "digests"))
+        poll_feeds(
+            config=str(default_config_path()), db=str(db), now=NOW, feeds=feeds, allow_private=True
+        )
+        r = daily_digest(
+            config=str(default_config_path()), db=str(db), now=NOW, out=str(work / "digests")
+        )
         served = server.url("articles/")  # where the server put the feed's placeholder host
     page = Path(r["html"]).read_text(encoding="utf-8")
     return page.replace(served, "http://newswatch.sample/"), links
@@ -161,8 +166,11 @@ def replay(labels: list[dict[str, Any]], work: Path) -> tuple[str, dict[str, str
 # -- reading the page ------------------------------------------------------------------------
 
 _FIG_ROW = re.compile(r'<tr class="fact" data-kind="figure" data-key="([^"]*)">(.*?)</tr>', re.S)
-_QUOTE = re.compile(r'<blockquote class="fact" data-kind="quote" data-key="([^"]*)">(.*?)'
-                    r"</blockquote>", re.S)
+_QUOTE = re.compile(
+    r'<blockquote class="fact" data-kind="quote" data-key="([^"]*)">(.*?)'
+    r"</blockquote>",
+    re.S,
+)
 _TD = re.compile(r"<td>(.*?)</td>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -180,26 +188,43 @@ def shown_items(page: str) -> list[dict[str, Any]]:
         mark = re.search(r"<mark>(.*?)</mark>", cells[1], re.S)
         href = re.search(r'href="([^"]*)"', cells[3])
         subject = _plain(re.sub(r'<span class="lbl">.*?</span>', "", cells[2]))
-        items.append((m.start(), {
-            "kind": "figure", "keys": m.group(1).split(), "text": _plain(val.group(1)),
-            "context": _plain(cells[1]), "marked": _plain(mark.group(1)) if mark else "",
-            "question": "Reporter's question" in cells[1],
-            "subject": None if subject in ("—", "") else subject,
-            "url": html.unescape(href.group(1)) if href else ""}))
+        items.append(
+            (
+                m.start(),
+                {
+                    "kind": "figure",
+                    "keys": m.group(1).split(),
+                    "text": _plain(val.group(1)),
+                    "context": _plain(cells[1]),
+                    "marked": _plain(mark.group(1)) if mark else "",
+                    "question": "Reporter's question" in cells[1],
+                    "subject": None if subject in ("—", "") else subject,
+                    "url": html.unescape(href.group(1)) if href else "",
+                },
+            )
+        )
     for m in _QUOTE.finditer(page):
         body = m.group(2)
         text = re.search(r"“(.*?)”<br>", body, re.S)
         speaker = re.search(r"<strong>(.*?)</strong>", body, re.S)
         href = re.search(r'href="([^"]*)"', body)
-        items.append((m.start(), {
-            "kind": "quote", "keys": m.group(1).split(),
-            "text": html.unescape(text.group(1)).strip() if text else "",
-            "speaker": _plain(speaker.group(1)) if speaker else None,
-            "url": html.unescape(href.group(1)) if href else ""}))
+        items.append(
+            (
+                m.start(),
+                {
+                    "kind": "quote",
+                    "keys": m.group(1).split(),
+                    "text": html.unescape(text.group(1)).strip() if text else "",
+                    "speaker": _plain(speaker.group(1)) if speaker else None,
+                    "url": html.unescape(href.group(1)) if href else "",
+                },
+            )
+        )
     return [i for _, i in sorted(items, key=lambda x: x[0])]
 
 
 # -- judging ---------------------------------------------------------------------------------
+
 
 def _fold(t: str) -> str:
     return re.sub(r"\s+", " ", t.strip().strip(QM).rstrip(",.;:—– ").strip(QM)).lower()
@@ -230,12 +255,17 @@ def subject_verdict(shown: str | None, gold: dict[str, Any]) -> str:
 
 
 def _gold_fact(g: dict[str, Any]) -> tuple:
-    return (g["unit"], round(g["value"], 6), round(g["high"], 6),
-            canonical_subject(g.get("subject")))
+    return (
+        g["unit"],
+        round(g["value"], 6),
+        round(g["high"], 6),
+        canonical_subject(g.get("subject")),
+    )
 
 
-def judge(items: list[dict[str, Any]], labels_by_url: dict[str, dict[str, Any]]
-          ) -> list[dict[str, Any]]:
+def judge(
+    items: list[dict[str, Any]], labels_by_url: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     seen_facts: set[tuple] = set()
     out = []
     for item in items:
@@ -252,24 +282,34 @@ def judge(items: list[dict[str, Any]], labels_by_url: dict[str, dict[str, Any]]
     return out
 
 
-def _judge_figure(item: dict[str, Any], lab: dict[str, Any], seen: set[tuple],
-                  notes: dict[str, Any]) -> list[str]:
+def _judge_figure(
+    item: dict[str, Any], lab: dict[str, Any], seen: set[tuple], notes: dict[str, Any]
+) -> list[str]:
     text = lab["text"]
-    cands = [g for g in lab["figures"] if _fold(text[g["start"]:g["end"]]) == _fold(item["text"])]
+    cands = [g for g in lab["figures"] if _fold(text[g["start"] : g["end"]]) == _fold(item["text"])]
     if not cands:
-        cands = [g for g in lab["figures"]
-                 if _fold(item["text"]) in _fold(text[g["start"]:g["end"]])
-                 or _fold(text[g["start"]:g["end"]]) in _fold(item["text"])]
+        cands = [
+            g
+            for g in lab["figures"]
+            if _fold(item["text"]) in _fold(text[g["start"] : g["end"]])
+            or _fold(text[g["start"] : g["end"]]) in _fold(item["text"])
+        ]
     if not cands:
         return ["not a figure"]
     # of several labelled spans with these words, the one whose sentence the snippet shows
     ctx = _fold(item["context"]).replace("…", "")
-    g = max(cands, key=lambda c: len(set(_words(text[max(0, c["start"] - 150):c["end"] + 150]))
-                                     & set(_words(ctx))))
+    g = max(
+        cands,
+        key=lambda c: len(
+            set(_words(text[max(0, c["start"] - 150) : c["end"] + 150])) & set(_words(ctx))
+        ),
+    )
     errors = []
     value = item.get("value")
-    if value is not None and not (abs(value - g["value"]) <= 1e-6 * max(1.0, abs(g["value"]))
-                                  and item.get("unit") == g["unit"]):
+    if value is not None and not (
+        abs(value - g["value"]) <= 1e-6 * max(1.0, abs(g["value"]))
+        and item.get("unit") == g["unit"]
+    ):
         errors.append("value or unit wrong")
     verdict = subject_verdict(item["subject"], g)
     notes["subject_verdict"] = verdict
@@ -290,13 +330,14 @@ def _judge_figure(item: dict[str, Any], lab: dict[str, Any], seen: set[tuple],
     return errors
 
 
-def _judge_quote(item: dict[str, Any], lab: dict[str, Any], seen: set[tuple],
-                 notes: dict[str, Any]) -> list[str]:
+def _judge_quote(
+    item: dict[str, Any], lab: dict[str, Any], seen: set[tuple], notes: dict[str, Any]
+) -> list[str]:
     text = lab["text"]
     shown = set(_words(item["text"]))
     best, overlap = None, 0.0
     for g in lab["quotes"]:
-        gw = set(_words(text[g["start"]:g["end"]]))
+        gw = set(_words(text[g["start"] : g["end"]]))
         if not gw or not shown:
             continue
         o = len(gw & shown) / max(len(gw), len(shown))
@@ -317,7 +358,7 @@ def _judge_quote(item: dict[str, Any], lab: dict[str, Any], seen: set[tuple],
     if best.get("statement") is False:
         errors.append("fragment")
     fact = ("quote", best["start"], lab["path"])
-    words = " ".join(_words(text[best["start"]:best["end"]]))
+    words = " ".join(_words(text[best["start"] : best["end"]]))
     if fact in seen or ("quote-words", words) in seen:
         errors.append("fact shown twice")
     seen.update({fact, ("quote-words", words)})
@@ -334,11 +375,15 @@ def attach_values(items: list[dict[str, Any]], db: Path) -> None:
         for item in items:
             if item["kind"] != "figure":
                 continue
-            row = con.execute("SELECT value, unit FROM figures WHERE fact_key = ? AND text = ? "
-                              "LIMIT 1", [item["keys"][0], item["text"]]).fetchone()
+            row = con.execute(
+                "SELECT value, unit FROM figures WHERE fact_key = ? AND text = ? LIMIT 1",
+                [item["keys"][0], item["text"]],
+            ).fetchone()
             if row is None:
-                row = con.execute("SELECT value, unit FROM figures WHERE list_contains(?, "
-                                  "fact_key) LIMIT 1", [item["keys"]]).fetchone()
+                row = con.execute(
+                    "SELECT value, unit FROM figures WHERE list_contains(?, fact_key) LIMIT 1",
+                    [item["keys"]],
+                ).fetchone()
             if row:
                 item["value"], item["unit"] = row
     finally:
@@ -355,17 +400,21 @@ def summarise(judged: list[dict[str, Any]]) -> dict[str, Any]:
         return round(n / d, 4) if d else None
 
     return {
-        "items": len(judged), "figures": len(figs), "quotes": len(quotes),
+        "items": len(judged),
+        "figures": len(figs),
+        "quotes": len(quotes),
         "digest_item_precision": rate(ok, len(judged)),
         "figure_precision": rate(sum(1 for j in figs if not j["errors"]), len(figs)),
         "quote_precision": rate(sum(1 for j in quotes if not j["errors"]), len(quotes)),
-        "figure_subject_right": rate(sum(1 for j in figs if j.get("subject_verdict") == "right"),
-                                     sum(1 for j in figs if "subject_verdict" in j)),
+        "figure_subject_right": rate(
+            sum(1 for j in figs if j.get("subject_verdict") == "right"),
+            sum(1 for j in figs if "subject_verdict" in j),
+        ),
         "figure_subject_wrong": sum(1 for j in figs if j.get("subject_verdict") == "wrong"),
-        "figure_subject_missing": sum(1 for j in figs
-                                      if j.get("subject_verdict") == "missing"),
-        "figures_on_topic": rate(sum(1 for j in figs if j.get("gold_topic")),
-                                 sum(1 for j in figs if "gold_topic" in j)),
+        "figure_subject_missing": sum(1 for j in figs if j.get("subject_verdict") == "missing"),
+        "figures_on_topic": rate(
+            sum(1 for j in figs if j.get("gold_topic")), sum(1 for j in figs if "gold_topic" in j)
+        ),
         "facts_shown_twice": errors.get("fact shown twice", 0),
         "errors": dict(errors.most_common()),
     }
@@ -376,12 +425,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("labels", type=Path)
     ap.add_argument("--corpus", type=Path, default=default_corpus())
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
-    ap.add_argument("--show", type=int, default=5, metavar="N",
-                    help="examples to print per error kind (default 5)")
-    ap.add_argument("--floors", action="store_true",
-                    help=f"fail (exit 1) below the floors in {FLOORS.relative_to(ROOT)}")
-    ap.add_argument("--keep", type=Path, metavar="DIR",
-                    help="replay into DIR and keep the store and digest there")
+    ap.add_argument(
+        "--show",
+        type=int,
+        default=5,
+        metavar="N",
+        help="examples to print per error kind (default 5)",
+    )
+    ap.add_argument(
+        "--floors",
+        action="store_true",
+        help=f"fail (exit 1) below the floors in {FLOORS.relative_to(ROOT)}",
+    )
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="replay into DIR and keep the store and digest there",
+    )
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"digest audit: no corpus at {args.corpus}; nothing to replay", file=sys.stderr)
@@ -409,22 +470,27 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(summary, indent=1))
         return 1 if failed else 0
     print(f"digest audit of {args.labels.name}: {len(labels)} articles replayed as one feed")
-    print(f"  items shown            {summary['items']} ({summary['figures']} figures, "
-          f"{summary['quotes']} quotes)")
+    print(
+        f"  items shown            {summary['items']} ({summary['figures']} figures, "
+        f"{summary['quotes']} quotes)"
+    )
     print(f"  digest item precision  {summary['digest_item_precision']}")
-    print(f"  figure / quote prec.   {summary['figure_precision']} / "
-          f"{summary['quote_precision']}")
-    print(f"  figure subject right   {summary['figure_subject_right']} (wrong "
-          f"{summary['figure_subject_wrong']}, missing {summary['figure_subject_missing']})")
+    print(f"  figure / quote prec.   {summary['figure_precision']} / {summary['quote_precision']}")
+    print(
+        f"  figure subject right   {summary['figure_subject_right']} (wrong "
+        f"{summary['figure_subject_wrong']}, missing {summary['figure_subject_missing']})"
+    )
     print(f"  figures on topic       {summary['figures_on_topic']}")
     print(f"  facts shown twice      {summary['facts_shown_twice']}")
     print("  errors:")
     for kind, n in summary["errors"].items():
         print(f"    {n:4d}  {kind}")
-        for j in [j for j in judged if kind in j["errors"]][:args.show]:
-            extra = (f"subject={j.get('subject')!r} gold={j.get('gold_subject')!r}"
-                     if j["kind"] == "figure" else
-                     f"speaker={j.get('speaker')!r} gold={j.get('gold_speaker')!r}")
+        for j in [j for j in judged if kind in j["errors"]][: args.show]:
+            extra = (
+                f"subject={j.get('subject')!r} gold={j.get('gold_subject')!r}"
+                if j["kind"] == "figure"
+                else f"speaker={j.get('speaker')!r} gold={j.get('gold_speaker')!r}"
+            )
             print(f"          {j['kind']} {j['text'][:60]!r} {extra} ({j['path']})")
     for line in notes:
         print(f"note (tuned set, not a failure): {line}")

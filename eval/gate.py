@@ -59,9 +59,14 @@ def norm_quote(t: str) -> str:
 
 
 def numtok(t: str) -> set[str]:
-    return set(re.findall(r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
-                          r"eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|"
-                          r"tens|several)\b", t.lower()))
+    return set(
+        re.findall(
+            r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+            r"eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|"
+            r"tens|several)\b",
+            t.lower(),
+        )
+    )
 
 
 def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
@@ -70,8 +75,9 @@ def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def match(gold: list[dict], pred: list[dict], same: Callable[[dict, dict], bool]
-          ) -> list[tuple[dict, dict]]:
+def match(
+    gold: list[dict], pred: list[dict], same: Callable[[dict, dict], bool]
+) -> list[tuple[dict, dict]]:
     used: set[int] = set()
     pairs = []
     for g in gold:
@@ -119,20 +125,36 @@ def score(pairs: Iterable[tuple[dict, dict]]) -> dict[str, Any]:
         gf, pf = g.get("figures", []), p.get("figures", [])
         c["fig_gold"] += len(gf)
         c["fig_pred"] += len(pf)
-        c["fig_exact"] += len(match(gf, pf, lambda a, b: norm_fig(a["text"]) ==
-                                    norm_fig(b["text"])))
-        le = match(gf, pf, lambda a, b: bool(numtok(a["text"]) & numtok(b["text"])) and (
-            norm_fig(a["text"]) in norm_fig(b["text"]) or norm_fig(b["text"]) in
-            norm_fig(a["text"])))
+        c["fig_exact"] += len(
+            match(gf, pf, lambda a, b: norm_fig(a["text"]) == norm_fig(b["text"]))
+        )
+        le = match(
+            gf,
+            pf,
+            lambda a, b: (
+                bool(numtok(a["text"]) & numtok(b["text"]))
+                and (
+                    norm_fig(a["text"]) in norm_fig(b["text"])
+                    or norm_fig(b["text"]) in norm_fig(a["text"])
+                )
+            ),
+        )
         c["fig_len"] += len(le)
         c["val_ok"] += sum(value_ok(a, b) for a, b in le)
         gq, pq = g.get("quotes", []), p.get("quotes", [])
         c["q_gold"] += len(gq)
         c["q_pred"] += len(pq)
-        c["q_exact"] += len(match(gq, pq, lambda a, b: norm_quote(a["text"]) ==
-                                  norm_quote(b["text"])))
-        qo = match(gq, pq, lambda a, b: difflib.SequenceMatcher(
-            None, norm_quote(a["text"]), norm_quote(b["text"])).ratio() >= 0.8)
+        c["q_exact"] += len(
+            match(gq, pq, lambda a, b: norm_quote(a["text"]) == norm_quote(b["text"]))
+        )
+        qo = match(
+            gq,
+            pq,
+            lambda a, b: (
+                difflib.SequenceMatcher(None, norm_quote(a["text"]), norm_quote(b["text"])).ratio()
+                >= 0.8
+            ),
+        )
         c["q_ovl"] += len(qo)
         c["spk_ok"] += sum(speaker_ok(a, b) for a, b in qo)
         c["spk_emitted"] += sum(1 for _, b in qo if b.get("speaker"))
@@ -147,21 +169,23 @@ def score(pairs: Iterable[tuple[dict, dict]]) -> dict[str, Any]:
         "quote_span_r": prf(c["q_exact"], c["q_pred"], c["q_gold"])[1],
         "quote_overlap_f1": prf(c["q_ovl"], c["q_pred"], c["q_gold"])[2],
         "speaker_acc": c["spk_ok"] / c["q_ovl"] if c["q_ovl"] else 1.0,
-        "speaker_precision": (c["spk_emitted_ok"] / c["spk_emitted"]
-                              if c["spk_emitted"] else 1.0),
+        "speaker_precision": (c["spk_emitted_ok"] / c["spk_emitted"] if c["spk_emitted"] else 1.0),
         "quote_speaker_f1": prf(c["spk_ok"], c["q_pred"], c["q_gold"])[2],
         "counts": {k: c[k] for k in ("fig_gold", "fig_pred", "q_gold", "q_pred")},
     }
 
 
 def predict(text: str) -> dict[str, list[dict]]:
-    return {"figures": [figure_json(f) for f in extract_figures(text)],
-            "quotes": [quote_json(q) for q in extract_quotes(text)]}
+    return {
+        "figures": [figure_json(f) for f in extract_figures(text)],
+        "quotes": [quote_json(q) for q in extract_quotes(text)],
+    }
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def dev_pairs() -> tuple[list[tuple[dict, dict]], list[tuple[dict, dict]], float]:
@@ -175,14 +199,17 @@ def dev_pairs() -> tuple[list[tuple[dict, dict]], list[tuple[dict, dict]], float
         fig_pairs.append((gold, pred_f))
         s = score([(gold, pred_f)])
         total += 1
-        ok = (s["counts"]["fig_gold"] == s["counts"]["fig_pred"] and
-              (s["figure_span_f1"] == 1.0 or not rec["figures"]) and
-              s["figure_value_acc"] == 1.0)
+        ok = (
+            s["counts"]["fig_gold"] == s["counts"]["fig_pred"]
+            and (s["figure_span_f1"] == 1.0 or not rec["figures"])
+            and s["figure_value_acc"] == 1.0
+        )
         perfect += ok
     for rec in read_jsonl(ROOT / "eval" / "dev_quotes.jsonl"):
         pred = predict(rec["text"])
-        quote_pairs.append(({"figures": [], "quotes": rec["quotes"]},
-                            {"figures": [], "quotes": pred["quotes"]}))
+        quote_pairs.append(
+            ({"figures": [], "quotes": rec["quotes"]}, {"figures": [], "quotes": pred["quotes"]})
+        )
     return fig_pairs, quote_pairs, perfect / total if total else 1.0
 
 
@@ -199,9 +226,14 @@ def corpus_pairs(corpus: Path) -> tuple[list[tuple[dict, dict]], float]:
     return pairs, (elapsed / len(pairs) * 1000 if pairs else 0.0)
 
 
-LABEL_SETS = {"heldout": "corpus_labels.jsonl", "heldout2": "heldout2_labels.jsonl",
-              "heldout3": "heldout3_labels.jsonl", "heldout4": "heldout4_labels.jsonl",
-              "heldout5": "heldout5_labels.jsonl", "heldout6": "heldout6_labels.jsonl"}
+LABEL_SETS = {
+    "heldout": "corpus_labels.jsonl",
+    "heldout2": "heldout2_labels.jsonl",
+    "heldout3": "heldout3_labels.jsonl",
+    "heldout4": "heldout4_labels.jsonl",
+    "heldout5": "heldout5_labels.jsonl",
+    "heldout6": "heldout6_labels.jsonl",
+}
 
 
 def heldout_pairs(corpus: Path, name: str = "corpus_labels.jsonl") -> list[tuple[dict, dict]]:
@@ -213,11 +245,13 @@ def heldout_pairs(corpus: Path, name: str = "corpus_labels.jsonl") -> list[tuple
     for g in read_jsonl(ROOT / "eval" / name):
         text = load_article(corpus / g["path"]).full_text
         if hashlib.sha1(text.encode()).hexdigest() != g["sha1"]:
-            raise SystemExit(f"eval/{name}: {g['path']}: the loaded text changed "
-                             f"(sha1 mismatch); labels must be re-checked")
+            raise SystemExit(
+                f"eval/{name}: {g['path']}: the loaded text changed "
+                f"(sha1 mismatch); labels must be re-checked"
+            )
         gold = {
-            "figures": [f | {"text": text[f["start"]:f["end"]]} for f in g["figures"]],
-            "quotes": [q | {"text": text[q["start"]:q["end"]]} for q in g["quotes"]],
+            "figures": [f | {"text": text[f["start"] : f["end"]]} for f in g["figures"]],
+            "quotes": [q | {"text": text[q["start"] : q["end"]]} for q in g["quotes"]],
         }
         pairs.append((gold, predict(text)))
     return pairs
@@ -238,8 +272,7 @@ def check(results: dict[str, dict[str, Any]], floors: dict[str, dict[str, float]
 def run(corpus: Path | None) -> dict[str, dict[str, Any]]:
     fig_pairs, quote_pairs, hard = dev_pairs()
     figs = {k: v for k, v in score(fig_pairs).items() if k.startswith("figure")}
-    quotes = {k: v for k, v in score(quote_pairs).items()
-              if k.startswith(("quote", "speaker"))}
+    quotes = {k: v for k, v in score(quote_pairs).items() if k.startswith(("quote", "speaker"))}
     results: dict[str, dict[str, Any]] = {
         "dev_figures": figs | {"hard_forms_pass": hard},
         "dev_quotes": quotes,

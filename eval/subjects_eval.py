@@ -40,30 +40,52 @@ def score(labels: list[dict]) -> tuple[dict, list[dict]]:
             p = next((f for f in preds if f.start < g["end"] and g["start"] < f.end), None)
             if p is None:
                 continue
-            topic = figure_topic(sentence=p.sentence, text=p.text, unit=p.unit,
-                                 span_start=p.span_in_sentence, topics=TOPICS,
-                                 article_topics=lab.get("topics", []))
-            rows.append({"path": lab["path"], "text": p.text, "subject": p.subject,
-                         "gold_subject": g.get("subject"), "alt": g.get("subject_alt", []),
-                         "verdict": subject_verdict(p.subject, g), "topic": topic,
-                         "gold_topic": g.get("topic"), "sentence": p.sentence})
+            topic = figure_topic(
+                sentence=p.sentence,
+                text=p.text,
+                unit=p.unit,
+                span_start=p.span_in_sentence,
+                topics=TOPICS,
+                article_topics=lab.get("topics", []),
+            )
+            rows.append(
+                {
+                    "path": lab["path"],
+                    "text": p.text,
+                    "subject": p.subject,
+                    "gold_subject": g.get("subject"),
+                    "alt": g.get("subject_alt", []),
+                    "verdict": subject_verdict(p.subject, g),
+                    "topic": topic,
+                    "gold_topic": g.get("topic"),
+                    "sentence": p.sentence,
+                }
+            )
     v = Counter(r["verdict"] for r in rows)
     shown = [r for r in rows if r["topic"]]
     gold_on = [r for r in rows if r["gold_topic"]]
     summary = {
-        "articles": len(labels), "figures_labelled": sum(len(x["figures"]) for x in labels),
+        "articles": len(labels),
+        "figures_labelled": sum(len(x["figures"]) for x in labels),
         "figures_matched": len(rows),
         "subject_right": round(v["right"] / len(rows), 4) if rows else None,
-        "subject_wrong": v["wrong"], "subject_missing": v["missing"],
+        "subject_wrong": v["wrong"],
+        "subject_missing": v["missing"],
         "subject_precision": round(v["right"] / (v["right"] + v["wrong"]), 4)
-        if v["right"] + v["wrong"] else None,
+        if v["right"] + v["wrong"]
+        else None,
         "highlighted": len(shown),
         "highlight_on_topic": round(sum(1 for r in shown if r["gold_topic"]) / len(shown), 4)
-        if shown else None,
+        if shown
+        else None,
         "highlight_recall": round(sum(1 for r in gold_on if r["topic"]) / len(gold_on), 4)
-        if gold_on else None,
-        "highlighted_subject_right": round(sum(1 for r in shown if r["verdict"] == "right")
-                                           / len(shown), 4) if shown else None,
+        if gold_on
+        else None,
+        "highlighted_subject_right": round(
+            sum(1 for r in shown if r["verdict"] == "right") / len(shown), 4
+        )
+        if shown
+        else None,
     }
     return summary, rows
 
@@ -73,8 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("labels", type=Path)
     ap.add_argument("--corpus", type=Path, default=default_corpus())
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--show", type=int, default=0, metavar="N",
-                    help="print N examples of each error kind")
+    ap.add_argument(
+        "--show", type=int, default=0, metavar="N", help="print N examples of each error kind"
+    )
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"subjects eval: no corpus at {args.corpus}", file=sys.stderr)
@@ -86,12 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(summary, indent=None if args.json else 1))
     if args.show:
         for kind in ("wrong", "missing"):
-            for r in [r for r in rows if r["verdict"] == kind][:args.show]:
-                print(f"{kind}: {r['text']!r} got={r['subject']!r} gold={r['gold_subject']!r} "
-                      f"alt={r['alt']} | {r['sentence'][:160]!r}")
-        for r in [r for r in rows if r["topic"] and not r["gold_topic"]][:args.show]:
+            for r in [r for r in rows if r["verdict"] == kind][: args.show]:
+                print(
+                    f"{kind}: {r['text']!r} got={r['subject']!r} gold={r['gold_subject']!r} "
+                    f"alt={r['alt']} | {r['sentence'][:160]!r}"
+                )
+        for r in [r for r in rows if r["topic"] and not r["gold_topic"]][: args.show]:
             print(f"off-topic highlight: {r['text']!r} ({r['topic']}) | {r['sentence'][:160]!r}")
-        for r in [r for r in rows if r["gold_topic"] and not r["topic"]][:args.show]:
+        for r in [r for r in rows if r["gold_topic"] and not r["topic"]][: args.show]:
             print(f"missed: {r['text']!r} ({r['gold_topic']}) | {r['sentence'][:160]!r}")
     return 0
 

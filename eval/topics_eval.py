@@ -70,8 +70,14 @@ class TopicScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass
@@ -120,8 +126,9 @@ def load_gold(corpus: Path) -> list[dict[str, object]]:
     return gold
 
 
-def _load_item(row: dict[str, object], corpus: Path,
-               entries: dict[Path, list[dict[str, Any]]]) -> tuple[str, str, str]:
+def _load_item(
+    row: dict[str, object], corpus: Path, entries: dict[Path, list[dict[str, Any]]]
+) -> tuple[str, str, str]:
     """(label key, title, text) of a labelled article (``path``) or feed entry (``file``)."""
     if "path" in row:
         rel = str(row["path"])
@@ -140,14 +147,21 @@ def _load_item(row: dict[str, object], corpus: Path,
     title = str(entry.get("title") or "").strip()
     sha = hashlib.sha1(title.encode("utf-8")).hexdigest()
     if row.get("title_sha1") and sha != row["title_sha1"]:
-        raise ValueError(f"entry {index} changed: title SHA-1 is {sha}, labelled "
-                         f"{row['title_sha1']}")
+        raise ValueError(
+            f"entry {index} changed: title SHA-1 is {sha}, labelled {row['title_sha1']}"
+        )
     text = fragment_to_text(str(entry.get("description") or ""))
     return f"{row['file']}#{index}", title, text
 
 
-def score_set(name: str, labels: list[dict[str, object]], corpus: Path, rules: list[TopicRule],
-              *, verbose: bool = False) -> SetResult:
+def score_set(
+    name: str,
+    labels: list[dict[str, object]],
+    corpus: Path,
+    rules: list[TopicRule],
+    *,
+    verbose: bool = False,
+) -> SetResult:
     """Match every labelled item and count TP/FP/FN per topic; errors are kept as text."""
     result = SetResult(name, scores={r.name: TopicScore(r.name) for r in rules})
     entries: dict[Path, list[dict[str, Any]]] = {}
@@ -175,36 +189,49 @@ def score_set(name: str, labels: list[dict[str, object]], corpus: Path, rules: l
                     f"FP {topic:14} {rel}\n    title: {title[:100]}\n"
                     f"    label note: {note}\n    rule: {m.rule}"
                     + (f"\n    terms: {', '.join(m.terms)}" if verbose else "")
-                    + ("".join(f"\n    > {x[:200]}" for x in m.sentences) if verbose else ""))
+                    + ("".join(f"\n    > {x[:200]}" for x in m.sentences) if verbose else "")
+                )
             elif topic in gold:
                 s.fn += 1
-                result.errors.append(f"FN {topic:14} {rel}\n    title: {title[:100]}\n"
-                                     f"    label note: {note}")
+                result.errors.append(
+                    f"FN {topic:14} {rel}\n    title: {title[:100]}\n    label note: {note}"
+                )
     return result
 
 
-def evaluate_sets(corpus: Path = DEFAULT_CORPUS, *, labels: Path = DEFAULT_LABELS,
-                  feed_labels: Path | None = DEFAULT_FEED_LABELS,
-                  config: Path = DEFAULT_CONFIG, gold: bool = True,
-                  verbose: bool = False) -> dict[str, SetResult]:
+def evaluate_sets(
+    corpus: Path = DEFAULT_CORPUS,
+    *,
+    labels: Path = DEFAULT_LABELS,
+    feed_labels: Path | None = DEFAULT_FEED_LABELS,
+    config: Path = DEFAULT_CONFIG,
+    gold: bool = True,
+    verbose: bool = False,
+) -> dict[str, SetResult]:
     """Score the article labels (``articles``), the feed-item labels (``feed``, when the file
     exists) and the corpus's gold labels (``gold``, when present) with the rules of ``config``."""
     rules = load_rules(config)
-    results = {"articles": score_set(f"labels {labels}", load_labels(labels), corpus, rules,
-                                     verbose=verbose)}
+    results = {
+        "articles": score_set(
+            f"labels {labels}", load_labels(labels), corpus, rules, verbose=verbose
+        )
+    }
     if feed_labels is not None and feed_labels.is_file():
-        results["feed"] = score_set(f"feed items {feed_labels}", load_labels(feed_labels),
-                                    corpus, rules, verbose=verbose)
+        results["feed"] = score_set(
+            f"feed items {feed_labels}", load_labels(feed_labels), corpus, rules, verbose=verbose
+        )
     if gold:
         gold_rows = load_gold(corpus)
         if gold_rows:
-            results["gold"] = score_set(f"gold {corpus / 'labels'}/*.jsonl", gold_rows, corpus,
-                                        rules, verbose=verbose)
+            results["gold"] = score_set(
+                f"gold {corpus / 'labels'}/*.jsonl", gold_rows, corpus, rules, verbose=verbose
+            )
     return results
 
 
-def check_floors(results: dict[str, dict[str, dict[str, float]]],
-                 floors: dict[str, Any]) -> list[str]:
+def check_floors(
+    results: dict[str, dict[str, dict[str, float]]], floors: dict[str, Any]
+) -> list[str]:
     """Every (set, topic, metric) below its floor, as a message; ``[]`` when all pass.
 
     ``results`` maps set -> topic -> {"precision": .., "recall": ..} (``SetResult.as_dict()``);
@@ -237,8 +264,9 @@ def print_result(result: SetResult) -> None:
     print(f"== {result.name}: {result.items} items")
     print(f"{'topic':16} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
     for topic, s in result.scores.items():
-        print(f"{topic:16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  "
-              f"{s.tp:3} {s.fp:3} {s.fn:3}")
+        print(
+            f"{topic:16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  {s.tp:3} {s.fp:3} {s.fn:3}"
+        )
     if result.items:
         print(f"match_topics: {result.ms_per_item:.2f} CPU ms/item")
     if result.errors:
@@ -249,31 +277,53 @@ def print_result(result: SetResult) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                    help="corpus directory holding articles/ (default: ../shared/corpus)")
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help="corpus directory holding articles/ (default: ../shared/corpus)",
+    )
     ap.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
-    ap.add_argument("--feed-labels", type=Path, default=DEFAULT_FEED_LABELS,
-                    help="labelled feed entries (skipped when the file does not exist)")
+    ap.add_argument(
+        "--feed-labels",
+        type=Path,
+        default=DEFAULT_FEED_LABELS,
+        help="labelled feed entries (skipped when the file does not exist)",
+    )
     ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    ap.add_argument("--no-gold", action="store_true",
-                    help="skip the corpus's own gold labels (corpus/labels/*.jsonl)")
-    ap.add_argument("--floors", type=Path, default=None,
-                    help="also check the numbers against this floors file "
-                         "(e.g. eval/relevance_floors.json); exit 1 below a floor")
+    ap.add_argument(
+        "--no-gold",
+        action="store_true",
+        help="skip the corpus's own gold labels (corpus/labels/*.jsonl)",
+    )
+    ap.add_argument(
+        "--floors",
+        type=Path,
+        default=None,
+        help="also check the numbers against this floors file "
+        "(e.g. eval/relevance_floors.json); exit 1 below a floor",
+    )
     ap.add_argument("-v", "--verbose", action="store_true", help="show evidence for errors")
     args = ap.parse_args(argv)
 
     if not (args.corpus / "articles").is_dir():
-        print(f"error: corpus not found: {args.corpus}/articles does not exist "
-              "(pass --corpus DIR)", file=sys.stderr)
+        print(
+            f"error: corpus not found: {args.corpus}/articles does not exist (pass --corpus DIR)",
+            file=sys.stderr,
+        )
         return 2
     if not args.labels.is_file():
         print(f"error: labels file not found: {args.labels}", file=sys.stderr)
         return 2
     try:
-        results = evaluate_sets(args.corpus, labels=args.labels, feed_labels=args.feed_labels,
-                                config=args.config, gold=not args.no_gold,
-                                verbose=args.verbose)
+        results = evaluate_sets(
+            args.corpus,
+            labels=args.labels,
+            feed_labels=args.feed_labels,
+            config=args.config,
+            gold=not args.no_gold,
+            verbose=args.verbose,
+        )
     except (OSError, tomllib.TOMLDecodeError, NewswatchError) as e:
         print(f"error: cannot load rules: {e}", file=sys.stderr)
         return 2
@@ -287,8 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     ok = all(r.missing == 0 for r in results.values())
     if args.floors:
         floors = json.loads(args.floors.read_text(encoding="utf-8"))
-        failures = check_floors({k: v.as_dict() for k, v in results.items()},
-                                floors.get("topics", floors))
+        failures = check_floors(
+            {k: v.as_dict() for k, v in results.items()}, floors.get("topics", floors)
+        )
         print()
         print("floors: " + ("all met" if not failures else f"{len(failures)} below"))
         for f in failures:

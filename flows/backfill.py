@@ -31,8 +31,9 @@ from flows.params import check_date_range
 from monitors.store import FILE_SUCCESS, MAIL_SUCCESS, Store
 
 
-def day_window(day: date, timezone: str, now: datetime,
-               recorded: list[dict[str, Any]]) -> Window | None:
+def day_window(
+    day: date, timezone: str, now: datetime, recorded: list[dict[str, Any]]
+) -> Window | None:
     """The local calendar day ``day`` in ``timezone``, ending at ``now`` if that is earlier and
     trimmed so that it overlaps no ``recorded`` digest window (None when those cover it all),
     with the id the daily-digest flow gives a digest ending at the same moment."""
@@ -68,14 +69,17 @@ def backfill(
     logger = get_run_logger()
     cfg = resolve_config(config)
     when = resolve_now(now)
-    dates = check_date_range(start, end, today=when.astimezone(ZoneInfo(cfg.digest.timezone))
-                             .date())
+    dates = check_date_range(
+        start, end, today=when.astimezone(ZoneInfo(cfg.digest.timezone)).date()
+    )
     mail = mail_settings(cfg, smtp_block)
     if mail is not None and not mail.recipients:
         mail = None
     if send and mail is None:
-        raise ValueError("send=true but no SMTP is configured (smtp_block, or "
-                         "NEWSWATCH_SMTP_HOST and recipients): nothing was re-rendered")
+        raise ValueError(
+            "send=true but no SMTP is configured (smtp_block, or "
+            "NEWSWATCH_SMTP_HOST and recipients): nothing was re-rendered"
+        )
     success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
     rows: list[dict] = []
@@ -83,32 +87,53 @@ def backfill(
         for day in dates:
             known = store.digests()
             recorded = [d for d in known if d["digest_date"] == day.isoformat()]
-            windows = [Window(d["id"], d["window_start"], d["window_end"], day.isoformat())
-                       for d in recorded]
+            windows = [
+                Window(d["id"], d["window_start"], d["window_end"], day.isoformat())
+                for d in recorded
+            ]
             if not windows:
                 w = day_window(day, cfg.digest.timezone, when, known)
                 if w is None:
-                    logger.info("%s: no digest of its own, and the digests of the days around "
-                                "it cover all of it; nothing to render", day.isoformat())
+                    logger.info(
+                        "%s: no digest of its own, and the digests of the days around "
+                        "it cover all of it; nothing to render",
+                        day.isoformat(),
+                    )
                     continue
                 windows = [w]
             for w in windows:
                 digest = build_task(store, cfg, w, success)
                 html_path, _ = write_task(store, digest, cfg, w, out_dir, when)
-                delivery = (send_task(store, digest, cfg, w, mail, when)
-                            if send and mail else "not sent")
-                rows.append({
-                    "date": w.date, "window": f"{w.start:%Y-%m-%d %H:%M} → {w.end:%Y-%m-%d %H:%M}",
-                    "digest": "re-rendered" if recorded else "new",
-                    "new figures": len(digest.new_figures) + digest.more_figures,
-                    "new quotes": len(digest.new_quotes) + digest.more_quotes,
-                    "delivery": delivery, "html": str(html_path)})
-    create_table_artifact(key="backfill-summary", table=rows,
-                          description=f"newswatch backfill {start.isoformat()}..{end.isoformat()}")
-    logger.info("backfill %s..%s: %d digests (%d re-rendered, %d new), %d sent; new figures: %d, "
-                "new quotes: %d; files in %s", start.isoformat(), end.isoformat(), len(rows),
-                sum(r["digest"] == "re-rendered" for r in rows),
-                sum(r["digest"] == "new" for r in rows),
-                sum(r["delivery"] == "sent" for r in rows),
-                sum(r["new figures"] for r in rows), sum(r["new quotes"] for r in rows), out_dir)
+                delivery = (
+                    send_task(store, digest, cfg, w, mail, when) if send and mail else "not sent"
+                )
+                rows.append(
+                    {
+                        "date": w.date,
+                        "window": f"{w.start:%Y-%m-%d %H:%M} → {w.end:%Y-%m-%d %H:%M}",
+                        "digest": "re-rendered" if recorded else "new",
+                        "new figures": len(digest.new_figures) + digest.more_figures,
+                        "new quotes": len(digest.new_quotes) + digest.more_quotes,
+                        "delivery": delivery,
+                        "html": str(html_path),
+                    }
+                )
+    create_table_artifact(
+        key="backfill-summary",
+        table=rows,
+        description=f"newswatch backfill {start.isoformat()}..{end.isoformat()}",
+    )
+    logger.info(
+        "backfill %s..%s: %d digests (%d re-rendered, %d new), %d sent; new figures: %d, "
+        "new quotes: %d; files in %s",
+        start.isoformat(),
+        end.isoformat(),
+        len(rows),
+        sum(r["digest"] == "re-rendered" for r in rows),
+        sum(r["digest"] == "new" for r in rows),
+        sum(r["delivery"] == "sent" for r in rows),
+        sum(r["new figures"] for r in rows),
+        sum(r["new quotes"] for r in rows),
+        out_dir,
+    )
     return {"start": start.isoformat(), "end": end.isoformat(), "digests": rows}

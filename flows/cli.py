@@ -33,82 +33,130 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="newswatch",
         description="Monitor news feeds for NATO defence spending and aid to Ukraine, store "
-                    "them in DuckDB, and write a daily digest of new figures and quotes.",
+        "them in DuckDB, and write a daily digest of new figures and quotes.",
         epilog="Run `newswatch demo` for an offline tour on the bundled sample feeds.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sp: argparse.ArgumentParser, *, out: bool = False) -> None:
-        sp.add_argument("--config", metavar="FILE",
-                        help="config file (default: ./monitors.toml, else the bundled one)")
-        sp.add_argument("--db", metavar="FILE",
-                        help="DuckDB store (default: [store].path in the config, "
-                             "data/newswatch.duckdb)")
-        sp.add_argument("--now", metavar="ISO",
-                        help="pretend it is this time: an ISO 8601 timestamp, e.g. "
-                             "2025-02-13T07:00:00+00:00, or a date (= the end of that day in "
-                             "the digest time zone); replays a past day")
+        sp.add_argument(
+            "--config",
+            metavar="FILE",
+            help="config file (default: ./monitors.toml, else the bundled one)",
+        )
+        sp.add_argument(
+            "--db",
+            metavar="FILE",
+            help="DuckDB store (default: [store].path in the config, data/newswatch.duckdb)",
+        )
+        sp.add_argument(
+            "--now",
+            metavar="ISO",
+            help="pretend it is this time: an ISO 8601 timestamp, e.g. "
+            "2025-02-13T07:00:00+00:00, or a date (= the end of that day in "
+            "the digest time zone); replays a past day",
+        )
         if out:
-            sp.add_argument("--out", metavar="DIR",
-                            help="write digests here (default: [digest].out_dir, data/digests)")
+            sp.add_argument(
+                "--out",
+                metavar="DIR",
+                help="write digests here (default: [digest].out_dir, data/digests)",
+            )
 
-    sp = sub.add_parser("poll", help="poll the feeds into the store",
-                        description="Fetch every feed, keep the on-topic articles, extract "
-                                    "figures and quotes, and store them.")
+    sp = sub.add_parser(
+        "poll",
+        help="poll the feeds into the store",
+        description="Fetch every feed, keep the on-topic articles, extract "
+        "figures and quotes, and store them.",
+    )
     common(sp)
-    sp.add_argument("--feeds", metavar="FILE",
-                    help="poll the URLs in FILE (one per line, # comments) instead of the config's")
-    sp.add_argument("--force", action="store_true",
-                    help="poll every feed now, even those backing off or asked to wait")
-    sp = sub.add_parser("digest", help="write the digest for the window since the last one",
-                        description="Build the digest of everything kept since the last digest "
-                                    "and write it as HTML and text.")
+    sp.add_argument(
+        "--feeds",
+        metavar="FILE",
+        help="poll the URLs in FILE (one per line, # comments) instead of the config's",
+    )
+    sp.add_argument(
+        "--force",
+        action="store_true",
+        help="poll every feed now, even those backing off or asked to wait",
+    )
+    sp = sub.add_parser(
+        "digest",
+        help="write the digest for the window since the last one",
+        description="Build the digest of everything kept since the last digest "
+        "and write it as HTML and text.",
+    )
     common(sp, out=True)
     sp = sub.add_parser("run", help="poll, then write the digest")
     common(sp, out=True)
     sp.add_argument("--feeds", metavar="FILE", help="as for poll")
     sp.add_argument("--force", action="store_true", help="as for poll")
 
-    sp = sub.add_parser("demo", help="offline demo: serve the sample feeds locally, replay "
-                                     "three days of polls and digests",
-                        description="Serve the bundled sample feeds over HTTP on 127.0.0.1, "
-                                    "then poll and write a digest for each sample day, into a "
-                                    "fresh demo store. Needs no network.")
-    sp.add_argument("--out", metavar="DIR", default="data/demo/digests",
-                    help="where the digests go (default: data/demo/digests)")
-    sp.add_argument("--db", metavar="FILE", default="data/demo/newswatch.duckdb",
-                    help="the demo store, recreated each run (default: data/demo/newswatch.duckdb)")
+    sp = sub.add_parser(
+        "demo",
+        help="offline demo: serve the sample feeds locally, replay three days of polls and digests",
+        description="Serve the bundled sample feeds over HTTP on 127.0.0.1, "
+        "then poll and write a digest for each sample day, into a "
+        "fresh demo store. Needs no network.",
+    )
+    sp.add_argument(
+        "--out",
+        metavar="DIR",
+        default="data/demo/digests",
+        help="where the digests go (default: data/demo/digests)",
+    )
+    sp.add_argument(
+        "--db",
+        metavar="FILE",
+        default="data/demo/newswatch.duckdb",
+        help="the demo store, recreated each run (default: data/demo/newswatch.duckdb)",
+    )
     sp.add_argument("--now", metavar="DATE", help="replay the sample days up to this date only")
-    sp.add_argument("--smtp-sink", action="store_true",
-                    help="also e-mail each digest to a local SMTP server on 127.0.0.1 and save "
-                         "the received message as <date>.eml beside the HTML")
+    sp.add_argument(
+        "--smtp-sink",
+        action="store_true",
+        help="also e-mail each digest to a local SMTP server on 127.0.0.1 and save "
+        "the received message as <date>.eml beside the HTML",
+    )
 
-    sp = sub.add_parser("extract", help="print topics, figures and quotes of article files "
-                                        "as JSON lines",
-                        description="For each article file (plain text, Markdown with or "
-                                    "without front matter, HTML, .html.gz) print one JSON line: "
-                                    "path, title, topics, why, figures, quotes. A directory is "
-                                    "walked for article files.")
+    sp = sub.add_parser(
+        "extract",
+        help="print topics, figures and quotes of article files as JSON lines",
+        description="For each article file (plain text, Markdown with or "
+        "without front matter, HTML, .html.gz) print one JSON line: "
+        "path, title, topics, why, figures, quotes. A directory is "
+        "walked for article files.",
+    )
     sp.add_argument("paths", nargs="+", metavar="PATH")
     sp.add_argument("--config", metavar="FILE", help="config whose topic rules to use")
 
-    sp = sub.add_parser("dedupe", help="cluster article files that are copies of the same story",
-                        description="Print one JSON line per file: path and cluster; files "
-                                    "with the same cluster are copies of the same story.")
+    sp = sub.add_parser(
+        "dedupe",
+        help="cluster article files that are copies of the same story",
+        description="Print one JSON line per file: path and cluster; files "
+        "with the same cluster are copies of the same story.",
+    )
     sp.add_argument("paths", nargs="+", metavar="PATH")
 
     sp = sub.add_parser("topics", help="work with topic rules")
     tsub = sp.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
     tp = tsub.add_parser(
-        "test", help="dry-run a topic rule over the stored articles",
+        "test",
+        help="dry-run a topic rule over the stored articles",
         description="Run a topic rule over every stored article and show what it would keep and "
-                    "drop compared with what is kept now. RULE-OR-TOPIC is a topic name from the "
-                    "config, or a TOML file holding a [topics.<name>] table to try out.")
+        "drop compared with what is kept now. RULE-OR-TOPIC is a topic name from the "
+        "config, or a TOML file holding a [topics.<name>] table to try out.",
+    )
     tp.add_argument("rule", metavar="RULE-OR-TOPIC")
     tp.add_argument("--config", metavar="FILE")
     tp.add_argument("--db", metavar="FILE")
-    tp.add_argument("--show", type=int, default=20, metavar="N",
-                    help="list at most N articles per group (default 20)")
+    tp.add_argument(
+        "--show",
+        type=int,
+        default=20,
+        metavar="N",
+        help="list at most N articles per group (default 20)",
+    )
 
     sp = sub.add_parser("feeds", help="show feed health as a table")
     sp.add_argument("--config", metavar="FILE")
@@ -133,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # -- flow commands ------------------------------------------------------------------------
 
+
 def _flow_args(args: argparse.Namespace) -> dict:
     cfg = resolve_config(args.config)  # validate before anything is touched
     out: dict = {"config": str(args.config or default_config_path()), "db": args.db}
@@ -150,7 +199,7 @@ def _flow_args(args: argparse.Namespace) -> dict:
     from monitors.store import Store
 
     Store(args.db or cfg.store_path).close()  # a foreign, corrupt or locked store fails here,
-    return out                                 # with a clear message, before Prefect starts
+    return out  # with a clear message, before Prefect starts
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
@@ -183,10 +232,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _print_poll(s: dict) -> None:
     skipped = f" ({s['skipped']} not due yet)" if s.get("skipped") else ""
-    print(f"poll: {s['feeds']} feeds{skipped}: {s['new']} with items, "
-          f"{s['not_modified']} not modified, "
-          f"{s['failed']} failed; {s['articles_new']} new articles ({s['kept_new']} kept), "
-          f"{s['figures_new']} new figures, {s['quotes_new']} new quotes")
+    print(
+        f"poll: {s['feeds']} feeds{skipped}: {s['new']} with items, "
+        f"{s['not_modified']} not modified, "
+        f"{s['failed']} failed; {s['articles_new']} new articles ({s['kept_new']} kept), "
+        f"{s['figures_new']} new figures, {s['quotes_new']} new quotes"
+    )
     for name, error in s.get("failures", ()):
         print(f"  failed: {name}: {error}")
 
@@ -243,18 +294,24 @@ def cmd_topics(args: argparse.Namespace) -> int:
     else:
         by_name = {r.name: r for r in cfg.topics}
         if args.rule not in by_name:
-            raise ConfigError(f"topics test: no topic {args.rule!r} in {cfg.source} (topics: "
-                              f"{', '.join(by_name)}); or give a .toml rule file")
+            raise ConfigError(
+                f"topics test: no topic {args.rule!r} in {cfg.source} (topics: "
+                f"{', '.join(by_name)}); or give a .toml rule file"
+            )
         rule = by_name[args.rule]
     with Store(args.db or cfg.store_path, read_only=True) as store:
         rows = store.all_articles()
     run = dry_run(rule, rows)
-    print(f"{run.topic}: the rule keeps {len(run.kept)} of {run.total} stored articles "
-          f"(kept now: {sum(v.kept_now for v in run.verdicts)}); "
-          f"+{len(run.newly_kept)} newly kept, -{len(run.newly_dropped)} dropped")
-    for label, group in (("would keep (new)", run.newly_kept),
-                         ("would drop (kept now)", run.newly_dropped),
-                         ("keeps", [v for v in run.kept if v.kept_now])):
+    print(
+        f"{run.topic}: the rule keeps {len(run.kept)} of {run.total} stored articles "
+        f"(kept now: {sum(v.kept_now for v in run.verdicts)}); "
+        f"+{len(run.newly_kept)} newly kept, -{len(run.newly_dropped)} dropped"
+    )
+    for label, group in (
+        ("would keep (new)", run.newly_kept),
+        ("would drop (kept now)", run.newly_dropped),
+        ("keeps", [v for v in run.kept if v.kept_now]),
+    ):
         if not group:
             continue
         print(f"\n{label}: {len(group)}")
@@ -267,6 +324,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 # -- file commands ------------------------------------------------------------------------
+
 
 def iter_article_paths(paths: Sequence[str]) -> Iterator[Path]:
     for raw in paths:
@@ -292,14 +350,36 @@ def cmd_extract(args: argparse.Namespace) -> int:
         except ArticleLoadError as e:
             failed += 1
             print(f"newswatch: {e}", file=sys.stderr)
-            print(json.dumps({"path": str(path), "error": str(e), "title": None, "topics": [],
-                              "why": {}, "figures": [], "quotes": []}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "path": str(path),
+                        "error": str(e),
+                        "title": None,
+                        "topics": [],
+                        "why": {},
+                        "figures": [],
+                        "quotes": [],
+                    }
+                ),
+                flush=True,
+            )
             continue
         ex = analyse(doc.title, doc.text, cfg.topics, always_extract=True)
-        print(json.dumps({
-            "path": str(path), "title": doc.title, "topics": [t.topic for t in ex.topics],
-            "why": why_json(ex.topics), "figures": [figure_json(f) for f in ex.figures],
-            "quotes": [quote_json(q) for q in ex.quotes]}, ensure_ascii=False), flush=True)
+        print(
+            json.dumps(
+                {
+                    "path": str(path),
+                    "title": doc.title,
+                    "topics": [t.topic for t in ex.topics],
+                    "why": why_json(ex.topics),
+                    "figures": [figure_json(f) for f in ex.figures],
+                    "quotes": [quote_json(q) for q in ex.quotes],
+                },
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
     return 1 if failed else 0
 
 
@@ -337,8 +417,14 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "poll": cmd_poll, "digest": cmd_digest, "run": cmd_run, "demo": cmd_demo,
-    "extract": cmd_extract, "dedupe": cmd_dedupe, "feeds": cmd_feeds, "topics": cmd_topics,
+    "poll": cmd_poll,
+    "digest": cmd_digest,
+    "run": cmd_run,
+    "demo": cmd_demo,
+    "extract": cmd_extract,
+    "dedupe": cmd_dedupe,
+    "feeds": cmd_feeds,
+    "topics": cmd_topics,
 }
 
 if __name__ == "__main__":

@@ -52,6 +52,9 @@ def feeds_from_param(feeds: list[dict[str, str]]) -> tuple[FeedConfig, ...]:
         if not isinstance(f, dict) or "url" not in f:
             raise ConfigError(f"feeds[{i}]: expected an object with a url")
         validate_feed_url(f["url"], f"feeds[{i}].url")
-        out.append(FeedConfig(name=f.get("name") or f["url"], url=f["url"],
-                              tags=tuple(f.get("tags") or ())))
+        out.append(
+            FeedConfig(
+                name=f.get("name") or f["url"], url=f["url"], tags=tuple(f.get("tags") or ())
+            )
+        )
     return tuple(out)

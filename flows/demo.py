@@ -81,17 +81,20 @@ def _replay(out: str, db: str, until: str | None, sink: SmtpSink | None) -> int:
     written = []
     with FeedServer(SAMPLES) as server:
         feeds = sample_feeds(server)
-        print(f"demo: serving {len(feeds)} sample feeds on {server.base_url}; "
-              f"replaying {len(days)} days into {db_path}")
+        print(
+            f"demo: serving {len(feeds)} sample feeds on {server.base_url}; "
+            f"replaying {len(days)} days into {db_path}"
+        )
         for day in days:
             now = datetime.combine(day, DAY_END_UTC, UTC)
             server.now = now
             print(f"\n=== {day.isoformat()} ===")
-            s = poll_feeds(config=config, db=str(db_path), now=now, feeds=feeds,
-                           allow_private=True)
-            print(f"poll: {s['articles_new']} new articles, {s['kept_new']} kept, "
-                  f"{s['figures_new']} new figures, {s['quotes_new']} new quotes, "
-                  f"{s['failed']} feeds failed")
+            s = poll_feeds(config=config, db=str(db_path), now=now, feeds=feeds, allow_private=True)
+            print(
+                f"poll: {s['articles_new']} new articles, {s['kept_new']} kept, "
+                f"{s['figures_new']} new figures, {s['quotes_new']} new quotes, "
+                f"{s['failed']} feeds failed"
+            )
             before = len(sink.received) if sink else 0
             r = daily_digest(config=config, db=str(db_path), now=now, out=out)
             print(f"digest: {r['new_figures']} new figures, {r['new_quotes']} new quotes")
@@ -100,8 +103,10 @@ def _replay(out: str, db: str, until: str | None, sink: SmtpSink | None) -> int:
                 for got in sink.received[before:]:
                     eml = Path(r["html"]).with_suffix(".eml")
                     eml.write_bytes(got.data)
-                    print(f"e-mail: {len(got.data):,} bytes received by the SMTP sink on "
-                          f"port {sink.port}, saved as {eml}")
+                    print(
+                        f"e-mail: {len(got.data):,} bytes received by the SMTP sink on "
+                        f"port {sink.port}, saved as {eml}"
+                    )
                     written.append(str(eml))
     print("\nDigests written:")
     for path in written:

@@ -54,22 +54,28 @@ def mail_settings(cfg: Config, smtp_block: str | None) -> MailSettings | None:
         creds = EmailServerCredentials.load(smtp_block)
         kind = str(getattr(creds.smtp_type, "name", creds.smtp_type)).lower()
         env = dict(os.environ)
-        base = settings_from_env({"NEWSWATCH_SMTP_HOST": "x"} | {
-            k: v for k, v in env.items() if k in ("NEWSWATCH_SMTP_FROM", "NEWSWATCH_SMTP_TO")},
-            cfg.digest.recipients)
+        base = settings_from_env(
+            {"NEWSWATCH_SMTP_HOST": "x"}
+            | {k: v for k, v in env.items() if k in ("NEWSWATCH_SMTP_FROM", "NEWSWATCH_SMTP_TO")},
+            cfg.digest.recipients,
+        )
         assert base is not None
         return MailSettings(
-            host=creds.smtp_server, port=int(creds.smtp_port or 465), user=creds.username,
+            host=creds.smtp_server,
+            port=int(creds.smtp_port or 465),
+            user=creds.username,
             password=creds.password.get_secret_value() if creds.password else None,
             sender=env.get("NEWSWATCH_SMTP_FROM") or creds.username or base.sender,
             recipients=base.recipients,
-            tls={"ssl": "ssl", "starttls": "starttls"}.get(kind, "none"))
+            tls={"ssl": "ssl", "starttls": "starttls"}.get(kind, "none"),
+        )
     return settings_from_env(os.environ, cfg.digest.recipients)
 
 
 def digest_limits(cfg: Config) -> Limits:
-    return Limits(cfg.digest.max_new_figures, cfg.digest.max_new_quotes,
-                  cfg.digest.max_stories_per_topic)
+    return Limits(
+        cfg.digest.max_new_figures, cfg.digest.max_new_quotes, cfg.digest.max_stories_per_topic
+    )
 
 
 @task(name="select-window", cache_policy=NO_CACHE)
@@ -104,16 +110,27 @@ def build_task(store: Store, cfg: Config, w: Window, success: tuple[str, ...]) -
 
 
 @task(name="render-and-write", cache_policy=NO_CACHE)
-def write_task(store: Store, digest: Digest, cfg: Config, w: Window, out_dir: str,
-               now: datetime) -> tuple[Path, Path]:
+def write_task(
+    store: Store, digest: Digest, cfg: Config, w: Window, out_dir: str, now: datetime
+) -> tuple[Path, Path]:
     html = render_html(digest, cfg.digest.timezone)
     text = render_text(digest, cfg.digest.timezone)
     stem = archive_stem(store, w)
     html_path, text_path = write_digest(out_dir, stem, html, text)
-    store.record_digest(digest_id=w.id, digest_date=w.date, window_start=w.start,
-                        window_end=w.end, status="written", now=now, html=html, text=text,
-                        html_path=str(html_path), text_path=str(text_path),
-                        recipients=cfg.digest.recipients, facts=digest.ledger)
+    store.record_digest(
+        digest_id=w.id,
+        digest_date=w.date,
+        window_start=w.start,
+        window_end=w.end,
+        status="written",
+        now=now,
+        html=html,
+        text=text,
+        html_path=str(html_path),
+        text_path=str(text_path),
+        recipients=cfg.digest.recipients,
+        facts=digest.ledger,
+    )
     return html_path, text_path
 
 
@@ -135,9 +152,12 @@ def resend_task(store: Store, mail: MailSettings, now: datetime) -> int:
     logger = get_run_logger()
     pending = store.digests_with_status("sending")
     for row in pending:
-        logger.warning("digest %s was handed to SMTP but never marked sent (interrupted run); "
-                       "re-sending it with the same Message-ID %s", row["digest_date"],
-                       row["message_id"])
+        logger.warning(
+            "digest %s was handed to SMTP but never marked sent (interrupted run); "
+            "re-sending it with the same Message-ID %s",
+            row["digest_date"],
+            row["message_id"],
+        )
         msg = message_from_string(row["eml"], policy=policy.SMTP)
         send(msg, mail)  # type: ignore[arg-type]
         store.mark_sent(row["id"], now)
@@ -145,8 +165,9 @@ def resend_task(store: Store, mail: MailSettings, now: datetime) -> int:
 
 
 @task(name="send-email", cache_policy=NO_CACHE, retries=0)
-def send_task(store: Store, digest: Digest, cfg: Config, w: Window, mail: MailSettings,
-              now: datetime) -> str:
+def send_task(
+    store: Store, digest: Digest, cfg: Config, w: Window, mail: MailSettings, now: datetime
+) -> str:
     """Send this window's digest unless it was sent already; returns what happened."""
     logger = get_run_logger()
     row = store.digest(w.id)
@@ -155,33 +176,47 @@ def send_task(store: Store, digest: Digest, cfg: Config, w: Window, mail: MailSe
         return str(row["status"])
     if digest.empty and cfg.digest.when_empty == "skip":
         store.mark_status(w.id, "empty")
-        logger.info("nothing new for %s and when_empty = \"skip\": no e-mail", w.date)
+        logger.info('nothing new for %s and when_empty = "skip": no e-mail', w.date)
         return "empty"
     days = store.daily_counts(now - timedelta(days=30), now)
     counts = [DayCount(d, a, f) for d, a, f in days]
     message_id = message_id_for(w.id)
-    archive = f"{cfg.digest.archive_url}{Path(row['html_path']).name}" if (
-        cfg.digest.archive_url and row and row.get("html_path")) else None
-    archive_file = str(Path(row["html_path"]).resolve()) if row and row.get("html_path") \
+    archive = (
+        f"{cfg.digest.archive_url}{Path(row['html_path']).name}"
+        if (cfg.digest.archive_url and row and row.get("html_path"))
         else None
+    )
+    archive_file = str(Path(row["html_path"]).resolve()) if row and row.get("html_path") else None
     n_fig = len(digest.new_figures) + digest.more_figures
     n_quote = len(digest.new_quotes) + digest.more_quotes
-    subject = (f"{cfg.digest.title} — {w.date}: {n_fig} new figures, {n_quote} new quotes"
-               if not digest.empty else f"{cfg.digest.title} — {w.date}: nothing new")
-    msg = build_email(email_view(digest, digest_limits(cfg)), timezone=cfg.digest.timezone,
-                      subject=subject, sender=mail.sender, recipients=mail.recipients,
-                      message_id=message_id, date=now, list_id=LIST_ID, archive_url=archive,
-                      archive_file=archive_file,
-                      chart_png=mentions_chart_png(counts), chart_alt=chart_alt_text(counts))
+    subject = (
+        f"{cfg.digest.title} — {w.date}: {n_fig} new figures, {n_quote} new quotes"
+        if not digest.empty
+        else f"{cfg.digest.title} — {w.date}: nothing new"
+    )
+    msg = build_email(
+        email_view(digest, digest_limits(cfg)),
+        timezone=cfg.digest.timezone,
+        subject=subject,
+        sender=mail.sender,
+        recipients=mail.recipients,
+        message_id=message_id,
+        date=now,
+        list_id=LIST_ID,
+        archive_url=archive,
+        archive_file=archive_file,
+        chart_png=mentions_chart_png(counts),
+        chart_alt=chart_alt_text(counts),
+    )
     store.mark_sending(w.id, message_id, msg.as_string())
-    logger.info("sending digest %s (%d bytes) via %s", w.date, len(msg.as_bytes()),
-                mail.describe())
+    logger.info("sending digest %s (%d bytes) via %s", w.date, len(msg.as_bytes()), mail.describe())
     try:
         send(msg, mail)
     except Exception as e:
         store.mark_status(w.id, "failed", str(e))
-        logger.error("digest %s not delivered: %s; the next run will cover this window again",
-                     w.date, e)
+        logger.error(
+            "digest %s not delivered: %s; the next run will cover this window again", w.date, e
+        )
         raise
     store.mark_sent(w.id, now)
     return "sent"
@@ -189,21 +224,37 @@ def send_task(store: Store, digest: Digest, cfg: Config, w: Window, mail: MailSe
 
 @task(name="publish-artifacts", cache_policy=NO_CACHE)
 def artifacts_task(digest: Digest, w: Window, html_path: Path, delivery: str) -> None:
-    lines = [f"# {digest.title} — {w.date}", "",
-             f"Window: {w.start:%Y-%m-%d %H:%M} → {w.end:%Y-%m-%d %H:%M} UTC · "
-             f"delivery: **{delivery}** · archive: `{html_path}`", "",
-             f"- new figures: {len(digest.new_figures) + digest.more_figures}",
-             f"- new quotes: {len(digest.new_quotes) + digest.more_quotes}",
-             f"- stories: {sum(len(s.stories) + s.more for s in digest.sections)}",
-             f"- failing feeds: {len(digest.failing_feeds)}"]
+    lines = [
+        f"# {digest.title} — {w.date}",
+        "",
+        f"Window: {w.start:%Y-%m-%d %H:%M} → {w.end:%Y-%m-%d %H:%M} UTC · "
+        f"delivery: **{delivery}** · archive: `{html_path}`",
+        "",
+        f"- new figures: {len(digest.new_figures) + digest.more_figures}",
+        f"- new quotes: {len(digest.new_quotes) + digest.more_quotes}",
+        f"- stories: {sum(len(s.stories) + s.more for s in digest.sections)}",
+        f"- failing feeds: {len(digest.failing_feeds)}",
+    ]
     lines += [f"  - {p.name}: {p.error}" for p in digest.failing_feeds[:20]]
-    create_markdown_artifact(markdown="\n".join(lines), key="digest-summary",
-                             description=f"newswatch digest {w.date}")
+    create_markdown_artifact(
+        markdown="\n".join(lines), key="digest-summary", description=f"newswatch digest {w.date}"
+    )
     create_table_artifact(
-        key="new-figures", description=f"New figures in the digest of {w.date}",
-        table=[{"figure": f.text, "value": format_value(f), "subject": f.subject or "",
-                "sources": len(f.sources), "first source": f.first.name, "url": f.first.url}
-               for f in digest.new_figures] or [{"figure": "(none)"}])
+        key="new-figures",
+        description=f"New figures in the digest of {w.date}",
+        table=[
+            {
+                "figure": f.text,
+                "value": format_value(f),
+                "subject": f.subject or "",
+                "sources": len(f.sources),
+                "first source": f.first.name,
+                "url": f.first.url,
+            }
+            for f in digest.new_figures
+        ]
+        or [{"figure": "(none)"}],
+    )
 
 
 @flow(name="daily-digest")
@@ -222,8 +273,10 @@ def daily_digest(
     when = resolve_now(now)
     mail = mail_settings(cfg, smtp_block)
     if mail is not None and not mail.recipients:
-        logger.warning("SMTP is configured but there are no recipients "
-                       "([digest].recipients or NEWSWATCH_SMTP_TO); writing files only")
+        logger.warning(
+            "SMTP is configured but there are no recipients "
+            "([digest].recipients or NEWSWATCH_SMTP_TO); writing files only"
+        )
         mail = None
     success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
@@ -237,13 +290,26 @@ def daily_digest(
         artifacts_task(digest, w, html_path, delivery)
     n_fig = len(digest.new_figures) + digest.more_figures
     n_quote = len(digest.new_quotes) + digest.more_quotes
-    logger.info("digest %s: %d new figures, %d new quotes, %d stories, %d failing feeds, "
-                "delivery: %s -> %s", w.date, n_fig, n_quote,
-                sum(len(s.stories) + s.more for s in digest.sections),
-                len(digest.failing_feeds), delivery, html_path)
-    return {"date": w.date, "html": str(html_path), "text": str(text_path),
-            "new_figures": n_fig, "new_quotes": n_quote, "delivery": delivery,
-            "failing_feeds": [p.name for p in digest.failing_feeds]}
+    logger.info(
+        "digest %s: %d new figures, %d new quotes, %d stories, %d failing feeds, "
+        "delivery: %s -> %s",
+        w.date,
+        n_fig,
+        n_quote,
+        sum(len(s.stories) + s.more for s in digest.sections),
+        len(digest.failing_feeds),
+        delivery,
+        html_path,
+    )
+    return {
+        "date": w.date,
+        "html": str(html_path),
+        "text": str(text_path),
+        "new_figures": n_fig,
+        "new_quotes": n_quote,
+        "delivery": delivery,
+        "failing_feeds": [p.name for p in digest.failing_feeds],
+    }
 
 
 @flow(name="newswatch-run")
@@ -260,7 +326,8 @@ def run_all(
     """Poll, then build (and send) the digest."""
     from flows.poll import poll_feeds
 
-    poll = poll_feeds(config=config, db=db, now=now, feeds=feeds, force=force,
-                      feeds_file=feeds_file)
+    poll = poll_feeds(
+        config=config, db=db, now=now, feeds=feeds, force=force, feeds_file=feeds_file
+    )
     digest = daily_digest(config=config, db=db, now=now, out=out, smtp_block=smtp_block)
     return {"poll": poll, "digest": digest}

@@ -44,11 +44,13 @@ class PollSummary:
     skipped: int = 0
 
     def line(self) -> str:
-        return (f"polled {self.feeds - self.skipped} of {self.feeds} feeds ({self.skipped} not "
-                f"due): {self.new} with items, {self.not_modified} not "
-                f"modified, {self.failed} failed; articles: {self.articles_new} new, "
-                f"{self.articles_updated} updated, {self.kept_new} kept; new figures: "
-                f"{self.figures_new}, new quotes: {self.quotes_new}")
+        return (
+            f"polled {self.feeds - self.skipped} of {self.feeds} feeds ({self.skipped} not "
+            f"due): {self.new} with items, {self.not_modified} not "
+            f"modified, {self.failed} failed; articles: {self.articles_new} new, "
+            f"{self.articles_updated} updated, {self.kept_new} kept; new figures: "
+            f"{self.figures_new}, new quotes: {self.quotes_new}"
+        )
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE)
@@ -68,8 +70,9 @@ def fetch_task(feeds: Sequence[FeedConfig], store: Store, cfg: Config) -> list[F
 
 
 @task(name="read-feeds", cache_policy=NO_CACHE)
-def read_task(feeds: Sequence[FeedConfig], results: Sequence[FetchResult], now: datetime
-              ) -> tuple[list[FeedOutcome], list[Article]]:
+def read_task(
+    feeds: Sequence[FeedConfig], results: Sequence[FetchResult], now: datetime
+) -> tuple[list[FeedOutcome], list[Article]]:
     logger = get_run_logger()
     outcomes: list[FeedOutcome] = []
     articles: list[Article] = []
@@ -84,31 +87,37 @@ def read_task(feeds: Sequence[FeedConfig], results: Sequence[FetchResult], now: 
 
 
 @task(name="fetch-full-text", cache_policy=NO_CACHE)
-def fulltext_task(articles: Sequence[Article], store: Store, cfg: Config,
-                  allow_private: bool) -> list[Article]:
+def fulltext_task(
+    articles: Sequence[Article], store: Store, cfg: Config, allow_private: bool
+) -> list[Article]:
     """Fetch the page of summary-only items that may be on topic and are new or changed."""
     logger = get_run_logger()
     known = store.existing_hashes([a.id for a in articles])
-    wanted = [i for i, a in enumerate(articles)
-              if known.get(a.id) != a.feed_hash and wants_full_text(a)]
+    wanted = [
+        i for i, a in enumerate(articles) if known.get(a.id) != a.feed_hash and wants_full_text(a)
+    ]
     if not wanted:
         return list(articles)
     logger.info("fetching the full text of %d summary-only items", len(wanted))
-    pages = fetch_pages([articles[i].url for i in wanted], cfg.polling,
-                        allow_private=allow_private)
+    pages = fetch_pages([articles[i].url for i in wanted], cfg.polling, allow_private=allow_private)
     out = list(articles)
-    fetched = [(i, page.body) for i, page in zip(wanted, pages, strict=True)
-               if page.ok and page.body]
-    for (i, _), article in zip(fetched, with_pages([(articles[i], body) for i, body in fetched]),
-                               strict=True):
+    fetched = [
+        (i, page.body) for i, page in zip(wanted, pages, strict=True) if page.ok and page.body
+    ]
+    for (i, _), article in zip(
+        fetched, with_pages([(articles[i], body) for i, body in fetched]), strict=True
+    ):
         out[i] = article
     failed = len(wanted) - len(fetched)
     for i, page in zip(wanted, pages, strict=True):
         if not (page.ok and page.body):
             logger.debug("full text of %s not fetched: %s", articles[i].url, page.error)
     if failed:
-        logger.info("%d of %d article pages could not be fetched; their summaries are used",
-                    failed, len(wanted))
+        logger.info(
+            "%d of %d article pages could not be fetched; their summaries are used",
+            failed,
+            len(wanted),
+        )
     return out
 
 
@@ -128,8 +137,10 @@ def store_task(store: Store, processed: Sequence[Processed], now: datetime) -> U
 @task(name="cluster-stories", cache_policy=NO_CACHE)
 def cluster_task(store: Store, now: datetime) -> int:
     rows = store.recent_articles(now - CLUSTER_LOOKBACK)
-    docs = [DedupeDoc(r["id"], r["title"] or "", r["text"] or "", r["published_at"], r["url"])
-            for r in rows]
+    docs = [
+        DedupeDoc(r["id"], r["title"] or "", r["text"] or "", r["published_at"], r["url"])
+        for r in rows
+    ]
     mapping = cluster_documents(docs)
     current = {r["id"]: r["cluster_id"] for r in rows}
     store.set_clusters({a: c for a, c in mapping.items() if c != current.get(a)})
@@ -137,18 +148,25 @@ def cluster_task(store: Store, now: datetime) -> int:
 
 
 @task(name="record-feed-health", cache_policy=NO_CACHE)
-def health_task(store: Store, outcomes: Sequence[FeedOutcome],
-                results: Sequence[FetchResult], now: datetime) -> None:
+def health_task(
+    store: Store, outcomes: Sequence[FeedOutcome], results: Sequence[FetchResult], now: datetime
+) -> None:
     states = store.feed_states(o.url for o in outcomes)
     # validators only from feeds that parsed: a broken body must not come back as "304 fine"
     parsed_ok = {o.url for o in outcomes if o.status == "new"}
     validators = {r.url: (r.etag, r.last_modified) for r in results if r.url in parsed_ok}
     by_url = {r.url: r for r in results}
-    nxt = {o.url: next_poll_at(now, states[o.url].failures if o.url in states else 0,
-                               o.status != "error", ttl_minutes=o.ttl_minutes,
-                               max_age=by_url[o.url].max_age,
-                               retry_after=by_url[o.url].retry_after)
-           for o in outcomes}
+    nxt = {
+        o.url: next_poll_at(
+            now,
+            states[o.url].failures if o.url in states else 0,
+            o.status != "error",
+            ttl_minutes=o.ttl_minutes,
+            max_age=by_url[o.url].max_age,
+            retry_after=by_url[o.url].retry_after,
+        )
+        for o in outcomes
+    }
     store.record_feed_outcomes(outcomes, now, validators, nxt)
 
 
@@ -178,24 +196,40 @@ def poll_feeds(
     else:
         configured = feeds_from_param(feeds) if feeds else cfg.feeds
     with Store(db or cfg.store_path) as store:
-        feed_list, later = (list(configured), []) if force else due_feeds(
-            configured, store.feed_states(f.url for f in configured), when)
-        logger.info("polling %d feeds into %s%s", len(feed_list), db or cfg.store_path,
-                    f"; {len(later)} not due yet (use force to poll them)" if later else "")
+        feed_list, later = (
+            (list(configured), [])
+            if force
+            else due_feeds(configured, store.feed_states(f.url for f in configured), when)
+        )
+        logger.info(
+            "polling %d feeds into %s%s",
+            len(feed_list),
+            db or cfg.store_path,
+            f"; {len(later)} not due yet (use force to poll them)" if later else "",
+        )
         run_id = f"poll-{datetime.now(UTC).isoformat()}"
         interrupted = store.close_interrupted_runs("poll-feeds", when)
         if interrupted:
-            logger.warning("%d earlier poll(s) did not finish; their stored batches are kept "
-                           "and the stories will be clustered again", interrupted)
+            logger.warning(
+                "%d earlier poll(s) did not finish; their stored batches are kept "
+                "and the stories will be clustered again",
+                interrupted,
+            )
         store.start_run(run_id, "poll-feeds", when)
         outcomes: list[FeedOutcome] = []
         counts = UpsertCounts()
         size = cfg.polling.batch_size
-        batches = [feed_list[i:i + size] for i in range(0, len(feed_list), size)]
+        batches = [feed_list[i : i + size] for i in range(0, len(feed_list), size)]
         for n, batch in enumerate(batches, 1):
             if len(batches) > 1:
-                logger.info("batch %d of %d: feeds %d-%d of %d", n, len(batches),
-                            (n - 1) * size + 1, (n - 1) * size + len(batch), len(feed_list))
+                logger.info(
+                    "batch %d of %d: feeds %d-%d of %d",
+                    n,
+                    len(batches),
+                    (n - 1) * size + 1,
+                    (n - 1) * size + len(batch),
+                    len(feed_list),
+                )
             done, stored = poll_batch(batch, store, cfg, when, allow_private)
             outcomes.extend(done)
             counts = counts + stored
@@ -207,8 +241,9 @@ def poll_feeds(
     return asdict(summary)
 
 
-def poll_batch(feeds: Sequence[FeedConfig], store: Store, cfg: Config, when: datetime,
-               allow_private: bool) -> tuple[list[FeedOutcome], UpsertCounts]:
+def poll_batch(
+    feeds: Sequence[FeedConfig], store: Store, cfg: Config, when: datetime, allow_private: bool
+) -> tuple[list[FeedOutcome], UpsertCounts]:
     """Fetch, read, analyse and store one batch of feeds, then record their health.
 
     A batch holds at most ``[polling].batch_size`` feeds' bodies and articles in memory, so a
@@ -223,8 +258,9 @@ def poll_batch(feeds: Sequence[FeedConfig], store: Store, cfg: Config, when: dat
     return outcomes, counts
 
 
-def summarise(outcomes: Sequence[FeedOutcome], counts: UpsertCounts, skipped: int = 0
-              ) -> PollSummary:
+def summarise(
+    outcomes: Sequence[FeedOutcome], counts: UpsertCounts, skipped: int = 0
+) -> PollSummary:
     return PollSummary(
         feeds=len(outcomes) + skipped,
         skipped=skipped,

@@ -30,8 +30,13 @@ class _Handler:
     received: list[Received] = field(default_factory=list)
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),  # type: ignore[attr-defined]
-                                      envelope.original_content or envelope.content))  # type: ignore[attr-defined]
+        self.received.append(
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),  # type: ignore[attr-defined]
+                envelope.original_content or envelope.content,
+            )
+        )  # type: ignore[attr-defined]
         return "250 Message accepted for delivery"
 
 
@@ -55,9 +60,13 @@ class SmtpSink:
 
     def env(self, to: str = "analysts@example.org") -> dict[str, str]:
         """NEWSWATCH_SMTP_* variables that point newswatch at this sink."""
-        return {"NEWSWATCH_SMTP_HOST": "127.0.0.1", "NEWSWATCH_SMTP_PORT": str(self.port),
-                "NEWSWATCH_SMTP_TLS": "none", "NEWSWATCH_SMTP_FROM": "newswatch@localhost",
-                "NEWSWATCH_SMTP_TO": to}
+        return {
+            "NEWSWATCH_SMTP_HOST": "127.0.0.1",
+            "NEWSWATCH_SMTP_PORT": str(self.port),
+            "NEWSWATCH_SMTP_TLS": "none",
+            "NEWSWATCH_SMTP_FROM": "newswatch@localhost",
+            "NEWSWATCH_SMTP_TO": to,
+        }
 
     def start(self) -> SmtpSink:
         self._controller.start()

@@ -21,7 +21,7 @@ def expansions(text: str) -> dict[str, str]:
     for m in re.finditer(r"\(([A-Z][A-Z&]{1,7})\)", text):
         acr = m.group(1).replace("&", "")
         lo = max(0, m.start() - 160)
-        words = list(re.finditer(r"[\w’'&-]+", text[lo:m.start()]))
+        words = list(re.finditer(r"[\w’'&-]+", text[lo : m.start()]))
         initials = ""
         for w in reversed(words):
             word = w.group(0)
@@ -31,7 +31,7 @@ def expansions(text: str) -> dict[str, str]:
                 break
             initials = word[0] + initials
             if initials == acr:
-                out.setdefault(m.group(1), text[lo + w.start():m.start()].strip())
+                out.setdefault(m.group(1), text[lo + w.start() : m.start()].strip())
                 break
             if len(initials) >= len(acr):
                 break

@@ -55,8 +55,9 @@ def _table() -> tuple[dict[str, str], tuple[str, ...]]:
         for alias in [name, *actor.get("aliases", [])]:
             k = _key(alias)
             if names.get(k, name) != name:
-                raise ValueError(f"{TABLE}: actor[{i}].aliases: {alias!r} is already an alias "
-                                 f"of {names[k]}")
+                raise ValueError(
+                    f"{TABLE}: actor[{i}].aliases: {alias!r} is already an alias of {names[k]}"
+                )
             names[k] = name
             aliases.append(alias)
     return names, tuple(sorted(set(aliases), key=len, reverse=True))
@@ -77,8 +78,7 @@ def actor_pattern() -> re.Pattern[str]:
     """Every alias of every actor, longest first, as whole words (not inside a hyphenated
     word: 'EU-funded' is an adjective, not the EU acting)."""
     _, aliases = _table()
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(_alias_regex(a) for a in aliases)
-                      + r")(?!-\w)")
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(_alias_regex(a) for a in aliases) + r")(?!-\w)")
 
 
 def canonical_actor(mention: str | None) -> str | None:
@@ -116,7 +116,7 @@ def aliases_of(name: str) -> tuple[str, ...]:
 
 def named_before(sentence: str, name: str, pos: int) -> bool:
     """Whether ``sentence[:pos]`` names the actor ``name`` (by any alias, or as written)."""
-    head = sentence[:max(0, pos)]
+    head = sentence[: max(0, pos)]
     if name and name in head:
         return True
     return any(canonical_actor(m.group(0)) == name for m in actor_pattern().finditer(head))

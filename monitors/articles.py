@@ -94,16 +94,16 @@ def parse_markdown_doc(path: str, text: str) -> ArticleDoc:
             title = str(meta.get("title") or "")
             date = meta.get("published_time") or meta.get("date")
             published = str(date) if date else None
-        text = text[m.end():]
+        text = text[m.end() :]
     if not title:
         mt = _MD_TITLE.match(text)
         if mt:
             title = mt.group(1)
-            text = text[mt.end():]
+            text = text[mt.end() :]
     mp = _PUBLISHED.search(text[:400])
     if mp:
         published = published or mp.group(1).strip()
-        text = text[: mp.start()] + text[mp.end():]
+        text = text[: mp.start()] + text[mp.end() :]
     body = markdown_to_text(text)
     return ArticleDoc(path, clean_title(title), body, published)
 

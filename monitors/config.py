@@ -40,7 +40,7 @@ class DigestSettings:
     max_new_quotes: int = 15
     max_stories_per_topic: int = 40
     archive_url: str | None = None  # where <date>.html is published, for the e-mail's links
-    when_empty: str = "note"        # a day with nothing new: "note" (short e-mail) or "skip"
+    when_empty: str = "note"  # a day with nothing new: "note" (short e-mail) or "skip"
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,9 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
     known = {"store", "polling", "digest", "feeds", "topics"}
     for key in data:
         if key not in known:
-            raise ConfigError(f"{source}: {key}: unknown section (expected one of "
-                              f"{', '.join(sorted(known))})")
+            raise ConfigError(
+                f"{source}: {key}: unknown section (expected one of {', '.join(sorted(known))})"
+            )
     store = _table(data, "store", source)
     polling = _table(data, "polling", source)
     digest = _table(data, "digest", source)
@@ -108,8 +109,10 @@ def _table(data: dict[str, Any], name: str, source: str) -> dict[str, Any]:
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str, source: str) -> None:
     for key in table:
         if key not in allowed:
-            raise ConfigError(f"{source}: {where}.{key}: unknown field (expected one of "
-                              f"{', '.join(sorted(allowed))})")
+            raise ConfigError(
+                f"{source}: {where}.{key}: unknown field (expected one of "
+                f"{', '.join(sorted(allowed))})"
+            )
 
 
 def _str(table: dict[str, Any], key: str, where: str, source: str, default: str) -> str:
@@ -121,8 +124,9 @@ def _str(table: dict[str, Any], key: str, where: str, source: str, default: str)
     return value
 
 
-def _int(table: dict[str, Any], key: str, where: str, source: str, default: int,
-         minimum: int = 1) -> int:
+def _int(
+    table: dict[str, Any], key: str, where: str, source: str, default: int, minimum: int = 1
+) -> int:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ConfigError(f"{source}: {where}.{key}: must be an integer >= {minimum}")
@@ -168,8 +172,19 @@ def validate_feed_url(url: str, where: str) -> None:
 
 
 def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
-    _check_keys(table, {"timeout_seconds", "max_concurrency", "batch_size", "max_per_host",
-                        "max_body_bytes", "user_agent"}, "polling", source)
+    _check_keys(
+        table,
+        {
+            "timeout_seconds",
+            "max_concurrency",
+            "batch_size",
+            "max_per_host",
+            "max_body_bytes",
+            "user_agent",
+        },
+        "polling",
+        source,
+    )
     timeout = table.get("timeout_seconds", 20)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigError(f"{source}: polling.timeout_seconds: must be a number > 0")
@@ -184,17 +199,32 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
 
 
 def _parse_digest(table: dict[str, Any], source: str) -> DigestSettings:
-    _check_keys(table, {"title", "timezone", "recipients", "out_dir", "max_new_figures",
-                        "max_new_quotes", "max_stories_per_topic", "archive_url", "when_empty"},
-                "digest", source)
+    _check_keys(
+        table,
+        {
+            "title",
+            "timezone",
+            "recipients",
+            "out_dir",
+            "max_new_figures",
+            "max_new_quotes",
+            "max_stories_per_topic",
+            "archive_url",
+            "when_empty",
+        },
+        "digest",
+        source,
+    )
     archive_url = table.get("archive_url")
     if archive_url is not None:
-        validate_feed_url(_str(table, "archive_url", "digest", source, ""),
-                          f"{source}: digest.archive_url")
+        validate_feed_url(
+            _str(table, "archive_url", "digest", source, ""), f"{source}: digest.archive_url"
+        )
     when_empty = table.get("when_empty", "note")
     if when_empty not in ("note", "skip"):
-        raise ConfigError(f"{source}: digest.when_empty: must be \"note\" or \"skip\", "
-                          f"got {when_empty!r}")
+        raise ConfigError(
+            f'{source}: digest.when_empty: must be "note" or "skip", got {when_empty!r}'
+        )
     tz = _str(table, "timezone", "digest", source, "Europe/Brussels")
     try:
         ZoneInfo(tz)

@@ -77,9 +77,7 @@ _AGENCIES = (
     r"Reuters|AP|AFP|CNN|Bloomberg|UPI|dpa|DPA|ANI|PTI|IANS|Xinhua|TASS|Interfax|Ukrinform"
     r"|The Hill|AP Photo|MT Newswires|Dow Jones|RTTNews|Sputnik"
 )
-_MONTH = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DASH = r"[-–—‒―]+"
 # "KYIV, Feb 13 (Reuters) -", "WASHINGTON (AP) —", "(CNN) —", "LONDON, 13 February (Reuters) -"
 _DATELINE_AGENCY = re.compile(
@@ -128,7 +126,7 @@ _UNDERSCORE = re.compile(r"_+")
 
 def _strip_dateline(par: str) -> str:
     m = _DATELINE_AGENCY.match(par) or _DATELINE_PLAIN.match(par)
-    return par[m.end():] if m and m.end() < len(par) else par
+    return par[m.end() :] if m and m.end() < len(par) else par
 
 
 def _is_boilerplate(par: str) -> bool:
@@ -170,10 +168,18 @@ def normalise_body(text: str, max_chars: int | None = None) -> str:
 
 def normalise_title(title: str) -> str:
     """The title normalised for comparison: agency suffixes and site names dropped, folded."""
-    t = re.sub(r"\s+[|–—-]\s+(?:CNN|Reuters|AP News|The Hill|[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)$",
-               "", (title or "").strip())
-    t = re.sub(r"^(?:UPDATE\s*\d*|CORRECTED|REFILE|EXCLUSIVE|WRAPUP\s*\d*|ANALYSIS|FACTBOX)"
-               r"\s*[-:–]+\s*", "", t, flags=re.I)
+    t = re.sub(
+        r"\s+[|–—-]\s+(?:CNN|Reuters|AP News|The Hill|[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)$",
+        "",
+        (title or "").strip(),
+    )
+    t = re.sub(
+        r"^(?:UPDATE\s*\d*|CORRECTED|REFILE|EXCLUSIVE|WRAPUP\s*\d*|ANALYSIS|FACTBOX)"
+        r"\s*[-:–]+\s*",
+        "",
+        t,
+        flags=re.I,
+    )
     return _fold(t)
 
 
@@ -258,27 +264,76 @@ def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
     published = doc.published
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
-    return _Prepared(idx, doc, title, array("q", seq), len(set(seq)), array("q", sample), url,
-                     published)
+    return _Prepared(
+        idx, doc, title, array("q", seq), len(set(seq)), array("q", sample), url, published
+    )
 
 
 _TITLE_STOP = frozenset(
     {
-        "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "as", "at", "by", "with",
-        "from", "is", "are", "be", "its", "it", "s", "us",
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "as",
+        "at",
+        "by",
+        "with",
+        "from",
+        "is",
+        "are",
+        "be",
+        "its",
+        "it",
+        "s",
+        "us",
     }
 )
 _GENERIC_TITLES = (
-    "live updates", "live news", "morning bid", "stock market today", "what we know",
-    "the latest", "markets wrap", "news briefing", "daily briefing", "live blog",
+    "live updates",
+    "live news",
+    "morning bid",
+    "stock market today",
+    "what we know",
+    "the latest",
+    "markets wrap",
+    "news briefing",
+    "daily briefing",
+    "live blog",
 )
 
 
 _EDITION_WORDS = frozenset(
     {
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-        "january", "february", "march", "april", "june", "july", "august", "september",
-        "october", "november", "december", "morning", "evening", "midday", "weekly", "week",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "morning",
+        "evening",
+        "midday",
+        "weekly",
+        "week",
     }
 )
 
@@ -410,8 +465,7 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _buckets(prepared: Sequence[_Prepared]
-             ) -> tuple[list[list[int]], dict[tuple[int, int], int]]:
+def _buckets(prepared: Sequence[_Prepared]) -> tuple[list[list[int]], dict[tuple[int, int], int]]:
     """Blocking.  Strong keys (canonical URL, specific headline) give buckets of documents
     to link; sampled shingles give candidate pairs with the number of samples they share."""
     buckets: dict[object, list[int]] = defaultdict(list)
@@ -435,13 +489,14 @@ def _buckets(prepared: Sequence[_Prepared]
             strong.append(members)
         elif len(members) <= MAX_BUCKET:  # larger: boilerplate shared by much of the corpus
             for i, a in enumerate(members):
-                for b in members[i + 1:]:
+                for b in members[i + 1 :]:
                     counts[(a, b)] += 1
     return strong, counts
 
 
-def _link_bucket(members: Sequence[int], prepared: Sequence[_Prepared], uf: _UnionFind,
-                 window: timedelta | None) -> None:
+def _link_bucket(
+    members: Sequence[int], prepared: Sequence[_Prepared], uf: _UnionFind, window: timedelta | None
+) -> None:
     """Link the members of a strong bucket (one URL or one headline).
 
     Each member is compared with the groups already formed in the bucket, up to
@@ -455,7 +510,8 @@ def _link_bucket(members: Sequence[int], prepared: Sequence[_Prepared], uf: _Uni
         for g, group in enumerate(groups):
             for r in group:
                 if uf.find(r) == uf.find(m) or (
-                        _within(pm, prepared[r], window) and _confirm(pm, prepared[r])):
+                    _within(pm, prepared[r], window) and _confirm(pm, prepared[r])
+                ):
                     uf.union(r, m)
                     joined.append(g)
                     break
@@ -470,8 +526,9 @@ def _link_bucket(members: Sequence[int], prepared: Sequence[_Prepared], uf: _Uni
         groups = [merged[:GROUP_SAMPLE], *keep]
 
 
-def _weak_pairs(counts: dict[tuple[int, int], int], prepared: Sequence[_Prepared]
-                ) -> Iterable[tuple[int, int]]:
+def _weak_pairs(
+    counts: dict[tuple[int, int], int], prepared: Sequence[_Prepared]
+) -> Iterable[tuple[int, int]]:
     for pair, n in counts.items():
         a, b = prepared[pair[0]], prepared[pair[1]]
         need = 2 if min(len(a.sample), len(b.sample)) >= 4 else 1

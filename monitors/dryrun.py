@@ -44,7 +44,14 @@ def dry_run(rule: TopicRule, articles: Sequence[dict[str, Any]]) -> DryRun:
     verdicts = []
     for a in articles:
         matches = match_topics(a.get("title") or "", a.get("text") or "", [rule])
-        verdicts.append(Verdict(a["id"], a.get("title") or "", a.get("url") or "",
-                                rule.name in (a.get("topics") or []), bool(matches),
-                                matches[0] if matches else None))
+        verdicts.append(
+            Verdict(
+                a["id"],
+                a.get("title") or "",
+                a.get("url") or "",
+                rule.name in (a.get("topics") or []),
+                bool(matches),
+                matches[0] if matches else None,
+            )
+        )
     return DryRun(rule.name, len(articles), tuple(verdicts))

@@ -27,8 +27,9 @@ def full_text(title: str, text: str) -> str:
     return f"{title}\n\n{text}" if title else text
 
 
-def analyse(title: str, text: str, rules: Sequence[TopicRule], *,
-            always_extract: bool = False) -> Extraction:
+def analyse(
+    title: str, text: str, rules: Sequence[TopicRule], *, always_extract: bool = False
+) -> Extraction:
     """Match topics; extract figures and quotes when the article is kept (or always)."""
     topics = tuple(match_topics(title, text, rules))
     if not topics and not always_extract:
@@ -38,9 +39,18 @@ def analyse(title: str, text: str, rules: Sequence[TopicRule], *,
 
 
 def figure_json(f: Figure) -> dict[str, Any]:
-    return {"text": f.text, "value": f.value, "low": f.low, "high": f.high, "unit": f.unit,
-            "of": f.of, "qualifier": f.qualifier, "approx": f.approx, "subject": f.subject,
-            "sentence": f.sentence}
+    return {
+        "text": f.text,
+        "value": f.value,
+        "low": f.low,
+        "high": f.high,
+        "unit": f.unit,
+        "of": f.of,
+        "qualifier": f.qualifier,
+        "approx": f.approx,
+        "subject": f.subject,
+        "sentence": f.sentence,
+    }
 
 
 def quote_json(q: Quote) -> dict[str, Any]:
@@ -48,5 +58,12 @@ def quote_json(q: Quote) -> dict[str, Any]:
 
 
 def why_json(topics: Sequence[TopicMatch]) -> dict[str, Any]:
-    return {t.topic: {"score": round(t.score, 3), "rule": t.rule, "terms": list(t.terms),
-                      "sentences": list(t.sentences)} for t in topics}
+    return {
+        t.topic: {
+            "score": round(t.score, 3),
+            "rule": t.rule,
+            "terms": list(t.terms),
+            "sentences": list(t.sentences),
+        }
+        for t in topics
+    }

@@ -24,8 +24,10 @@ from monitors.config import PollSettings
 
 MAX_REDIRECTS = 5
 ACCEPT_ENCODING = "gzip, deflate"  # the encodings _read_capped inflates with a bound
-ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
-          "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
 
 
 @dataclass(frozen=True)
@@ -101,15 +103,23 @@ async def _fetch_all(
     transport: httpx.AsyncBaseTransport | None,
     on_result: Callable[[FetchResult], None] | None,
 ) -> list[FetchResult]:
-    limits = httpx.Limits(max_connections=settings.max_concurrency,
-                          max_keepalive_connections=settings.max_concurrency)
+    limits = httpx.Limits(
+        max_connections=settings.max_concurrency, max_keepalive_connections=settings.max_concurrency
+    )
     timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))
     semaphore = asyncio.Semaphore(settings.max_concurrency)
     per_host: dict[str, asyncio.Semaphore] = {}
     async with httpx.AsyncClient(
-        transport=transport, limits=limits, timeout=timeout, follow_redirects=True,
-        max_redirects=MAX_REDIRECTS, headers={"User-Agent": settings.user_agent, "Accept": ACCEPT,
-                 "Accept-Encoding": ACCEPT_ENCODING},
+        transport=transport,
+        limits=limits,
+        timeout=timeout,
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": ACCEPT_ENCODING,
+        },
     ) as client:
 
         async def one(req: FetchRequest) -> FetchResult:
@@ -132,8 +142,9 @@ def _host(url: str) -> str:
         return url
 
 
-async def fetch_one(client: httpx.AsyncClient, req: FetchRequest,
-                    settings: PollSettings) -> FetchResult:
+async def fetch_one(
+    client: httpx.AsyncClient, req: FetchRequest, settings: PollSettings
+) -> FetchResult:
     """Fetch one feed, honouring its validators; never raises for network or HTTP failures."""
     headers: dict[str, str] = {}
     if req.etag:
@@ -143,20 +154,33 @@ async def fetch_one(client: httpx.AsyncClient, req: FetchRequest,
     started = time.monotonic()
     deadline = settings.timeout_seconds * 3  # total budget per feed, over all reads
 
-    def error(reason: str, status: int | None = None,
-              hdrs: dict[str, str] | None = None) -> FetchResult:
-        return FetchResult(req.url, "error", http_status=status, error=reason,
-                           headers=hdrs or {}, elapsed=time.monotonic() - started)
+    def error(
+        reason: str, status: int | None = None, hdrs: dict[str, str] | None = None
+    ) -> FetchResult:
+        return FetchResult(
+            req.url,
+            "error",
+            http_status=status,
+            error=reason,
+            headers=hdrs or {},
+            elapsed=time.monotonic() - started,
+        )
 
     try:
         async with asyncio.timeout(deadline):
             async with client.stream("GET", req.url, headers=headers) as resp:
                 hdrs = {k.lower(): v for k, v in resp.headers.items()}
                 if resp.status_code == 304:
-                    return FetchResult(req.url, "not_modified", headers=hdrs, http_status=304,
-                                       etag=req.etag, last_modified=req.last_modified,
-                                       final_url=str(resp.url),
-                                       elapsed=time.monotonic() - started)
+                    return FetchResult(
+                        req.url,
+                        "not_modified",
+                        headers=hdrs,
+                        http_status=304,
+                        etag=req.etag,
+                        last_modified=req.last_modified,
+                        final_url=str(resp.url),
+                        elapsed=time.monotonic() - started,
+                    )
                 if resp.status_code >= 400:
                     reason = f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
                     wait = parse_retry_after(hdrs.get("retry-after"))
@@ -165,9 +189,15 @@ async def fetch_one(client: httpx.AsyncClient, req: FetchRequest,
                     return error(reason, resp.status_code, hdrs)
                 body = await _read_capped(resp, settings.max_body_bytes)
                 return FetchResult(
-                    req.url, "ok", body=body, headers=hdrs, http_status=resp.status_code,
-                    etag=hdrs.get("etag"), last_modified=hdrs.get("last-modified"),
-                    final_url=str(resp.url), elapsed=time.monotonic() - started,
+                    req.url,
+                    "ok",
+                    body=body,
+                    headers=hdrs,
+                    http_status=resp.status_code,
+                    etag=hdrs.get("etag"),
+                    last_modified=hdrs.get("last-modified"),
+                    final_url=str(resp.url),
+                    elapsed=time.monotonic() - started,
                 )
     except TimeoutError:
         return error(f"timed out after {deadline:.0f} s in total")
@@ -199,8 +229,10 @@ async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
     encoding = resp.headers.get("content-encoding", "identity").strip().lower()
     if resp.is_stream_consumed:  # an in-memory response (tests' MockTransport): already read
         if len(resp.content) > cap:
-            raise BodyTooLarge(f"body too large: more than {cap} bytes"
-                               + (" (after decompression)" if encoding != "identity" else ""))
+            raise BodyTooLarge(
+                f"body too large: more than {cap} bytes"
+                + (" (after decompression)" if encoding != "identity" else "")
+            )
         return resp.content
     if encoding not in ("gzip", "x-gzip", "deflate", "identity", ""):
         return await _read_decoded(resp, cap)  # anything else: httpx decodes, we count
@@ -225,8 +257,10 @@ async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
                 data = inflater.unconsumed_tail
             size += len(out)
             if size > cap:
-                raise BodyTooLarge(f"body too large: more than {cap} bytes"
-                                   + (" (after decompression)" if inflater else ""))
+                raise BodyTooLarge(
+                    f"body too large: more than {cap} bytes"
+                    + (" (after decompression)" if inflater else "")
+                )
             chunks.append(out)
     if inflater is not None:
         chunks.append(inflater.flush())
@@ -268,23 +302,37 @@ def _reason(e: BaseException) -> str:
 PER_HOST_PAGES = 2
 
 
-def fetch_pages(urls: Sequence[str], settings: PollSettings, *, allow_private: bool = False,
-                transport: httpx.AsyncBaseTransport | None = None) -> list[FetchResult]:
+def fetch_pages(
+    urls: Sequence[str],
+    settings: PollSettings,
+    *,
+    allow_private: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[FetchResult]:
     """Fetch article pages politely: at most PER_HOST_PAGES requests at once per host, every
     URL and redirect hop checked against SSRF (see monitors.netguard)."""
     return asyncio.run(_fetch_pages(urls, settings, allow_private, transport))
 
 
-async def _fetch_pages(urls: Sequence[str], settings: PollSettings, allow_private: bool,
-                       transport: httpx.AsyncBaseTransport | None) -> list[FetchResult]:
+async def _fetch_pages(
+    urls: Sequence[str],
+    settings: PollSettings,
+    allow_private: bool,
+    transport: httpx.AsyncBaseTransport | None,
+) -> list[FetchResult]:
     overall = asyncio.Semaphore(settings.max_concurrency)
     per_host: dict[str, asyncio.Semaphore] = {}
     verdicts: dict[tuple[str, int], str | None] = {}  # one DNS check per host per batch
     timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))
     async with httpx.AsyncClient(
-        transport=transport, timeout=timeout, follow_redirects=False,
-        headers={"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.5",
-                 "Accept-Encoding": ACCEPT_ENCODING},
+        transport=transport,
+        timeout=timeout,
+        follow_redirects=False,
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": "text/html,*/*;q=0.5",
+            "Accept-Encoding": ACCEPT_ENCODING,
+        },
     ) as client:
 
         async def one(url: str) -> FetchResult:
@@ -296,9 +344,13 @@ async def _fetch_pages(urls: Sequence[str], settings: PollSettings, allow_privat
         return list(await asyncio.gather(*(one(u) for u in urls)))
 
 
-async def _fetch_page(client: httpx.AsyncClient, url: str, settings: PollSettings,
-                      allow_private: bool,
-                      verdicts: dict[tuple[str, int], str | None] | None = None) -> FetchResult:
+async def _fetch_page(
+    client: httpx.AsyncClient,
+    url: str,
+    settings: PollSettings,
+    allow_private: bool,
+    verdicts: dict[tuple[str, int], str | None] | None = None,
+) -> FetchResult:
     from monitors.netguard import check_url
 
     started = time.monotonic()
@@ -314,7 +366,14 @@ async def _fetch_page(client: httpx.AsyncClient, url: str, settings: PollSetting
                 return FetchResult(url, "error", error="redirect without Location")
             current = str(httpx.URL(current).join(location))
             continue
-        return FetchResult(url, result.status, body=result.body, headers=result.headers,
-                           http_status=result.http_status, error=result.error,
-                           final_url=current, elapsed=time.monotonic() - started)
+        return FetchResult(
+            url,
+            result.status,
+            body=result.body,
+            headers=result.headers,
+            http_status=result.http_status,
+            error=result.error,
+            final_url=current,
+            elapsed=time.monotonic() - started,
+        )
     return FetchResult(url, "error", error=f"too many redirects (more than {MAX_REDIRECTS})")

@@ -114,33 +114,66 @@ _CUR_PRE = (
     rf"|(?-i:(?:{'|'.join(sorted(ISO_CODES))})(?=\s?\d)))"
 )
 _CUR_WORD = (
-    r"(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in
-                      sorted(CURRENCY_WORDS, key=len, reverse=True))
+    r"(?:"
+    + "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(CURRENCY_WORDS, key=len, reverse=True)
+    )
     + rf")\b|(?-i:(?:{'|'.join(sorted(ISO_CODES))})\b)"
 )
 
 _QUALIFIERS: dict[str, str] = {
-    "more than": "more_than", "over": "more_than", "north of": "more_than",
-    "above": "more_than", "in excess of": "more_than", "upwards of": "more_than",
-    "just over": "more_than", "well over": "more_than", "well above": "more_than",
-    "exceeding": "more_than", "at least": "at_least", "no less than": "at_least",
-    "no fewer than": "at_least", "a minimum of": "at_least", "under": "less_than",
-    "below": "less_than", "less than": "less_than", "fewer than": "less_than",
-    "just under": "less_than", "well under": "less_than", "well below": "less_than",
-    "up to": "up_to", "as much as": "up_to", "as many as": "up_to", "at most": "up_to",
-    "no more than": "up_to", "about": "about", "around": "about", "some": "about",
-    "roughly": "about", "nearly": "about", "almost": "about", "approximately": "about",
-    "close to": "about", "approx.": "about", "circa": "about", "upward of": "more_than",
-    "nearing": "about", "approaching": "about",
+    "more than": "more_than",
+    "over": "more_than",
+    "north of": "more_than",
+    "above": "more_than",
+    "in excess of": "more_than",
+    "upwards of": "more_than",
+    "just over": "more_than",
+    "well over": "more_than",
+    "well above": "more_than",
+    "exceeding": "more_than",
+    "at least": "at_least",
+    "no less than": "at_least",
+    "no fewer than": "at_least",
+    "a minimum of": "at_least",
+    "under": "less_than",
+    "below": "less_than",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "just under": "less_than",
+    "well under": "less_than",
+    "well below": "less_than",
+    "up to": "up_to",
+    "as much as": "up_to",
+    "as many as": "up_to",
+    "at most": "up_to",
+    "no more than": "up_to",
+    "about": "about",
+    "around": "about",
+    "some": "about",
+    "roughly": "about",
+    "nearly": "about",
+    "almost": "about",
+    "approximately": "about",
+    "close to": "about",
+    "approx.": "about",
+    "circa": "about",
+    "upward of": "more_than",
+    "nearing": "about",
+    "approaching": "about",
     # Symbol hedges of Reuters key points, glued to the number: ">1%", "~0.6%", "<$5bn".
-    ">": "more_than", "~": "about", "<": "less_than", "≈": "about",
+    ">": "more_than",
+    "~": "about",
+    "<": "less_than",
+    "≈": "about",
 }
 _SYMBOL_QUALIFIERS = frozenset(q for q in _QUALIFIERS if not q[0].isalpha())
 _QUAL_ALT = (
     r"(?:"
     + "|".join(
         re.escape(q).replace(r"\ ", r"\s+").replace("north", r"[\"“']?north[\"”']?")
-        for q in sorted(_QUALIFIERS, key=len, reverse=True) if q not in _SYMBOL_QUALIFIERS
+        for q in sorted(_QUALIFIERS, key=len, reverse=True)
+        if q not in _SYMBOL_QUALIFIERS
     )
     + r")"
 )
@@ -179,9 +212,7 @@ _RX_MONEY_POST = re.compile(
     rf"(?P<cwsep>\s+|(?<=[a-z])-)(?P<cw>{_CUR_WORD})",
     _F,
 )
-_RX_MONEY_VAGUE = re.compile(
-    rf"{_Q}(?P<v>{_VAGUE_BIG})(?:\s+of)?\s+(?P<cw>{_CUR_WORD})", _F
-)
+_RX_MONEY_VAGUE = re.compile(rf"{_Q}(?P<v>{_VAGUE_BIG})(?:\s+of)?\s+(?P<cw>{_CUR_WORD})", _F)
 _RX_MONEY_BARE = re.compile(
     r"(?P<v>(?:tens|hundreds)\s+of\s+(?:millions|billions)|billions|trillions)"
     r"(?=\s+(?:of\s+dollars\s+)?(?:more\s+)?in\s+(?:\w+\s+){0,2}?(?:aid|assistance|funding|"
@@ -262,17 +293,32 @@ _RX_START = re.compile(
 )
 
 
-
-
 # Cheap pre-filter: a digit, a currency sign, or a word that can open a figure.
 # Whole qualifier phrases (a space stands for any whitespace), so that common words such as
 # "in", "as" or "at" are candidates only in "in excess of", "as much as", "at least".
 _TRIGGERS = frozenset(
-    {q.rstrip(".") for q in _QUALIFIERS
-     if not q.startswith(("a ", "an ")) and q not in _SYMBOL_QUALIFIERS}
-    | {"north"} | set(ONES) | set(TENS)
-    | {"between", "half", "tens", "hundreds", "dozen", "dozens", "thousands",
-       "millions", "billions", "trillions", "several", "many"}
+    {
+        q.rstrip(".")
+        for q in _QUALIFIERS
+        if not q.startswith(("a ", "an ")) and q not in _SYMBOL_QUALIFIERS
+    }
+    | {"north"}
+    | set(ONES)
+    | set(TENS)
+    | {
+        "between",
+        "half",
+        "tens",
+        "hundreds",
+        "dozen",
+        "dozens",
+        "thousands",
+        "millions",
+        "billions",
+        "trillions",
+        "several",
+        "many",
+    }
     | {p.lower() for p in CURRENCY_PREFIX if p[0].isalpha() and "$" not in p and "." not in p}
 ) - {"a", "an", ""}
 
@@ -287,8 +333,11 @@ def _trie_regex(words: frozenset[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, dict]) -> str:
-        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(child)
-                for ch, child in sorted(node.items()) if ch]
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + build(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
         optional = "" in node
         if not alts:
             return ""
@@ -382,14 +431,17 @@ _RX_UP_TO = re.compile(r"up\s+to\s+", re.I)
 # "About" before a vague quantity is the preposition of "talk about", "care about": nobody
 # hedges "tens of thousands" with "approximately".
 _RX_ABOUT_VAGUE = re.compile(
-    r"about\s+(?=(?:tens|hundreds|thousands|millions|billions|trillions|dozens)\b)", re.I)
+    r"about\s+(?=(?:tens|hundreds|thousands|millions|billions|trillions|dozens)\b)", re.I
+)
 # "Over" after a verb of flying or shooting down names where, not a hedge ("drones were
 # destroyed over 12 regions", "jets flew over 3 towns").
 _RX_OVER = re.compile(r"over\s+(?=\d)", re.I)
 _RX_OVER_REGIONS = re.compile(
-    r"\d[\d,]*\s+(?:\w+\s+)?(?:regions|oblasts|districts|provinces)\b", re.I)
+    r"\d[\d,]*\s+(?:\w+\s+)?(?:regions|oblasts|districts|provinces)\b", re.I
+)
 _RX_SHOOT_DOWN_BEFORE = re.compile(
-    r"\b(?:shot\s+down|destroyed|intercepted|downed|neutrali[sz]ed)\b[^.;:!?]*$", re.I)
+    r"\b(?:shot\s+down|destroyed|intercepted|downed|neutrali[sz]ed)\b[^.;:!?]*$", re.I
+)
 _OVER_PLACE_BEFORE = word_set(
     "destroyed intercepted downed neutralised neutralized flew fly flying flown flies "
     "spotted detected hovered circled crashed"
@@ -477,9 +529,13 @@ def extract_figures(text: str) -> list[Figure]:
         if am:
             start = am.end()  # "talking about thousands of families": a preposition
         om = _RX_OVER.match(text, start)
-        if om and (_prev_word(text, start) in _OVER_PLACE_BEFORE or (
+        if om and (
+            _prev_word(text, start) in _OVER_PLACE_BEFORE
+            or (
                 _RX_OVER_REGIONS.match(text, om.end())
-                and _RX_SHOOT_DOWN_BEFORE.search(text, max(0, start - 60), start))):
+                and _RX_SHOOT_DOWN_BEFORE.search(text, max(0, start - 60), start)
+            )
+        ):
             start = om.end()  # "drones shot down over 12 regions": a place, not "more than"
         signed = _signed_change(text, start)
         if signed:
@@ -509,9 +565,14 @@ def _document_subjects(text: str, figures: list[Figure]) -> list[Figure]:
     actor = document_actor(text)
     if actor is None:
         return figures
-    return [replace(f, subject=actor) if f.subject is None and f.sentence_start >= 0
-            and orphan(text, f.sentence_start, f.sentence_start + len(f.sentence)) else f
-            for f in figures]
+    return [
+        replace(f, subject=actor)
+        if f.subject is None
+        and f.sentence_start >= 0
+        and orphan(text, f.sentence_start, f.sentence_start + len(f.sentence))
+        else f
+        for f in figures
+    ]
 
 
 # A change printed with its sign, as market copy lists it ("EUR/USD +0.27%, GBP/USD -0.03%",
@@ -522,8 +583,11 @@ _RX_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(=:]))[+\-−]$")
 
 
 def _signed_change(text: str, start: int) -> _Match | None:
-    if not start or text[start - 1] not in "+-−" or not (
-            text[start].isdigit() or text[start] in "$€£"):
+    if (
+        not start
+        or text[start - 1] not in "+-−"
+        or not (text[start].isdigit() or text[start] in "$€£")
+    ):
         return None
     if not _RX_SIGN_BEFORE.search(text, max(0, start - 2), start):
         return None
@@ -586,8 +650,11 @@ def _repeated_gdp_levels(
         if not any(v == f.value and 0 <= f.start - end <= _REPEAT_WINDOW for end, v in levels):
             continue
         ss, se = sentence_at(text, sentences, f.start)
-        if (_DEFENCE_CONTEXT.search(text, ss, se) and not _RX_SHARE_OF_OTHER.match(text, f.end)
-                and _may_be_gdp_percent(text, f.start, f.end, ss, se)):
+        if (
+            _DEFENCE_CONTEXT.search(text, ss, se)
+            and not _RX_SHARE_OF_OTHER.match(text, f.end)
+            and _may_be_gdp_percent(text, f.start, f.end, ss, se)
+        ):
             out[i] = replace(f, unit="percent_gdp")
     return out
 
@@ -596,7 +663,7 @@ def _chained(text: str, a: Figure, b: Figure) -> bool:
     """Whether figures ``a`` then ``b`` are one series in one sentence ("X, up from Y")."""
     if a.sentence != b.sentence or b.start - a.end > 60:
         return False
-    gap = _RX_CHAIN_NOISE.sub(" ", text[a.end:b.start])
+    gap = _RX_CHAIN_NOISE.sub(" ", text[a.end : b.start])
     return bool(_RX_CHAIN.fullmatch(gap))
 
 
@@ -612,11 +679,18 @@ def _resolve_by_context(text: str, figures: list[Figure]) -> list[Figure]:
             j = i - 1 if order.step > 0 else i + 1
             cur, other = figs[i], figs[j]
             a, b = (other, cur) if j < i else (cur, other)
-            if (cur.unit == "percent" and other.unit == "percent_gdp" and _chained(text, a, b)
-                    and not _RX_OF_OTHER.match(text, cur.end)):
+            if (
+                cur.unit == "percent"
+                and other.unit == "percent_gdp"
+                and _chained(text, a, b)
+                and not _RX_OF_OTHER.match(text, cur.end)
+            ):
                 figs[i] = replace(cur, unit="percent_gdp")
-            elif (cur.unit == _BARE_MONEY and other.unit not in _MONEY_UNITS_EXCLUDED
-                  and _chained(text, a, b)):
+            elif (
+                cur.unit == _BARE_MONEY
+                and other.unit not in _MONEY_UNITS_EXCLUDED
+                and _chained(text, a, b)
+            ):
                 figs[i] = replace(cur, unit=other.unit)
     for i in range(1, len(figs)):  # one series, one subject: "to 4% of GDP from 2%"
         a, b = figs[i - 1], figs[i]
@@ -627,10 +701,15 @@ def _resolve_by_context(text: str, figures: list[Figure]) -> list[Figure]:
         if f.unit == _BARE_MONEY:
             if not (_RX_BARE_MONEY_OK.match(f.text) and _RX_MONEY_CUE.search(f.sentence)):
                 continue
-            near = {g.unit for g in figs if g.unit not in _MONEY_UNITS_EXCLUDED
-                    and abs(g.start - f.start) <= _CURRENCY_WINDOW}
-            n_near = sum(1 for g in figs if g.unit in near
-                         and abs(g.start - f.start) <= _CURRENCY_WINDOW)
+            near = {
+                g.unit
+                for g in figs
+                if g.unit not in _MONEY_UNITS_EXCLUDED
+                and abs(g.start - f.start) <= _CURRENCY_WINDOW
+            }
+            n_near = sum(
+                1 for g in figs if g.unit in near and abs(g.start - f.start) <= _CURRENCY_WINDOW
+            )
             if len(near) != 1 or n_near < 2:
                 continue
             f = replace(f, unit=near.pop())
@@ -683,9 +762,16 @@ def _make_figure(
         of=float(of) if of is not None else None,  # type: ignore[arg-type]
         qualifier=f.get("qualifier"),  # type: ignore[arg-type]
         approx=bool(f.get("approx", False)),
-        subject=figure_subject(text, ss, se, s, e, count=unit == "count",
-                               target_after=bool(_TARGET_AFTER.match(text, e)),
-                               prev=_previous_sentence(sentences, ss)),
+        subject=figure_subject(
+            text,
+            ss,
+            se,
+            s,
+            e,
+            count=unit == "count",
+            target_after=bool(_TARGET_AFTER.match(text, e)),
+            prev=_previous_sentence(sentences, ss),
+        ),
         sentence=sentence,
         start=s,
         end=e,
@@ -702,7 +788,8 @@ def _previous_sentence(sentences: list[tuple[int, int]], ss: int) -> tuple[int, 
 # A reporter's question in a transcript: a paragraph opening "Q", "Q:", "Q.", "QUESTION:" or
 # "Q (to the Secretary):".  A figure there is what was asked, not a statement of fact.
 _RX_QUESTION_PARA = re.compile(
-    r"(?:\*\*)?(?:Q|QUESTION)(?:\*\*)?(?:\s*\([^)\n]{0,60}\))?\s*[:.]?\s")
+    r"(?:\*\*)?(?:Q|QUESTION)(?:\*\*)?(?:\s*\([^)\n]{0,60}\))?\s*[:.]?\s"
+)
 
 
 def in_question(text: str, pos: int) -> bool:
@@ -776,8 +863,12 @@ def _is_label_context(text: str, start: int) -> bool:
     core = raw.strip(".")
     if core.endswith(("'s", "’s")):
         return False
-    return (len(core) >= 2 and core.isupper() and core not in _ALLOWED_CAPS
-            and not _in_capitals_line(text, start))
+    return (
+        len(core) >= 2
+        and core.isupper()
+        and core not in _ALLOWED_CAPS
+        and not _in_capitals_line(text, start)
+    )
 
 
 # A headline or wire alert set in capitals ("EU AGREES 50 BILLION EURO FACILITY"): a word in
@@ -789,7 +880,7 @@ _RX_UPPER_WORD = re.compile(r"\b[A-Z]{3,}\b")
 def _in_capitals_line(text: str, start: int) -> bool:
     ls = text.rfind("\n", 0, start) + 1
     le = text.find("\n", start)
-    line = text[ls:le if le >= 0 else len(text)]
+    line = text[ls : le if le >= 0 else len(text)]
     return not _RX_LOWER_WORD.search(line) and len(_RX_UPPER_WORD.findall(line)) >= 3
 
 
@@ -821,16 +912,20 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
     p = pos
     while len(tokens) < 6:
         m = _NP_TOKEN.match(text, p)
-        if not m or text[p:m.start(1)].strip() != "" or (p == pos and m.start(1) == p):
+        if not m or text[p : m.start(1)].strip() != "" or (p == pos and m.start(1) == p):
             break
-        gap = text[p:m.start(1)]
+        gap = text[p : m.start(1)]
         if gap.count("\n") > 1 or not gap:
             break
         word = m.group(1)
         if word.lower() in _NP_STOP:
-            if (word in ("and", "or") and tokens and not any(_is_plural(w) for w, _ in tokens)
-                    and not _RX_TABLE_NUMBER.search(text, max(0, pos - 40), pos)
-                    and not _RX_NUMBER_NEXT.match(text, m.end(1))):
+            if (
+                word in ("and", "or")
+                and tokens
+                and not any(_is_plural(w) for w, _ in tokens)
+                and not _RX_TABLE_NUMBER.search(text, max(0, pos - 40), pos)
+                and not _RX_NUMBER_NEXT.match(text, m.end(1))
+            ):
                 p = m.end(1)  # "31 Reaper and Predator drones": modifiers joined by and/or
                 continue
             break
@@ -851,8 +946,11 @@ def _noun_phrase_end(text: str, pos: int) -> int | None:
 
 # Compound heads that take an "of" phrase: "heads of state or government", "prisoners of war".
 _OF_IDIOMS = {
-    "heads": "state|government", "prisoners": "war", "chiefs": "staff|defen[cs]e|mission",
-    "members": "parliament|congress", "ministers": "state|defen[cs]e|finance",
+    "heads": "state|government",
+    "prisoners": "war",
+    "chiefs": "staff|defen[cs]e|mission",
+    "members": "parliament|congress",
+    "ministers": "state|defen[cs]e|finance",
     "weapons": "mass destruction",
 }
 _RX_OF_IDIOM = {
@@ -955,13 +1053,20 @@ def _parse_money_post(text: str, start: int) -> list[_Match]:
     if cur is None:
         return []
     code, divisor = cur
-    after = text[m.end():m.end() + 4].lower()
+    after = text[m.end() : m.end() + 4].lower()
     if code == "GBP" and m.group("cw").lower().startswith("pound") and after.startswith(" of"):
         return []  # pounds of explosives
     n1, s1 = m.group("n1"), m.group("s1")
-    if not re.match(r"\d", n1) and not s1 and (
-            not _RX_NUMWORD_ONLY.fullmatch(n1) or m.group("n2") or m.group("cwsep") != " "
-            or _RX_CURRENCY_AS_NOUN.match(text, m.end())):
+    if (
+        not re.match(r"\d", n1)
+        and not s1
+        and (
+            not _RX_NUMWORD_ONLY.fullmatch(n1)
+            or m.group("n2")
+            or m.group("cwsep") != " "
+            or _RX_CURRENCY_AS_NOUN.match(text, m.end())
+        )
+    ):
         return []  # "a dollar", "the one-euro coin", "one euro zone": not an amount
     if m.group("cwsep") == "-" and not (s1 and re.match(r"\d", n1)):
         return []  # "a billion-dollar company" is a kind of company; "1 billion-euro" an amount
@@ -977,8 +1082,19 @@ def _parse_money_post(text: str, start: int) -> list[_Match]:
     if v1 is None or _is_label_context(text, m.start("n1")):
         return []
     high = v2 if v2 is not None else v1
-    return [(start, m.end(), {"value": v1 / divisor, "low": v1 / divisor,
-                              "high": high / divisor, "unit": code, "qualifier": _qualifier(m)})]
+    return [
+        (
+            start,
+            m.end(),
+            {
+                "value": v1 / divisor,
+                "low": v1 / divisor,
+                "high": high / divisor,
+                "unit": code,
+                "qualifier": _qualifier(m),
+            },
+        )
+    ]
 
 
 # "for one euro", "two dollars a day": a spelled number with its currency is an amount (only a
@@ -986,7 +1102,8 @@ def _parse_money_post(text: str, start: int) -> list[_Match]:
 _RX_NUMWORD_ONLY = re.compile(rf"(?:{_NUMWORD})(?:\s+hundred)?", re.I)
 _RX_CURRENCY_AS_NOUN = re.compile(
     r"[\s-]+(?:zone|area|bloc|countries|members?|coins?|notes?|bills?|stores?|shops?|"
-    r"currency|denominated|sign|symbol)\b", re.I
+    r"currency|denominated|sign|symbol)\b",
+    re.I,
 )
 
 
@@ -1009,8 +1126,13 @@ def _parse_money_vague(text: str, start: int) -> list[_Match]:
     if cur is None:
         return []
     value = _vague_value(m.group("v")) / cur[1]
-    return [(start, m.end(), {"value": value, "unit": cur[0], "approx": True,
-                              "qualifier": _qualifier(m)})]
+    return [
+        (
+            start,
+            m.end(),
+            {"value": value, "unit": cur[0], "approx": True, "qualifier": _qualifier(m)},
+        )
+    ]
 
 
 def _parse_money_bare(text: str, start: int) -> list[_Match]:
@@ -1019,8 +1141,7 @@ def _parse_money_bare(text: str, start: int) -> list[_Match]:
         m = _RX_MONEY_BARE_AFTER_VERB.match(text, start)
         if not m or not _RX_MONEY_VERB_BEFORE.search(text, max(0, start - 40), start):
             return []
-    return [(start, m.end(), {"value": _vague_value(m.group("v")), "unit": "USD",
-                              "approx": True})]
+    return [(start, m.end(), {"value": _vague_value(m.group("v")), "unit": "USD", "approx": True})]
 
 
 def _parse_pp(text: str, start: int) -> list[_Match]:
@@ -1030,23 +1151,41 @@ def _parse_pp(text: str, start: int) -> list[_Match]:
     div = 100.0 if m.group("bp") else 1.0
     v1 = parse_number(m.group("n1"))
     v2 = parse_number(m.group("n2")) if m.group("n2") else None
-    if v1 is None or (v2 is not None and not _range_ok(text, start, m)
-                      and not _bare_change_range(text, start, m, v1, v2)):
+    if v1 is None or (
+        v2 is not None
+        and not _range_ok(text, start, m)
+        and not _bare_change_range(text, start, m, v1, v2)
+    ):
         return []
     if v1 <= 0 or (v2 is not None and _not_a_range(m.group("sep"), v1, v2)):
         return []
     high = v2 if v2 is not None else v1
-    return [(start, m.end(), {"value": v1 / div, "low": v1 / div, "high": high / div,
-                              "unit": "pp", "qualifier": _qualifier(m)})]
+    return [
+        (
+            start,
+            m.end(),
+            {
+                "value": v1 / div,
+                "low": v1 / div,
+                "high": high / div,
+                "unit": "pp",
+                "qualifier": _qualifier(m),
+            },
+        )
+    ]
 
 
 def _bare_change_range(text: str, start: int, m: re.Match[str], v1: float, v2: float) -> bool:
-    """"Yields rose 7 to 10 basis points": after a verb of change, a first number with no unit
+    """ "Yields rose 7 to 10 basis points": after a verb of change, a first number with no unit
     of its own and a close second one make a range of the change, not a change to a level
     (which would print the unit twice: "fell 5 basis points to 120 basis points").  Not after
     "from": "from 7 to 10 basis points" is a change."""
-    return ((m.group("sep") or "").strip().lower() == "to" and 0 < v1 < v2 <= 3 * v1
-            and not m.group("btw") and _prev_word(text, start) != "from")
+    return (
+        (m.group("sep") or "").strip().lower() == "to"
+        and 0 < v1 < v2 <= 3 * v1
+        and not m.group("btw")
+        and _prev_word(text, start) != "from"
+    )
 
 
 _RX_SIGN_SEP = re.compile(r"\s+[-−]")
@@ -1067,8 +1206,12 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
     v1 = parse_number(m.group("n1"))
     if v1 is None:
         return []
-    if (_looks_like_year(m.group("n1")) and m.group("u1")
-            and m.group("u1")[:1].isspace() and m.group("u1").strip() == "%"):
+    if (
+        _looks_like_year(m.group("n1"))
+        and m.group("u1")
+        and m.group("u1")[:1].isspace()
+        and m.group("u1").strip() == "%"
+    ):
         return []  # a table header "2024 2023 % Change": a year, then a column name
     bare_first = not m.group("u1")  # "15 to 20 percent": the first number needs the second's unit
     if bare_first and _looks_like_year(m.group("n1")):
@@ -1079,25 +1222,43 @@ def _parse_pct(text: str, start: int) -> list[_Match]:
     elif n2 is not None and not bare_first and not _range_ok(text, start, m, sep_group):
         if m.group("u1"):
             end = m.end("u1")
-            return [(start if not m.group("btw") else m.start("n1"), end,
-                     {"value": v1, "unit": "percent",
-                      "qualifier": _qualifier(m) if not m.group("btw") else None})]
+            return [
+                (
+                    start if not m.group("btw") else m.start("n1"),
+                    end,
+                    {
+                        "value": v1,
+                        "unit": "percent",
+                        "qualifier": _qualifier(m) if not m.group("btw") else None,
+                    },
+                )
+            ]
         return []
     v2 = parse_number(n2) if n2 is not None else None
     if v2 is not None and _not_a_range(m.group(sep_group), v1, v2):
         if not m.group("u1") or m.group("btw"):
             return []  # "CAC 40 -0.4%": a name, then a signed change
-        return [(start, m.end("u1"), {"value": v1, "unit": "percent",
-                                      "qualifier": _qualifier(m)})]
+        return [(start, m.end("u1"), {"value": v1, "unit": "percent", "qualifier": _qualifier(m)})]
     end = m.end()
     q = _qualifier(m)
     if m.group("more"):
         q = "at_least"
-    if _bad_after(text, end) and not m.group("gdp") and text[end:end + 1] != "-":
+    if _bad_after(text, end) and not m.group("gdp") and text[end : end + 1] != "-":
         return []
     high = v2 if v2 is not None else v1
-    return [(start, end, {"value": v1, "low": v1, "high": high,
-                          "unit": "percent_gdp" if m.group("gdp") else "percent", "qualifier": q})]
+    return [
+        (
+            start,
+            end,
+            {
+                "value": v1,
+                "low": v1,
+                "high": high,
+                "unit": "percent_gdp" if m.group("gdp") else "percent",
+                "qualifier": q,
+            },
+        )
+    ]
 
 
 def _parse_xofy(text: str, start: int) -> list[_Match]:
@@ -1136,7 +1297,7 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
         v1, s1_end, scale = _amount(m.group("n1"), m.group("s1")), m.end("s1"), m.group("s1")
     else:
         ws1 = m.group("ws1")
-        scale = ws1[:m.start("ah") - m.start("ws1")] if m.group("ah") else ws1
+        scale = ws1[: m.start("ah") - m.start("ws1")] if m.group("ah") else ws1
         v1, s1_end = _amount(m.group("w1"), scale), m.end("ws1")
         if v1 is not None and m.group("ah"):  # "a million and a half refugees"
             v1 += 0.5 * (_amount("1", scale) or 0.0)
@@ -1146,7 +1307,7 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
     end = m.end()
     if v2 is not None and not _range_ok(text, start, m):
         v2, end = None, s1_end
-    if _bad_after(text, end) or re.match(r"-[A-Za-z]", text[end:end + 2]):
+    if _bad_after(text, end) or re.match(r"-[A-Za-z]", text[end : end + 2]):
         return []
     if scale == "K" and re.fullmatch(r"\d", m.group("n1") or ""):
         return []  # "4K TVs", "8K video": a display format, not four thousand things
@@ -1154,37 +1315,92 @@ def _parse_count_scale(text: str, start: int) -> list[_Match]:
         # "1.2m refugees", "two hundred soldiers": only with the counted noun ("100m sprint",
         # "300m tall" are lengths; "a hundred" alone is too vague to read)
         np_end = _noun_phrase_end(text, end)
-        if (np_end is None or np_end == _EXCLUDED or _next_word(text, end) in _MONEY_NOUNS
-                or _RX_CUR_WORD_AHEAD.match(text, end)):
+        if (
+            np_end is None
+            or np_end == _EXCLUDED
+            or _next_word(text, end) in _MONEY_NOUNS
+            or _RX_CUR_WORD_AHEAD.match(text, end)
+        ):
             return []
-        return [(start, np_end, {"value": v1, "low": v1, "high": v2 if v2 is not None else v1,
-                                 "unit": "count", "qualifier": _qualifier(m)})]
+        return [
+            (
+                start,
+                np_end,
+                {
+                    "value": v1,
+                    "low": v1,
+                    "high": v2 if v2 is not None else v1,
+                    "unit": "count",
+                    "qualifier": _qualifier(m),
+                },
+            )
+        ]
     high = v2 if v2 is not None else v1
     if _next_word(text, end) in _MONEY_NOUNS:
         # "a 1.5 billion package": money whose currency only the context can give
-        return [(start, end, {"value": v1, "low": v1, "high": high, "unit": _BARE_MONEY,
-                              "qualifier": _qualifier(m)})]
+        return [
+            (
+                start,
+                end,
+                {
+                    "value": v1,
+                    "low": v1,
+                    "high": high,
+                    "unit": _BARE_MONEY,
+                    "qualifier": _qualifier(m),
+                },
+            )
+        ]
     np_end = _noun_phrase_end(text, end)
     if np_end == _EXCLUDED:
         return []
     if np_end is None:
         if scale.strip().lower() == "k":
             return []  # "4K"
-        if (_elided_measure(text, start) or _RX_RATE_AFTER.match(text, end)
-                or _RX_UNIT_ABBR_AFTER.match(text, end)):
+        if (
+            _elided_measure(text, start)
+            or _RX_RATE_AFTER.match(text, end)
+            or _RX_UNIT_ABBR_AFTER.match(text, end)
+        ):
             return []  # "9.2 million b/d", "1.8 million DWT": a measure
         if v1 >= 1e9:  # "80 billion will be needed": an amount, not a count of things
-            return [(start, end, {"value": v1, "low": v1, "high": high, "unit": _BARE_MONEY,
-                                  "qualifier": _qualifier(m)})]
+            return [
+                (
+                    start,
+                    end,
+                    {
+                        "value": v1,
+                        "low": v1,
+                        "high": high,
+                        "unit": _BARE_MONEY,
+                        "qualifier": _qualifier(m),
+                    },
+                )
+            ]
     else:
         money = _currency_head(text, end, np_end)
         if money:  # "50 million taxpayer dollars"
-            return [(start, np_end, {"value": v1 / money[1], "low": v1 / money[1],
-                                     "high": high / money[1], "unit": money[0],
-                                     "qualifier": _qualifier(m)})]
+            return [
+                (
+                    start,
+                    np_end,
+                    {
+                        "value": v1 / money[1],
+                        "low": v1 / money[1],
+                        "high": high / money[1],
+                        "unit": money[0],
+                        "qualifier": _qualifier(m),
+                    },
+                )
+            ]
         end = np_end
-    return [(start, end, {"value": v1, "low": v1, "high": high, "unit": "count",
-                          "qualifier": _qualifier(m)})]
+    return [
+        (
+            start,
+            end,
+            {"value": v1, "low": v1, "high": high, "unit": "count", "qualifier": _qualifier(m)},
+        )
+    ]
 
 
 _RX_CUR_WORD_AHEAD = re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{_CUR_WORD})", _F)
@@ -1193,7 +1409,9 @@ _RX_CUR_WORD_AHEAD = re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{_CUR_WORD})", _F)
 # Unit abbreviations that follow an amount of a physical quantity.
 _RX_UNIT_ABBR_AFTER = re.compile(
     r"\s*(?:b/d|bbl/d|boe/d|mb/d|t/d|bbls?\b|boe\b|(?-i:DWT|TEU|BTU|MMBtu|mmBtu|MW|GW|GWh|MWh|"
-    r"TWh|bcm|km|kg|mt|Mt|t)\b)", re.I)
+    r"TWh|bcm|km|kg|mt|Mt|t)\b)",
+    re.I,
+)
 
 
 def _dozen_count(text: str, start: int, m: re.Match[str]) -> list[_Match]:
@@ -1223,8 +1441,8 @@ _RX_CUR_HEAD = re.compile(rf"\b({_CUR_WORD})$", _F)
 
 
 _RX_UNIT_NOTE_BEFORE = re.compile(
-    r"(?:\(|\b(?:expressed|stated|presented|amounts|figures|numbers|dollars|euros))\s*in\s+$",
-    re.I)
+    r"(?:\(|\b(?:expressed|stated|presented|amounts|figures|numbers|dollars|euros))\s*in\s+$", re.I
+)
 
 
 def _parse_count_vague(text: str, start: int) -> list[_Match]:
@@ -1239,8 +1457,18 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
             np_end = _noun_phrase_end(text, more.end())
             if np_end == _EXCLUDED:
                 return []
-            return [(start, np_end or more.end(), {"value": _vague_value(v), "unit": "count",
-                                         "approx": True, "qualifier": _qualifier(m)})]
+            return [
+                (
+                    start,
+                    np_end or more.end(),
+                    {
+                        "value": _vague_value(v),
+                        "unit": "count",
+                        "approx": True,
+                        "qualifier": _qualifier(m),
+                    },
+                )
+            ]
         return []
     if m.group("of") and _RX_PLURAL_SCALE_AFTER.match(text, m.end()):
         return []  # "hundreds of billions" with no currency: an amount, not 100 things
@@ -1257,17 +1485,30 @@ def _parse_count_vague(text: str, start: int) -> list[_Match]:
     money = _currency_head(text, np_start, end)
     if money:
         code, div = money  # "hundreds of dollars", "millions of taxpayer dollars"
-        return [(start, end, {"value": _vague_value(v) / div, "unit": code, "approx": True,
-                              "qualifier": _qualifier(m)})]
-    return [(start, end, {"value": _vague_value(v), "unit": "count", "approx": True,
-                          "qualifier": _qualifier(m)})]
+        return [
+            (
+                start,
+                end,
+                {
+                    "value": _vague_value(v) / div,
+                    "unit": code,
+                    "approx": True,
+                    "qualifier": _qualifier(m),
+                },
+            )
+        ]
+    return [
+        (
+            start,
+            end,
+            {"value": _vague_value(v), "unit": "count", "approx": True, "qualifier": _qualifier(m)},
+        )
+    ]
 
 
 # "Seven in 10 voters", "one out of 4 allies": a proportion, whose second number is no count
 # (a round base larger than the first number; "5,000 in 12 countries" keeps its count).
-_RX_PROPORTION_BEFORE = re.compile(
-    rf"(?<![\w.,])(?P<n>\d+|{_NUMWORD})\s+(?:in|out\s+of)\s+$", re.I
-)
+_RX_PROPORTION_BEFORE = re.compile(rf"(?<![\w.,])(?P<n>\d+|{_NUMWORD})\s+(?:in|out\s+of)\s+$", re.I)
 _PROPORTION_BASES = frozenset({2, 3, 4, 5, 6, 8, 10, 20, 100, 1000})
 
 
@@ -1275,14 +1516,14 @@ def _is_proportion_base(text: str, start: int) -> bool:
     pm = _RX_PROPORTION_BEFORE.search(text, max(0, start - 30), start)
     if not pm:
         return False
-    nm = re.match(r"[\d,]+", text[start:start + 8])
+    nm = re.match(r"[\d,]+", text[start : start + 8])
     first, base = parse_number(pm.group("n")), parse_number(nm.group(0)) if nm else None
-    return (first is not None and base is not None and base in _PROPORTION_BASES
-            and first < base)
+    return first is not None and base is not None and base in _PROPORTION_BASES and first < base
 
 
 _RX_PLURAL_SCALE_AFTER = re.compile(
-    r"\s+(?:hundreds|thousands|millions|billions|trillions|dozens)\b", re.I)
+    r"\s+(?:hundreds|thousands|millions|billions|trillions|dozens)\b", re.I
+)
 
 
 # "4,000-plus drones", "50+ countries": more than the number, with its counted noun.
@@ -1291,7 +1532,9 @@ _RX_COUNT_PLUS = re.compile(rf"(?P<n1>{_D})(?:-plus\b|\+)(?=[ \t])", _F)
 
 _RX_SCALE_OR_CURRENCY_AHEAD = re.compile(
     rf"\s+(?:(?:hundred|thousand|million|billion|trillion|dozen)s?\b|(?:[A-Z][a-z]+\s+)?"
-    rf"(?:{_CUR_WORD}))", _F)
+    rf"(?:{_CUR_WORD}))",
+    _F,
+)
 
 
 def _plus_count(text: str, start: int) -> list[_Match]:
@@ -1315,8 +1558,9 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return plus
     m = _RX_COUNT_DIGITS.match(text, start)
     if not m:
-        return (_compound_count(text, start) or _bare_count(text, start)
-                or _casualty_count(text, start))
+        return (
+            _compound_count(text, start) or _bare_count(text, start) or _casualty_count(text, start)
+        )
     n1 = m.group("n1")
     if _looks_like_year(n1) or "." in n1 or _is_label_context(text, m.start("n1")):
         return []
@@ -1324,8 +1568,8 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
     v2 = parse_number(m.group("n2")) if m.group("n2") else None
     if v1 is not None and v2 is not None and _is_suspended(m.group("sep")) and "," not in n1:
         k = m.group("n2").count(",")  # "25- to 50,000": the first number is 25,000
-        if k and v1 * 1000 ** k <= v2:
-            v1 *= 1000 ** k
+        if k and v1 * 1000**k <= v2:
+            v1 *= 1000**k
     end = m.end()
     if v2 is not None and (not _range_ok(text, start, m) or _looks_like_year(m.group("n2"))):
         return _bare_count(text, start)  # "rose by 12,000 to 231,000": two figures
@@ -1337,18 +1581,37 @@ def _parse_count_digits(text: str, start: int) -> list[_Match]:
         return []  # "21 millions of people": a misprinted scale, its value unreadable
     np_end = _noun_phrase_end(text, end)
     if np_end is None and v2 is None:
-        return (_partitive_count(text, start, end, v1, _qualifier(m)) or _bare_count(text, start)
-                or _vote_count(text, start) or _casualty_count(text, start))
+        return (
+            _partitive_count(text, start, end, v1, _qualifier(m))
+            or _bare_count(text, start)
+            or _vote_count(text, start)
+            or _casualty_count(text, start)
+        )
     if np_end is None or np_end == _EXCLUDED or _table_row_label(text, start, end):
         return []
     high = v2 if v2 is not None else v1
     money = _currency_head(text, end, np_end)
     if money:  # "300 taxpayer dollars"
-        return [(start, np_end, {"value": v1 / money[1], "low": v1 / money[1],
-                                 "high": high / money[1], "unit": money[0],
-                                 "qualifier": _qualifier(m)})]
-    return [(start, np_end, {"value": v1, "low": v1, "high": high, "unit": "count",
-                             "qualifier": _qualifier(m)})]
+        return [
+            (
+                start,
+                np_end,
+                {
+                    "value": v1 / money[1],
+                    "low": v1 / money[1],
+                    "high": high / money[1],
+                    "unit": money[0],
+                    "qualifier": _qualifier(m),
+                },
+            )
+        ]
+    return [
+        (
+            start,
+            np_end,
+            {"value": v1, "low": v1, "high": high, "unit": "count", "qualifier": _qualifier(m)},
+        )
+    ]
 
 
 # A part of a group named after "of" and a determiner: "25 of its drones", "10 of Russia's
@@ -1377,15 +1640,18 @@ _RX_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
 
 
 def _table_row_label(text: str, start: int, end: int) -> bool:
-    return bool(_RX_CAPITAL_AFTER.match(text, end)
-                and _RX_CELL_BEFORE.search(text, max(0, start - 20), start))
+    return bool(
+        _RX_CAPITAL_AFTER.match(text, end)
+        and _RX_CELL_BEFORE.search(text, max(0, start - 20), start)
+    )
 
 
 # A thousands-grouped number with no noun after it, reached by a change or a measure
 # ("claims fell to 213,000.", "troop numbers rise by 170,000,"): a count.  Not in sentences
 # about index levels, points or prices, where such a number is a level.
-_RX_COUNT_BARE = re.compile(rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\d)(?=[\s.,;:)]|$)",
-                            _F)
+_RX_COUNT_BARE = re.compile(
+    rf"{_Q}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\d)(?=[\s.,;:)]|$)", _F
+)
 _RX_RATE_AFTER = re.compile(
     r"\s+(?:per|a|an|each|every)\s+(?:day|week|month|year|hour|minute|second|night)\b", re.I
 )
@@ -1404,12 +1670,12 @@ def _bare_count(text: str, start: int) -> list[_Match]:
         return []
     if _RX_RATE_AFTER.match(text, m.end()):
         return []  # "losses rose to 1,200 per day": a rate with its noun left out
-    nxt = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end():m.end() + 30])
+    nxt = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end() : m.end() + 30])
     if nxt and nxt.group(1).lower() not in _NP_STOP:
         return []  # a unit or a word we cannot read ("1,500 m", "84,000 bpd", "4,580 ringgit")
     ls = text.rfind("\n", 0, start) + 1
     le = text.find("\n", m.end())
-    line = text[ls:le if le >= 0 else len(text)]
+    line = text[ls : le if le >= 0 else len(text)]
     if _RX_LEVEL_CONTEXT.search(line) or re.search(r"[$€£¥%]", line):
         return []
     v = parse_number(m.group("n1"))
@@ -1526,8 +1792,9 @@ def _parse_pence(text: str, start: int) -> list[_Match]:
     m = _RX_PENCE.match(text, start)
     if not m or _looks_like_year(m.group("n1")):
         return []
-    if m.group("glued") and (_prev_word(text, m.start("n1")) not in _PENCE_MOVES
-                             or len(m.group("n1").split(".")[0]) > 3):
+    if m.group("glued") and (
+        _prev_word(text, m.start("n1")) not in _PENCE_MOVES or len(m.group("n1").split(".")[0]) > 3
+    ):
         return []
     v = parse_number(m.group("n1"))
     if v is None:
@@ -1570,26 +1837,37 @@ def _is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
     # increasing defense spending. 2 percent is a start ... Nor is 3 percent."
     # Only what the paragraph has just said, up to the figure's sentence, counts.
     ps = max(text.rfind("\n", 0, s) + 1, ss - _PARA_WINDOW)
-    if (_DEFENCE_TARGET_CONTEXT.search(text, ps, se)
-            and not _RX_MARKET_CONTEXT.search(sentence)
-            and not _NOT_GDP_CONTEXT.search(text, ps, se)):
+    if (
+        _DEFENCE_TARGET_CONTEXT.search(text, ps, se)
+        and not _RX_MARKET_CONTEXT.search(sentence)
+        and not _NOT_GDP_CONTEXT.search(text, ps, se)
+    ):
         return True
     # A level restated after the article has tied it to GDP nearby: "a 5% spending deal",
     # "the 3.5% and 1.5% split", "at least 2 percent" a few sentences after "2% of GDP".
-    return (bool(_RX_SPENDING_LEVEL.search(sentence)) and (defence or bool(
-                _DEFENCE_CONTEXT.search(text, max(0, ss - _GDP_TIE_WINDOW), ss)))
-            and not _RX_MARKET_CONTEXT.search(sentence)
-            and bool(_RX_GDP_TIE.search(text, max(0, s - _GDP_TIE_WINDOW),
-                                        min(len(text), e + _GDP_TIE_WINDOW))))
+    return (
+        bool(_RX_SPENDING_LEVEL.search(sentence))
+        and (defence or bool(_DEFENCE_CONTEXT.search(text, max(0, ss - _GDP_TIE_WINDOW), ss)))
+        and not _RX_MARKET_CONTEXT.search(sentence)
+        and bool(
+            _RX_GDP_TIE.search(
+                text, max(0, s - _GDP_TIE_WINDOW), min(len(text), e + _GDP_TIE_WINDOW)
+            )
+        )
+    )
 
 
 _GDP_TIE_WINDOW = 800
 _RX_GDP_TIE = re.compile(
     r"(?:%|\bper\s*cent|\bpercent)\s+of\s+(?:their\s+|its\s+|our\s+|national\s+)?"
-    r"(?:GDP|gross\s+domestic\s+product|economic\s+output)", re.I)
+    r"(?:GDP|gross\s+domestic\s+product|economic\s+output)",
+    re.I,
+)
 _RX_SPENDING_LEVEL = re.compile(
     r"\b(?:spend\w*|spent|deal|split|pledge[ds]?|target|goal|commitment|commit\w*|"
-    r"benchmark|guideline|threshold|total\s+of|level)\b", re.I)
+    r"benchmark|guideline|threshold|total\s+of|level)\b",
+    re.I,
+)
 
 
 _PARA_WINDOW = 250

@@ -19,7 +19,8 @@ TRUNCATED_CHARS = 600
 _MAYBE_ON_TOPIC = re.compile(
     r"\b(nato|defen[cs]e|military|milit\w*|armed forces|rearm\w*|weapons?|arms|"
     r"ukrain\w*|kyiv|kiev|zelensk\w*|alliance|allies|pentagon|ammunition|air[- ]defen[cs]e)\b",
-    re.I)
+    re.I,
+)
 
 
 def wants_full_text(article: Article) -> bool:
@@ -38,5 +39,9 @@ def with_page_text(article: Article, page: bytes) -> Article:
     _, body = html_to_text(decode_bytes(page))
     if len(body) <= len(article.text):
         return article
-    return replace(article, text=body, content_hash=content_hash(article.title, body),
-                   source_hash=article.feed_hash)
+    return replace(
+        article,
+        text=body,
+        content_hash=content_hash(article.title, body),
+        source_hash=article.feed_hash,
+    )

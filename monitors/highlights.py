@@ -59,7 +59,8 @@ def _vocabulary() -> tuple[dict[str, TopicVocabulary], re.Pattern[str], int]:
     for name, t in data.get("topics", {}).items():
         f = f"topics.{name}"
         topics[name] = TopicVocabulary(
-            units=frozenset(t.get("units", [])), about=_rx(t.get("about", []), f + ".about"),
+            units=frozenset(t.get("units", [])),
+            about=_rx(t.get("about", []), f + ".about"),
             money=_rx(t.get("money", []), f + ".money"),
             percent=_rx(t.get("percent", []), f + ".percent"),
             counted=_rx(t.get("counted", []), f + ".counted"),
@@ -67,7 +68,8 @@ def _vocabulary() -> tuple[dict[str, TopicVocabulary], re.Pattern[str], int]:
             nato_actors=t.get("actors") == "nato",
             other_recipients=_rx(t.get("other_recipients", []), f + ".other_recipients"),
             own=_rx(t.get("own", []), f + ".own"),
-            count_context=_rx(t.get("count_context", []), f + ".count_context"))
+            count_context=_rx(t.get("count_context", []), f + ".count_context"),
+        )
     off = data.get("off", {})
     return topics, _rx(off.get("near", []), "off.near"), int(off.get("window", 6))
 
@@ -109,12 +111,20 @@ def _fits(v: TopicVocabulary, kind: str, sentence: str, text: str, end: int) -> 
         return bool(v.percent.search(sentence))
     if kind == "count":
         return bool(v.counted.search(_counted(sentence, text, end))) and (
-            v.count_context.pattern == _NEVER or bool(v.count_context.search(sentence)))
+            v.count_context.pattern == _NEVER or bool(v.count_context.search(sentence))
+        )
     return True  # percent_gdp: a share of GDP in a sentence about the topic
 
 
-def figure_topic(*, sentence: str, text: str, unit: str, span_start: int | None,
-                 topics: Sequence[str], article_topics: Sequence[str] = ()) -> str | None:
+def figure_topic(
+    *,
+    sentence: str,
+    text: str,
+    unit: str,
+    span_start: int | None,
+    topics: Sequence[str],
+    article_topics: Sequence[str] = (),
+) -> str | None:
     """The topic a figure is highlighted under, or None when its sentence is not about any.
 
     ``topics`` are the configured topics in digest order; ``article_topics`` those the article
@@ -159,9 +169,9 @@ def is_statement(quote: str) -> bool:
 def beneficiaries() -> frozenset[str]:
     """Actors that receive a topic's figures (``beneficiary`` in the table): as a subject they
     tell no package apart from another."""
-    return frozenset(t["beneficiary"] for t in _table().get("topics", {}).values()
-                     if t.get("beneficiary"))
-
+    return frozenset(
+        t["beneficiary"] for t in _table().get("topics", {}).values() if t.get("beneficiary")
+    )
 
 
 # "the source", "the deputy prime minister": a definite description in lower case points back

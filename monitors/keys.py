@@ -35,10 +35,15 @@ def figure_key(f: Figure) -> str:
     return fact_key(f.unit, f.value, f.low, f.high, f.of, f.subject)
 
 
-def fact_key(unit: str, value: float | None, low: float | None, high: float | None,
-             of: float | None, subject: str | None) -> str:
-    raw = "|".join([unit, _num(value), _num(low), _num(high), _num(of),
-                    normalise_subject(subject)])
+def fact_key(
+    unit: str,
+    value: float | None,
+    low: float | None,
+    high: float | None,
+    of: float | None,
+    subject: str | None,
+) -> str:
+    raw = "|".join([unit, _num(value), _num(low), _num(high), _num(of), normalise_subject(subject)])
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 

@@ -16,8 +16,9 @@ def _rekey_figures(con: duckdb.DuckDBPyConnection) -> None:
     """Fact keys now fold a subject through the actor table ('Washington' and 'the United
     States' are one subject).  Recompute every stored key, and give each digest that reported
     an old key the new one too, so a fact reported before the upgrade stays reported."""
-    rows = con.execute("SELECT DISTINCT fact_key, unit, value, low, high, of, subject "
-                       "FROM figures").fetchall()
+    rows = con.execute(
+        "SELECT DISTINCT fact_key, unit, value, low, high, of, subject FROM figures"
+    ).fetchall()
     mapping = {}
     for old, unit, value, low, high, of, subject in rows:
         new = fact_key(unit or "", value, low, high, of, subject)
@@ -26,22 +27,30 @@ def _rekey_figures(con: duckdb.DuckDBPyConnection) -> None:
     if not mapping:
         return
     con.execute("CREATE TEMP TABLE rekey (old VARCHAR, new VARCHAR)")
-    con.executemany("INSERT INTO rekey VALUES (?, ?)",
-                    [[o, n] for o, ns in mapping.items() for n in ns])
+    con.executemany(
+        "INSERT INTO rekey VALUES (?, ?)", [[o, n] for o, ns in mapping.items() for n in ns]
+    )
     con.execute("""INSERT OR IGNORE INTO digest_facts
                    SELECT DISTINCT f.digest, f.kind, r.new FROM digest_facts f
                    JOIN rekey r ON r.old = f.key WHERE f.kind = 'figure'""")
-    rows = con.execute("SELECT fact_key, unit, value, low, high, of, subject, article, idx "
-                       "FROM figures").fetchall()
-    con.executemany("UPDATE figures SET fact_key = ? WHERE article = ? AND idx = ?",
-                    [[fact_key(u or "", v, lo, hi, of, subj), a, i]
-                     for k, u, v, lo, hi, of, subj, a, i in rows
-                     if fact_key(u or "", v, lo, hi, of, subj) != k])
+    rows = con.execute(
+        "SELECT fact_key, unit, value, low, high, of, subject, article, idx FROM figures"
+    ).fetchall()
+    con.executemany(
+        "UPDATE figures SET fact_key = ? WHERE article = ? AND idx = ?",
+        [
+            [fact_key(u or "", v, lo, hi, of, subj), a, i]
+            for k, u, v, lo, hi, of, subj, a, i in rows
+            if fact_key(u or "", v, lo, hi, of, subj) != k
+        ],
+    )
     con.execute("DROP TABLE rekey")
 
 
 MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] = [
-    ("0001_initial", """
+    (
+        "0001_initial",
+        """
         CREATE TABLE feeds (
             url VARCHAR PRIMARY KEY,
             name VARCHAR,
@@ -136,22 +145,34 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
             status VARCHAR,
             counts VARCHAR
         );
-    """),
-    ("0002_indexes", """
+    """,
+    ),
+    (
+        "0002_indexes",
+        """
         CREATE INDEX figures_fact ON figures (fact_key);
         CREATE INDEX quotes_key ON quotes (quote_key);
         CREATE INDEX articles_fetched ON articles (fetched_at);
-    """),
-    ("0003_article_source_hash", """
+    """,
+    ),
+    (
+        "0003_article_source_hash",
+        """
         ALTER TABLE articles ADD COLUMN source_hash VARCHAR;
         UPDATE articles SET source_hash = content_hash;
-    """),
-    ("0004_digest_delivery", """
+    """,
+    ),
+    (
+        "0004_digest_delivery",
+        """
         ALTER TABLE digests ADD COLUMN eml VARCHAR;
         ALTER TABLE digests ADD COLUMN attempts INTEGER DEFAULT 0;
         ALTER TABLE digests ADD COLUMN last_error VARCHAR;
-    """),
-    ("0005_figure_changes", """
+    """,
+    ),
+    (
+        "0005_figure_changes",
+        """
         CREATE TABLE figure_changes (
             article VARCHAR NOT NULL,
             changed_at TIMESTAMPTZ NOT NULL,
@@ -160,10 +181,14 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
             unit VARCHAR,
             subject VARCHAR
         );
-    """),
-    ("0006_figure_span_and_question", """
+    """,
+    ),
+    (
+        "0006_figure_span_and_question",
+        """
         ALTER TABLE figures ADD COLUMN span_start INTEGER;
         ALTER TABLE figures ADD COLUMN question BOOLEAN DEFAULT FALSE;
-    """),
+    """,
+    ),
     ("0007_canonical_fact_keys", _rekey_figures),
 ]

@@ -83,7 +83,7 @@ class Figure:
         if self.sentence_start < 0 or self.start < self.sentence_start:
             return None
         off = self.start - self.sentence_start
-        return off if self.sentence[off:off + len(self.text)] == self.text else None
+        return off if self.sentence[off : off + len(self.text)] == self.text else None
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,19 @@ def address_is_public(addr: str) -> bool:
     ip = ipaddress.ip_address(addr.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-                or ip.is_reserved or ip.is_unspecified)
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
 
 
-async def check_url(url: str, allow_private: bool,
-                    cache: dict[tuple[str, int], str | None] | None = None) -> str | None:
+async def check_url(
+    url: str, allow_private: bool, cache: dict[tuple[str, int], str | None] | None = None
+) -> str | None:
     """None when ``url`` may be fetched; otherwise the reason it is refused. ``cache`` keeps
     each host's verdict for one batch, so a dead host costs one lookup, not one per article."""
     parts = urlsplit(url)

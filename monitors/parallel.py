@@ -30,8 +30,13 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_chunked(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
-                min_items: int = MIN_ITEMS_FOR_POOL, processes: int | None = None) -> list[R]:
+def map_chunked(
+    fn: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    *,
+    min_items: int = MIN_ITEMS_FOR_POOL,
+    processes: int | None = None,
+) -> list[R]:
     """``fn`` over ``items`` in chunks, in worker processes when the batch is big enough;
     results keep the order of ``items``.  ``fn`` takes a chunk and returns one result per item,
     and must be a module-level function (it is pickled by name)."""
@@ -39,7 +44,7 @@ def map_chunked(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *,
     if n <= 1 or len(items) < min_items:
         return fn(items)
     size = max(1, -(-len(items) // (n * 4)))  # ~4 chunks per worker balances uneven items
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     out: list[R] = []
     for part in _pool(n).map(fn, chunks):
         out.extend(part)
@@ -55,8 +60,9 @@ def _pool(n: int) -> ProcessPoolExecutor:
     with _LOCK:
         pool = _POOLS.get(n)
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=n,
-                                       mp_context=multiprocessing.get_context("spawn"))
+            pool = ProcessPoolExecutor(
+                max_workers=n, mp_context=multiprocessing.get_context("spawn")
+            )
             _POOLS[n] = pool
         return pool
 

@@ -35,8 +35,9 @@ class _Fetched(Protocol):
     error: str | None
 
 
-def read_feed(feed: FeedConfig, result: _Fetched, now: datetime
-              ) -> tuple[FeedOutcome, list[Article]]:
+def read_feed(
+    feed: FeedConfig, result: _Fetched, now: datetime
+) -> tuple[FeedOutcome, list[Article]]:
     """Parse and normalise one feed's response. A broken feed is an outcome, not an
     exception: the reason names the feed."""
     if result.status == "not_modified":
@@ -46,12 +47,20 @@ def read_feed(feed: FeedConfig, result: _Fetched, now: datetime
     try:
         parsed = parse_feed(feed.url, result.body, result.headers)
     except FeedError as e:
-        return FeedOutcome(feed.url, feed.name, "error", error=str(e).removeprefix(
-            f"{feed.url}: ")), []
+        return FeedOutcome(
+            feed.url, feed.name, "error", error=str(e).removeprefix(f"{feed.url}: ")
+        ), []
     articles = [a for a in (normalise_entry(e, now) for e in parsed.entries) if a is not None]
     warning = f"accepted despite: {parsed.warning}" if parsed.warning else None
-    return FeedOutcome(feed.url, feed.name, "new", items=len(parsed.entries), error=warning,
-                       title=parsed.title or None, ttl_minutes=parsed.ttl_minutes), articles
+    return FeedOutcome(
+        feed.url,
+        feed.name,
+        "new",
+        items=len(parsed.entries),
+        error=warning,
+        title=parsed.title or None,
+        ttl_minutes=parsed.ttl_minutes,
+    ), articles
 
 
 def analyse_articles(articles: Sequence[Article], rules: Sequence[TopicRule]) -> list[Processed]:
@@ -60,11 +69,13 @@ def analyse_articles(articles: Sequence[Article], rules: Sequence[TopicRule]) ->
     return map_chunked(partial(_analyse_chunk, rules=tuple(rules)), articles)
 
 
-def read_feeds(feeds: Sequence[FeedConfig], results: Sequence[_Fetched], now: datetime
-               ) -> list[tuple[FeedOutcome, list[Article]]]:
+def read_feeds(
+    feeds: Sequence[FeedConfig], results: Sequence[_Fetched], now: datetime
+) -> list[tuple[FeedOutcome, list[Article]]]:
     """read_feed over many feeds, on all cores when there are many."""
-    return map_chunked(partial(_read_chunk, now=now), list(zip(feeds, results, strict=True)),
-                       min_items=32)
+    return map_chunked(
+        partial(_read_chunk, now=now), list(zip(feeds, results, strict=True)), min_items=32
+    )
 
 
 def _analyse_chunk(articles: Sequence[Article], rules: tuple[TopicRule, ...]) -> list[Processed]:
@@ -75,11 +86,10 @@ def _analyse_chunk(articles: Sequence[Article], rules: tuple[TopicRule, ...]) ->
     return out
 
 
-def _read_chunk(pairs: Sequence[tuple[FeedConfig, _Fetched]], now: datetime
-                ) -> list[tuple[FeedOutcome, list[Article]]]:
+def _read_chunk(
+    pairs: Sequence[tuple[FeedConfig, _Fetched]], now: datetime
+) -> list[tuple[FeedOutcome, list[Article]]]:
     return [read_feed(feed, result, now) for feed, result in pairs]
-
-
 
 
 def with_pages(pairs: Sequence[tuple[Article, bytes]]) -> list[Article]:

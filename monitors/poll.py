@@ -21,8 +21,7 @@ MAX_BACKOFF = timedelta(hours=12)
 MAX_RETRY_AFTER = timedelta(hours=24)
 
 
-def plan_requests(feeds: Sequence[FeedConfig], states: dict[str, FeedState]
-                  ) -> list[FetchRequest]:
+def plan_requests(feeds: Sequence[FeedConfig], states: dict[str, FeedState]) -> list[FetchRequest]:
     """One conditional request per feed, with the validators the last good poll returned."""
     out = []
     for f in feeds:
@@ -31,8 +30,9 @@ def plan_requests(feeds: Sequence[FeedConfig], states: dict[str, FeedState]
     return out
 
 
-def due_feeds(feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime
-              ) -> tuple[list[FeedConfig], list[FeedConfig]]:
+def due_feeds(
+    feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: datetime
+) -> tuple[list[FeedConfig], list[FeedConfig]]:
     """Split feeds into those due for a poll and those whose next poll time is later (backing
     off after failures, or honouring Retry-After, Cache-Control or <ttl>)."""
     due, later = [], []
@@ -42,8 +42,15 @@ def due_feeds(feeds: Sequence[FeedConfig], states: dict[str, FeedState], now: da
     return due, later
 
 
-def next_poll_at(now: datetime, failures_before: int, ok: bool, *, ttl_minutes: int | None = None,
-                 max_age: float | None = None, retry_after: float | None = None) -> datetime:
+def next_poll_at(
+    now: datetime,
+    failures_before: int,
+    ok: bool,
+    *,
+    ttl_minutes: int | None = None,
+    max_age: float | None = None,
+    retry_after: float | None = None,
+) -> datetime:
     """When to poll a feed next.
 
     After success: the base interval, or longer when the feed's <ttl> or Cache-Control max-age

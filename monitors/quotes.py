@@ -84,7 +84,6 @@ from monitors.speakers import (
 # vocabulary
 
 
-
 _FINITE = (
     "said|says|say|told|tells|added|adds|wrote|writes|posted|posts|tweeted|stated|states|argued|"
     "argues|noted|notes|warned|warns|explained|explains|insisted|insists|declared|declares|"
@@ -141,9 +140,11 @@ _PART_ALT = _verb_alternation(_PARTICIPLE)
 _VERB_RE = re.compile(
     rf"\b(?:(?P<part>{_PART_ALT})|(?P<acc>[Aa]ccording to)|(?P<fin>{_FINITE_ALT}))\b"
     # "member states will retain …": a plural noun, not a speech verb
-    r"(?!\s+(?:will|would|are|were|have|can|could|should|must|may|might|do)\b)")
+    r"(?!\s+(?:will|would|are|were|have|can|could|should|must|may|might|do)\b)"
+)
 _SPEECH_IN_SENTENCE = re.compile(
-    r"\b(?:said|says|told|added|wrote|according to|asked|stated|noted|warned)\b", re.I)
+    r"\b(?:said|says|told|added|wrote|according to|asked|stated|noted|warned)\b", re.I
+)
 
 _ADVERBS = word_set("""
 has have had also later then previously repeatedly once again further recently already now
@@ -155,7 +156,8 @@ _TIME_TAIL_RE = re.compile(
     r"(?:\s+(?:on|last|this|earlier|late|early|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|week|month|year|morning|night|evening|afternoon|weekend|day)"
     r"|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)"
-    r"|\s+(?:for|in)\s+(?:19|20)\d\d)$")
+    r"|\s+(?:for|in)\s+(?:19|20)\d\d)$"
+)
 _NP_STOP = word_set("""
 that which whom whose said says told and but or to was were is are has have had will would
 could should can may might in on by with as about after before when while if because than
@@ -170,7 +172,8 @@ _SCARE_BEFORE_RE = re.compile(
     r"slogan|motto|book|novel|memoir|film|movie|song|album|show|series|play|operation|"
     r"headline|the words?|the phrase|the term|label|brand|codenamed|code-named|banner|"
     r"podcast|column|newsletter|op-ed|essay|article|documentary|exercise)[\s,]*[‘“\"«']?$",
-    re.I)
+    re.I,
+)
 _NAME_LIKE_SMALL = word_set("""
 of the and a an in for on to at by with from or vs
 """)
@@ -180,8 +183,7 @@ _DOUBLE_RE = re.compile(r'["“”«»„]')
 _SINGLE_RE = re.compile(r"['‘’‚]")
 _OPEN_CTX = set("([{—–-/“‘'\"«„*_ \t\n\r\u00a0")
 _CLOSE_CTX = set(".,;:!?)]}—–-…'’”\"»*_ \t\n\r\u00a0")
-_ELISION_RE = re.compile(r"(?:\d\ds?\b|em\b|til\b|n['’]|cause\b|tis\b|twas\b|s\b|t\b|ll\b)",
-                         re.I)
+_ELISION_RE = re.compile(r"(?:\d\ds?\b|em\b|til\b|n['’]|cause\b|tis\b|twas\b|s\b|t\b|ll\b)", re.I)
 
 _BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’»)\]*_]*\s+(?=[\W_]*[A-Z0-9“\"‘«])")
 _ABBREV = word_set("""
@@ -191,26 +193,28 @@ oct nov dec no vs inc corp jr sr co ltd prof rev maj capt sgt adm fig approx est
 _MASK = "\u00b7"
 
 _HEADING_MAX_WORDS = 20
-_PRONOUN_REACH = 12     # paragraphs searched back for the speaker of "he said"
+_PRONOUN_REACH = 12  # paragraphs searched back for the speaker of "he said"
 # a roundup item's timestamp: "0855 ET - Oil futures are down …"
 # capitalised only because they open a sentence or a transcript turn ("Q Yeah", "Am I")
 _NOT_NAME_WORDS = word_set("""
 am and if yeah yes no well so oh okay ok i we you it the a an but or what why how when
 where who thank thanks please look listen right sure
 """)
-_ITEM_ZONES = tuple(f" {z} {d}" for z in ("ET", "GMT", "BST", "CET", "CEST", "EST", "EDT", "SGT",
-                                          "HKT", "JST") for d in "-–—")
-_ITEM_START_RE = re.compile(
-    r"\b\d{4}\s+(?:ET|GMT|BST|CET|CEST|EST|EDT|SGT|HKT|JST)\s+[-–—]\s")
-_ORG_REACH = 5          # … and for the organisation of "the bank said"
+_ITEM_ZONES = tuple(
+    f" {z} {d}"
+    for z in ("ET", "GMT", "BST", "CET", "CEST", "EST", "EDT", "SGT", "HKT", "JST")
+    for d in "-–—"
+)
+_ITEM_START_RE = re.compile(r"\b\d{4}\s+(?:ET|GMT|BST|CET|CEST|EST|EDT|SGT|HKT|JST)\s+[-–—]\s")
+_ORG_REACH = 5  # … and for the organisation of "the bank said"
 
 
 @dataclass
 class _Span:
-    start: int          # first character of the quoted words
-    end: int            # one past the last
-    open_pos: int       # index of the opening mark, -1 when lost
-    close_pos: int      # index of the closing mark, -1 when lost
+    start: int  # first character of the quoted words
+    end: int  # one past the last
+    open_pos: int  # index of the opening mark, -1 when lost
+    close_pos: int  # index of the closing mark, -1 when lost
     para: int
     chain: int = -1
     speaker: str | None = None
@@ -224,6 +228,7 @@ class _Span:
 
 # --------------------------------------------------------------------------------------------
 # public entry point
+
 
 def extract_quotes(text: str) -> list[Quote]:
     """Return the direct quotations in ``text`` (``title\\n\\nbody``) with their speakers."""
@@ -246,6 +251,7 @@ def extract_quotes(text: str) -> list[Quote]:
 
 # --------------------------------------------------------------------------------------------
 # 1. pairing marks
+
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     paras = []
@@ -279,7 +285,7 @@ def _classify_double(text: str, i: int, lo: int, hi: int) -> int:
 
 def _find_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
     spans: list[_Span] = []
-    pending: list[tuple[int, int, int]] = []   # (para index, open_pos) of unclosed openers
+    pending: list[tuple[int, int, int]] = []  # (para index, open_pos) of unclosed openers
     per_para: list[list[_Span]] = []
     for pi, (lo, hi) in enumerate(paras):
         found, dangling = _pair_paragraph(text, pi, lo, hi)
@@ -297,7 +303,7 @@ def _find_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
         spans.extend(_pair_singles(text, pi, lo, hi, doubles, chain_id))
         chain_id += 1000
     spans.sort(key=lambda s: s.start)
-    return [s for s in spans if text[s.start:s.end].strip()]
+    return [s for s in spans if text[s.start : s.end].strip()]
 
 
 def _pair_paragraph(text: str, pi: int, lo: int, hi: int) -> tuple[list[_Span], int]:
@@ -328,20 +334,20 @@ def _orphan_open(text: str, pi: int, open_at: int, limit: int) -> _Span:
     """An opener whose closer is lost: end before the next sentence that attributes speech."""
     end = limit
     narr = _NARRATIVE_AND_RE.search(text, open_at + 1, limit)
-    if narr:                    # “… on behalf of Putin and argued the …: the reporter resumes
+    if narr:  # “… on behalf of Putin and argued the …: the reporter resumes
         end = limit = narr.start()
     first = True
     for b in _BOUNDARY_RE.finditer(text, open_at + 1, limit):
         if first:
             first = False
             nxt = _BOUNDARY_RE.search(text, b.end(), limit)
-            sent = text[b.end(): nxt.start() if nxt else limit]
+            sent = text[b.end() : nxt.start() if nxt else limit]
             if _SPEECH_IN_SENTENCE.search(sent):
                 end = b.start() + (1 if text[b.start()] in ".!?…" else 0)
                 break
             continue
         nxt = _BOUNDARY_RE.search(text, b.end(), limit)
-        sent = text[b.end(): nxt.start() if nxt else limit]
+        sent = text[b.end() : nxt.start() if nxt else limit]
         if _SPEECH_IN_SENTENCE.search(sent):
             end = b.start() + 1
             break
@@ -352,13 +358,18 @@ def _orphan_open(text: str, pi: int, open_at: int, limit: int) -> _Span:
 
 _NARRATIVE_AND_RE = re.compile(
     r"(?<=[^\s,])\s+and\s+(?:also\s+)?(?:argued|said|added|warned|noted|insisted|stressed|"
-    r"claimed|suggested|accused|urged|called|told)\b")
+    r"claimed|suggested|accused|urged|called|told)\b"
+)
 
 
-def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list[_Span]],
-                    pending: list[tuple[int, int, int]]) -> None:
+def _close_dangling(
+    text: str,
+    paras: list[tuple[int, int]],
+    per_para: list[list[_Span]],
+    pending: list[tuple[int, int, int]],
+) -> None:
     """Unclosed openers at paragraph ends: continuation when the next paragraph opens a quote."""
-    chain = 10 ** 6
+    chain = 10**6
     for pi, open_at, hi in pending:
         if open_at < 0:
             continue
@@ -375,7 +386,7 @@ def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list
         if continued:
             span = _Span(open_at + 1, _trim_end(text, open_at + 1, hi), open_at, -1, pi, chain)
             prev = per_para[pi][-1] if per_para[pi] else None
-            if prev is not None and prev.chain >= 10 ** 6:
+            if prev is not None and prev.chain >= 10**6:
                 span.chain = prev.chain
                 if per_para[pi + 1]:
                     per_para[pi + 1][0].chain = prev.chain
@@ -391,8 +402,9 @@ def _close_dangling(text: str, paras: list[tuple[int, int]], per_para: list[list
                 per_para[pi].append(_orphan_open(text, pi, open_at, hi))
 
 
-def _closing_paragraph(text: str, paras: list[tuple[int, int]], per_para: list[list[_Span]],
-                       pi: int, open_at: int) -> tuple[int, _Span] | None:
+def _closing_paragraph(
+    text: str, paras: list[tuple[int, int]], per_para: list[list[_Span]], pi: int, open_at: int
+) -> tuple[int, _Span] | None:
     """A statement printed as one quotation over several paragraphs, with a single opening
     mark at the start of the first and a single closing mark at the end of the last."""
     if _skip_space(text, paras[pi][0], paras[pi][1]) != open_at or per_para[pi]:
@@ -402,15 +414,20 @@ def _closing_paragraph(text: str, paras: list[tuple[int, int]], per_para: list[l
         if not _DOUBLE_RE.search(text, lo, hi):
             continue
         found = per_para[k]
-        if len(found) == 1 and found[0].open_pos < 0 and found[0].start == \
-                _skip_space(text, lo, hi) and _trim_end(text, lo, hi) == found[0].close_pos + 1:
+        if (
+            len(found) == 1
+            and found[0].open_pos < 0
+            and found[0].start == _skip_space(text, lo, hi)
+            and _trim_end(text, lo, hi) == found[0].close_pos + 1
+        ):
             return k, found[0]
         return None
     return None
 
 
-def _pair_singles(text: str, pi: int, lo: int, hi: int, doubles: list[_Span],
-                  chain_base: int) -> list[_Span]:
+def _pair_singles(
+    text: str, pi: int, lo: int, hi: int, doubles: list[_Span], chain_base: int
+) -> list[_Span]:
     """Pair ‘…’ and '…' outside double-quoted spans; apostrophes never open a quote."""
     blocked = [(s.open_pos if s.open_pos >= 0 else s.start, s.end + 1) for s in doubles]
     out: list[_Span] = []
@@ -422,7 +439,7 @@ def _pair_singles(text: str, pi: int, lo: int, hi: int, doubles: list[_Span],
         prev = text[i - 1] if i > lo else " "
         nxt = text[i + 1] if i + 1 < hi else " "
         if open_at < 0:
-            if (prev.isspace() or prev in "([{—–-“\"*_/") and (nxt.isalnum() or nxt in "…$€£"):
+            if (prev.isspace() or prev in '([{—–-“"*_/') and (nxt.isalnum() or nxt in "…$€£"):
                 if text[i] in "'’" and _ELISION_RE.match(text, i + 1):
                     continue
                 if text[i] == "’":
@@ -462,11 +479,11 @@ def _mask(text: str, spans: list[_Span]) -> str:
     for s in spans:
         if s.start < pos:
             continue
-        parts.append(text[pos:s.start])
-        seg = text[s.start:s.end]
+        parts.append(text[pos : s.start])
+        seg = text[s.start : s.end]
         hidden = _HIDE_RE.sub(_MASK, seg)
         if seg.endswith(".") and not seg.endswith("..") and s.close_pos >= 0:
-            hidden = hidden[:-1] + "."   # "… today." He then … : keep the sentence boundary
+            hidden = hidden[:-1] + "."  # "… today." He then … : keep the sentence boundary
         parts.append(hidden)
         pos = s.end
     parts.append(text[pos:])
@@ -479,16 +496,19 @@ _US_STATES = (
     "Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|"
     "New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|"
     "Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|"
-    "West Virginia|Wisconsin|Wyoming")
+    "West Virginia|Wisconsin|Wyoming"
+)
 # "Sen. X (D-N.Y.) said", "Rep. X (R-Texas), who …", "Leader X (N.Y.) said": a lawmaker's party
 # and state, blanked in the masked text so that the name meets its verb
 _PARTY_RE = re.compile(
     rf"(?<=[a-z.]) \((?:[RDI]|(?:[RDI]-)?(?:{_US_STATES}|(?:[A-Z][a-z]{{0,4}}\.\s?){{1,3}}))\)"
-    r"(?=[\s,.;:]|\Z)")
+    r"(?=[\s,.;:]|\Z)"
+)
 
 
 # --------------------------------------------------------------------------------------------
 # 3. attribution
+
 
 @dataclass
 class _Mention:
@@ -496,14 +516,15 @@ class _Mention:
     speaker: str
     role: str | None
     person: bool
-    verb: bool = True       # from a speech verb (not just a sentence's subject)
+    verb: bool = True  # from a speech verb (not just a sentence's subject)
 
 
 class _Doc:
     """One article: text, masked text, sentence boundaries, names, speech mentions."""
 
-    def __init__(self, text: str, masked: str, paras: list[tuple[int, int]],
-                 registry: Registry) -> None:
+    def __init__(
+        self, text: str, masked: str, paras: list[tuple[int, int]], registry: Registry
+    ) -> None:
         self.text = text
         self.masked = masked
         self.paras = paras
@@ -512,8 +533,11 @@ class _Doc:
         self._para_starts = [p[0] for p in paras]
         self._mentions: dict[int, list[_Mention]] = {}
         self._docs: dict[str, tuple[str, str | None]] = {}
-        self._items = [m.start() for m in _ITEM_START_RE.finditer(text)] \
-            if any(z in text for z in _ITEM_ZONES) else []
+        self._items = (
+            [m.start() for m in _ITEM_START_RE.finditer(text)]
+            if any(z in text for z in _ITEM_ZONES)
+            else []
+        )
 
     def item_start(self, pos: int) -> int:
         """Start of the roundup item holding ``pos`` (``0855 ET - …`` in a market-talk or
@@ -549,10 +573,10 @@ class _Doc:
         out: list[_Mention] = []
         self._mentions[pi] = out
         lo, hi = self.paras[pi]
-        self._add_subjects(pi, out)     # first: "When X was …, he said" needs X already
+        self._add_subjects(pi, out)  # first: "When X was …, he said" needs X already
         for m in _VERB_RE.finditer(self.masked, lo, hi):
             s_lo, _ = self.sentence(pi, m.start())
-            if m.group("part"):                 # "…, saying …": the clause's subject spoke
+            if m.group("part"):  # "…, saying …": the clause's subject spoke
                 got = self._main_subject(s_lo, m.start())
                 if got is not None and got[0].lower() not in PRONOUNS:
                     spk, role, person = self._resolve(got[0], m.start())
@@ -562,13 +586,13 @@ class _Doc:
             if m.group("acc"):
                 phrase = _np_after(self.masked, m.end())
             elif _passive(self.masked, s_lo, m):
-                continue                        # "X is expected to", "X was told"
+                continue  # "X is expected to", "X was told"
             else:
                 phrase = self._np_subject(s_lo, m.start())
-                before = self.masked[s_lo:m.start()].rstrip()
+                before = self.masked[s_lo : m.start()].rstrip()
                 if not phrase and before.endswith(_AFTER_QUOTE):
                     phrase = _np_after(self.masked, m.end())
-                elif phrase is None and _AND_END_RE.search(before):   # "X reported … but said"
+                elif phrase is None and _AND_END_RE.search(before):  # "X reported … but said"
                     got = self._main_subject(s_lo, m.start())
                     phrase = got[0] if got else None
             if not phrase:
@@ -576,8 +600,8 @@ class _Doc:
             spk, role, person = self._resolve(phrase, m.start())
             if spk:
                 out.append(_Mention(m.start(), spk, role, person))
-        for m in _OPEN_MARK_RE.finditer(self.masked, lo, hi):   # "X, Y and Z “recalled …”"
-            if self.text[m.end():m.end() + 1].islower():
+        for m in _OPEN_MARK_RE.finditer(self.masked, lo, hi):  # "X, Y and Z “recalled …”"
+            if self.text[m.end() : m.end() + 1].islower():
                 s_lo, _ = self.sentence(pi, m.start())
                 got = self._subject_then_quote(pi, s_lo, m.start(), m.end())
                 if got is not None:
@@ -593,9 +617,10 @@ class _Doc:
             intro = _INTRO_AT_RE.match(self.masked, start, hi)
             at = intro.end() if intro else start
             for m in _SUBJECT_RE.finditer(self.masked, at, min(hi, at + 120)):
-                prefix = self.masked[at:m.start()].split()
-                if len(prefix) > 5 or any(w.lower() in _NP_STOP or not _NP_WORD_RE.fullmatch(w)
-                                          for w in prefix):
+                prefix = self.masked[at : m.start()].split()
+                if len(prefix) > 5 or any(
+                    w.lower() in _NP_STOP or not _NP_WORD_RE.fullmatch(w) for w in prefix
+                ):
                     break
                 if m.group("name").split()[0].lower() in _SUBJECT_SKIP:
                     break
@@ -624,11 +649,15 @@ class _Doc:
             return False
         if len(toks) == 1:
             low = toks[0].lower()
-            if low in PLACES_LOW or low in TITLE_WORDS or low in _SUBJECT_SKIP or \
-                    len(_word_occurrences(self.text, toks[0], 2)) < 2 or \
-                    _word_occurrences(self.text, low, 1) or \
-                    not re.search(rf"[a-z,] {re.escape(toks[0])}\b", self.text):
-                return False            # "There", "You": capitalised only opening sentences
+            if (
+                low in PLACES_LOW
+                or low in TITLE_WORDS
+                or low in _SUBJECT_SKIP
+                or len(_word_occurrences(self.text, toks[0], 2)) < 2
+                or _word_occurrences(self.text, low, 1)
+                or not re.search(rf"[a-z,] {re.escape(toks[0])}\b", self.text)
+            ):
+                return False  # "There", "You": capitalised only opening sentences
             if self.reg.person(toks[0]) is not None:
                 return False
         elif not is_org(toks) or any(t.lower() in PLACES_LOW for t in toks):
@@ -644,13 +673,18 @@ class _Doc:
         if anchor <= lo:
             return None
         p_lo, _ = self.sentence(s.para, anchor - 1)
-        mens = [m for m in self._para_mentions(s.para)
-                if p_lo <= m.pos < anchor and m.person and
-                all(len(t) > 1 and t.lower() not in _NOT_NAME_WORDS for t in m.speaker.split())]
+        mens = [
+            m
+            for m in self._para_mentions(s.para)
+            if p_lo <= m.pos < anchor
+            and m.person
+            and all(len(t) > 1 and t.lower() not in _NOT_NAME_WORDS for t in m.speaker.split())
+        ]
         return mens[-1] if mens else None
 
-    def last_mention(self, pos: int, want_person: bool,
-                     org_subjects: bool = True) -> _Mention | None:
+    def last_mention(
+        self, pos: int, want_person: bool, org_subjects: bool = True
+    ) -> _Mention | None:
         """The last speaker reported before ``pos`` (a named person, or any other source;
         organisations merely opening a sentence count unless ``org_subjects`` is false)."""
         pi = self.para_of(pos)
@@ -659,11 +693,14 @@ class _Doc:
             if self.paras[pj][1] < floor:
                 break
             best = None
-            for men in self._para_mentions(pj):     # may be unsorted while being built
+            for men in self._para_mentions(pj):  # may be unsorted while being built
                 if men.pos < floor or (not org_subjects and not men.person and not men.verb):
                     continue
-                if men.pos < pos and men.person == want_person and \
-                        (best is None or men.pos >= best.pos):
+                if (
+                    men.pos < pos
+                    and men.person == want_person
+                    and (best is None or men.pos >= best.pos)
+                ):
                     best = men
             if best is not None:
                 return best
@@ -697,7 +734,7 @@ class _Doc:
                 return spk, role, True
             return None, None, False
         named = _APPOS_FULLNAME_RE.fullmatch(phrase)
-        if named and named.group(1)[:1].islower():   # "his predecessor, Fiona Hill, had …"
+        if named and named.group(1)[:1].islower():  # "his predecessor, Fiona Hill, had …"
             spk, role = self.reg.resolve(named.group(2))
             if spk and self.reg.is_person(spk):
                 return spk, role, True
@@ -712,7 +749,7 @@ class _Doc:
         plow = phrase.lower().split()
         if plow[:1] == ["the"] and plow[-1] in ("democrat", "republican"):
             member = self.reg.party_member(phrase)
-            if member is not None:              # "the Massachusetts Democrat": Rep. X (D-Mass.)
+            if member is not None:  # "the Massachusetts Democrat": Rep. X (D-Mass.)
                 return member.name, member.role, True
         spk, role = self.reg.resolve(phrase)
         if spk and doc_phrase(phrase):
@@ -720,8 +757,11 @@ class _Doc:
         if _AGE_DESC_RE.fullmatch(low.strip()):
             # "X has tried three banks. “…,” the 45-year-old said": the one person the
             # paragraph has named before; else nobody (a wrong guess is worse than none)
-            named = {m.speaker: m for m in self._para_mentions(self.para_of(pos))
-                     if m.pos < pos and m.person and self.reg.is_person(m.speaker)}
+            named = {
+                m.speaker: m
+                for m in self._para_mentions(self.para_of(pos))
+                if m.pos < pos and m.person and self.reg.is_person(m.speaker)
+            }
             if len(named) != 1:
                 return None, None, True
             men = next(iter(named.values()))
@@ -732,13 +772,13 @@ class _Doc:
                 return men.speaker, men.role, men.person
             words = low.split()
             group = self.reg.group_of(words[-1]) if len(words) <= 3 else None
-            if group:                       # "the senators" -> the two senators introduced
+            if group:  # "the senators" -> the two senators introduced
                 return group, None, True
             men = self._org_antecedent(phrase, pos)
-            if men is not None:             # "the Milan-based lender said" -> UniCredit
+            if men is not None:  # "the Milan-based lender said" -> UniCredit
                 return men.speaker, men.role, False
             men = self._group_antecedent(phrase, pos)
-            if men is not None:             # "the defence chiefs" -> the three just named
+            if men is not None:  # "the defence chiefs" -> the three just named
                 return men.speaker, men.role, men.person
             if _BARE_DEF_PLURAL_RE.fullmatch(phrase.strip()):
                 return None, None, False
@@ -746,13 +786,17 @@ class _Doc:
             if men is not None:
                 return men.speaker, men.role, True
             if low.split()[-1] in _FAMILY_HEADS:
-                return None, None, True     # "the son added": someone named, but not found
+                return None, None, True  # "the son added": someone named, but not found
         if spk and spk.split()[-1].lower() in _PARTY_MEMBERS and spk.lower() in low:
             if not low.startswith("the "):
-                return None, None, False        # "Alaska Republican": a modifier, not a speaker
+                return None, None, False  # "Alaska Republican": a modifier, not a speaker
             men = self.last_mention(pos, True)  # "The Alaska Republican warned": the person
-            if men is not None and self.para_of(men.pos) >= self.para_of(pos) - 1 and men.verb \
-                    and not self.reg.other_party(men.speaker, low.split()[-1]):
+            if (
+                men is not None
+                and self.para_of(men.pos) >= self.para_of(pos) - 1
+                and men.verb
+                and not self.reg.other_party(men.speaker, low.split()[-1])
+            ):
                 return men.speaker, men.role, True
             return None, None, False
         counted = _COUNTED_GROUP_RE.fullmatch(phrase.strip())
@@ -772,23 +816,32 @@ class _Doc:
         named = self._named_org_subject(phrase.split()[-1], pos)
         for pj in range(pi, max(-1, pi - _ORG_REACH), -1):
             if named is not None and self.para_of(named.pos) >= pj:
-                return named            # "The International Energy Agency released …"
-            mens = [m for m in self._para_mentions(pj)
-                    if self.item_start(pos) <= m.pos < pos and m.verb]
+                return named  # "The International Energy Agency released …"
+            mens = [
+                m for m in self._para_mentions(pj) if self.item_start(pos) <= m.pos < pos and m.verb
+            ]
             for men in sorted(mens, key=lambda m: -m.pos):
                 toks = men.speaker.split()
-                if len(toks) > 2 and toks[0] in ("the", "The") and is_org(toks[1:]) and \
-                        all(t[:1].isupper() or t in ("of", "for", "and") for t in toks[1:]):
-                    return men                          # "The International Energy Agency"
+                if (
+                    len(toks) > 2
+                    and toks[0] in ("the", "The")
+                    and is_org(toks[1:])
+                    and all(t[:1].isupper() or t in ("of", "for", "and") for t in toks[1:])
+                ):
+                    return men  # "The International Energy Agency"
                 if len(toks) == 2 and toks[0].lower() == "the" and toks[1].isupper():
-                    full = self.reg.acronym(toks[1])    # "according to the IISS"
+                    full = self.reg.acronym(toks[1])  # "according to the IISS"
                     return _Mention(men.pos, full, None, False) if full else men
                 if men.speaker[:1].islower() or toks[0].lower() in ("the", "a", "an"):
                     continue
                 if len(toks) == 1:
                     low = toks[0].lower()
-                    if low in PLACES_LOW or low in TITLE_WORDS or low in _ORG_HEAD_WORDS or \
-                            self.reg.person(toks[0]) is not None:
+                    if (
+                        low in PLACES_LOW
+                        or low in TITLE_WORDS
+                        or low in _ORG_HEAD_WORDS
+                        or self.reg.person(toks[0]) is not None
+                    ):
                         continue
                     return men
                 if is_org(toks) and not self.reg.is_person(men.speaker):
@@ -811,7 +864,7 @@ class _Doc:
             start = m.start()
             if toks[0] == "The":
                 toks = toks[1:]
-            before = self.masked[max(lo, m.start() - 3):m.start()]
+            before = self.masked[max(lo, m.start() - 3) : m.start()]
             if not (before.strip() == "" or before.rstrip()[-1:] in ".!?\n"):
                 continue
             best = _Mention(start, " ".join(toks), None, False)
@@ -823,7 +876,7 @@ class _Doc:
         caps = [w for w in mods.split() if w[:1].isupper() and w.lower() not in TITLE_WORDS]
         surname = name.split()[-1]
         for at in _word_occurrences(self.text, surname, 20):
-            near = self.text[max(0, at - 40):at + len(surname) + 40]
+            near = self.text[max(0, at - 40) : at + len(surname) + 40]
             if any(re.search(rf"\b{re.escape(w)}\b", near) for w in caps):
                 return True
         return False
@@ -868,23 +921,32 @@ class _Doc:
         if any(w in _NP_STOP for w in mods):
             return None
         former = "former" in mods
-        if m.group("head").lower() in _GENERIC_SOURCE_HEADS and not m.group("of") and \
-                not (former or "chief" in mods):
-            return None                 # "the U.S. official", "the senior diplomat": unnamed
+        if (
+            m.group("head").lower() in _GENERIC_SOURCE_HEADS
+            and not m.group("of")
+            and not (former or "chief" in mods)
+        ):
+            return None  # "the U.S. official", "the senior diplomat": unnamed
         men = self.last_mention(pos, True)
         if men is None or not men.verb or self.para_of(men.pos) < self.para_of(pos) - 2:
             return None
         head = m.group("head").lower()
-        if head in _TITLE_HEADS and not (men.role and _role_fits([head], men.role.lower())) \
-                and not self._modifier_near(m.group("mods"), men.speaker) \
-                and self._titled_other(head, men.speaker):
-            return None                 # "the senator" when the article names a senator
-        nations = [w for w in mods if w in _COUNTRY_MODIFIERS or
-                   (w in TITLE_WORDS and w.endswith(("an", "ish", "ese", "ch", "i")))]
+        if (
+            head in _TITLE_HEADS
+            and not (men.role and _role_fits([head], men.role.lower()))
+            and not self._modifier_near(m.group("mods"), men.speaker)
+            and self._titled_other(head, men.speaker)
+        ):
+            return None  # "the senator" when the article names a senator
+        nations = [
+            w
+            for w in mods
+            if w in _COUNTRY_MODIFIERS
+            or (w in TITLE_WORDS and w.endswith(("an", "ish", "ese", "ch", "i")))
+        ]
         if nations and not former and not (men.role and _role_fits(nations, men.role.lower())):
-            return None                 # "the Russian ambassador" is not the U.S. president
+            return None  # "the Russian ambassador" is not the U.S. president
         return men
-
 
     def _doc_author(self, head: str, pos: int) -> tuple[str, str | None] | None:
         """``In a statement, the Coalition said …`` then ``“…,” the statement said``: the
@@ -892,14 +954,23 @@ class _Doc:
         document (within three paragraphs)."""
         pi = self.para_of(pos)
         lo = self.paras[max(0, pi - 3)][0]
-        hits = [m.start() for m in re.finditer(rf"\b(?:a|an|its|their|his|her)\s+(?:\w+\s+)?"
-                                                 rf"{re.escape(head)}\b", self.masked[lo:pos])]
+        hits = [
+            m.start()
+            for m in re.finditer(
+                rf"\b(?:a|an|its|their|his|her)\s+(?:\w+\s+)?"
+                rf"{re.escape(head)}\b",
+                self.masked[lo:pos],
+            )
+        ]
         if not hits:
             return None
         at = lo + hits[-1]
         s_lo, s_hi = self.sentence(self.para_of(at), at)
-        mens = [m for m in self._para_mentions(self.para_of(at))
-                if s_lo <= m.pos < s_hi and m.verb and m.pos < pos]
+        mens = [
+            m
+            for m in self._para_mentions(self.para_of(at))
+            if s_lo <= m.pos < s_hi and m.verb and m.pos < pos
+        ]
         speakers = {m.speaker for m in mens}
         if len(speakers) != 1:
             return None
@@ -917,8 +988,14 @@ class _Doc:
         for pj in range(pi, min(len(self.paras), pi + 3)):
             for men in self._para_mentions(pj):
                 low = men.speaker.lower()
-                if men.pos > pos and not men.person and men.verb and low.startswith("the ") and \
-                        _FIRM_RE.search(men.speaker) and any(a in low for a in aliases):
+                if (
+                    men.pos > pos
+                    and not men.person
+                    and men.verb
+                    and low.startswith("the ")
+                    and _FIRM_RE.search(men.speaker)
+                    and any(a in low for a in aliases)
+                ):
                     found.add(men.speaker)
         return found.pop() if len(found) == 1 else None
 
@@ -933,28 +1010,31 @@ class _Doc:
         if not subj or subj.split()[0].lower() in PRONOUNS or not subj[:1].isupper():
             return None
         at = self.masked.find(subj, s_lo, pos)
-        if at < 0 or not self.masked[at + len(subj):pos].strip(" ,–—-"):
-            return None                             # "Like Trump, he …": he is the subject
+        if at < 0 or not self.masked[at + len(subj) : pos].strip(" ,–—-"):
+            return None  # "Like Trump, he …": he is the subject
         appos = _SUBJ_APPOS_RE.match(self.masked, at)
-        if appos and subj[:1].islower():            # "the head of X Command, Gen. A B, said"
+        if appos and subj[:1].islower():  # "the head of X Command, Gen. A B, said"
             spk, role = self.reg.resolve(appos.group(1))
             if spk and self.reg.is_person(spk):
                 subj, at = appos.group(1), appos.start(1)
         spk, role = self.reg.resolve(subj)
         if not spk:
-            if low == "it" and _FULL_NAME_RE.match(subj) is None and \
-                    self.masked[at + len(subj):at + len(subj) + 1] == ",":
-                return None, None, False    # "Ankara, which …, decried what it calls": not a
-            return None                     # speaker named earlier; leave it unnamed
+            if (
+                low == "it"
+                and _FULL_NAME_RE.match(subj) is None
+                and self.masked[at + len(subj) : at + len(subj) + 1] == ","
+            ):
+                return None, None, False  # "Ankara, which …, decried what it calls": not a
+            return None  # speaker named earlier; leave it unnamed
         person = self.reg.is_person(spk)
         if low == "it" and person and len(spk.split()) == 1 and self.reg.person(spk) is None:
-            person = False                  # "Ankara": a bare capital is a place, not a person
+            person = False  # "Ankara": a bare capital is a place, not a person
         if person != (low != "it"):
             return None
         for m in _NAME_SEQ_RE.finditer(self.masked, at + len(subj), pos):
             other, _ = self.reg.resolve(m.group())
             if other and other != spk and self.reg.is_person(other) == person:
-                return None                         # two candidates: leave it to the caller
+                return None  # two candidates: leave it to the caller
         return spk, role, person
 
     def _antecedent(self, phrase: str, pos: int) -> _Mention | None:
@@ -966,25 +1046,39 @@ class _Doc:
         head = m.group("head").lower()
         stem = head[:-1] if head.endswith("s") else head
         words = phrase.split()[1:-1]
-        checks = [w.lower() for w in words if w.lower() in _TITLE_HEADS or
-                  w.lower() in _COUNTRY_MODIFIERS or
-                  (w[:1].isupper() and w.lower() in TITLE_WORDS and
-                   w.lower().endswith(("an", "ish", "ese", "ch", "i")))]
+        checks = [
+            w.lower()
+            for w in words
+            if w.lower() in _TITLE_HEADS
+            or w.lower() in _COUNTRY_MODIFIERS
+            or (
+                w[:1].isupper()
+                and w.lower() in TITLE_WORDS
+                and w.lower().endswith(("an", "ish", "ese", "ch", "i"))
+            )
+        ]
         if head in _TITLE_HEADS:
             checks.append(head)
         pi = self.para_of(pos)
         seen_person = False
         for pj in range(pi, max(-1, pi - 3), -1):
-            mens = sorted((x for x in self._para_mentions(pj) if x.pos < pos),
-                          key=lambda x: -x.pos)
+            mens = sorted((x for x in self._para_mentions(pj) if x.pos < pos), key=lambda x: -x.pos)
             for men in mens:
                 low = men.speaker.lower()
-                if not men.person and any(a in low for a in _GROUP_ALIASES.get(stem, (stem,))) \
-                        and (not low.startswith("the ") or _FIRM_RE.search(men.speaker)):
-                    return men                     # "analysts at Barclays" ... "the analysts"
-                if not men.person and stem in _FIRM_HEADS and pj == pi and men.verb and \
-                        _FIRM_RE.fullmatch(men.speaker):
-                    return men                     # "UBS says …" … "the analysts say"
+                if (
+                    not men.person
+                    and any(a in low for a in _GROUP_ALIASES.get(stem, (stem,)))
+                    and (not low.startswith("the ") or _FIRM_RE.search(men.speaker))
+                ):
+                    return men  # "analysts at Barclays" ... "the analysts"
+                if (
+                    not men.person
+                    and stem in _FIRM_HEADS
+                    and pj == pi
+                    and men.verb
+                    and _FIRM_RE.fullmatch(men.speaker)
+                ):
+                    return men  # "UBS says …" … "the analysts say"
                 if men.person and men.verb and stem == head and not seen_person:
                     if not checks and head in _GENERIC_HEADS:
                         return men
@@ -1008,14 +1102,16 @@ class _Doc:
             found = _right_attribution(self.masked, span.close_pos + 1, s_hi)
         outlet = found is not None and self._is_outlet(found[0])
         # "X told Wang that … “…,” according to the ministry": the ministry reports what X said
-        reported = found is not None and _RIGHT_ACC.match(
-            self.masked[span.close_pos + 1:span.close_pos + 40]) is not None
+        reported = (
+            found is not None
+            and _RIGHT_ACC.match(self.masked[span.close_pos + 1 : span.close_pos + 40]) is not None
+        )
         if reported and not outlet and span.open_pos >= 0:
             left = self._left_attribution(s_lo, anchor)
             if left is not None and self._names_person(*left):
                 found = left
         elif (found is None or outlet) and span.open_pos >= 0:
-            found = self._left_attribution(s_lo, anchor) or found   # "…,” according to NBC"
+            found = self._left_attribution(s_lo, anchor) or found  # "…,” according to NBC"
         if found is None and span.close_pos >= 0:
             found = _tail_attribution(self.masked, span.close_pos + 1, s_hi)
         if found is None and span.close_pos >= 0:
@@ -1030,7 +1126,7 @@ class _Doc:
                 return
         if found is None:
             return
-        if self._is_outlet(found[0]):            # a news outlet reports, it is not the speaker
+        if self._is_outlet(found[0]):  # a news outlet reports, it is not the speaker
             span.attributed = True
             return
         phrase, pos = found
@@ -1042,7 +1138,7 @@ class _Doc:
         """``“…” – President Biden, February 19, 2021`` (an epigraph's credit line, on the
         same line or the next paragraph) and ``"…" - Jefferies``."""
         hi = self.paras[span.para][1]
-        rest = self.text[span.close_pos + 1:hi]
+        rest = self.text[span.close_pos + 1 : hi]
         if not rest.strip(" \t*_") and span.para + 1 < len(self.paras):
             lo2, hi2 = self.paras[span.para + 1]
             rest = self.text[lo2:hi2]
@@ -1064,8 +1160,11 @@ class _Doc:
         label = _LABEL_RE.fullmatch(left)
         if label:
             who = label.group("who").strip()
-            if _valid_np(who) and not who.isupper() and \
-                    self._names_person(who, s_lo + label.start("who")):
+            if (
+                _valid_np(who)
+                and not who.isupper()
+                and self._names_person(who, s_lo + label.start("who"))
+            ):
                 return who, s_lo + label.start("who")
         subj = _sentence_subject(self.masked, s_lo, anchor)
         if not subj or not subj[:1].isupper():
@@ -1079,16 +1178,17 @@ class _Doc:
         for m in _NAME_SEQ_RE.finditer(self.masked, at + len(subj), anchor):
             other, _ = self.reg.resolve(m.group())
             if other and other != spk and self.reg.is_person(other):
-                return None                 # "X recalled what Y told him: “…”"
+                return None  # "X recalled what Y told him: “…”"
         return subj, at
 
-    def _subject_then_quote(self, pi: int, s_lo: int, anchor: int,
-                            start: int) -> tuple[str, str | None] | None:
+    def _subject_then_quote(
+        self, pi: int, s_lo: int, anchor: int, start: int
+    ) -> tuple[str, str | None] | None:
         """``NATO chief X “strongly welcomed” the decision``, ``X, Y and Z “recalled their
         commitment …”``: the quotation opens with the verb, right after its subject, every
         part of which names a person."""
-        if pi == 0 or not self.text[start:start + 1].islower():
-            return None                 # a headline's "X, Y ‘do …’" is someone else's words
+        if pi == 0 or not self.text[start : start + 1].islower():
+            return None  # a headline's "X, Y ‘do …’" is someone else's words
         left = self.masked[s_lo:anchor]
         intro = _INTRO_RE.match(left)
         at = s_lo + (intro.end() if intro else 0)
@@ -1128,32 +1228,42 @@ class _Doc:
 
     def _left_attribution(self, s_lo: int, anchor: int) -> tuple[str, int] | None:
         put = _PUT_IT_LEFT_RE.search(self.masked, s_lo, anchor)
-        if put and _valid_np(put.group("spk")):          # "As X put it, “…”"
+        if put and _valid_np(put.group("spk")):  # "As X put it, “…”"
             return put.group("spk"), put.start("spk")
-        verbs = [v for v in _VERB_RE.finditer(self.masked, s_lo, anchor)
-                 if not _AGREED_TO_RE.match(self.masked, v.start())]
+        verbs = [
+            v
+            for v in _VERB_RE.finditer(self.masked, s_lo, anchor)
+            if not _AGREED_TO_RE.match(self.masked, v.start())
+        ]
         claims = list(_CLAIM_RE.finditer(self.masked, s_lo, anchor))
         claim = claims[-1] if claims else None
         if claim is not None and (not verbs or verbs[-1].start() < claim.end()):
-            if claim.group("pron"):                     # "repeated his claim that he “…”"
+            if claim.group("pron"):  # "repeated his claim that he “…”"
                 who = self._recent_named_person(s_lo, claim.start())
                 return (who, claim.start()) if who else ("", claim.start())
-            return claim.group("who"), claim.start()   # "rejected Orban’s claim that … “…”"
+            return claim.group("who"), claim.start()  # "rejected Orban’s claim that … “…”"
         for k in range(len(verbs) - 1, max(-1, len(verbs) - 4), -1):
-            last = verbs[k]                 # "said he does not believe … is “x”"
+            last = verbs[k]  # "said he does not believe … is “x”"
             found = self._left_verb(s_lo, last)
             if found is not None:
                 if k > 0 and _INNER_BELIEF_RE.match(last.group()):
                     outer = self._reported_by(s_lo, verbs[k - 1], found)
                     if outer is not None:
                         return outer
-                if k > 0 and found[0][:1].islower() and found[0].split()[0] in ("the", "a") \
-                        and self._resolve(found[0], found[1])[0] is None:
+                if (
+                    k > 0
+                    and found[0][:1].islower()
+                    and found[0].split()[0] in ("the", "a")
+                    and self._resolve(found[0], found[1])[0] is None
+                ):
                     outer = self._left_verb(s_lo, verbs[k - 1])
-                    if outer is not None and outer[0] and \
-                            self._resolve(outer[0], outer[1])[0] is not None and \
-                            _OUTER_SAY_RE.match(verbs[k - 1].group()):
-                        return outer    # "The institute said the rise reflected “…”"
+                    if (
+                        outer is not None
+                        and outer[0]
+                        and self._resolve(outer[0], outer[1])[0] is not None
+                        and _OUTER_SAY_RE.match(verbs[k - 1].group())
+                    ):
+                        return outer  # "The institute said the rise reflected “…”"
                 return found
         return None
 
@@ -1171,13 +1281,14 @@ class _Doc:
                 found.add(spk)
         return found.pop() if len(found) == 1 else None
 
-    def _reported_by(self, s_lo: int, prev: re.Match,
-                     inner: tuple[str, int]) -> tuple[str, int] | None:
+    def _reported_by(
+        self, s_lo: int, prev: re.Match, inner: tuple[str, int]
+    ) -> tuple[str, int] | None:
         """``Hegseth said Trump believes that an “investment relationship” …``: the words are
         the reporting person's (the outer speech verb's named subject)."""
         if not prev.group("fin") or not _OUTER_SAY_RE.match(prev.group()):
             return None
-        gap = self.masked[prev.end():inner[1]].strip()
+        gap = self.masked[prev.end() : inner[1]].strip()
         gap = re.sub(r"\Athat\s+", "", gap)
         if prev.group().startswith(("told", "apprised", "informed", "reminded", "assured")):
             gap = re.sub(r"\A(?:[\w’'.\-]+\s+){1,4}?that\s+", "", gap)  # "told them that"
@@ -1191,8 +1302,7 @@ class _Doc:
     def _left_verb(self, s_lo: int, last: re.Match) -> tuple[str, int] | None:
         """The speaker of one speech verb left of the quote, or None."""
         if last.group("part"):
-            quoted = _QUOTED_AS_RE.search(self.masked, max(s_lo, last.start() - 200),
-                                          last.start())
+            quoted = _QUOTED_AS_RE.search(self.masked, max(s_lo, last.start() - 200), last.start())
             if quoted and _is_desc_or_name(quoted.group("who")):
                 return quoted.group("who"), quoted.start("who")
         if last.group("acc"):
@@ -1200,75 +1310,84 @@ class _Doc:
             return (phrase, last.start()) if phrase else None
         if last.group("part"):
             return self._main_subject(s_lo, last.start())
-        if _passive(self.masked, s_lo, last):   # "X was told", "X is expected to": not X;
+        if _passive(self.masked, s_lo, last):  # "X was told", "X is expected to": not X;
             _, s_hi = self.sentence(self.para_of(last.start()), last.start())
             agent = _BY_AGENT_RE.search(self.masked, last.end(), s_hi)
-            if agent:                           # "… was dismissed as a “…” by observers"
+            if agent:  # "… was dismissed as a “…” by observers"
                 who = _clean_after(agent.group("who"))
                 if who and _valid_np(who):
                     return who, agent.start("who")
-            return "", last.start()             # said, but by nobody the sentence names
+            return "", last.start()  # said, but by nobody the sentence names
         phrase = self._np_subject(s_lo, last.start())
         if phrase == "":
-            return "", last.start()             # the subject is lost behind a preposition
-        before = self.masked[s_lo:last.start()].rstrip()
+            return "", last.start()  # the subject is lost behind a preposition
+        before = self.masked[s_lo : last.start()].rstrip()
         if not phrase and before.endswith(_AFTER_QUOTE):
             phrase = _np_after(self.masked, last.end())
-        if not phrase and _AND_END_RE.search(before):    # "X rejected … and warned …"
+        if not phrase and _AND_END_RE.search(before):  # "X rejected … and warned …"
             return self._main_subject(s_lo, last.start(), nearest=True)
         if phrase and phrase.lower() in ("who", "which"):
             return None
-        if phrase and phrase[:1].isupper() and phrase.lower() not in PRONOUNS and \
-                self.reg.resolve(phrase)[0] is None:
+        if (
+            phrase
+            and phrase[:1].isupper()
+            and phrase.lower() not in PRONOUNS
+            and self.reg.resolve(phrase)[0] is None
+        ):
             head = phrase.split(",")[0]
             head_spk = self.reg.resolve(head)[0] if head != phrase else None
-            if head_spk and self.reg.is_person(head_spk) and len(head_spk.split()) >= 2 and \
-                    head.rstrip().endswith(head_spk.split()[-1]):
-                return head, last.start()       # "Sen. X (D-Va.), the vice chair of …, said"
+            if (
+                head_spk
+                and self.reg.is_person(head_spk)
+                and len(head_spk.split()) >= 2
+                and head.rstrip().endswith(head_spk.split()[-1])
+            ):
+                return head, last.start()  # "Sen. X (D-Va.), the vice chair of …, said"
             subj = _sentence_subject(self.masked, s_lo, last.start())
             if subj and subj != phrase and self._names_person(subj, last.start()):
-                return subj, last.start()     # "Hegseth in remarks before the … Group said"
+                return subj, last.start()  # "Hegseth in remarks before the … Group said"
         return (phrase, last.start()) if phrase else None
 
     def _np_subject(self, s_lo: int, v_pos: int) -> str | None:
         """The noun phrase before a speech verb, unless it is a preposition's object (``X in a
         statement accused``, ``X in remarks before the … meeting said``): then the sentence's
         named subject, else ``""`` (someone spoke; the rules cannot tell who)."""
-        if ")" in self.masked[max(s_lo, v_pos - 30):v_pos]:
-            acr = _ACRONYM_TAIL_RE.search(_strip_time(self.masked[max(s_lo, v_pos - 80):v_pos]))
+        if ")" in self.masked[max(s_lo, v_pos - 30) : v_pos]:
+            acr = _ACRONYM_TAIL_RE.search(_strip_time(self.masked[max(s_lo, v_pos - 80) : v_pos]))
             if acr and self.reg.acronym(acr.group(1)):
-                return self.reg.acronym(acr.group(1))   # "the … Institute (ISW) said"
+                return self.reg.acronym(acr.group(1))  # "the … Institute (ISW) said"
         phrase = _np_before(self.masked, s_lo, v_pos)
         if not phrase or phrase.lower() in PRONOUNS:
             return phrase
         at = self.masked.rfind(phrase, s_lo, v_pos)
-        prev = self.masked[max(s_lo, at - 24):at].split() if at > s_lo else []
+        prev = self.masked[max(s_lo, at - 24) : at].split() if at > s_lo else []
         if not prev or (prev[-1] not in ("and", "or") and prev[-1].lower() not in _OBJ_PREPS):
             return phrase
         if prev[-1] in ("for", "of", "on") and len(prev) > 1 and prev[-2][:1].isupper():
-            return phrase               # "Society for Human Resource Management": one name
+            return phrase  # "Society for Human Resource Management": one name
         if _REL_WORD_RE.search(self.masked, at + len(phrase), v_pos):
-            return phrase                       # "comments from X, who said": X, relative
+            return phrase  # "comments from X, who said": X, relative
         if prev and prev[-1] in ("and", "or"):  # "chiefs from A, B and C vowed": C is not it
             coord = _COORD_BEFORE_RE.search(self.masked, s_lo, at)
             if coord is None:
                 return phrase
-            prev = self.masked[max(s_lo, coord.start() - 24):coord.start()].split()
+            prev = self.masked[max(s_lo, coord.start() - 24) : coord.start()].split()
             if not prev or prev[-1].lower() not in _OBJ_PREPS:
-                return self.masked[coord.start():at + len(phrase)]   # "A and B said"
+                return self.masked[coord.start() : at + len(phrase)]  # "A and B said"
         if not prev or prev[-1].lower() not in _OBJ_PREPS or self._names_person(phrase, v_pos):
-            return phrase                       # "after Trump said": a clause's subject
+            return phrase  # "after Trump said": a clause's subject
         word = _LEAD_WORD_RE.match(self.masked, v_pos)
-        if word and (word.group(1).lower() in _NOUN_LIKE_VERBS or
-                     self.masked[word.end():word.end() + 1] in ".,;:"):
-            return None                 # "in the battleground states.": a noun, not a verb
+        if word and (
+            word.group(1).lower() in _NOUN_LIKE_VERBS
+            or self.masked[word.end() : word.end() + 1] in ".,;:"
+        ):
+            return None  # "in the battleground states.": a noun, not a verb
         subj = _sentence_subject(self.masked, s_lo, v_pos)
         if subj and subj != phrase and self._names_person(subj, v_pos):
             return subj
         return ""
 
-    def _main_subject(self, s_lo: int, v_pos: int,
-                      nearest: bool = False) -> tuple[str, int] | None:
+    def _main_subject(self, s_lo: int, v_pos: int, nearest: bool = False) -> tuple[str, int] | None:
         """Subject for a participle (``…, saying "…"``): an earlier verb's subject, or the
         sentence's first noun phrase; for a coordinated verb (``X told Y … and urged``,
         ``nearest``) the closest earlier speech verb's subject, when it names a person."""
@@ -1279,10 +1398,13 @@ class _Doc:
                     if phrase and self._names_person(phrase, m.start()):
                         return phrase, m.start()
                     break
-        last_and = max(_AND_NAME_CLAUSE_RE.finditer(self.masked, s_lo, v_pos),
-                       key=lambda a: a.start(), default=None)
+        last_and = max(
+            _AND_NAME_CLAUSE_RE.finditer(self.masked, s_lo, v_pos),
+            key=lambda a: a.start(),
+            default=None,
+        )
         if last_and is not None and self._names_person(last_and.group("name"), v_pos):
-            return last_and.group("name"), last_and.start("name")   # "…, and Trump praised Y,"
+            return last_and.group("name"), last_and.start("name")  # "…, and Trump praised Y,"
         for m in _VERB_RE.finditer(self.masked, s_lo, v_pos):
             if m.group("fin") and not _passive(self.masked, s_lo, m):
                 phrase = _np_before(self.masked, s_lo, m.start())
@@ -1307,10 +1429,11 @@ initially originally generally commonly publicly privately repeatedly
 def _passive(masked: str, s_lo: int, verb: re.Match) -> bool:
     """``X is (also) expected to``, ``X was told``, ``Y has been asked``: a past participle after
     a form of *be* is passive, and its subject is not the speaker."""
-    if not verb.group("fin") or not verb.group().endswith(("ed", "told", "read", "said",
-                                                           "written", "wrote")):
+    if not verb.group("fin") or not verb.group().endswith(
+        ("ed", "told", "read", "said", "written", "wrote")
+    ):
         return False
-    for w in reversed(masked[max(s_lo, verb.start() - 60):verb.start()].split()[-4:]):
+    for w in reversed(masked[max(s_lo, verb.start() - 60) : verb.start()].split()[-4:]):
         low = w.lower()
         if low in _PASSIVE_SKIP:
             continue
@@ -1329,17 +1452,22 @@ in at before after during on with from to for into about under over between amon
 through near outside inside without via
 """)
 _INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")
-_OUTER_SAY_RE = re.compile(r"(?:said|says|told|added|argued|insisted|stressed|apprised|informed|"
-                           r"reminded|warned|assured)\Z")
+_OUTER_SAY_RE = re.compile(
+    r"(?:said|says|told|added|argued|insisted|stressed|apprised|informed|"
+    r"reminded|warned|assured)\Z"
+)
 _CLAIM_RE = re.compile(
     rf"(?:(?P<who>{NAME_SEQ})['’]s?|\b(?P<pron>his|her|their|its))\s+"
     r"(?:(?:repeated|earlier|recent|latest|own|oft-repeated)\s+)?"
     r"(?:claims?|assertions?|accusations?|charges?|insistence|arguments?|warnings?|complaints?|"
-    r"promises?|pledges?|boasts?|remarks?|comments?|descriptions?)\s+(?:that|of)\b")
+    r"promises?|pledges?|boasts?|remarks?|comments?|descriptions?)\s+(?:that|of)\b"
+)
 _ALONG_WITH_RE = re.compile(
-    rf"(?P<a>{NAME_SEQ}),\s+(?:along|together)\s+with\s+[^,]{{0,80}},\s*(?P<b>{NAME_SEQ}),$")
+    rf"(?P<a>{NAME_SEQ}),\s+(?:along|together)\s+with\s+[^,]{{0,80}},\s*(?P<b>{NAME_SEQ}),$"
+)
 _DASH_CREDIT_RE = re.compile(
-    rf"[ \t*_]*[-–—][ \t]*(?P<who>{NAME_SEQ})[ \t]*(?:,[^\n]{{0,60}})?[ \t*_]*$")
+    rf"[ \t*_]*[-–—][ \t]*(?P<who>{NAME_SEQ})[ \t]*(?:,[^\n]{{0,60}})?[ \t*_]*$"
+)
 _LABEL_RE = re.compile(r"[\s*_]*(?P<who>[^:*_\n·“”\"«»]{2,90}?)[\s*_]*:[\s*_]*")
 # the subject's verb follows it directly and is one of speaking, explaining or reacting
 # ("President X outlined the plan: “…”"; not "X approved a sale in 2017: “<a report's words>”")
@@ -1355,30 +1483,46 @@ _VERB_AFTER_SUBJECT_RE = re.compile(
     r"chimed|chimes|went|goes|took|takes|praised|praises|thanked|thanks|slammed|slams|"
     r"criticized|criticised|criticizes|criticises|warned|warns|answered|answers|replied|"
     r"replies|insisted|insists|argued|argues|stressed|stresses|noted|notes|added|adds|"
-    r"continued|continues|concluded|concludes|told|tells|said|says|wrote|writes|posted|posts)\b")
+    r"continued|continues|concluded|concludes|told|tells|said|says|wrote|writes|posted|posts)\b"
+)
 _AFTER_QUOTE = ("”", '"', "»", "’", ",", "”,", '",')
 _DEF_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,4}?"
     r"(?P<head>officials?|diplomats?|analysts?|economists?|strategists?|spokes(?:man|woman|person)|"
     r"ministers?|president|chancellor|premier|secretary|secretary-general|senator|envoy|"
     r"ambassador|governor|mayor|general|commander|chief|leader|lawmakers?|legislators?|aide|"
-    r"adviser|advisor|prosecutors?|executive|experts?)$")
+    r"adviser|advisor|prosecutors?|executive|experts?)$"
+)
 # a group the article may name more fully: "the lawmakers" … "Members of European Parliament"
 _GROUP_ALIASES = {
     "lawmaker": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
     "legislator": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
 }
 _FIRM_RE = re.compile(rf"{NAME_SEQ}")
-_PARTY_MEMBERS = frozenset(("republican", "democrat", "conservative", "liberal", "socialist",
-                            "progressive", "independent", "gop", "labour", "tory"))
+_PARTY_MEMBERS = frozenset(
+    (
+        "republican",
+        "democrat",
+        "conservative",
+        "liberal",
+        "socialist",
+        "progressive",
+        "independent",
+        "gop",
+        "labour",
+        "tory",
+    )
+)
 _COUNTED_GROUP_RE = re.compile(
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of|several)\s+"
-    r"(?:[A-Z][\w\-]*\s+){0,2}(?P<head>lawmakers|legislators)")
+    r"(?:[A-Z][\w\-]*\s+){0,2}(?P<head>lawmakers|legislators)"
+)
 _FIRM_HEADS = frozenset(("analyst", "economist", "strategist"))
 # "the analysts", "the lawmakers" with no antecedent: too vague to name a speaker
 _BARE_DEF_PLURAL_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-]+\s+){0,2}?(?:officials|diplomats|analysts|economists|strategists|"
-    r"lawmakers|legislators|experts|sources|critics|researchers)")
+    r"lawmakers|legislators|experts|sources|critics|researchers)"
+)
 _PERSON_DESC_RE = re.compile(
     r"(?:the|The)\s+(?P<mods>(?:[\w\-’'.]+\s+){0,4}?)"
     r"(?P<head>ambassador|diplomat|envoy|minister|secretary|president|chancellor|premier|senator|"
@@ -1387,23 +1531,31 @@ _PERSON_DESC_RE = re.compile(
     r"founder|professor|manager|strategist|economist|analyst|executive|governor|mayor|"
     r"negotiator|aide|veteran|politician|prosecutor|investor|head|editor|publisher|son|"
     r"daughter|father|mother|widow|widower|brother|sister|husband|wife)"
-    r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?")
+    r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?"
+)
 _ORG_HEAD_WORDS = word_set("""
 bank lender company firm group insurer carmaker automaker manufacturer contractor maker giant
 operator conglomerate producer retailer airline miner utility organization organisation
 institute agency watchdog regulator tank
 """)
 _ORG_DESC_RE = re.compile(
-    r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,3}?(?:" + "|".join(sorted(_ORG_HEAD_WORDS)) + r")")
+    r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,3}?(?:" + "|".join(sorted(_ORG_HEAD_WORDS)) + r")"
+)
 _GROUP_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:(?:two|three|four|[\w\-]+)\s+){0,2}?(?:chiefs|leaders|ministers|"
-    r"presidents|heads|envoys|generals|commanders|counterparts|secretaries|senators|allies)")
+    r"presidents|heads|envoys|generals|commanders|counterparts|secretaries|senators|allies)"
+)
 _NAME_LIST_RE = re.compile(rf"{NAME_SEQ}(?:,\s+{NAME_SEQ})*\s+and\s+{NAME_SEQ}")
 _TITLE_FORMS = {
-    "senator": ("Senator", "Sen."), "governor": ("Governor", "Gov."),
+    "senator": ("Senator", "Sen."),
+    "governor": ("Governor", "Gov."),
     "general": ("General", "Gen."),
-    "president": ("President",), "minister": ("Minister",), "secretary": ("Secretary",),
-    "ambassador": ("Ambassador",), "chancellor": ("Chancellor",), "admiral": ("Admiral", "Adm."),
+    "president": ("President",),
+    "minister": ("Minister",),
+    "secretary": ("Secretary",),
+    "ambassador": ("Ambassador",),
+    "chancellor": ("Chancellor",),
+    "admiral": ("Admiral", "Adm."),
 }
 _AGE_DESC_RE = re.compile(r"the\s+(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-year-old(?:\s+[a-z][\w-]*){0,2}")
 _FAMILY_HEADS = word_set("son daughter father mother widow widower brother sister husband wife")
@@ -1428,24 +1580,29 @@ def _is_desc_or_name(phrase: str) -> bool:
         return False
     if words[0][:1].isupper():
         return _valid_np(phrase)
-    return words[0].lower() in ("the", "a", "an", "one") and \
-        _DESC_HEAD_RE.search(phrase) is not None
+    return (
+        words[0].lower() in ("the", "a", "an", "one") and _DESC_HEAD_RE.search(phrase) is not None
+    )
 
 
-_DESC_HEAD_RE = re.compile(r"\b(?:head|chief|spokes\w+|official|minister|director|chairman|"
-                           r"leader|analysts?|adviser|advisor|envoy|aide|diplomat|source)s?\b")
+_DESC_HEAD_RE = re.compile(
+    r"\b(?:head|chief|spokes\w+|official|minister|director|chairman|"
+    r"leader|analysts?|adviser|advisor|envoy|aide|diplomat|source)s?\b"
+)
 _SUBJECT_RE = re.compile(rf"(?P<name>{NAME_SEQ})(?=,|\s+[–—]\s|\s+[a-z]+\b)")
 # words allowed between a sentence's start and its subject's name ("Republican vice-presidential
 # candidate JD Vance put …", "NATO secretary-general Jens Stoltenberg appeared …")
 _SUBORD_SUBJECT_RE = re.compile(
     rf"\b(?:[Ww]hen|[Ww]hile|[Aa]fter|[Bb]efore|[Oo]nce|[Ss]ince)\s+"
     rf"(?P<name>{NAME_SEQ})(?=\s+(?:was|is|had|has|visited|met|spoke|arrived|came|went|"
-    rf"returned|took|traveled|travelled|appeared|addressed)\b)")
+    rf"returned|took|traveled|travelled|appeared|addressed)\b)"
+)
 _INTRO_AT_RE = re.compile(
     r"\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
     r"Addressing|Writing|Responding|Following|Amid|Under|With|[a-z]+ing|when|while|after|"
-    r"before|since)\b[^,;:.!?·]{0,160},\s*)+")
+    r"before|since)\b[^,;:.!?·]{0,160},\s*)+"
+)
 _SUBJECT_SKIP = word_set("""
 the a an but and in on at as this that it he she they we like unlike after earlier later
 meanwhile however by for with from under over since when while if
@@ -1463,48 +1620,76 @@ def _is_abbrev(text: str, dot: int) -> bool:
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
     word = text[j:dot].lower()
-    if len(word) == 1 and text[dot + 1:dot + 3].lstrip()[:1] in _DOUBLE:
-        return False        # "…, he said on X. “This will …”": a new sentence opens a quote
+    if len(word) == 1 and text[dot + 1 : dot + 3].lstrip()[:1] in _DOUBLE:
+        return False  # "…, he said on X. “This will …”": a new sentence opens a quote
     return word in _ABBREV or (len(word) == 1 and word.isalpha())
 
 
 # "said Gen. Brown", "said Sen. Dan Sullivan": a title's abbreviation dot does not end the name
-_TITLE_DOT = "\\.(?:" + "|".join(rf"(?<=\b{t}\.)" for t in (
-    "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Maj", "Adm", "Sgt", "Capt", "Dr", "Prof", "Gens",
-    "Sens", "Reps")) + r")(?=[ \t][A-Z])"   # the dot first: cheap on every other character
+_TITLE_DOT = (
+    "\\.(?:"
+    + "|".join(
+        rf"(?<=\b{t}\.)"
+        for t in (
+            "Gen",
+            "Sen",
+            "Rep",
+            "Gov",
+            "Lt",
+            "Col",
+            "Maj",
+            "Adm",
+            "Sgt",
+            "Capt",
+            "Dr",
+            "Prof",
+            "Gens",
+            "Sens",
+            "Reps",
+        )
+    )
+    + r")(?=[ \t][A-Z])"
+)  # the dot first: cheap on every other character
 _RIGHT_SV = re.compile(
     r"\A\s*[,;:—–-]?\s*(?P<spk>(?:[^,.;:!?“”\"«»\n·]|(?<=[A-Z])\.(?=[A-Z ])|"
     rf"{_TITLE_DOT}){{1,80}}?)"
     # an appositive, closed by a comma or (in hasty copy) not: "X of Utah, a member of Y told"
     r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,|,\s+an?\s+[^,;:!?“”\"«»\n·–—]{1,100}?)?\s+"
     r"(?:(?:also|later|then|again|further|once|previously|quickly|simply|flatly)\s+)?"
-    rf"(?:{_FINITE_ALT})\b")
+    rf"(?:{_FINITE_ALT})\b"
+)
 _RIGHT_VS = re.compile(
-    rf"\A\s*[,;:—–-]?\s*(?:{_FINITE_ALT})\s+(?P<spk>(?:[^,.;:!?“”\"«»\n·]|{_TITLE_DOT}){{1,100}})")
-_RIGHT_ACC = re.compile(r"\A\s*[,;:—–-]?\s*according\s+to\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,100})",
-                        re.I)
+    rf"\A\s*[,;:—–-]?\s*(?:{_FINITE_ALT})\s+(?P<spk>(?:[^,.;:!?“”\"«»\n·]|{_TITLE_DOT}){{1,100}})"
+)
+_RIGHT_ACC = re.compile(
+    r"\A\s*[,;:—–-]?\s*according\s+to\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,100})", re.I
+)
 _VS_TRIM = re.compile(
     r"\s+(?:in|on|during|after|before|this|last|earlier|later|when|while|who|told|to|via|"
     r"through|according|adding|saying|noting|because|as|at\s+the|at\s+a|from|with|and\s+"
     r"(?:then|also)|late|early|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"today|yesterday)\b.*\Z", re.I | re.S)
+    r"today|yesterday)\b.*\Z",
+    re.I | re.S,
+)
 
 
 _PUT_IT_RIGHT_RE = re.compile(
     r"\A\s*[,;—–-]?\s*(?:(?:that|this|which)\s+(?:is|was|'s)\s+|is\s+|was\s+)?(?:how|as)\s+"
-    r"(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|described|describes|phrased)\s+it\b")
+    r"(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|described|describes|phrased)\s+it\b"
+)
 _PUT_IT_LEFT_RE = re.compile(
     r"\b(?:As|as)\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|phrased)\s+it\s*[,:]?\s*"
-    r"[‘“\"«']?$")
+    r"[‘“\"«']?$"
+)
 _IN_WORDS_RE = re.compile(rf"\A\s*,?\s*in\s+(?P<spk>{NAME_SEQ})['’]s?\s+(?:own\s+)?words\b")
 
 
 def _right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | None:
-    seg = masked[pos:min(s_hi, pos + 260)]
-    m = _IN_WORDS_RE.match(seg)                  # "That “perfect call,” in Trump’s words, …"
+    seg = masked[pos : min(s_hi, pos + 260)]
+    m = _IN_WORDS_RE.match(seg)  # "That “perfect call,” in Trump’s words, …"
     if m:
         return m.group("spk"), pos
-    m = _PUT_IT_RIGHT_RE.match(seg)              # "“…” — that is how X put it."
+    m = _PUT_IT_RIGHT_RE.match(seg)  # "“…” — that is how X put it."
     if m and _valid_np(m.group("spk")):
         return m.group("spk"), pos + m.start("spk")
     m = _RIGHT_ACC.match(seg)
@@ -1529,12 +1714,14 @@ def _right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | No
 _OUTLET_RE = re.compile(
     r"\b(?:News|Times|Post|Journal|Reuters|Associated Press|AP|CNN|BBC|Bloomberg|Independent|"
     r"Guardian|Telegraph|Axios|Politico|TASS|Interfax|RIA|NBC|CBS|ABC|MSNBC|Al Jazeera|"
-    r"newspaper|news agency|outlet|broadcaster|tabloid|magazine)\b(?![’']s\s)")
+    r"newspaper|news agency|outlet|broadcaster|tabloid|magazine)\b(?![’']s\s)"
+)
 # "… “clear convergence” emerging on the need to end the war, he says." / "The “massive” attack
 # lasted hours, Kyiv officials said, adding …": the reporting clause closes the sentence
 _TAIL_RE = re.compile(
     rf",\s+(?P<spk>[^,;:!?“”\"«»\n·]{{1,60}}?)\s+(?:{_FINITE_ALT})"
-    r"(?=\s*(?:[.,]|$|\s+(?:on|in|at|during|late|early|last|this|earlier|adding|according)\b))")
+    r"(?=\s*(?:[.,]|$|\s+(?:on|in|at|during|late|early|last|this|earlier|adding|according)\b))"
+)
 
 
 _TAIL_ACC_RE = re.compile(r",\s+according\s+to\s+(?P<spk>[^,;:!?“”\"«»\n·]{1,80}?)\s*[.]?\s*$")
@@ -1544,22 +1731,22 @@ _TAIL_REST_RE = re.compile(r"\s*,?\s*(?:adding|on|in|at|during|late|early|last|t
 def _tail_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | None:
     """The reporting clause at the end of the quote's sentence, when nothing closer speaks."""
     seg = masked[pos:s_hi]
-    nxt = _DOUBLE_RE.search(seg)                # stop before the next quotation
+    nxt = _DOUBLE_RE.search(seg)  # stop before the next quotation
     if nxt:
-        seg = seg[:nxt.start()]
+        seg = seg[: nxt.start()]
     if len(seg) > 400:
         return None
     last = None
     for m in _TAIL_RE.finditer(seg):
         last = m
     if last is None:
-        acc = _TAIL_ACC_RE.search(seg)      # "…, will be settled later, according to X."
+        acc = _TAIL_ACC_RE.search(seg)  # "…, will be settled later, according to X."
         if acc:
             phrase = _np_after(masked, pos + acc.start("spk"))
             if phrase and _valid_np(phrase):
                 return phrase, pos + acc.start("spk")
         return None
-    rest = seg[last.end():]
+    rest = seg[last.end() :]
     if rest.strip(" .,\n")[:1].isalpha() and not _TAIL_REST_RE.match(rest):
         return None
     phrase = last.group("spk").strip()
@@ -1578,41 +1765,44 @@ def _valid_np(phrase: str) -> bool:
     if phrase.lower() in PRONOUNS:
         return True
     stop = [w.lower() in _NP_STOP and not (w.isupper() and len(w) > 1) for w in words]
-    if stop[0] or stop[-1]:             # "US" is an acronym, not "us"
+    if stop[0] or stop[-1]:  # "US" is an acronym, not "us"
         return False
     if any(st and w != "and" for st, w in zip(stop, words, strict=True)):
         return False
-    return any(w[:1].isupper() for w in words) or _is_desc(phrase) or \
-        _AGE_DESC_RE.fullmatch(phrase.lower()) is not None
+    return (
+        any(w[:1].isupper() for w in words)
+        or _is_desc(phrase)
+        or _AGE_DESC_RE.fullmatch(phrase.lower()) is not None
+    )
 
 
 def _np_before(masked: str, s_lo: int, v_pos: int) -> str | None:
     """The noun phrase that ends right before a speech verb: the verb's subject."""
-    seg = masked[max(s_lo, v_pos - 300):v_pos]
+    seg = masked[max(s_lo, v_pos - 300) : v_pos]
     seg = _strip_trailers(seg)
     pair = _ALONG_WITH_RE.search(seg)
-    if pair:                    # "Biden, along with the Acting Secretary, Adrianne Todman, said"
+    if pair:  # "Biden, along with the Acting Secretary, Adrianne Todman, said"
         return f"{pair.group('a')} and {pair.group('b')}"
     if seg.endswith(","):
         k = seg.rfind(",", 0, len(seg) - 1)
-        inner = seg[k + 1:-1] if k >= 0 else ""
+        inner = seg[k + 1 : -1] if k >= 0 else ""
         if inner.split()[:1] and inner.split()[0].lower() in PRONOUNS:
-            return None         # "…, they remain a risk, said X": a clause, X speaks
+            return None  # "…, they remain a risk, said X": a clause, X speaks
         if k >= 0 and (_WHO_RE.search(inner) is None or _WHO_START_RE.match(inner)):
             named = _NAME_BEFORE_APPOS_RE.search(seg, 0, k)
-            if named:           # "the Coalition, an alliance of groups, including X, said"
+            if named:  # "the Coalition, an alliance of groups, including X, said"
                 return named.group(1)
             head = _trailing_np(seg[:k])
             if head:
                 return head + seg[k:]
             if _FULL_NAME_RE.fullmatch(inner.strip()):
-                return inner.strip()            # "his predecessor, Fiona Hill, had dubbed"
+                return inner.strip()  # "his predecessor, Fiona Hill, had dubbed"
         return None
     if _WHO_END_RE.search(seg):
         return _trailing_np(_WHO_END_RE.sub("", seg))
     rel = _REL_OPEN_RE.search(seg)
-    if rel:                 # "Ankara, which when asked about the summit said": Ankara
-        return _trailing_np(seg[:rel.start()])
+    if rel:  # "Ankara, which when asked about the summit said": Ankara
+        return _trailing_np(seg[: rel.start()])
     return _trailing_np(seg)
 
 
@@ -1623,25 +1813,28 @@ _WHO_RE = re.compile(r"\bwho\b")
 # "the zone, which NORAD said …", where NORAD speaks)
 _REL_OPEN_RE = re.compile(
     r",\s*(?:who|which)\s+(?:when|while|after|before|in|on|at|during|last|also|later|earlier|"
-    r"has|had|have|is|was|were|are|then|previously|recently|once|again|repeatedly)\b[^,]*$")
-_WHO_START_RE = re.compile(r"\s*who\s+[a-z]")   # "X, who left office in 2019, said"
+    r"has|had|have|is|was|were|are|then|previously|recently|once|again|repeatedly)\b[^,]*$"
+)
+_WHO_START_RE = re.compile(r"\s*who\s+[a-z]")  # "X, who left office in 2019, said"
 
 
 def _strip_trailers(seg: str) -> str:
     for _ in range(6):
         seg = seg.rstrip()
         paren = _PAREN_TAIL_RE.search(seg) if seg.endswith(")") else None
-        if paren:               # "Rep. X (D-Mass.) said", "Y (pictured) said"
-            seg = seg[:paren.start()]
+        if paren:  # "Rep. X (D-Mass.) said", "Y (pictured) said"
+            seg = seg[: paren.start()]
             continue
         t = _TIME_TAIL_RE.search(seg)
         if t:
-            seg = seg[:t.start()]
+            seg = seg[: t.start()]
             continue
         m = _LAST_WORD_RE.search(seg)
-        if m and (m.group(1).lower() in _ADVERBS or
-                  (m.group(1).endswith("ly") and m.group(1).islower() and len(m.group(1)) > 4)):
-            seg = seg[:m.start(1)]
+        if m and (
+            m.group(1).lower() in _ADVERBS
+            or (m.group(1).endswith("ly") and m.group(1).islower() and len(m.group(1)) > 4)
+        ):
+            seg = seg[: m.start(1)]
             continue
         break
     return seg.rstrip()
@@ -1658,7 +1851,7 @@ _ACRONYM_TAIL_RE = re.compile(r"\(([A-Z][A-Z&]{1,7})\)$")
 def _strip_time(seg: str) -> str:
     seg = seg.rstrip()
     t = _TIME_TAIL_RE.search(seg)
-    return seg[:t.start()].rstrip() if t else seg
+    return seg[: t.start()].rstrip() if t else seg
 
 
 _PAREN_TAIL_RE = re.compile(r"(?<=\w)\s*\([^()\n·]{1,40}\)$")
@@ -1693,11 +1886,15 @@ def _trailing_np(seg: str) -> str | None:
     if any(w in _NP_PREPS for w in words) and not _is_desc(" ".join(words)):
         k = max(i for i, w in enumerate(words) if w in _NP_PREPS)
         if not (words[k] == "of" and k >= 2 and all(w[:1].isupper() for w in words[:k])):
-            words = words[k + 1:]       # "Luca Paolini of Pictet" stays whole
+            words = words[k + 1 :]  # "Luca Paolini of Pictet" stays whole
     while words and words[0] in _NP_PREPS:
         words.pop(0)
-    while words and words[0].lower() not in _DETERMINERS and not words[0][0].isupper() \
-            and not _is_desc(" ".join(words)):
+    while (
+        words
+        and words[0].lower() not in _DETERMINERS
+        and not words[0][0].isupper()
+        and not _is_desc(" ".join(words))
+    ):
         words.pop(0)
     return " ".join(words) if words else None
 
@@ -1709,12 +1906,12 @@ def _is_desc(phrase: str) -> bool:
 
 
 def _np_after(masked: str, pos: int) -> str | None:
-    seg = masked[pos:pos + 160]
-    m = _NP_AFTER_RE.match(seg)     # "(LON:BARC)" ends it
+    seg = masked[pos : pos + 160]
+    m = _NP_AFTER_RE.match(seg)  # "(LON:BARC)" ends it
     if not m:
         return None
     src = _DOC_SOURCE_RE.match(m.group(1))
-    if src:                 # "according to a statement from Ukraine’s Foreign Ministry issued …"
+    if src:  # "according to a statement from Ukraine’s Foreign Ministry issued …"
         return _capitalised_run(src.group("src"))
     phrase = _clean_after(m.group(1))
     named = _APPOS_NAME_RE.match(masked, pos + m.end())
@@ -1727,7 +1924,8 @@ _NP_AFTER_RE = re.compile(rf"\s*((?:[^,.;:!?“”\"«»\n·(]|{_TITLE_DOT}){{1,
 _DOC_SOURCE_RE = re.compile(
     r"(?:an?|the)\s+(?:[\w\-]+\s+){0,2}?(?:statement|release|report|note|letter|readout|post|"
     r"communiqu[eé]|declaration|memo|filing|notice)\s+(?:issued\s+)?(?:from|by)\s+(?P<src>.+)",
-    re.S)
+    re.S,
+)
 _RUN_LINK = frozenset(("of", "for", "the", "and", "on"))
 
 
@@ -1738,8 +1936,12 @@ def _capitalised_run(seg: str) -> str | None:
     out: list[str] = []
     for i, w in enumerate(words):
         cap = w[:1].isupper() and _NP_WORD_RE.fullmatch(w)
-        link = w in _RUN_LINK and (out or w == "the") and i + 1 < len(words) and \
-            words[i + 1][:1].isupper()
+        link = (
+            w in _RUN_LINK
+            and (out or w == "the")
+            and i + 1 < len(words)
+            and words[i + 1][:1].isupper()
+        )
         if cap or link:
             out.append(w)
         else:
@@ -1754,13 +1956,14 @@ _APPOS_NAME_RE = re.compile(rf",\s*({NAME_SEQ})\s*(?:[,.;]|$)")
 _INTRO_RE = re.compile(
     r"\A\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
     r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
-    r"Addressing|Writing|Responding|Following|Amid|Under|With|Like|Unlike)\b[^,]{0,120},\s*)+")
+    r"Addressing|Writing|Responding|Following|Amid|Under|With|Like|Unlike)\b[^,]{0,120},\s*)+"
+)
 
 
 def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
     seg = masked[s_lo:v_pos]
     conj = _CONJ_SUBJECT_RE.match(seg)
-    if conj:                    # "But Hegseth on Thursday rejected the criticism, saying"
+    if conj:  # "But Hegseth on Thursday rejected the criticism, saying"
         return conj.group("name")
     seg = _INTRO_RE.sub("", seg)
     seg = re.sub(r"\A[\s*_\-—–]+", "", seg)
@@ -1772,32 +1975,33 @@ def _sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
         if (w.lower() in _NP_STOP and w not in _NP_PREPS) or not _NP_WORD_RE.fullmatch(w):
             break
         out.append(w)
-    for k in range(len(out), 0, -1):            # "A Biden aide" is an aide, not Biden
+    for k in range(len(out), 0, -1):  # "A Biden aide" is an aide, not Biden
         phrase = " ".join(out[:k])
         if out[0].lower() in _DETERMINERS and _is_desc(phrase):
             return phrase
     m = re.match(rf"(?:(?:The|the)\s+)?{NAME_SEQ}", seg)
     if m and m.group().split()[0].lower() not in ("but", "and", "in", "on", "at", "as", "a", "an"):
         owner = _POSSESSED_NAME_RE.match(seg, m.end())
-        if owner:               # "Hungary’s far-right Prime Minister Viktor Orbán has …"
-            return seg[m.start():owner.end()]
+        if owner:  # "Hungary’s far-right Prime Minister Viktor Orbán has …"
+            return seg[m.start() : owner.end()]
         named = _ROLE_THEN_NAME_RE.match(seg, m.end())
         if named and _ROLE_NOUN_RE.search(named.group("role")):
-            return seg[m.start():named.end()]   # "Kremlin spokesperson Dmitri Pesko echoed"
+            return seg[m.start() : named.end()]  # "Kremlin spokesperson Dmitri Pesko echoed"
         return m.group()
     return None
 
 
 _CONJ_SUBJECT_RE = re.compile(
     rf"\A\s*(?:But|And|Yet|So|Still|Also)\s+(?P<name>{NAME_SEQ})(?=\s+(?:on|in|at|last|this|"
-    r"later|earlier|then|also|again|however|[a-z]+ed)\b)")
-_ROLE_THEN_NAME_RE = re.compile(
-    rf"(?P<role>(?:\s+[a-z][\w\-]*){{1,3}}?)\s+{NAME_SEQ}(?=\s+[a-z])")
+    r"later|earlier|then|also|again|however|[a-z]+ed)\b)"
+)
+_ROLE_THEN_NAME_RE = re.compile(rf"(?P<role>(?:\s+[a-z][\w\-]*){{1,3}}?)\s+{NAME_SEQ}(?=\s+[a-z])")
 _POSSESSED_NAME_RE = re.compile(rf"['’]s?\s+(?:[a-z][\w\-]*\s+){{0,2}}{NAME_SEQ}(?=\s+[a-z])")
 
 
 # --------------------------------------------------------------------------------------------
 # 4. propagation and filtering
+
 
 def _propagate(spans: list[_Span], doc: _Doc) -> None:
     text = doc.text
@@ -1806,8 +2010,8 @@ def _propagate(spans: list[_Span], doc: _Doc) -> None:
         if not s.attributed and not s.heading:
             s.keep = _keep_unattributed(text, s)
         elif not s.attributed:
-            s.keep = not _name_like(text[s.start:s.end])
-        elif _name_like(text[s.start:s.end]) and not _right_attributed(doc, s):
+            s.keep = not _name_like(text[s.start : s.end])
+        elif _name_like(text[s.start : s.end]) and not _right_attributed(doc, s):
             s.keep = False
         if _scare_before(doc.masked, s):
             s.keep = False
@@ -1821,8 +2025,8 @@ def _propagate(spans: list[_Span], doc: _Doc) -> None:
 
 
 def _keep_unattributed(text: str, s: _Span) -> bool:
-    words = text[s.start:s.end].split()
-    if _name_like(text[s.start:s.end]):
+    words = text[s.start : s.end].split()
+    if _name_like(text[s.start : s.end]):
         return False
     if s.standalone:
         return len(words) >= 3
@@ -1849,11 +2053,11 @@ def _right_attributed(doc: _Doc, s: _Span) -> bool:
 def _scare_before(masked: str, s: _Span) -> bool:
     if s.open_pos < 0:
         return False
-    before = masked[max(0, s.open_pos - 40):s.open_pos + 1]
+    before = masked[max(0, s.open_pos - 40) : s.open_pos + 1]
     return bool(_SCARE_BEFORE_RE.search(before))
 
 
-_LATER_REACH = 600     # a later quotation lends its speaker only nearby (not across a digest)
+_LATER_REACH = 600  # a later quotation lends its speaker only nearby (not across a digest)
 
 
 def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
@@ -1866,11 +2070,17 @@ def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
         src = next((p for p in reversed(plist[:i]) if p.attributed and p.keep), None)
         if src is None:
             subj = doc.subject_before(s)
-            if subj is not None:        # "Saad also spoke in favour of coal. “…”"
+            if subj is not None:  # "Saad also spoke in favour of coal. “…”"
                 s.speaker, s.role, s.attributed = subj.speaker, subj.role, True
                 continue
-            src = next((p for p in plist[i + 1:] if p.attributed and p.keep and
-                        p.start - s.end < _LATER_REACH), None)
+            src = next(
+                (
+                    p
+                    for p in plist[i + 1 :]
+                    if p.attributed and p.keep and p.start - s.end < _LATER_REACH
+                ),
+                None,
+            )
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
 
@@ -1878,7 +2088,7 @@ def _share_in_paragraph(plist: list[_Span], doc: _Doc) -> None:
 def _share_in_chains(spans: list[_Span]) -> None:
     chains: dict[int, list[_Span]] = {}
     for s in spans:
-        if s.chain >= 10 ** 6:
+        if s.chain >= 10**6:
             chains.setdefault(s.chain, []).append(s)
     for members in chains.values():
         src = next((m for m in members if m.attributed and m.speaker), None)
@@ -1889,8 +2099,7 @@ def _share_in_chains(spans: list[_Span]) -> None:
                 m.speaker, m.role, m.attributed, m.keep = src.speaker, src.role, True, True
 
 
-def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]],
-                            doc: _Doc) -> None:
+def _continue_from_previous(spans: list[_Span], by_para: dict[int, list[_Span]], doc: _Doc) -> None:
     """An unattributed quotation after ``Unity matters, he said. “…”`` takes that speaker;
     a paragraph that is only an unattributed quotation continues the previous speaker."""
     for s in spans:
@@ -1923,8 +2132,11 @@ def _reported_before(doc: _Doc, pi: int) -> _Mention | None:
         return None
     s_lo, _ = doc.sentence(pi, max(lo, hi - 2))
     mens = [m for m in doc._para_mentions(pi) if m.pos >= s_lo and m.verb]
-    if len({m.speaker for m in mens}) != 1 or not mens[0].person or \
-            not doc.reg.is_person(mens[0].speaker):
+    if (
+        len({m.speaker for m in mens}) != 1
+        or not mens[0].person
+        or not doc.reg.is_person(mens[0].speaker)
+    ):
         return None
     return mens[0]
 
@@ -1939,7 +2151,8 @@ def _own_unread_attribution(doc: _Doc, s: _Span) -> bool:
 
 _STATEMENT_TITLE_RE = re.compile(
     r"\s*(?:Joint\s+)?(?:Statement|Remarks|Readout)\s+(?:from|by|of)\s+(?:the\s+)?"
-    r"(?P<who>[^\n:;,]{2,120}?)(?:\s+(?:on|about|regarding|following|after|for)\s+[^\n]*)?\s*$")
+    r"(?P<who>[^\n:;,]{2,120}?)(?:\s+(?:on|about|regarding|following|after|for)\s+[^\n]*)?\s*$"
+)
 
 
 def _statement_author(spans: list[_Span], doc: _Doc) -> None:
@@ -1951,8 +2164,11 @@ def _statement_author(spans: list[_Span], doc: _Doc) -> None:
     m = _STATEMENT_TITLE_RE.fullmatch(doc.text, lo, hi)
     if m is None:
         return
-    loose = [s for s in spans if s.keep and not s.heading and s.speaker is None and
-             s.standalone and s.para == 1]
+    loose = [
+        s
+        for s in spans
+        if s.keep and not s.heading and s.speaker is None and s.standalone and s.para == 1
+    ]
     if not loose:
         return
     spk, role = doc.reg.resolve(m.group("who"))
@@ -1965,8 +2181,27 @@ def _statement_author(spans: list[_Span], doc: _Doc) -> None:
 # "Secretary of State X on Meet the Press", "**Senator X (R-Texas)**", "Envoy X, in an
 # interview with CNN": a line naming a speaker above the quotations it introduces
 _LABEL_LINE_CUT_RE = re.compile(r"\s+(?:on|in|at|with|to|via|for)\s+[A-Z\d]|\s*[,(|:]|\s+[—–-]\s")
-_LABEL_SMALL = frozenset({"of", "the", "for", "and", "on", "de", "von", "der", "van", "da", "al",
-                          "bin", "la", "le", "del", "di", "du"})
+_LABEL_SMALL = frozenset(
+    {
+        "of",
+        "the",
+        "for",
+        "and",
+        "on",
+        "de",
+        "von",
+        "der",
+        "van",
+        "da",
+        "al",
+        "bin",
+        "la",
+        "le",
+        "del",
+        "di",
+        "du",
+    }
+)
 _TRAILER_RE = re.compile(r"\s*(?:\([^()\n]{0,40}\)|\[[^\[\]\n]{0,40}\])?\s*")
 _LABEL_REACH = 12
 
@@ -1976,7 +2211,7 @@ def _quote_only(text: str, para: tuple[int, int], members: list[_Span]) -> bool:
     lo, hi = para
     pos = lo
     for s in members:
-        if text[pos:s.open_pos if s.open_pos >= 0 else s.start].strip(" \t*_>"):
+        if text[pos : s.open_pos if s.open_pos >= 0 else s.start].strip(" \t*_>"):
             return False
         pos = s.close_pos + 1 if s.close_pos >= 0 else s.end
     return bool(members) and _TRAILER_RE.fullmatch(text, pos, hi) is not None
@@ -1985,18 +2220,25 @@ def _quote_only(text: str, para: tuple[int, int], members: list[_Span]) -> bool:
 def _label_line_speaker(doc: _Doc, pi: int) -> tuple[str, str | None] | None:
     lo, hi = doc.paras[pi]
     line = doc.text[lo:hi].strip().strip("*_ ").rstrip(":").strip("*_ ")
-    if not line or "\n" in line or len(line.split()) > 14 or line[-1:] in ".!?;,\"”’»" or \
-            any(c in line for c in "“”\"«»"):
+    if (
+        not line
+        or "\n" in line
+        or len(line.split()) > 14
+        or line[-1:] in '.!?;,"”’»'
+        or any(c in line for c in '“”"«»')
+    ):
         return None
     cut = _LABEL_LINE_CUT_RE.search(line)
-    who = line[:cut.start()] if cut else line
+    who = line[: cut.start()] if cut else line
     toks = who.split()
-    if not 1 <= len(toks) <= 8 or \
-            any(not t[:1].isupper() and t not in _LABEL_SMALL for t in toks) or \
-            not toks[-1][:1].isupper():
+    if (
+        not 1 <= len(toks) <= 8
+        or any(not t[:1].isupper() and t not in _LABEL_SMALL for t in toks)
+        or not toks[-1][:1].isupper()
+    ):
         return None
     if who.isupper() or not doc._names_person(who, lo):
-        return None                     # "SEE MORE", "MS. X:" transcript turns
+        return None  # "SEE MORE", "MS. X:" transcript turns
     spk, role = doc.reg.resolve(who)
     if not spk or not doc.reg.is_person(spk):
         return None
@@ -2034,7 +2276,7 @@ def _label_line_blocks(spans: list[_Span], doc: _Doc) -> None:
             s.speaker, s.role, s.attributed = got[0], got[1], True
 
 
-_ENUM_RE = re.compile(r"\A\s*(?:\d{1,2}[.)]|[-*•–—])\s+")    # "6. “The … problem”" list headings
+_ENUM_RE = re.compile(r"\A\s*(?:\d{1,2}[.)]|[-*•–—])\s+")  # "6. “The … problem”" list headings
 
 
 def _is_heading(text: str, para: tuple[int, int], s: _Span) -> bool:
@@ -2042,11 +2284,11 @@ def _is_heading(text: str, para: tuple[int, int], s: _Span) -> bool:
     body = text[lo:hi]
     if "\n" in body.strip() or len(body.split()) > _HEADING_MAX_WORDS:
         return False
-    before = _ENUM_RE.sub("", text[lo:s.open_pos if s.open_pos >= 0 else s.start])
-    outside = (before + text[(s.close_pos + 1) if s.close_pos >= 0 else s.end:hi]).strip()
+    before = _ENUM_RE.sub("", text[lo : s.open_pos if s.open_pos >= 0 else s.start])
+    outside = (before + text[(s.close_pos + 1) if s.close_pos >= 0 else s.end : hi]).strip()
     if outside.endswith((".", "!", "?")) and s.para != 0:
         return False
-    if s.para != 0 and text[s.start:s.end].rstrip()[-1:] in ".,!?…":
+    if s.para != 0 and text[s.start : s.end].rstrip()[-1:] in ".,!?…":
         return False
     return s.para == 0 or (not outside.endswith((".", ",")) and body.strip()[-1:] not in ".!?")
 
@@ -2063,9 +2305,15 @@ def _resolve_headings(spans: list[_Span], text: str, doc: _Doc) -> None:
             continue
         if s.attributed and s.speaker:
             continue
-        words = set(_WORD_RE.findall(text[s.start:s.end].lower()))
-        src = next((b for b in body if words and
-                    words <= set(_WORD_RE.findall(text[b.start:b.end].lower()))), None)
+        words = set(_WORD_RE.findall(text[s.start : s.end].lower()))
+        src = next(
+            (
+                b
+                for b in body
+                if words and words <= set(_WORD_RE.findall(text[b.start : b.end].lower()))
+            ),
+            None,
+        )
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
             continue
@@ -2082,7 +2330,7 @@ def _resolve_headings(spans: list[_Span], text: str, doc: _Doc) -> None:
 def _to_quote(s: _Span, text: str) -> Quote:
     lo, hi = s.sentence
     return Quote(
-        text=text[s.start:s.end].strip(),
+        text=text[s.start : s.end].strip(),
         speaker=s.speaker,
         role=s.role,
         sentence=text[lo:hi].strip(),

@@ -24,8 +24,6 @@ from monitors.lexicon import PARAGRAPH_BREAK, word_set
 __all__ = ["sentence_at", "split_sentences"]
 
 
-
-
 _ABBREVIATIONS = word_set(
     """
     mr mrs ms mx dr prof rev fr sr jr st gen lt col maj capt cpt sgt cpl pvt adm cmdr cdr brig

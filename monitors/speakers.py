@@ -142,8 +142,16 @@ Congo Rwanda Munich Kremlin Pentagon NATO EU UN Congress Senate Wall Street
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 
 _TITLE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "chief": ("chief", "secretary general", "secretary-general", "secretary", "head", "director",
-              "leader", "minister"),
+    "chief": (
+        "chief",
+        "secretary general",
+        "secretary-general",
+        "secretary",
+        "head",
+        "director",
+        "leader",
+        "minister",
+    ),
     "head": ("head", "chief", "director", "secretary general", "secretary-general", "leader"),
     "leader": ("leader", "president", "prime minister", "chancellor", "premier", "king"),
     "pentagon": ("defense", "defence", "pentagon"),
@@ -182,26 +190,27 @@ def tokens_of(seq: str) -> list[str]:
 def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split ``[Defense, Secretary, Pete, Hegseth]`` into (title tokens, name tokens)."""
     i = 0
-    while i < len(tokens) and (tokens[i].lower() in TITLE_WORDS or
-                               (tokens[i] == "of" and i > 0)):
+    while i < len(tokens) and (tokens[i].lower() in TITLE_WORDS or (tokens[i] == "of" and i > 0)):
         i += 1
     title, name = tokens[:i], tokens[i:]
     while name and name[0].lower() in ("of", "the"):
         title.append(name.pop(0))
-    if "of" in name:                       # "Some of Gambaryan", "Bank of America"
-        name = name[len(name) - name[::-1].index("of"):]
-    inner = [k for k, t in enumerate(name[:-1]) if t.lower().rstrip(".") in _INNER_TITLES] \
-        if len(name) > 2 else []
+    if "of" in name:  # "Some of Gambaryan", "Bank of America"
+        name = name[len(name) - name[::-1].index("of") :]
+    inner = (
+        [k for k, t in enumerate(name[:-1]) if t.lower().rstrip(".") in _INNER_TITLES]
+        if len(name) > 2
+        else []
+    )
     if "of" in title and len(name) > 2 and is_org(name):
         k = max(i for i, t in enumerate(name) if is_org([t]))
-        rest = name[k + 1:]                # "Director of National Intelligence Jane Roe"
+        rest = name[k + 1 :]  # "Director of National Intelligence Jane Roe"
         if 2 <= len(rest) <= 3 and not any(t.lower() in TITLE_WORDS for t in rest):
-            title, name = title + name[:k + 1], rest
-    if inner:                              # "Air Force Commander Mykola Oleshchuk"
+            title, name = title + name[: k + 1], rest
+    if inner:  # "Air Force Commander Mykola Oleshchuk"
         k = inner[-1] + 1
         rest = name[k:]
-        if len(rest) <= 3 and not is_org(rest) and \
-                not any(t.lower() in TITLE_WORDS for t in rest):
+        if len(rest) <= 3 and not is_org(rest) and not any(t.lower() in TITLE_WORDS for t in rest):
             title, name = title + name[:k], rest
     return title, name
 
@@ -242,7 +251,7 @@ class Registry:
         found: Person | None = None
         for start in _word_occurrences(self.text, surname):
             end = start + len(surname)
-            before = self.text[max(0, start - 120):start]
+            before = self.text[max(0, start - 120) : start]
             toks = [*_capitalised_tail(before), surname]
             toks = _cut_time_words(strip_leading(toks))
             title, name = split_title(toks)
@@ -255,7 +264,7 @@ class Registry:
             if len(name) == 1:
                 nxt = _family_first(self.text, end)
                 if nxt and not (title and title[-1].lower() in _NAME_OPENERS):
-                    name = [surname, nxt]        # "Zhang Xiaogang" / "Adm. Kim Myung-soo"
+                    name = [surname, nxt]  # "Zhang Xiaogang" / "Adm. Kim Myung-soo"
             if len(name) < 2 and not role:
                 continue
             if found is None:
@@ -278,8 +287,9 @@ class Registry:
                     continue
                 cur = people.get(name[-1])
                 if cur is None:
-                    people[name[-1]] = Person(" ".join(name), _clean_role(" ".join(title)),
-                                              m.start())
+                    people[name[-1]] = Person(
+                        " ".join(name), _clean_role(" ".join(title)), m.start()
+                    )
                 elif cur.role is None and title:
                     cur.role = _clean_role(" ".join(title))
             self._everyone = list(people.values())
@@ -303,8 +313,12 @@ class Registry:
         self._folded_index()
         cands = set(self._folded.get(_fold(surname), ())) - {surname}
         if not cands and len(surname) >= 5 and len(_word_occurrences(self.text, surname, 2)) < 2:
-            cands = {w for key, ws in self._folded.items() for w in ws
-                     if len(key) == len(surname) + 1 and key.startswith(_fold(surname))}
+            cands = {
+                w
+                for key, ws in self._folded.items()
+                for w in ws
+                if len(key) == len(surname) + 1 and key.startswith(_fold(surname))
+            }
         found = []
         for w in cands:
             got = self._scan_surname(w)
@@ -328,9 +342,14 @@ class Registry:
         if len(word) < 5 or not word[:1].isupper():
             return None
         key = _fold(word)
-        found = {w for k, ws in self._folded_index().items() for w in ws
-                 if len(k) == len(key) + 1 and k.startswith(key) and
-                 len(_word_occurrences(self.text, w, 2)) >= 2}
+        found = {
+            w
+            for k, ws in self._folded_index().items()
+            for w in ws
+            if len(k) == len(key) + 1
+            and k.startswith(key)
+            and len(_word_occurrences(self.text, w, 2)) >= 2
+        }
         return found.pop() if len(found) == 1 else None
 
     def acronym(self, token: str) -> str | None:
@@ -342,11 +361,14 @@ class Registry:
                 full = _expansion(m.group("name").split(), m.group("acr"))
                 if full:
                     self._acronyms.setdefault(m.group("acr"), full)
-        if token not in self._acronyms:        # the full name written out elsewhere
+        if token not in self._acronyms:  # the full name written out elsewhere
             found = set()
             first = re.escape(token[0])
-            for m in re.finditer(rf"\b{first}[a-z]\w*(?:[ \t]+(?:(?:of|for|and|on)[ \t]+)?"
-                                 rf"[{UP}][a-z][\w\-]*){{1,6}}", self.text):
+            for m in re.finditer(
+                rf"\b{first}[a-z]\w*(?:[ \t]+(?:(?:of|for|and|on)[ \t]+)?"
+                rf"[{UP}][a-z][\w\-]*){{1,6}}",
+                self.text,
+            ):
                 full = _expansion(m.group().split(), token)
                 if full and full.split()[-1] == m.group().split()[-1]:
                     found.add(full)
@@ -383,12 +405,19 @@ class Registry:
         letter = {"democrat": "D", "republican": "R"}.get(party)
         if letter is None:
             return None
-        mods = [w.lower().strip(".") for w in words[:-1] if w[:1].isupper() and
-                w.lower() not in ("the", "house", "senate", "gop", "former", "veteran", "top")]
+        mods = [
+            w.lower().strip(".")
+            for w in words[:-1]
+            if w[:1].isupper()
+            and w.lower() not in ("the", "house", "senate", "gop", "former", "veteran", "top")
+        ]
         found = self._party_tagged(letter)
         if mods:
-            found = {k: v for k, v in found.items()
-                     if v is None or all(_state_fits(mod, v) for mod in mods)}
+            found = {
+                k: v
+                for k, v in found.items()
+                if v is None or all(_state_fits(mod, v) for mod in mods)
+            }
         if len(found) != 1:
             return None
         name = next(iter(found))
@@ -423,7 +452,7 @@ class Registry:
 
     def resolve(self, phrase: str) -> tuple[str | None, str | None]:
         """Resolve a speaker phrase (no pronouns) to (speaker, role)."""
-        phrase = _LEAD_CONJ_RE.sub("", phrase.strip(" ,;:—–-"))   # "Although the Kremlin"
+        phrase = _LEAD_CONJ_RE.sub("", phrase.strip(" ,;:—–-"))  # "Although the Kremlin"
         if not phrase or len(phrase) > 160:
             return None, None
         if " and " in phrase and not _DESC_RE.match(phrase):
@@ -435,13 +464,13 @@ class Registry:
             last = m
         if last is not None and last.end() == len(phrase.rstrip(".")):
             if last.start() <= 4:
-                return self._resolve_name(phrase[last.start():last.end()])
-            prefix = phrase[:last.start()].strip()
-            spk, role = self._resolve_name(phrase[last.start():last.end()])
+                return self._resolve_name(phrase[last.start() : last.end()])
+            prefix = phrase[: last.start()].strip()
+            spk, role = self._resolve_name(phrase[last.start() : last.end()])
             if spk and self.is_person(spk):
                 return spk, role or _clean_role(prefix)
             if spk and is_org(spk.split()) and _POSSESSOR_RE.fullmatch(prefix):
-                return phrase.strip(), None          # "Ukraine’s Armed Forces"
+                return phrase.strip(), None  # "Ukraine’s Armed Forces"
         return self._resolve_description(phrase)
 
     def _resolve_conjunction(self, phrase: str) -> tuple[str | None, str | None]:
@@ -465,7 +494,7 @@ class Registry:
         if any(not t[:1].isupper() and t not in _PARTICLES for t in toks):
             return False
         if any(c.isdigit() for c in speaker):
-            return False                # "N26", "Rival Bank24": brands, not people
+            return False  # "N26", "Rival Bank24": brands, not people
         return len(toks) >= 2 or self.person(toks[-1]) is not None or len(toks[-1]) > 2
 
     def _resolve_name(self, seq: str) -> tuple[str | None, str | None]:
@@ -476,17 +505,20 @@ class Registry:
             full = self.acronym(toks[0])
             if full:
                 return full, None
-        if "of" in toks[1:-1]:                  # "Paolini of Pictet", "Nancy Mace of Ohio"
+        if "of" in toks[1:-1]:  # "Paolini of Pictet", "Nancy Mace of Ohio"
             k = toks.index("of")
             ltitle, lname = split_title(toks[:k])
             if lname and not is_org(lname) and _plausible_name(lname):
                 person = self.person(lname[-1])
-                if person is not None and len(person.name.split()) >= 2 and \
-                        _compatible(lname, person.name):
+                if (
+                    person is not None
+                    and len(person.name.split()) >= 2
+                    and _compatible(lname, person.name)
+                ):
                     return person.name, person.role or (" ".join(ltitle) or None)
         title, name = split_title(toks)
         if not name and title and title[-1].lower() in ORG_WORDS:
-            return " ".join(title), None        # "The Kremlin", "the White House"
+            return " ".join(title), None  # "The Kremlin", "the White House"
         if not name:
             return self.resolve_title(" ".join(title))
         if is_org(name) or (is_org(title) and (len(name) < 2 or not _plausible_name(name))):
@@ -495,7 +527,7 @@ class Registry:
         if person is not None and _compatible(name, person.name):
             return person.name, person.role or (" ".join(title) or None)
         if len(name) == 1 and not title and len(_word_occurrences(self.text, name[0], 2)) < 2:
-            return self._misspelt(name[0]), None   # "Borrel said" in an article on Borrell
+            return self._misspelt(name[0]), None  # "Borrel said" in an article on Borrell
         return " ".join(name), " ".join(title) or None
 
     def _resolve_description(self, phrase: str) -> tuple[str | None, str | None]:
@@ -513,8 +545,9 @@ class Registry:
             return _doc_issuer(phrase), None
         return phrase, None
 
-    def resolve_title(self, phrase: str,
-                      keep_description: bool = False) -> tuple[str | None, str | None]:
+    def resolve_title(
+        self, phrase: str, keep_description: bool = False
+    ) -> tuple[str | None, str | None]:
         """``the NATO chief`` -> the registered person whose role fits, when exactly one does."""
         words = [w for w in re.split(r"[\s]+", phrase.lower().strip()) if w]
         words = [w for w in words if w not in ("the", "a", "an", "'s", "its", "his", "her")]
@@ -541,7 +574,9 @@ class Registry:
 
 _LEAD_CONJ_RE = re.compile(
     r"^(?:although|though|whereas|while|but|and|yet|because|since|unless|once|if|when|as|so)"
-    r"\s+(?=\S)", re.I)
+    r"\s+(?=\S)",
+    re.I,
+)
 _POSSESSOR_RE = re.compile(rf"(?:the\s+)?{NAME_SEQ}['’]s?", re.I)
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 _APPOSITIVE_AFTER_RE = re.compile(
@@ -615,8 +650,11 @@ def _compatible(given: list[str], full: str) -> bool:
     full_toks = [_fold(t) for t in full.split()]
     if all(_fold(t) in full_toks for t in given):
         return True
-    return len(given) == 1 and len(given[0]) >= 5 and _fold(given[0]) + full_toks[-1][-1:] == \
-        full_toks[-1]                          # "Borrel" for "Borrell"
+    return (
+        len(given) == 1
+        and len(given[0]) >= 5
+        and _fold(given[0]) + full_toks[-1][-1:] == full_toks[-1]
+    )  # "Borrel" for "Borrell"
 
 
 def _role_fits(words: list[str], role: str) -> bool:
@@ -641,10 +679,12 @@ _NAME_OPENERS = frozenset(("mr.", "mrs.", "ms.", "dr."))
 _FAMILY_NEXT_RE = re.compile(rf"[ \t]([{UP}][a-zà-ÿ]+(?:-[a-zà-ÿ]+)?)(?![\w\-]|[ \t]+[{UP}])")
 # two short given names then an appositive: "Yeap Jun Rong, a strategist"
 _FAMILY_NEXT2_RE = re.compile(
-    rf"[ \t]([{UP}][a-z]{{1,5}}[ \t][{UP}][a-z]{{1,5}}),[ \t]+(?:an?|the)[ \t]")
+    rf"[ \t]([{UP}][a-z]{{1,5}}[ \t][{UP}][a-z]{{1,5}}),[ \t]+(?:an?|the)[ \t]"
+)
 _ACRONYM_DEF_RE = re.compile(
     rf"(?P<name>{TOKEN}(?:[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*{TOKEN}){{1,7}})[ \t]+"
-    r"\((?P<acr>[A-Z][A-Z&]{1,7})\)")
+    r"\((?P<acr>[A-Z][A-Z&]{1,7})\)"
+)
 _GROUP_TITLES = {
     "senators": ("senators", "sens."),
     "lawmakers": ("senators", "sens.", "reps.", "representatives"),
@@ -652,30 +692,37 @@ _GROUP_TITLES = {
 }
 _GROUP_DEF_RE = re.compile(
     rf"\b(?P<title>Senators|Sens\.|Reps\.|Representatives)[ \t]+(?P<a>{NAME_SEQ})"
-    rf"(?:,[^,.;\n]{{1,60}},)?[ \t]+and[ \t]+(?P<b>{NAME_SEQ})")
+    rf"(?:,[^,.;\n]{{1,60}},)?[ \t]+and[ \t]+(?P<b>{NAME_SEQ})"
+)
 
 
 _PARTY_TAG_RE = re.compile(
     rf"(?P<name>{NAME_SEQ})[ \t]*\((?P<p>[DRI])[-–][ \t]?"
-    rf"(?P<state>[{UP}][\w.]*(?:[ \t][{UP}][\w.]*)?)\)")
+    rf"(?P<state>[{UP}][\w.]*(?:[ \t][{UP}][\w.]*)?)\)"
+)
 _PARTY_TITLE_RE = re.compile(
     rf"\b(?P<p>Democratic|Republican|GOP)[ \t]+(?P<name>(?:Sen\.|Rep\.|Gov\.|Senator|"
     rf"Representative|Governor|Congressman|Congresswoman)[ \t]+{NAME_SEQ})"
-    rf"(?:[ \t]+of[ \t]+(?P<state>[{UP}][a-z]+(?:[ \t][{UP}][a-z]+)?))?")
+    rf"(?:[ \t]+of[ \t]+(?P<state>[{UP}][a-z]+(?:[ \t][{UP}][a-z]+)?))?"
+)
 
 
 def _state_fits(mod: str, state: str) -> bool:
     """``massachusetts`` fits ``Mass.``; ``alaska`` fits ``Alaska``; ``new york`` fits ``N.Y.``"""
     st = state.lower().replace(".", "").replace(" ", "")
     mod = mod.replace(".", "")
-    return mod.startswith(st) or st.startswith(mod) or \
-        (len(st) <= 3 and "".join(w[0] for w in mod.split()) == st)
+    return (
+        mod.startswith(st)
+        or st.startswith(mod)
+        or (len(st) <= 3 and "".join(w[0] for w in mod.split()) == st)
+    )
 
 
 def _fold(word: str) -> str:
     """Lower-case without diacritics: ``Orbán`` -> ``orban``."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower())
-                   if not unicodedata.combining(c))
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c)
+    )
 
 
 def _family_first(text: str, end: int) -> str | None:
@@ -684,22 +731,32 @@ def _family_first(text: str, end: int) -> str | None:
     followed by another capitalised word."""
     m = _FAMILY_NEXT_RE.match(text, end)
     if m is None:
-        two = _FAMILY_NEXT2_RE.match(text, end)    # "Yeap Jun Rong, a strategist"
-        if two and not any(p.lower() in TITLE_WORDS or p.lower() in ORG_WORDS or
-                           p.lower() in PLACES or p.lower() in _LEADING_STOP or
-                           p.lower() in _TIME_WORDS for p in two.group(1).split()):
+        two = _FAMILY_NEXT2_RE.match(text, end)  # "Yeap Jun Rong, a strategist"
+        if two and not any(
+            p.lower() in TITLE_WORDS
+            or p.lower() in ORG_WORDS
+            or p.lower() in PLACES
+            or p.lower() in _LEADING_STOP
+            or p.lower() in _TIME_WORDS
+            for p in two.group(1).split()
+        ):
             return two.group(1)
         return None
     w = m.group(1)
     low = w.lower()
-    if low in TITLE_WORDS or low in ORG_WORDS or low in PLACES or low in _LEADING_STOP or \
-            low in _TIME_WORDS:
+    if (
+        low in TITLE_WORDS
+        or low in ORG_WORDS
+        or low in PLACES
+        or low in _LEADING_STOP
+        or low in _TIME_WORDS
+    ):
         return None
-    after = text[m.end():m.end() + 2]
+    after = text[m.end() : m.end() + 2]
     if after[:1] not in (",", " ", ".", ";", ":", "\n") and after:
         return None
-    if not ("-" in w or text[m.end():m.end() + 1] == ","):
-        return None                 # "Zhang Xiaogang, a spokesperson" / "Kim Myung-soo"
+    if not ("-" in w or text[m.end() : m.end() + 1] == ","):
+        return None  # "Zhang Xiaogang, a spokesperson" / "Kim Myung-soo"
     return w
 
 
@@ -722,8 +779,11 @@ def _expansion(words: list[str], acr: str) -> str | None:
             j += 1
         else:
             initials = [w[0] for w in cand if w[:1].isupper()]
-            if len(acr) - 2 <= len(initials) and len(initials) >= 2 and \
-                    sum(1 for c in initials if c in acr) >= len(initials) - 1:
+            if (
+                len(acr) - 2 <= len(initials)
+                and len(initials) >= 2
+                and sum(1 for c in initials if c in acr) >= len(initials) - 1
+            ):
                 best = " ".join(cand)
                 break
     return best

@@ -84,8 +84,13 @@ class UpsertCounts:
 class Store:
     """One DuckDB file (or ``:memory:``) holding everything newswatch knows."""
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False,
-                 lock_wait: float | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        read_only: bool = False,
+        lock_wait: float | None = None,
+    ) -> None:
         """Open (creating and migrating) the store. When another process holds the file,
         wait up to ``lock_wait`` seconds (default: $NEWSWATCH_LOCK_WAIT, else 30) for it, then
         fail with a StoreError that says so."""
@@ -110,8 +115,11 @@ class Store:
                         f"Nothing was changed; run again when the other run has finished."
                     ) from e
                 if not getattr(self, "_told", False):
-                    log.warning("store %s is in use by another process; waiting up to %.0f s",
-                                self.path, lock_wait)
+                    log.warning(
+                        "store %s is in use by another process; waiting up to %.0f s",
+                        self.path,
+                        lock_wait,
+                    )
                     self._told = True
                 time.sleep(0.5)
             except duckdb.Error as e:
@@ -144,14 +152,21 @@ class Store:
 
     def migrate(self) -> list[str]:
         """Apply the named migrations not yet applied, each in its own transaction."""
-        tables = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchall()}
+        tables = {
+            r[0]
+            for r in self.con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
         if tables and "schema_migrations" not in tables:
-            raise StoreError(f"{self.path}: a DuckDB file that newswatch did not create "
-                             f"(tables: {', '.join(sorted(tables)[:5])}); refusing to touch it")
-        self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                         "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)")
+            raise StoreError(
+                f"{self.path}: a DuckDB file that newswatch did not create "
+                f"(tables: {', '.join(sorted(tables)[:5])}); refusing to touch it"
+            )
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
+        )
         done = {r[0] for r in self.con.execute("SELECT name FROM schema_migrations").fetchall()}
         applied = []
         for name, sql in MIGRATIONS:
@@ -168,8 +183,10 @@ class Store:
         return applied
 
     def applied_migrations(self) -> list[str]:
-        return [r[0] for r in self.con.execute(
-            "SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+        return [
+            r[0]
+            for r in self.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+        ]
 
     # -- feeds -------------------------------------------------------------------------
     def feed_states(self, urls: Iterable[str]) -> dict[str, FeedState]:
@@ -178,12 +195,18 @@ class Store:
             return {}
         rows = self.con.execute(
             "SELECT url, etag, last_modified, failures, next_poll_at FROM feeds "
-            "WHERE list_contains(?, url)", [urls]).fetchall()
+            "WHERE list_contains(?, url)",
+            [urls],
+        ).fetchall()
         return {r[0]: FeedState(*r) for r in rows}
 
-    def record_feed_outcomes(self, outcomes: Sequence[FeedOutcome], now: datetime,
-                             validators: dict[str, tuple[str | None, str | None]],
-                             next_poll: dict[str, datetime]) -> None:
+    def record_feed_outcomes(
+        self,
+        outcomes: Sequence[FeedOutcome],
+        now: datetime,
+        validators: dict[str, tuple[str | None, str | None]],
+        next_poll: dict[str, datetime],
+    ) -> None:
         """Update each feed's health row after a poll (multi-row upserts, one transaction).
         Validators change only when the feed parsed ("new"); a 304 keeps them, an error
         keeps them and counts one more consecutive failure."""
@@ -192,14 +215,28 @@ class Store:
         for o in by_url.values():
             etag, last_mod = validators.get(o.url, (None, None))
             ok = o.status != "error"
-            rows.append((o.url, o.name, o.title, etag, last_mod, now, now if ok else None,
-                         0 if ok else 1, next_poll.get(o.url), o.error, o.status,
-                         o.items if o.status == "new" else None))
+            rows.append(
+                (
+                    o.url,
+                    o.name,
+                    o.title,
+                    etag,
+                    last_mod,
+                    now,
+                    now if ok else None,
+                    0 if ok else 1,
+                    next_poll.get(o.url),
+                    o.error,
+                    o.status,
+                    o.items if o.status == "new" else None,
+                )
+            )
         with self._transaction():
             for i in range(0, len(rows), 250):
-                part = rows[i:i + 250]
+                part = rows[i : i + 250]
                 values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(part))
-                self.con.execute(f"""
+                self.con.execute(
+                    f"""
                     INSERT INTO feeds (url, name, title, etag, last_modified, last_polled_at,
                                        last_ok_at, failures, next_poll_at, last_error,
                                        last_status, items)
@@ -221,7 +258,9 @@ class Store:
                                           THEN feeds.last_error ELSE excluded.last_error END,
                         last_status = excluded.last_status,
                         items = coalesce(excluded.items, feeds.items)
-                """, [v for row in part for v in row])
+                """,
+                    [v for row in part for v in row],
+                )
 
     def feed_health(self, quiet_days: int = 3) -> list[dict[str, Any]]:
         """Feed rows; ``quiet`` marks a feed that answers but has brought no new article for
@@ -242,7 +281,9 @@ class Store:
             return {}
         rows = self.con.execute(
             "SELECT id, coalesce(source_hash, content_hash) FROM articles "
-            "WHERE list_contains(?, id)", [list(ids)]).fetchall()
+            "WHERE list_contains(?, id)",
+            [list(ids)],
+        ).fetchall()
         return dict(rows)
 
     def upsert_articles(self, batch: Sequence[Processed], now: datetime) -> UpsertCounts:
@@ -268,10 +309,18 @@ class Store:
             else:
                 updated_items.append(p)
         changed = new_items + updated_items
-        fig_rows = [(p.article.id, i, f, figure_key(f)) for p in changed if p.kept
-                    for i, f in enumerate(p.figures)]
-        quote_rows = [(p.article.id, i, q, quote_key(q)) for p in changed if p.kept
-                      for i, q in enumerate(p.quotes)]
+        fig_rows = [
+            (p.article.id, i, f, figure_key(f))
+            for p in changed
+            if p.kept
+            for i, f in enumerate(p.figures)
+        ]
+        quote_rows = [
+            (p.article.id, i, q, quote_key(q))
+            for p in changed
+            if p.kept
+            for i, q in enumerate(p.quotes)
+        ]
         # first sightings, read before an updated article's old rows are replaced, so a fact
         # keeps the time it was first seen across updates
         first_fig = self._first_seen_many("figures", "fact_key", {k for *_, k in fig_rows})
@@ -279,50 +328,151 @@ class Store:
         first_quote = self._first_seen_many("quotes", "quote_key", {k for *_, k in quote_rows})
         with self._transaction():
             self._insert_many(
-                "articles", ("id", "url", "guid", "feed", "title", "published_at", "fetched_at",
-                             "updated_at", "text", "content_hash", "cluster_id", "kept",
-                             "source_hash"),
-                [(p.article.id, p.article.url, p.article.guid, p.article.feed_url,
-                  p.article.title, p.article.published_at, now, now, p.article.text,
-                  p.article.content_hash, p.article.id, p.kept, p.article.feed_hash)
-                 for p in new_items])
+                "articles",
+                (
+                    "id",
+                    "url",
+                    "guid",
+                    "feed",
+                    "title",
+                    "published_at",
+                    "fetched_at",
+                    "updated_at",
+                    "text",
+                    "content_hash",
+                    "cluster_id",
+                    "kept",
+                    "source_hash",
+                ),
+                [
+                    (
+                        p.article.id,
+                        p.article.url,
+                        p.article.guid,
+                        p.article.feed_url,
+                        p.article.title,
+                        p.article.published_at,
+                        now,
+                        now,
+                        p.article.text,
+                        p.article.content_hash,
+                        p.article.id,
+                        p.kept,
+                        p.article.feed_hash,
+                    )
+                    for p in new_items
+                ],
+            )
             for p in updated_items:
                 a = p.article
-                self.con.execute("""
+                self.con.execute(
+                    """
                     UPDATE articles SET title = ?, published_at = ?, updated_at = ?,
                         text = ?, content_hash = ?, kept = ?, source_hash = ?
                     WHERE id = ?""",
-                    [a.title, a.published_at, now, a.text, a.content_hash, p.kept,
-                     a.feed_hash, a.id])
+                    [
+                        a.title,
+                        a.published_at,
+                        now,
+                        a.text,
+                        a.content_hash,
+                        p.kept,
+                        a.feed_hash,
+                        a.id,
+                    ],
+                )
             if updated_items:
                 ids = [p.article.id for p in updated_items]
                 for table in ("article_topics", "figures", "quotes"):
-                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article)",
-                                     [ids])
-            self._insert_many("figure_changes", ("article", "changed_at", "old_text", "new_text",
-                                                 "unit", "subject"), changes)
+                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article)", [ids])
             self._insert_many(
-                "article_topics", ("article", "topic", "score", "rule", "terms", "evidence"),
-                [(p.article.id, t.topic, t.score, t.rule, json.dumps(list(t.terms)),
-                  json.dumps(list(t.sentences))) for p in changed for t in p.topics])
+                "figure_changes",
+                ("article", "changed_at", "old_text", "new_text", "unit", "subject"),
+                changes,
+            )
             self._insert_many(
-                "figures", ("article", "idx", "text", "value", "low", "high", "unit", "of",
-                            "qualifier", "approx", "subject", "sentence", "fact_key",
-                            "first_seen_at", "span_start", "question"),
-                [(aid, i, f.text, f.value, f.low, f.high, f.unit, f.of, f.qualifier, f.approx,
-                  f.subject, f.sentence, k, first_fig.get(k) or now, f.span_in_sentence,
-                  f.question)
-                 for aid, i, f, k in fig_rows])
+                "article_topics",
+                ("article", "topic", "score", "rule", "terms", "evidence"),
+                [
+                    (
+                        p.article.id,
+                        t.topic,
+                        t.score,
+                        t.rule,
+                        json.dumps(list(t.terms)),
+                        json.dumps(list(t.sentences)),
+                    )
+                    for p in changed
+                    for t in p.topics
+                ],
+            )
             self._insert_many(
-                "quotes", ("article", "idx", "text", "speaker", "role", "sentence", "quote_key",
-                           "first_seen_at"),
-                [(aid, i, q.text, q.speaker, q.role, q.sentence, k, first_quote.get(k) or now)
-                 for aid, i, q, k in quote_rows])
+                "figures",
+                (
+                    "article",
+                    "idx",
+                    "text",
+                    "value",
+                    "low",
+                    "high",
+                    "unit",
+                    "of",
+                    "qualifier",
+                    "approx",
+                    "subject",
+                    "sentence",
+                    "fact_key",
+                    "first_seen_at",
+                    "span_start",
+                    "question",
+                ),
+                [
+                    (
+                        aid,
+                        i,
+                        f.text,
+                        f.value,
+                        f.low,
+                        f.high,
+                        f.unit,
+                        f.of,
+                        f.qualifier,
+                        f.approx,
+                        f.subject,
+                        f.sentence,
+                        k,
+                        first_fig.get(k) or now,
+                        f.span_in_sentence,
+                        f.question,
+                    )
+                    for aid, i, f, k in fig_rows
+                ],
+            )
+            self._insert_many(
+                "quotes",
+                (
+                    "article",
+                    "idx",
+                    "text",
+                    "speaker",
+                    "role",
+                    "sentence",
+                    "quote_key",
+                    "first_seen_at",
+                ),
+                [
+                    (aid, i, q.text, q.speaker, q.role, q.sentence, k, first_quote.get(k) or now)
+                    for aid, i, q, k in quote_rows
+                ],
+            )
         return UpsertCounts(
-            new=len(new_items), updated=len(updated_items), unchanged=unchanged,
+            new=len(new_items),
+            updated=len(updated_items),
+            unchanged=unchanged,
             kept_new=sum(p.kept for p in new_items),
             figures_new=len({k for *_, k in fig_rows} - set(first_fig)),
-            quotes_new=len({k for *_, k in quote_rows} - set(first_quote)))
+            quotes_new=len({k for *_, k in quote_rows} - set(first_quote)),
+        )
 
     def _figure_changes(self, updated: Sequence[Processed], now: datetime) -> list[tuple]:
         """For articles that changed: each figure that disappeared paired with the new figure of
@@ -332,7 +482,8 @@ class Store:
         old_rows = self.con.execute(
             "SELECT article, text, fact_key, unit, subject FROM figures "
             "WHERE list_contains(?, article) ORDER BY article, idx",
-            [[p.article.id for p in updated]]).fetchall()
+            [[p.article.id for p in updated]],
+        ).fetchall()
         old_by_article: dict[str, list[tuple]] = {}
         for r in old_rows:
             old_by_article.setdefault(r[0], []).append(r)
@@ -357,29 +508,35 @@ class Store:
         return out
 
     def window_figure_changes(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        return self._dicts("""
+        return self._dicts(
+            """
             SELECT c.*, a.url, a.title AS article_title, coalesce(f.name, a.feed) AS feed_name
             FROM figure_changes c JOIN articles a ON a.id = c.article
             LEFT JOIN feeds f ON f.url = a.feed
             WHERE a.kept AND c.changed_at > ? AND c.changed_at <= ?
-            ORDER BY c.changed_at""", [start, end])
+            ORDER BY c.changed_at""",
+            [start, end],
+        )
 
     def _first_seen_many(self, table: str, column: str, keys: set[str]) -> dict[str, datetime]:
         if not keys:
             return {}
         rows = self.con.execute(
             f"SELECT {column}, min(first_seen_at) FROM {table} "
-            f"WHERE list_contains(?, {column}) GROUP BY 1", [sorted(keys)]).fetchall()
+            f"WHERE list_contains(?, {column}) GROUP BY 1",
+            [sorted(keys)],
+        ).fetchall()
         return {k: t for k, t in rows}
 
-    def _insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-                     chunk: int = 250) -> None:
+    def _insert_many(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], chunk: int = 250
+    ) -> None:
         """INSERT rows with multi-row VALUES statements (DuckDB's executemany runs one
         statement per row)."""
         width = len(columns)
         head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
         for i in range(0, len(rows), chunk):
-            part = rows[i:i + chunk]
+            part = rows[i : i + chunk]
             values = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(part))
             self.con.execute(head + values, [v for row in part for v in row])
 
@@ -392,35 +549,43 @@ class Store:
             GROUP BY ALL ORDER BY a.fetched_at, a.id""")
 
     def recent_articles(self, since: datetime) -> list[dict[str, Any]]:
-        return self._dicts("SELECT id, url, title, text, published_at, fetched_at, cluster_id "
-                           "FROM articles WHERE kept AND fetched_at >= ? ORDER BY fetched_at",
-                           [since])
+        return self._dicts(
+            "SELECT id, url, title, text, published_at, fetched_at, cluster_id "
+            "FROM articles WHERE kept AND fetched_at >= ? ORDER BY fetched_at",
+            [since],
+        )
 
     def set_clusters(self, mapping: dict[str, str]) -> None:
         """Set ``cluster_id`` of many articles in one transaction (through a temporary table:
         one UPDATE statement, not one per article)."""
         if not mapping:
             return
-        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS new_clusters "
-                         "(id VARCHAR PRIMARY KEY, cluster VARCHAR)")
+        self.con.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS new_clusters (id VARCHAR PRIMARY KEY, cluster VARCHAR)"
+        )
         with self._transaction():
             self.con.execute("DELETE FROM new_clusters")
-            self._insert_many("new_clusters", ("id", "cluster"), list(mapping.items()),
-                              chunk=1000)
-            self.con.execute("UPDATE articles SET cluster_id = c.cluster FROM new_clusters c "
-                             "WHERE articles.id = c.id")
+            self._insert_many("new_clusters", ("id", "cluster"), list(mapping.items()), chunk=1000)
+            self.con.execute(
+                "UPDATE articles SET cluster_id = c.cluster FROM new_clusters c "
+                "WHERE articles.id = c.id"
+            )
             self.con.execute("DELETE FROM new_clusters")
 
     # -- digest queries ----------------------------------------------------------------
-    def last_digest_end(self, before: datetime, statuses: Sequence[str] = FILE_SUCCESS
-                        ) -> datetime | None:
+    def last_digest_end(
+        self, before: datetime, statuses: Sequence[str] = FILE_SUCCESS
+    ) -> datetime | None:
         row = self.con.execute(
             "SELECT max(window_end) FROM digests WHERE list_contains(?, status) "
-            "AND window_end <= ?", [list(statuses), before]).fetchone()
+            "AND window_end <= ?",
+            [list(statuses), before],
+        ).fetchone()
         return row[0] if row else None
 
     def window_articles(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        return self._dicts("""
+        return self._dicts(
+            """
             SELECT a.id, a.url, a.title, a.feed, coalesce(f.name, a.feed) AS feed_name,
                    a.published_at, a.fetched_at, a.updated_at, a.cluster_id,
                    t.topic, t.score, t.rule, t.terms, t.evidence
@@ -428,7 +593,9 @@ class Store:
             JOIN article_topics t ON t.article = a.id
             LEFT JOIN feeds f ON f.url = a.feed
             WHERE a.kept AND a.updated_at > ? AND a.updated_at <= ?
-            ORDER BY a.published_at DESC NULLS LAST, a.id""", [start, end])
+            ORDER BY a.published_at DESC NULLS LAST, a.id""",
+            [start, end],
+        )
 
     def window_figures(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         return self._window_facts("figures", start, end)
@@ -441,21 +608,27 @@ class Store:
         first, with their article's URL, title, outlet, date and story cluster."""
         if table not in ("figures", "quotes"):
             raise ValueError(f"not a fact table: {table}")
-        return self._dicts(f"""
+        return self._dicts(
+            f"""
             SELECT x.*, a.url, a.title AS article_title, a.feed,
                    coalesce(f.name, a.feed) AS feed_name, a.published_at, a.cluster_id
             FROM {table} x JOIN articles a ON a.id = x.article
             LEFT JOIN feeds f ON f.url = a.feed
             WHERE a.kept AND a.updated_at > ? AND a.updated_at <= ?
-            ORDER BY x.first_seen_at, a.published_at, x.article, x.idx""", [start, end])
+            ORDER BY x.first_seen_at, a.published_at, x.article, x.idx""",
+            [start, end],
+        )
 
-    def reported_keys(self, kind: str, before: datetime,
-                      statuses: Sequence[str] = FILE_SUCCESS) -> set[str]:
+    def reported_keys(
+        self, kind: str, before: datetime, statuses: Sequence[str] = FILE_SUCCESS
+    ) -> set[str]:
         """Fact keys that successful digests ending at or before ``before`` reported."""
-        rows = self.con.execute("""
+        rows = self.con.execute(
+            """
             SELECT DISTINCT k.key FROM digest_facts k JOIN digests d ON d.id = k.digest
             WHERE k.kind = ? AND d.window_end <= ? AND list_contains(?, d.status)""",
-            [kind, before, list(statuses)]).fetchall()
+            [kind, before, list(statuses)],
+        ).fetchall()
         return {r[0] for r in rows}
 
     def digest(self, digest_id: str) -> dict[str, Any] | None:
@@ -463,45 +636,64 @@ class Store:
         return rows[0] if rows else None
 
     def digests_with_status(self, status: str) -> list[dict[str, Any]]:
-        return self._dicts("SELECT * FROM digests WHERE status = ? ORDER BY window_end",
-                           [status])
+        return self._dicts("SELECT * FROM digests WHERE status = ? ORDER BY window_end", [status])
 
     def mark_sending(self, digest_id: str, message_id: str, eml: str) -> None:
         """Record the exact message before it is handed to SMTP: a re-send after a crash
         sends these bytes again, with the same Message-ID."""
-        self.con.execute("UPDATE digests SET status = 'sending', message_id = ?, eml = ?, "
-                         "attempts = coalesce(attempts, 0) + 1 WHERE id = ?",
-                         [message_id, eml, digest_id])
+        self.con.execute(
+            "UPDATE digests SET status = 'sending', message_id = ?, eml = ?, "
+            "attempts = coalesce(attempts, 0) + 1 WHERE id = ?",
+            [message_id, eml, digest_id],
+        )
 
     def mark_sent(self, digest_id: str, now: datetime) -> None:
-        self.con.execute("UPDATE digests SET status = 'sent', sent_at = ?, last_error = NULL "
-                         "WHERE id = ?", [now, digest_id])
+        self.con.execute(
+            "UPDATE digests SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+            [now, digest_id],
+        )
 
     def mark_status(self, digest_id: str, status: str, error: str | None = None) -> None:
-        self.con.execute("UPDATE digests SET status = ?, last_error = ? WHERE id = ?",
-                         [status, error, digest_id])
+        self.con.execute(
+            "UPDATE digests SET status = ?, last_error = ? WHERE id = ?", [status, error, digest_id]
+        )
 
     def daily_counts(self, since: datetime, until: datetime) -> list[tuple[Any, int, int]]:
         """(day, articles kept, figures first seen) per UTC day in [since, until]."""
-        rows = self.con.execute("""
+        rows = self.con.execute(
+            """
             WITH a AS (SELECT CAST(fetched_at AS DATE) AS day, count(*) AS n FROM articles
                        WHERE kept AND fetched_at > ? AND fetched_at <= ? GROUP BY 1),
                  f AS (SELECT CAST(first_seen_at AS DATE) AS day, count(DISTINCT fact_key) AS n
                        FROM figures WHERE first_seen_at > ? AND first_seen_at <= ? GROUP BY 1)
             SELECT coalesce(a.day, f.day), coalesce(a.n, 0), coalesce(f.n, 0)
             FROM a FULL OUTER JOIN f ON a.day = f.day ORDER BY 1""",
-            [since, until, since, until]).fetchall()
+            [since, until, since, until],
+        ).fetchall()
         return [(r[0], int(r[1]), int(r[2])) for r in rows]
 
-    def record_digest(self, *, digest_id: str, digest_date: str, window_start: datetime,
-                      window_end: datetime, status: str, now: datetime, html: str, text: str,
-                      html_path: str | None, text_path: str | None,
-                      recipients: Sequence[str], facts: Iterable[tuple[str, str]]) -> None:
+    def record_digest(
+        self,
+        *,
+        digest_id: str,
+        digest_date: str,
+        window_start: datetime,
+        window_end: datetime,
+        status: str,
+        now: datetime,
+        html: str,
+        text: str,
+        html_path: str | None,
+        text_path: str | None,
+        recipients: Sequence[str],
+        facts: Iterable[tuple[str, str]],
+    ) -> None:
         """Record a digest and the facts it reported, in one transaction.  A re-render of the
         same window updates the row (same id: not a second digest) and keeps its delivery
         state once it was handed to SMTP (sending, sent) or settled (empty)."""
         with self._transaction():
-            self.con.execute("""
+            self.con.execute(
+                """
                 INSERT INTO digests (id, digest_date, window_start, window_end, status,
                     created_at, recipients, html, text, html_path, text_path)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -510,44 +702,77 @@ class Store:
                     html_path = excluded.html_path, text_path = excluded.text_path,
                     status = CASE WHEN digests.status IN ('sending', 'sent', 'empty')
                                   THEN digests.status ELSE excluded.status END""",
-                [digest_id, digest_date, window_start, window_end, status, now,
-                 json.dumps(list(recipients)), html, text, html_path, text_path])
+                [
+                    digest_id,
+                    digest_date,
+                    window_start,
+                    window_end,
+                    status,
+                    now,
+                    json.dumps(list(recipients)),
+                    html,
+                    text,
+                    html_path,
+                    text_path,
+                ],
+            )
             self.con.execute("DELETE FROM digest_facts WHERE digest = ?", [digest_id])
             rows = sorted(set(facts))
             if rows:
-                self.con.executemany("INSERT INTO digest_facts VALUES (?, ?, ?)",
-                                     [[digest_id, k, v] for k, v in rows])
+                self.con.executemany(
+                    "INSERT INTO digest_facts VALUES (?, ?, ?)",
+                    [[digest_id, k, v] for k, v in rows],
+                )
 
     def digests(self) -> list[dict[str, Any]]:
-        return self._dicts("SELECT id, digest_date, window_start, window_end, status, "
-                           "created_at, sent_at, html_path, text_path FROM digests "
-                           "ORDER BY window_end")
+        return self._dicts(
+            "SELECT id, digest_date, window_start, window_end, status, "
+            "created_at, sent_at, html_path, text_path FROM digests "
+            "ORDER BY window_end"
+        )
 
     # -- runs --------------------------------------------------------------------------
     def start_run(self, run_id: str, flow: str, now: datetime) -> None:
-        self.con.execute("INSERT INTO runs (id, flow, started_at, status) VALUES (?, ?, ?, ?) "
-                         "ON CONFLICT (id) DO NOTHING", [run_id, flow, now, "running"])
+        self.con.execute(
+            "INSERT INTO runs (id, flow, started_at, status) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO NOTHING",
+            [run_id, flow, now, "running"],
+        )
 
     def close_interrupted_runs(self, flow: str, now: datetime) -> int:
         """Mark runs of ``flow`` still 'running' as 'interrupted' and say how many there were.
 
         Only one process writes the store at a time, so at the start of a run any run still
         'running' was killed before it finished."""
-        n = self.con.execute("SELECT count(*) FROM runs WHERE flow = ? AND status = 'running'",
-                             [flow]).fetchone()[0]
+        n = self.con.execute(
+            "SELECT count(*) FROM runs WHERE flow = ? AND status = 'running'", [flow]
+        ).fetchone()[0]
         if n:
-            self.con.execute("UPDATE runs SET status = 'interrupted', finished_at = ? "
-                             "WHERE flow = ? AND status = 'running'", [now, flow])
+            self.con.execute(
+                "UPDATE runs SET status = 'interrupted', finished_at = ? "
+                "WHERE flow = ? AND status = 'running'",
+                [now, flow],
+            )
         return n
 
     def finish_run(self, run_id: str, now: datetime, status: str, counts: dict[str, Any]) -> None:
-        self.con.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
-                         [now, status, json.dumps(counts, default=str), run_id])
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
+            [now, status, json.dumps(counts, default=str), run_id],
+        )
 
     # -- generic -----------------------------------------------------------------------
     def count(self, table: str) -> int:
-        if table not in {"feeds", "articles", "article_topics", "figures", "quotes", "digests",
-                         "digest_facts", "runs"}:
+        if table not in {
+            "feeds",
+            "articles",
+            "article_topics",
+            "figures",
+            "quotes",
+            "digests",
+            "digest_facts",
+            "runs",
+        }:
             raise ValueError(f"unknown table {table!r}")
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
@@ -575,5 +800,6 @@ def _check_file(path: Path, read_only: bool) -> None:
     if len(header) == 0:
         raise StoreError(f"{path}: empty file, not a DuckDB database; refusing to overwrite it")
     if header[8:12] != DUCKDB_MAGIC:
-        raise StoreError(f"{path}: not a DuckDB database (foreign or corrupt file); "
-                         f"refusing to overwrite it")
+        raise StoreError(
+            f"{path}: not a DuckDB database (foreign or corrupt file); refusing to overwrite it"
+        )

@@ -28,8 +28,9 @@ WORDS = Path(__file__).with_name("data") / "subject_words.toml"
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len,
-                                                                           reverse=True))
+    return "|".join(
+        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
+    )
 
 
 @cache
@@ -37,15 +38,24 @@ def _vocab() -> dict[str, re.Pattern[str]]:
     w = tomllib.loads(WORDS.read_text(encoding="utf-8"))
     return {
         "modifier": re.compile(r"[\s-]+(?:" + _alt(w["modifier_nouns"]) + r")\b", re.I),
-        "recipient": re.compile(r"\b(?:" + _alt(w["recipient_prepositions"])
-                                + r")\s+(?:the\s+)?$", re.I),
+        "recipient": re.compile(
+            r"\b(?:" + _alt(w["recipient_prepositions"]) + r")\s+(?:the\s+)?$", re.I
+        ),
         "generic": re.compile(r"^(?:" + _alt(w["generic_aliases"]) + r")$", re.I),
         "ukraine": re.compile(r"\b(?:" + _alt(w["ukraine_words"]) + r")(?!\w)"),
         "body": re.compile(
             r"(?:(?<=^)|(?<=[\s(\"“]))(?:[Tt]he\s+)?((?:[A-Z][\w’'.-]*\s+){0,5}(?:"
-            + "|".join(x.capitalize() for x in w["body_nouns"]) + r"))\b"),
-        "anaphor": re.compile(r"\s*(?:" + _alt(w["anaphors"]) + r")\s+(?:\w+\s+)?(?:"
-                              + _alt(w["anaphor_nouns"]) + r")\b", re.I),
+            + "|".join(x.capitalize() for x in w["body_nouns"])
+            + r"))\b"
+        ),
+        "anaphor": re.compile(
+            r"\s*(?:"
+            + _alt(w["anaphors"])
+            + r")\s+(?:\w+\s+)?(?:"
+            + _alt(w["anaphor_nouns"])
+            + r")\b",
+            re.I,
+        ),
     }
 
 
@@ -65,23 +75,42 @@ _RX_TARGET_BEFORE = re.compile(
     re.I,
 )
 _ASIDE = re.compile(
-    r",\s*(?:which|who|whose|including|such\s+as|like|along\s+with|an?|the)\b[^,;]*,")
+    r",\s*(?:which|who|whose|including|such\s+as|like|along\s+with|an?|the)\b[^,;]*,"
+)
 _CLAUSE_BREAK = re.compile(
     r";|\s[—–]\s|,\s*(?:while|whereas|but|and|although|though)\s|\s(?:while|whereas|but)\s"
     r"|\b(?:said|says|say|told\s+\w+|stated|argued|noted|warned|added|estimated|estimates|"
     r"expects|expected|believes|showed|shows|found)\s+(?:that\s+)?"
 )
-def figure_subject(text: str, ss: int, se: int, s: int, e: int, *, count: bool = False,
-                   target_after: bool = False, prev: tuple[int, int] | None = None
-                   ) -> str | None:
+
+
+def figure_subject(
+    text: str,
+    ss: int,
+    se: int,
+    s: int,
+    e: int,
+    *,
+    count: bool = False,
+    target_after: bool = False,
+    prev: tuple[int, int] | None = None,
+) -> str | None:
     """The subject of the figure at [s, e) in the sentence [ss, se) of ``text``, or None.
     ``prev`` is the sentence before it, for a sentence that only continues it."""
     found = [m for m in actor_pattern().finditer(text, ss, se) if _is_actor(text, m, ss, se)]
     if (_RX_TARGET_BEFORE.search(text, max(ss, s - 30), s) or target_after) and any(
-            display_name(m.group(0)) == "NATO" for m in found):
+        display_name(m.group(0)) == "NATO" for m in found
+    ):
         return "NATO"  # "the NATO target of 2%", "lift the target to 4%": the alliance's target
-    inside = [m for m in found if s < m.start() < e and (
-        not _PREP_BEFORE.search(text, s, m.start()) or re.search(r"\bof\s+$", text[s:m.start()]))]
+    inside = [
+        m
+        for m in found
+        if s < m.start() < e
+        and (
+            not _PREP_BEFORE.search(text, s, m.start())
+            or re.search(r"\bof\s+$", text[s : m.start()])
+        )
+    ]
     if inside and count:
         return display_name(inside[0].group(0))  # "42 European leaders", "23 of NATO's 32 members"
     cs, ce = _clause(text, ss, se, s, e)
@@ -105,13 +134,20 @@ def figure_subject(text: str, ss: int, se: int, s: int, e: int, *, count: bool =
             return None  # "the US and its allies provided $100 billion": not one actor's
         return display_name(left[0].group(0))
     # a name right after the figure qualifies it: "$61 billion Ukraine aid", "€50bn EU fund"
-    right = [m for m in mentions if e <= m.start() < ce and free(m)
-             and re.fullmatch(r"\s*(?:the\s+)?", text[e:m.start()])]
+    right = [
+        m
+        for m in mentions
+        if e <= m.start() < ce and free(m) and re.fullmatch(r"\s*(?:the\s+)?", text[e : m.start()])
+    ]
     if right:
         return display_name(right[0].group(0))
-    recipients = [m for m in mentions if cs <= m.start() < ce
-                  and _vocab()["recipient"].search(text, max(ss, m.start() - 12), m.start())
-                  and not any(a0 <= m.start() < a1 for a0, a1 in asides)]
+    recipients = [
+        m
+        for m in mentions
+        if cs <= m.start() < ce
+        and _vocab()["recipient"].search(text, max(ss, m.start() - 12), m.start())
+        and not any(a0 <= m.start() < a1 for a0, a1 in asides)
+    ]
     if recipients:
         return display_name(recipients[0].group(0))
     if prev is not None and not mentions and _vocab()["anaphor"].match(text, ss):
@@ -128,8 +164,11 @@ def document_actor(text: str) -> str | None:
     head, sep, _ = text.partition("\n\n")
     if not sep:
         return None
-    named = {display_name(m.group(0)) for m in actor_pattern().finditer(head)
-             if _is_actor(head, m, 0, len(head))}  # not "at the NATO Summit"
+    named = {
+        display_name(m.group(0))
+        for m in actor_pattern().finditer(head)
+        if _is_actor(head, m, 0, len(head))
+    }  # not "at the NATO Summit"
     if len(named) != 1:
         return None
     actor = named.pop()
@@ -147,7 +186,8 @@ def orphan(text: str, sentence_start: int, sentence_end: int) -> bool:
 # States responded ... providing $1.9 billion"): its subject is not the main clause's.
 _SUBORDINATE_OPENING = re.compile(
     r"\s*(?:When|While|After|Before|Since|As|Although|Though|If|Once|Until|Because|Whereas)"
-    r"\b[^,;]{3,120},\s*")
+    r"\b[^,;]{3,120},\s*"
+)
 
 
 def _clause(text: str, ss: int, se: int, s: int, e: int) -> tuple[int, int]:
@@ -164,30 +204,33 @@ def _clause(text: str, ss: int, se: int, s: int, e: int) -> tuple[int, int]:
 def _is_actor(text: str, m: re.Match[str], ss: int, se: int) -> bool:
     """A mention that names an acting body: not a modifier of a place or post ("the White
     House podium"), and a generic word ("Allies") only outside sentences about Ukraine."""
-    after = text[m.end():m.end() + 40]
+    after = text[m.end() : m.end() + 40]
     if _vocab()["modifier"].match(re.sub(r"^['’]s\b", "", after)):
         return False  # "the White House podium", "Germany's bank", "the British bank"
-    if re.match(r"(?:['’]s)?\s+(?:[A-Z][a-z]*[A-Z]\w*|[A-Z][a-z]+(?!\s+(?:said|says)))\b",
-                after) and not actor_pattern().match(after.lstrip("'’s ")):
+    if re.match(
+        r"(?:['’]s)?\s+(?:[A-Z][a-z]*[A-Z]\w*|[A-Z][a-z]+(?!\s+(?:said|says)))\b", after
+    ) and not actor_pattern().match(after.lstrip("'’s ")):
         return False  # "Germany's Rheinmetall", "Dutch TTF": a name the actor qualifies
     if _vocab()["generic"].match(m.group(0)):
-        before = text[max(ss, m.start() - 12):m.start()]
+        before = text[max(ss, m.start() - 12) : m.start()]
         if re.search(r"\b(?:NATO|Nato)\s+$", before):
             return True  # "NATO allies"
         if _vocab()["ukraine"].search(text, ss, se):
             return False  # Ukraine's allies and partners are not the alliance
         # the alliance's own word ("Allies agreed"), or allies where the sentence names NATO
         return m.group(0)[0].isupper() or bool(
-            re.search(r"\b(?:NATO|Nato|[Tt]he\s+alliance)\b", text[ss:se]))
+            re.search(r"\b(?:NATO|Nato|[Tt]he\s+alliance)\b", text[ss:se])
+        )
     return True
 
 
 def _possessor(text: str, mentions: list[re.Match[str]], ss: int, s: int) -> str | None:
     """An actor owning the noun phrase the figure sits in: "X's [adjective] <figure>"."""
     for m in reversed([m for m in mentions if m.end() <= s]):
-        between = text[m.end():s]
+        between = text[m.end() : s]
         if re.fullmatch(r"['’]s?(?:\s+[a-z][\w-]*){0,3}\s+", between) and not re.search(
-                r"\b(?:and|or|is|was|has|have|will|would|to|of|that)\b", between):
+            r"\b(?:and|or|is|was|has|have|will|would|to|of|that)\b", between
+        ):
             return display_name(m.group(0))
         return None
     return None
@@ -195,14 +238,18 @@ def _possessor(text: str, mentions: list[re.Match[str]], ss: int, s: int) -> str
 
 def _coordinated_actor(text: str, m: re.Match[str], limit: int) -> bool:
     """Whether the mention is coordinated with another actor or with 'allies/partners'."""
-    tail = text[m.end():limit]
-    nxt = re.match(r"['’]?s?\s*(?:,|and|or|along\s+with|together\s+with)\s+(?:the\s+|its\s+|"
-                   r"their\s+|other\s+)*(\S+(?:\s+\S+)?)", tail)
+    tail = text[m.end() : limit]
+    nxt = re.match(
+        r"['’]?s?\s*(?:,|and|or|along\s+with|together\s+with)\s+(?:the\s+|its\s+|"
+        r"their\s+|other\s+)*(\S+(?:\s+\S+)?)",
+        tail,
+    )
     if not nxt:
         return False
     word = nxt.group(1)
-    return bool(re.match(r"(?:allies|partners)\b", word, re.I)
-                or actor_pattern().match(word) is not None)
+    return bool(
+        re.match(r"(?:allies|partners)\b", word, re.I) or actor_pattern().match(word) is not None
+    )
 
 
 def _named_body(text: str, cs: int, s: int) -> tuple[int, str] | None:
@@ -216,7 +263,7 @@ def _named_body(text: str, cs: int, s: int) -> tuple[int, str] | None:
     name = m.group(1)
     if canonical_actor(name) or len(name.split()) < 2:
         return None  # known actors go through the mention grammar; "Coalition" alone is vague
-    rest = text[m.end():s]
+    rest = text[m.end() : s]
     # the phrase is the clause's subject: a verb or an appositive follows, not "of"/"'s"
     if re.match(r"\s*(?:of\b|['’]s\b)", rest):
         return None

@@ -11,8 +11,29 @@ import re
 from html.parser import HTMLParser
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "tr", "table", "section", "article", "header", "footer", "figure", "figcaption", "pre", "hr",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "pre",
+    "hr",
 }
 _SKIP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head"}
 
@@ -67,16 +88,25 @@ def html_to_text(page: str) -> tuple[str, str]:
     body = ""
     try:
         doc = trafilatura.bare_extraction(
-            page, include_comments=False, include_tables=False, favor_precision=True,
+            page,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
             with_metadata=True,
         )
     except Exception:  # trafilatura raises assorted lxml errors on hostile pages
         doc = None
     if doc is not None:
-        title = (getattr(doc, "title", None) or "") if not isinstance(doc, dict) else (
-            doc.get("title") or "")
-        body = (getattr(doc, "text", None) or "") if not isinstance(doc, dict) else (
-            doc.get("text") or "")
+        title = (
+            (getattr(doc, "title", None) or "")
+            if not isinstance(doc, dict)
+            else (doc.get("title") or "")
+        )
+        body = (
+            (getattr(doc, "text", None) or "")
+            if not isinstance(doc, dict)
+            else (doc.get("text") or "")
+        )
     if not body:
         body = fragment_to_text(page)
     if not title:

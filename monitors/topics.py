@@ -116,9 +116,22 @@ _TOKEN_OR_MARK = re.compile(r"[^\W_]+|[%$€£\x00]")
 _TABLE_RULE = re.compile(r"(?:\|[ \t\-:]*){2,}")
 _ZONES = ("title", "lead", "body")
 _TOPIC_KEYS = {
-    "description", "threshold", "require", "min_sentences", "lead_paragraphs", "title_weight",
-    "lead_weight", "body_weight", "max_sentences", "terms", "cues", "sentence_cap",
-    "short_article", "title_alone", "title_veto", "window",
+    "description",
+    "threshold",
+    "require",
+    "min_sentences",
+    "lead_paragraphs",
+    "title_weight",
+    "lead_weight",
+    "body_weight",
+    "max_sentences",
+    "terms",
+    "cues",
+    "sentence_cap",
+    "short_article",
+    "title_alone",
+    "title_veto",
+    "window",
 }
 _CUE_KEYS = {"name", "any", "all", "near", "within", "none", "weight", "max_hits", "zones", "scope"}
 _TOPIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -184,8 +197,9 @@ class TopicRule:
 
 
 class _Ctx:
-    def __init__(self, source: str, topic: str,
-                 groups: dict[tuple[str, ...], tuple[Term, ...]] | None = None) -> None:
+    def __init__(
+        self, source: str, topic: str, groups: dict[tuple[str, ...], tuple[Term, ...]] | None = None
+    ) -> None:
         self.source = source
         self.topic = topic
         # one tuple per distinct term group of a rule set, so a document can look a group's
@@ -220,8 +234,11 @@ def _compile_term(text: Any, ctx: _Ctx, field: str) -> Term:
     if not t:
         raise ctx.err(field, "empty term")
     if not _TERM_OK.match(t):
-        raise ctx.err(field, f"term {text!r} has characters other than letters, digits, spaces "
-                             "and % $ € £ & ' . - * ? # /")
+        raise ctx.err(
+            field,
+            f"term {text!r} has characters other than letters, digits, spaces "
+            "and % $ € £ & ' . - * ? # /",
+        )
     words = re.findall(r"[^\W_*?#]*(?:[*?#][^\W_*?#]*)+|[^\W_]+|[%$€£]", t)
     if not words:
         raise ctx.err(field, f"term {text!r} has no word")
@@ -240,19 +257,20 @@ def _compile_term(text: Any, ctx: _Ctx, field: str) -> Term:
     )
 
 
-def _expand(item: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ctx, field: str
-            ) -> list[Term]:
+def _expand(item: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ctx, field: str) -> list[Term]:
     if isinstance(item, str) and item.startswith("@"):
         key = item[1:]
         if key not in lists:
-            raise ctx.err(field, f"unknown term list {item!r} (define it in topics.{ctx.topic}"
-                                 ".terms)")
+            raise ctx.err(
+                field, f"unknown term list {item!r} (define it in topics.{ctx.topic}.terms)"
+            )
         return list(lists[key])
     return [_compile_term(item, ctx, field)]
 
 
-def _term_list(value: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ctx, field: str
-               ) -> tuple[Term, ...]:
+def _term_list(
+    value: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ctx, field: str
+) -> tuple[Term, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
@@ -263,8 +281,16 @@ def _term_list(value: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ctx, fie
     return tuple(out)
 
 
-def _number(tbl: Mapping[str, Any], key: str, ctx: _Ctx, field: str, default: float | None,
-            *, positive: bool = False, allow_zero: bool = True) -> float:
+def _number(
+    tbl: Mapping[str, Any],
+    key: str,
+    ctx: _Ctx,
+    field: str,
+    default: float | None,
+    *,
+    positive: bool = False,
+    allow_zero: bool = True,
+) -> float:
     if key not in tbl:
         if default is None:
             raise ctx.err(field, "required number is missing")
@@ -279,8 +305,9 @@ def _number(tbl: Mapping[str, Any], key: str, ctx: _Ctx, field: str, default: fl
     return float(v)
 
 
-def _int(tbl: Mapping[str, Any], key: str, ctx: _Ctx, field: str, default: int, minimum: int
-         ) -> int:
+def _int(
+    tbl: Mapping[str, Any], key: str, ctx: _Ctx, field: str, default: int, minimum: int
+) -> int:
     if key not in tbl:
         return default
     v = tbl[key]
@@ -307,8 +334,11 @@ def _parse_cue(i: int, tbl: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ct
         raise ctx.err(f"{base}.{unknown[0]}", f"unknown key (allowed: {allowed})")
     kinds = [k for k in ("any", "all", "near") if k in tbl]
     if len(kinds) != 1:
-        raise ctx.err(base, "a cue needs exactly one of 'any', 'all', 'near'"
-                      + (f" (has {', '.join(kinds)})" if kinds else ""))
+        raise ctx.err(
+            base,
+            "a cue needs exactly one of 'any', 'all', 'near'"
+            + (f" (has {', '.join(kinds)})" if kinds else ""),
+        )
     kind = kinds[0]
     name = tbl.get("name", f"cue{i}")
     if not isinstance(name, str) or not name.strip():
@@ -321,8 +351,9 @@ def _parse_cue(i: int, tbl: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ct
     else:
         if not isinstance(raw, list) or len(raw) < 2:
             raise ctx.err(f"{base}.{kind}", "expected a list of at least two groups")
-        groups = tuple(ctx.group(_term_list(g, lists, ctx, f"{base}.{kind}[{j}]"))
-                       for j, g in enumerate(raw))
+        groups = tuple(
+            ctx.group(_term_list(g, lists, ctx, f"{base}.{kind}[{j}]")) for j, g in enumerate(raw)
+        )
         shown = f"{kind}({', '.join(_render_group(g) for g in raw)}"
     within = 0
     if kind == "near":
@@ -352,8 +383,18 @@ def _parse_cue(i: int, tbl: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ct
             raise ctx.err(f"{base}.zones", f"expected a non-empty list of {', '.join(_ZONES)}")
         zones = frozenset(z)
         shown += f" in {'/'.join(x for x in _ZONES if x in zones)}"
-    return Cue(name=name.strip(), kind=kind, groups=groups, weight=weight, max_hits=max_hits,
-               within=within, none=none, zones=zones, scope=scope, source=shown)
+    return Cue(
+        name=name.strip(),
+        kind=kind,
+        groups=groups,
+        weight=weight,
+        max_hits=max_hits,
+        within=within,
+        none=none,
+        zones=zones,
+        scope=scope,
+        source=shown,
+    )
 
 
 def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
@@ -370,15 +411,17 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
     for name, tbl in tables.items():
         ctx = _Ctx(source, str(name), groups)
         if not isinstance(name, str) or not _TOPIC_NAME.match(name):
-            raise ConfigError(f"{source}: topics.{name}: topic names are lower-case letters, "
-                              "digits, '-' and '_'")
+            raise ConfigError(
+                f"{source}: topics.{name}: topic names are lower-case letters, digits, '-' and '_'"
+            )
         if not isinstance(tbl, dict):
             raise ConfigError(f"{source}: topics.{name}: expected a table")
         unknown = sorted(set(tbl) - _TOPIC_KEYS)
         if unknown:
             raise ctx.err(unknown[0], f"unknown key (allowed: {', '.join(sorted(_TOPIC_KEYS))})")
-        threshold = _number(tbl, "threshold", ctx, "threshold", None, allow_zero=False,
-                            positive=True)
+        threshold = _number(
+            tbl, "threshold", ctx, "threshold", None, allow_zero=False, positive=True
+        )
         terms_tbl = tbl.get("terms", {})
         if not isinstance(terms_tbl, dict):
             raise ctx.err("terms", "expected a table of named term lists")
@@ -397,24 +440,26 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
         description = tbl.get("description", "")
         if not isinstance(description, str):
             raise ctx.err("description", "expected a string")
-        rules.append(TopicRule(
-            name=name,
-            threshold=threshold,
-            cues=cues,
-            require=require,
-            min_sentences=_int(tbl, "min_sentences", ctx, "min_sentences", 2, 1),
-            lead_paragraphs=_int(tbl, "lead_paragraphs", ctx, "lead_paragraphs", 2, 0),
-            title_weight=_number(tbl, "title_weight", ctx, "title_weight", 3.0, positive=True),
-            lead_weight=_number(tbl, "lead_weight", ctx, "lead_weight", 1.5, positive=True),
-            body_weight=_number(tbl, "body_weight", ctx, "body_weight", 1.0, positive=True),
-            max_sentences=_int(tbl, "max_sentences", ctx, "max_sentences", 3, 0),
-            sentence_cap=_number(tbl, "sentence_cap", ctx, "sentence_cap", 0.0, positive=True),
-            short_article=_int(tbl, "short_article", ctx, "short_article", 0, 0),
-            title_alone=_number(tbl, "title_alone", ctx, "title_alone", 0.0, positive=True),
-            title_veto=_number(tbl, "title_veto", ctx, "title_veto", 0.0, positive=True),
-            window=_int(tbl, "window", ctx, "window", 0, 0),
-            description=description,
-        ))
+        rules.append(
+            TopicRule(
+                name=name,
+                threshold=threshold,
+                cues=cues,
+                require=require,
+                min_sentences=_int(tbl, "min_sentences", ctx, "min_sentences", 2, 1),
+                lead_paragraphs=_int(tbl, "lead_paragraphs", ctx, "lead_paragraphs", 2, 0),
+                title_weight=_number(tbl, "title_weight", ctx, "title_weight", 3.0, positive=True),
+                lead_weight=_number(tbl, "lead_weight", ctx, "lead_weight", 1.5, positive=True),
+                body_weight=_number(tbl, "body_weight", ctx, "body_weight", 1.0, positive=True),
+                max_sentences=_int(tbl, "max_sentences", ctx, "max_sentences", 3, 0),
+                sentence_cap=_number(tbl, "sentence_cap", ctx, "sentence_cap", 0.0, positive=True),
+                short_article=_int(tbl, "short_article", ctx, "short_article", 0, 0),
+                title_alone=_number(tbl, "title_alone", ctx, "title_alone", 0.0, positive=True),
+                title_veto=_number(tbl, "title_veto", ctx, "title_veto", 0.0, positive=True),
+                window=_int(tbl, "window", ctx, "window", 0, 0),
+                description=description,
+            )
+        )
     return rules
 
 
@@ -467,8 +512,13 @@ def _lexicon(rules: Sequence[TopicRule]) -> _Lexicon:
     for pre in sorted(prefixes):
         if pre:
             by_first.setdefault(pre[0], []).append(pre)
-    lex = _Lexicon(frozenset(literals), tuple(sorted(prefixes)), numbers,
-                   {c: tuple(v) for c, v in by_first.items()}, "" in prefixes)
+    lex = _Lexicon(
+        frozenset(literals),
+        tuple(sorted(prefixes)),
+        numbers,
+        {c: tuple(v) for c, v in by_first.items()},
+        "" in prefixes,
+    )
     if len(_LEXICONS) > 64:
         _LEXICONS.clear()
     _LEXICONS[key] = (tuple(rules), lex)
@@ -482,8 +532,21 @@ class _Doc:
     per-token work in C (set operations) for the bulk of an article.
     """
 
-    __slots__ = ("_cache", "_gcache", "_index", "_keys", "_pcache", "_vocab", "positions",
-                 "sent_of", "sent_para", "sentences", "title_end", "tokens", "zone_of_sent")
+    __slots__ = (
+        "_cache",
+        "_gcache",
+        "_index",
+        "_keys",
+        "_pcache",
+        "_vocab",
+        "positions",
+        "sent_of",
+        "sent_para",
+        "sentences",
+        "title_end",
+        "tokens",
+        "zone_of_sent",
+    )
 
     def __init__(self, title: str, text: str, lexicon: _Lexicon) -> None:
         tokens: list[str] = []
@@ -537,8 +600,9 @@ class _Doc:
             start = end + 1
         self.tokens = tokens
         # tokens [0, title_end) are the headline's
-        self.title_end = next((i for i, sid in enumerate(sent_of) if sent_para[sid] >= 0),
-                              len(tokens))
+        self.title_end = next(
+            (i for i, sid in enumerate(sent_of) if sent_para[sid] >= 0), len(tokens)
+        )
         self.sent_of = sent_of
         self.positions = positions
         self.sentences = sentences
@@ -600,12 +664,18 @@ class _Doc:
             pos = self.positions
             n = len(toks)
             k = len(term.words) - 1
-            rest = [(j, lit, w) for j, (lit, w) in enumerate(zip(term.literals, term.words,
-                                                                   strict=True)) if j > 0]
+            rest = [
+                (j, lit, w)
+                for j, (lit, w) in enumerate(zip(term.literals, term.words, strict=True))
+                if j > 0
+            ]
             if all(lit is not None for _, lit, _ in rest):  # literal words: compare slices
                 want = [lit for _, lit, _ in rest]
-                starts = [s for s in starts if s + k < n and toks[s + 1:s + k + 1] == want
-                          and pos[s + k] - pos[s] == k]
+                starts = [
+                    s
+                    for s in starts
+                    if s + k < n and toks[s + 1 : s + k + 1] == want and pos[s + k] - pos[s] == k
+                ]
             else:
                 good = []
                 for s in starts:
@@ -646,7 +716,7 @@ class _Hit:
 
 
 def _surface(doc: _Doc, start: int, term: Term) -> str:
-    return " ".join(doc.tokens[start:start + len(term.words)])
+    return " ".join(doc.tokens[start : start + len(term.words)])
 
 
 def _group_hits(doc: _Doc, group: tuple[Term, ...]) -> list[tuple[int, Term]]:
@@ -706,14 +776,14 @@ def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
     if cue.kind == "any":
         first = _group_hits(doc, cue.groups[0])
         if title_only:
-            first = first[:bisect_left(first, doc.title_end, key=_first)]
+            first = first[: bisect_left(first, doc.title_end, key=_first)]
         raw = [(sent_of[i], [(i, t)]) for i, t in first]
     else:
         per_group = []
         for k, g in enumerate(cue.groups):
             hits = _group_hits(doc, g)
             if title_only and (k == 0 or cue.kind == "all"):  # the hit sits in the headline
-                hits = hits[:bisect_left(hits, doc.title_end, key=_first)]
+                hits = hits[: bisect_left(hits, doc.title_end, key=_first)]
             if not hits:
                 return []
             per_group.append(hits)
@@ -732,8 +802,10 @@ def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
                 raw.append((sent_of[found[0][0]], found))
         else:  # near
             pos = doc.positions
-            others = [(_positions(doc, g, h), h) for g, h in zip(cue.groups[1:], per_group[1:],
-                                                                  strict=True)]
+            others = [
+                (_positions(doc, g, h), h)
+                for g, h in zip(cue.groups[1:], per_group[1:], strict=True)
+            ]
             w = cue.within
             done: set[int] = set()
             for i, t in per_group[0]:
@@ -770,8 +842,10 @@ def _cue_hits(doc: _Doc, cue: Cue, rule: TopicRule) -> list[_Hit]:
         seen.add(sid)
         scored.append((cue.weight * mult, sid, found))
     scored.sort(key=lambda x: -abs(x[0]))
-    return [_Hit(sid, value, tuple(dict.fromkeys(_surface(doc, i, t) for i, t in found)))
-            for value, sid, found in scored[: cue.max_hits]]
+    return [
+        _Hit(sid, value, tuple(dict.fromkeys(_surface(doc, i, t) for i, t in found)))
+        for value, sid, found in scored[: cue.max_hits]
+    ]
 
 
 def _best_window(values: list[tuple[int, float]], size: int) -> tuple[float, int]:
@@ -816,8 +890,9 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
         return None
     cap = rule.sentence_cap
     if cap:  # the cap is on the cue weights; the zone multiplier applies on top of it
-        pos_sents = {sid: min(v, cap * _zone_mult(doc, sid, rule)[1])
-                     for sid, v in pos_sents.items()}
+        pos_sents = {
+            sid: min(v, cap * _zone_mult(doc, sid, rule)[1]) for sid, v in pos_sents.items()
+        }
     title_val = sum(v for sid, v in pos_sents.items() if para[sid] < 0)
     body = sorted((sid, v) for sid, v in pos_sents.items() if para[sid] >= 0)
     n_body = sum(1 for p in para if p >= 0)
@@ -838,13 +913,18 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
         # a feed item of a few sentences may rest on one or two of them; a page of a dozen or
         # more (a bullet list of achievements, a short release) needs them all, like a long text
         if n_body < _SHORT_SENTENCES:
-            min_sentences = max(1, min(min_sentences, math.ceil(
-                min_sentences * n_body / _SHORT_SENTENCES)))
+            min_sentences = max(
+                1, min(min_sentences, math.ceil(min_sentences * n_body / _SHORT_SENTENCES))
+            )
     via = ""
     if score >= threshold and len(pos_sents) >= min_sentences:
         via = f"score {score:.1f} >= {threshold:g}"
-    elif (rule.title_alone and title_raw >= rule.title_alone and -negative <= rule.title_veto
-          and (short or body)):
+    elif (
+        rule.title_alone
+        and title_raw >= rule.title_alone
+        and -negative <= rule.title_veto
+        and (short or body)
+    ):
         via = f"headline {title_raw:g} >= {rule.title_alone:g}, score {score:.1f}"
     else:
         return None
@@ -852,12 +932,15 @@ def _score(doc: _Doc, rule: TopicRule) -> TopicMatch | None:
     sentences = tuple(doc.sentence(s) for s in sorted(best))
     terms = tuple(sorted(term_count, key=lambda t: (-term_count[t], t))[:12])
     capped = f", each capped at {cap:g}" if cap else ""
-    explanation = (f"{rule.name}: {via} "
-                   f"({title_val:+.1f} headline, {body_val:+.1f} text{where}; "
-                   f"{len(pos_sents)} sentences{capped}; {negative:+.1f}) "
-                   f"[{'; '.join(parts)}]")
-    return TopicMatch(topic=rule.name, score=round(score, 2), rule=explanation, terms=terms,
-                      sentences=sentences)
+    explanation = (
+        f"{rule.name}: {via} "
+        f"({title_val:+.1f} headline, {body_val:+.1f} text{where}; "
+        f"{len(pos_sents)} sentences{capped}; {negative:+.1f}) "
+        f"[{'; '.join(parts)}]"
+    )
+    return TopicMatch(
+        topic=rule.name, score=round(score, 2), rule=explanation, terms=terms, sentences=sentences
+    )
 
 
 def match_topics(title: str, text: str, rules: Sequence[TopicRule]) -> list[TopicMatch]:
@@ -871,4 +954,3 @@ def match_topics(title: str, text: str, rules: Sequence[TopicRule]) -> list[Topi
         if m is not None:
             out.append(m)
     return out
-

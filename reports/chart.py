@@ -37,9 +37,9 @@ PALETTE: tuple[tuple[int, int, int], ...] = (
     (208, 208, 208),  # 1 px border
     (232, 232, 232),  # gridlines
     (110, 110, 110),  # baseline
-    (80, 80, 80),     # labels
-    (43, 108, 176),   # articles kept (mid blue)
-    (221, 107, 32),   # new figures (orange)
+    (80, 80, 80),  # labels
+    (43, 108, 176),  # articles kept (mid blue)
+    (221, 107, 32),  # new figures (orange)
 )
 
 # 5x7 glyphs: '#' is ink. Digits, '-', and the letters the labels use.
@@ -142,8 +142,12 @@ def text_width(s: str) -> int:
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(
-        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def encode_png(rows: Sequence[bytes], width: int, palette: Sequence[tuple[int, int, int]]) -> bytes:
@@ -151,8 +155,13 @@ def encode_png(rows: Sequence[bytes], width: int, palette: Sequence[tuple[int, i
     ihdr = struct.pack(">IIBBBBB", width, len(rows), 8, 3, 0, 0, 0)
     plte = b"".join(bytes(rgb) for rgb in palette)
     raw = b"".join(b"\x00" + bytes(r) for r in rows)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"PLTE", plte)
-            + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", ihdr)
+        + _chunk(b"PLTE", plte)
+        + _chunk(b"IDAT", zlib.compress(raw, 9))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def mentions_chart_png(days: Sequence[DayCount], *, width: int = 560, height: int = 140) -> bytes:
@@ -182,9 +191,9 @@ def mentions_chart_png(days: Sequence[DayCount], *, width: int = 560, height: in
     left = 8 + max(text_width(max_label), text_width("0")) + 5
     right = width - 8
     top = y + GLYPH_H + 10
-    base = height - 8 - GLYPH_H - 5          # baseline row; date labels sit below it
+    base = height - 8 - GLYPH_H - 5  # baseline row; date labels sit below it
     plot_h = base - top
-    for q in range(1, 5):                    # gridlines at 1/4 .. 4/4 of the maximum
+    for q in range(1, 5):  # gridlines at 1/4 .. 4/4 of the maximum
         gy = base - round(plot_h * q / 4)
         c.rect(left, gy, right, gy + 1, GRID)
     c.text(left - 5 - text_width(max_label), top - GLYPH_H // 2, max_label, TEXT)
@@ -219,7 +228,7 @@ def chart_alt_text(days: Sequence[DayCount]) -> str:
     figures = sum(d.figures for d in window)
     fig_text = f"{figures} new figure{'' if figures == 1 else 's'} in total"
     head = f"Articles kept per day over the last {WINDOW_DAYS} days"
-    best = max(window, key=lambda d: d.articles, default=None)   # first (earliest) peak wins
+    best = max(window, key=lambda d: d.articles, default=None)  # first (earliest) peak wins
     if best is None or best.articles == 0:
         return f"{head}: none; {fig_text}."
     return f"{head}: peak {best.articles} on {_mmdd(best.day)}; {fig_text}."

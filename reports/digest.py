@@ -28,10 +28,28 @@ from monitors.keys import quote_words
 KIND_RANK = {"percent_gdp": 0, "money": 1, "pp": 2, "percent": 3, "count": 4}
 # Rough US-dollar worth of one unit, only to order amounts in different currencies by size
 # ("$3 billion" before "€12.8 million"); never shown, never used to add amounts up.
-USD_WORTH = {"USD": 1.0, "EUR": 1.1, "GBP": 1.3, "CHF": 1.1, "CAD": 0.73, "AUD": 0.66,
-             "JPY": 0.0067, "CNY": 0.14, "UAH": 0.024, "PLN": 0.25, "SEK": 0.095,
-             "NOK": 0.093, "DKK": 0.15, "RUB": 0.011, "INR": 0.012, "KRW": 0.00073,
-             "CZK": 0.044, "HUF": 0.0028, "RON": 0.22, "TRY": 0.03}
+USD_WORTH = {
+    "USD": 1.0,
+    "EUR": 1.1,
+    "GBP": 1.3,
+    "CHF": 1.1,
+    "CAD": 0.73,
+    "AUD": 0.66,
+    "JPY": 0.0067,
+    "CNY": 0.14,
+    "UAH": 0.024,
+    "PLN": 0.25,
+    "SEK": 0.095,
+    "NOK": 0.093,
+    "DKK": 0.15,
+    "RUB": 0.011,
+    "INR": 0.012,
+    "KRW": 0.00073,
+    "CZK": 0.044,
+    "HUF": 0.0028,
+    "RON": 0.22,
+    "TRY": 0.03,
+}
 
 
 @dataclass(frozen=True)
@@ -154,9 +172,9 @@ class Digest:
     def by_topic(self) -> list[tuple[str, tuple[FigureItem, ...], tuple[QuoteItem, ...]]]:
         """The highlights grouped by topic, in the configured order (topics with none left
         out)."""
-        order = list(self.topics) + sorted({i.topic for i in (*self.new_figures,
-                                                                *self.new_quotes)}
-                                           - set(self.topics))
+        order = list(self.topics) + sorted(
+            {i.topic for i in (*self.new_figures, *self.new_quotes)} - set(self.topics)
+        )
         out = []
         for t in order:
             figs = tuple(f for f in self.new_figures if f.topic == t)
@@ -167,8 +185,12 @@ class Digest:
 
     @property
     def empty(self) -> bool:
-        return not (self.new_figures or self.new_quotes or self.changed_figures
-                    or any(s.stories for s in self.sections))
+        return not (
+            self.new_figures
+            or self.new_quotes
+            or self.changed_figures
+            or any(s.stories for s in self.sections)
+        )
 
 
 @dataclass(frozen=True)
@@ -205,33 +227,60 @@ def build_digest(
     article_topics: dict[str, list[str]] = {}
     for a in articles:
         article_topics.setdefault(a["id"], []).append(a["topic"])
-    fig_groups = merge_same_facts(_group(figures, "fact_key"), _figure_signature, "subject",
-                                  beneficiaries())
-    fresh_figs = [(keys, rows) for keys, rows in fig_groups
-                  if not reported_figures.intersection(keys)]
-    new_figs = [f for f in (_figure_item(keys, rows, topics, article_topics)
-                            for keys, rows in fresh_figs) if f is not None]
+    fig_groups = merge_same_facts(
+        _group(figures, "fact_key"), _figure_signature, "subject", beneficiaries()
+    )
+    fresh_figs = [
+        (keys, rows) for keys, rows in fig_groups if not reported_figures.intersection(keys)
+    ]
+    new_figs = [
+        f
+        for f in (_figure_item(keys, rows, topics, article_topics) for keys, rows in fresh_figs)
+        if f is not None
+    ]
     new_figs.sort(key=lambda f: _figure_rank(f, topics))
     q_groups = merge_same_facts(_group(quotes, "quote_key"), _quote_signature, "speaker")
-    fresh_quotes = [(keys, rows) for keys, rows in q_groups
-                    if not reported_quotes.intersection(keys)]
-    new_quotes = [q for q in (_quote_item(keys, rows, topics, article_topics)
-                              for keys, rows in fresh_quotes) if q is not None]
+    fresh_quotes = [
+        (keys, rows) for keys, rows in q_groups if not reported_quotes.intersection(keys)
+    ]
+    new_quotes = [
+        q
+        for q in (_quote_item(keys, rows, topics, article_topics) for keys, rows in fresh_quotes)
+        if q is not None
+    ]
     new_quotes.sort(key=lambda q: _quote_rank(q, topics))
-    sections = tuple(_section(t, [a for a in articles if a["topic"] == t],
-                              limits.max_stories_per_topic) for t in topics)
+    sections = tuple(
+        _section(t, [a for a in articles if a["topic"] == t], limits.max_stories_per_topic)
+        for t in topics
+    )
     failing = tuple(
-        FeedProblem(h.get("name") or h["url"], h["url"], h.get("last_error") or "unknown error",
-                    int(h.get("failures") or 0), h.get("last_ok_at"))
-        for h in feed_health if h.get("last_status") == "error")
-    changed = tuple(FigureChange(c["old_text"], c["new_text"], c.get("subject"),
-                                 Source(c.get("feed_name") or "", c["url"],
-                                        c.get("article_title") or ""))
-                    for c in figure_changes)
-    quiet = tuple(h.get("name") or h["url"] for h in feed_health
-                  if h.get("last_status") != "error" and h.get("quiet"))
-    ledger = ([("figure", k) for f in new_figs for k in f.keys]
-              + [("quote", k) for q in new_quotes for k in q.keys])
+        FeedProblem(
+            h.get("name") or h["url"],
+            h["url"],
+            h.get("last_error") or "unknown error",
+            int(h.get("failures") or 0),
+            h.get("last_ok_at"),
+        )
+        for h in feed_health
+        if h.get("last_status") == "error"
+    )
+    changed = tuple(
+        FigureChange(
+            c["old_text"],
+            c["new_text"],
+            c.get("subject"),
+            Source(c.get("feed_name") or "", c["url"], c.get("article_title") or ""),
+        )
+        for c in figure_changes
+    )
+    quiet = tuple(
+        h.get("name") or h["url"]
+        for h in feed_health
+        if h.get("last_status") != "error" and h.get("quiet")
+    )
+    ledger = [("figure", k) for f in new_figs for k in f.keys] + [
+        ("quote", k) for q in new_quotes for k in q.keys
+    ]
     return Digest(
         title=title,
         date=digest_date,
@@ -245,8 +294,11 @@ def build_digest(
         quiet_feeds=quiet,
         repeated_figures=len(fig_groups) - len(fresh_figs),
         repeated_quotes=len(q_groups) - len(fresh_quotes),
-        counts={"articles": len({a["id"] for a in articles}), "figures": len(fig_groups),
-                "quotes": len(q_groups)},
+        counts={
+            "articles": len({a["id"] for a in articles}),
+            "figures": len(fig_groups),
+            "quotes": len(q_groups),
+        },
         ledger=tuple(ledger),
         topics=topics,
         not_highlighted=(len(fresh_figs) - len(new_figs)) + (len(fresh_quotes) - len(new_quotes)),
@@ -258,9 +310,13 @@ def email_view(d: Digest, limits: Limits) -> Digest:
     counted in ``more_figures`` / ``more_quotes`` (they are in the archive page)."""
     figs = cut_per_topic(d.new_figures, limits.max_new_figures)
     quotes = cut_per_topic(d.new_quotes, limits.max_new_quotes)
-    return replace(d, new_figures=figs, new_quotes=quotes,
-                   more_figures=d.more_figures + len(d.new_figures) - len(figs),
-                   more_quotes=d.more_quotes + len(d.new_quotes) - len(quotes))
+    return replace(
+        d,
+        new_figures=figs,
+        new_quotes=quotes,
+        more_figures=d.more_figures + len(d.new_figures) - len(figs),
+        more_quotes=d.more_quotes + len(d.new_quotes) - len(quotes),
+    )
 
 
 def cut_per_topic(items: Sequence[Any], n: int) -> tuple[Any, ...]:
@@ -281,8 +337,7 @@ def _topic_index(topic: str, topics: Sequence[str]) -> int:
 def _figure_rank(f: FigureItem, topics: Sequence[str]) -> tuple:
     kind = unit_kind(f.unit)
     size = f.high * USD_WORTH.get(f.unit, 1.0) if kind == "money" else f.high
-    return (_topic_index(f.topic, topics), KIND_RANK.get(kind, 5), -size, -len(f.sources),
-            f.key)
+    return (_topic_index(f.topic, topics), KIND_RANK.get(kind, 5), -size, -len(f.sources), f.key)
 
 
 def _quote_rank(q: QuoteItem, topics: Sequence[str]) -> tuple:
@@ -290,13 +345,17 @@ def _quote_rank(q: QuoteItem, topics: Sequence[str]) -> tuple:
     return (_topic_index(q.topic, topics), q.speaker is None, -len(q.sources), -when, q.key)
 
 
-def cut_snippet(sentence: str, text: str, span_start: int | None, width: int = 220
-                ) -> tuple[str, str, str]:
+def cut_snippet(
+    sentence: str, text: str, span_start: int | None, width: int = 220
+) -> tuple[str, str, str]:
     """The sentence cut to about ``width`` characters *around the figure* (never from the
     sentence start only), at word boundaries, with '…' where it was cut: (before, figure,
     after).  A figure not found in its sentence gives ('', text, '')."""
-    start = span_start if span_start is not None and sentence[
-        span_start:span_start + len(text)] == text else sentence.find(text)
+    start = (
+        span_start
+        if span_start is not None and sentence[span_start : span_start + len(text)] == text
+        else sentence.find(text)
+    )
     if start < 0:
         return "", text, ""
     end = start + len(text)
@@ -305,12 +364,12 @@ def cut_snippet(sentence: str, text: str, span_start: int | None, width: int = 2
     right = room - left
     before, after = sentence[:start], sentence[end:]
     if len(before) > left:
-        cut = before[len(before) - left:]
-        cut = cut[cut.find(" ") + 1:] if " " in cut else cut
+        cut = before[len(before) - left :]
+        cut = cut[cut.find(" ") + 1 :] if " " in cut else cut
         before = "…" + cut
     if len(after) > right:
         cut = after[:right]
-        cut = cut[:cut.rfind(" ")] if " " in cut else cut
+        cut = cut[: cut.rfind(" ")] if " " in cut else cut
         after = cut + "…"
     return before, text, after
 
@@ -323,9 +382,12 @@ def _quote_signature(r: dict[str, Any]) -> tuple:
     return (quote_words(r["text"]),)
 
 
-def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, who: str,
-                     weak: frozenset[str] = frozenset()
-                     ) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
+def merge_same_facts(
+    groups: dict[str, list[dict[str, Any]]],
+    signature: Any,
+    who: str,
+    weak: frozenset[str] = frozenset(),
+) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
     """Merge ledger groups that are one fact told differently.
 
     Groups with the same signature (a figure's value and unit; a quote's words) are one fact when
@@ -350,17 +412,22 @@ def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, wh
     for members in buckets.values():
         if len(members) < 2:
             continue
-        places = {k: {r["article"] for r in groups[k]} | {r.get("cluster_id") for r in groups[k]
-                                                          if r.get("cluster_id")}
-                  for k in members}
+        places = {
+            k: {r["article"] for r in groups[k]}
+            | {r.get("cluster_id") for r in groups[k] if r.get("cluster_id")}
+            for k in members
+        }
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 if places[a] & places[b]:
                     parent[find(b)] = find(a)
         # an unattributed copy joins the one named fact told the same way (same hedge)
         for _, same in _by_hedge(members, groups):
-            named = [k for k in same if any(r.get(who) and display_name(r[who]) not in weak
-                                            for r in groups[k])]
+            named = [
+                k
+                for k in same
+                if any(r.get(who) and display_name(r[who]) not in weak for r in groups[k])
+            ]
             if not named:  # no donor named anywhere: the one beneficiary-only copy leads
                 named = [k for k in same if any(r.get(who) for r in groups[k])]
             if len({find(k) for k in named}) == 1:
@@ -372,8 +439,9 @@ def merge_same_facts(groups: dict[str, list[dict[str, Any]]], signature: Any, wh
     return [(tuple(ks), [r for k in ks for r in groups[k]]) for ks in merged.values()]
 
 
-def _by_hedge(members: list[str], groups: dict[str, list[dict[str, Any]]]
-              ) -> list[tuple[tuple, list[str]]]:
+def _by_hedge(
+    members: list[str], groups: dict[str, list[dict[str, Any]]]
+) -> list[tuple[tuple, list[str]]]:
     out: dict[tuple, list[str]] = {}
     for k in members:
         r = groups[k][0]
@@ -404,23 +472,47 @@ def _first_published(rows: Sequence[dict[str, Any]]) -> datetime | None:
     return min(dates) if dates else None
 
 
-def _figure_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]], topics: Sequence[str],
-                 article_topics: dict[str, list[str]]) -> FigureItem | None:
+def _figure_item(
+    keys: tuple[str, ...],
+    rows: Sequence[dict[str, Any]],
+    topics: Sequence[str],
+    article_topics: dict[str, list[str]],
+) -> FigureItem | None:
     """The group as one highlighted figure, shown from its first row whose own sentence is
     about a topic; None when no row's sentence is (the figure stays in its story)."""
     for r in rows:
-        topic = figure_topic(sentence=r["sentence"] or "", text=r["text"], unit=r["unit"],
-                             span_start=r.get("span_start"), topics=topics,
-                             article_topics=article_topics.get(r["article"], ()))
+        topic = figure_topic(
+            sentence=r["sentence"] or "",
+            text=r["text"],
+            unit=r["unit"],
+            span_start=r.get("span_start"),
+            topics=topics,
+            article_topics=article_topics.get(r["article"], ()),
+        )
         if topic is not None:
             break
     else:
         return None
     subject = _shown_subject(rows)
-    return FigureItem(keys[0], keys, r["text"], r["value"], r["low"], r["high"], r["unit"],
-                      r["of"], r["qualifier"], bool(r["approx"]), subject, r["sentence"] or "",
-                      _sources([r, *[x for x in rows if x is not r]]), topic,
-                      _first_published(rows), r.get("span_start"), bool(r.get("question")))
+    return FigureItem(
+        keys[0],
+        keys,
+        r["text"],
+        r["value"],
+        r["low"],
+        r["high"],
+        r["unit"],
+        r["of"],
+        r["qualifier"],
+        bool(r["approx"]),
+        subject,
+        r["sentence"] or "",
+        _sources([r, *[x for x in rows if x is not r]]),
+        topic,
+        _first_published(rows),
+        r.get("span_start"),
+        bool(r.get("question")),
+    )
 
 
 def _shown_subject(rows: Sequence[dict[str, Any]]) -> str | None:
@@ -444,8 +536,12 @@ def _shown_subject(rows: Sequence[dict[str, Any]]) -> str | None:
     return max(votes, key=lambda n: (votes[n][0], votes[n][1]))
 
 
-def _quote_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]], topics: Sequence[str],
-                article_topics: dict[str, list[str]]) -> QuoteItem | None:
+def _quote_item(
+    keys: tuple[str, ...],
+    rows: Sequence[dict[str, Any]],
+    topics: Sequence[str],
+    article_topics: dict[str, list[str]],
+) -> QuoteItem | None:
     """The group as one highlighted quote; None for a fragment or a quote no source
     attributes to someone a reader can name (it stays in its story: words without a speaker,
     or with "the source" for one, cannot be forwarded)."""
@@ -455,8 +551,17 @@ def _quote_item(keys: tuple[str, ...], rows: Sequence[dict[str, Any]], topics: S
     role = next((x["role"] for x in rows if x.get("role")), None)
     mine = [t for x in rows for t in article_topics.get(x["article"], ())]
     topic = next((t for t in topics if t in mine), mine[0] if mine else "")
-    return QuoteItem(keys[0], keys, r["text"], r["speaker"], role, r["sentence"] or "",
-                     _sources(rows), topic, _first_published(rows))
+    return QuoteItem(
+        keys[0],
+        keys,
+        r["text"],
+        r["speaker"],
+        role,
+        r["sentence"] or "",
+        _sources(rows),
+        topic,
+        _first_published(rows),
+    )
 
 
 def _section(topic: str, rows: Sequence[dict[str, Any]], limit: int) -> TopicSection:
@@ -466,28 +571,49 @@ def _section(topic: str, rows: Sequence[dict[str, Any]], limit: int) -> TopicSec
     stories = []
     for cid, members in clusters.items():
         head = members[0]
-        also = _sources([m | {"article_title": m["title"]} for m in members[1:]
-                         if (m.get("feed_name") or m.get("feed")) !=
-                         (head.get("feed_name") or head.get("feed"))])
+        also = _sources(
+            [
+                m | {"article_title": m["title"]}
+                for m in members[1:]
+                if (m.get("feed_name") or m.get("feed"))
+                != (head.get("feed_name") or head.get("feed"))
+            ]
+        )
         terms = tuple(json.loads(head["terms"] or "[]")) if head.get("terms") else ()
-        stories.append(Story(cid, head["title"] or head["url"], head["url"],
-                             head.get("feed_name") or head.get("feed") or "",
-                             head.get("published_at"), also, head.get("rule") or "", terms))
-    stories.sort(key=lambda s: (-len(s.also), -(s.published_at.timestamp()
-                                                 if s.published_at else 0)))
+        stories.append(
+            Story(
+                cid,
+                head["title"] or head["url"],
+                head["url"],
+                head.get("feed_name") or head.get("feed") or "",
+                head.get("published_at"),
+                also,
+                head.get("rule") or "",
+                terms,
+            )
+        )
+    stories.sort(
+        key=lambda s: (-len(s.also), -(s.published_at.timestamp() if s.published_at else 0))
+    )
     return TopicSection(topic, tuple(stories[:limit]), max(0, len(stories) - limit))
 
 
 def format_value(f: FigureItem) -> str:
     """A reader's rendering of a figure's normalised value: '3.5 % of GDP', 'USD 1.5 bn'."""
+
     def num(x: float) -> str:
         for scale, word in ((1e12, " tn"), (1e9, " bn"), (1e6, " m")):
             if abs(x) >= scale:
                 return f"{x / scale:,.3g}{word}"
         return f"{x:,.6g}"
 
-    qual = {"more_than": "> ", "at_least": "≥ ", "less_than": "< ", "up_to": "≤ ",
-            "about": "~ "}.get(f.qualifier or "", "")
+    qual = {
+        "more_than": "> ",
+        "at_least": "≥ ",
+        "less_than": "< ",
+        "up_to": "≤ ",
+        "about": "~ ",
+    }.get(f.qualifier or "", "")
     rng = num(f.low) if f.low == f.high else f"{num(f.low)}–{num(f.high)}"
     approx = "~" if f.approx and not qual else ""
     if f.unit == "percent":

@@ -58,8 +58,9 @@ class MailSettings:
         return f"smtp {self.tls} {who}{self.host}:{self.port} -> {', '.join(self.recipients)}"
 
 
-def settings_from_env(env: Mapping[str, str], recipients: Sequence[str] = ()
-                      ) -> MailSettings | None:
+def settings_from_env(
+    env: Mapping[str, str], recipients: Sequence[str] = ()
+) -> MailSettings | None:
     """Mail settings from NEWSWATCH_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TO, _TLS.
     None when no host is set. _TO (comma-separated) overrides the config's recipients."""
     host = env.get("NEWSWATCH_SMTP_HOST", "").strip()
@@ -75,11 +76,16 @@ def settings_from_env(env: Mapping[str, str], recipients: Sequence[str] = ()
         raise NewswatchError(f"NEWSWATCH_SMTP_PORT: not a port number: {port_text!r}") from e
     to = tuple(r.strip() for r in env.get("NEWSWATCH_SMTP_TO", "").split(",") if r.strip())
     return MailSettings(
-        host=host, port=port, user=env.get("NEWSWATCH_SMTP_USER") or None,
+        host=host,
+        port=port,
+        user=env.get("NEWSWATCH_SMTP_USER") or None,
         password=env.get("NEWSWATCH_SMTP_PASSWORD") or None,
-        sender=env.get("NEWSWATCH_SMTP_FROM") or env.get("NEWSWATCH_SMTP_USER")
+        sender=env.get("NEWSWATCH_SMTP_FROM")
+        or env.get("NEWSWATCH_SMTP_USER")
         or "newswatch@localhost",
-        recipients=validate_recipients(to or tuple(recipients)), tls=tls)
+        recipients=validate_recipients(to or tuple(recipients)),
+        tls=tls,
+    )
 
 
 def validate_recipients(addresses: Sequence[str]) -> tuple[str, ...]:
@@ -103,9 +109,18 @@ def inline_css(html: str) -> str:
     return css_inline.CSSInliner(keep_style_tags=True).inline(html)
 
 
-def compose(*, subject: str, html: str, text: str, sender: str, recipients: Sequence[str],
-            message_id: str, date: datetime, list_id: str, chart_png: bytes | None = None
-            ) -> EmailMessage:
+def compose(
+    *,
+    subject: str,
+    html: str,
+    text: str,
+    sender: str,
+    recipients: Sequence[str],
+    message_id: str,
+    date: datetime,
+    list_id: str,
+    chart_png: bytes | None = None,
+) -> EmailMessage:
     """The digest as one multipart/alternative message."""
     for name, value in (("subject", subject), ("sender", sender), ("list_id", list_id)):
         if "\r" in value or "\n" in value:
@@ -119,17 +134,18 @@ def compose(*, subject: str, html: str, text: str, sender: str, recipients: Sequ
     msg["List-Id"] = list_id
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    msg.add_alternative(inline_css(html), subtype="html", charset="utf-8",
-                        cte="quoted-printable")
+    msg.add_alternative(inline_css(html), subtype="html", charset="utf-8", cte="quoted-printable")
     if chart_png:
         html_part = msg.get_payload()[1]
-        html_part.add_related(chart_png, maintype="image", subtype="png",
-                              cid=f"<{CHART_CID}>", filename="chart.png")
+        html_part.add_related(
+            chart_png, maintype="image", subtype="png", cid=f"<{CHART_CID}>", filename="chart.png"
+        )
     return msg
 
 
-def send(msg: EmailMessage, settings: MailSettings, *, attempts: int = 3,
-         backoff: float | None = None) -> None:
+def send(
+    msg: EmailMessage, settings: MailSettings, *, attempts: int = 3, backoff: float | None = None
+) -> None:
     """Deliver ``msg``; retry transient failures. Raises DeliveryError when it cannot."""
     last: DeliveryError | None = None
     for attempt in range(1, attempts + 1):
@@ -150,7 +166,8 @@ def _send_once(msg: EmailMessage, s: MailSettings) -> None:
     try:
         if s.tls == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+                s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+            )
         else:
             client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         with client:
@@ -160,21 +177,26 @@ def _send_once(msg: EmailMessage, s: MailSettings) -> None:
                 client.login(s.user, s.password)
             refused = client.send_message(msg, from_addr=s.sender, to_addrs=list(s.recipients))
         if refused:
-            raise DeliveryError(f"recipients refused: {', '.join(sorted(refused))}",
-                                transient=False)
+            raise DeliveryError(
+                f"recipients refused: {', '.join(sorted(refused))}", transient=False
+            )
     except smtplib.SMTPAuthenticationError as e:
         raise DeliveryError(f"SMTP login refused ({e.smtp_code})", transient=False) from e
     except smtplib.SMTPResponseException as e:
-        raise DeliveryError(f"SMTP server said {e.smtp_code}: {_text(e.smtp_error)}",
-                            transient=400 <= e.smtp_code < 500) from e
+        raise DeliveryError(
+            f"SMTP server said {e.smtp_code}: {_text(e.smtp_error)}",
+            transient=400 <= e.smtp_code < 500,
+        ) from e
     except smtplib.SMTPRecipientsRefused as e:
-        raise DeliveryError(f"recipients refused: {', '.join(sorted(e.recipients))}",
-                            transient=False) from e
+        raise DeliveryError(
+            f"recipients refused: {', '.join(sorted(e.recipients))}", transient=False
+        ) from e
     except smtplib.SMTPNotSupportedError as e:
         raise DeliveryError(f"SMTP server does not support {s.tls}: {e}", transient=False) from e
     except OSError as e:  # refused, reset, timed out, disconnected (smtplib's are OSErrors too)
-        raise DeliveryError(f"cannot reach SMTP server {s.host}:{s.port}: {e}",
-                            transient=True) from e
+        raise DeliveryError(
+            f"cannot reach SMTP server {s.host}:{s.port}: {e}", transient=True
+        ) from e
 
 
 def _text(value: bytes | str) -> str:

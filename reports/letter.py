@@ -21,18 +21,26 @@ SAFETY = 2_000  # bytes kept free under the limit
 def shorten(d: Digest, factor: float) -> Digest:
     """The digest with every list cut to ``factor`` of its length (at least 1 where non-empty);
     what is cut is counted in the "N more" fields."""
+
     def cut(n: int) -> int:
         return max(1, int(n * factor)) if n else 0
 
     figs = cut_per_topic(d.new_figures, cut(_per_topic(d.new_figures)))
     quotes = cut_per_topic(d.new_quotes, cut(_per_topic(d.new_quotes)))
-    sections = tuple(TopicSection(s.topic, s.stories[:cut(len(s.stories))],
-                                  s.more + len(s.stories) - cut(len(s.stories)))
-                     for s in d.sections)
-    return replace(d, new_figures=figs, new_quotes=quotes,
-                   more_figures=d.more_figures + len(d.new_figures) - len(figs),
-                   more_quotes=d.more_quotes + len(d.new_quotes) - len(quotes),
-                   sections=sections)
+    sections = tuple(
+        TopicSection(
+            s.topic, s.stories[: cut(len(s.stories))], s.more + len(s.stories) - cut(len(s.stories))
+        )
+        for s in d.sections
+    )
+    return replace(
+        d,
+        new_figures=figs,
+        new_quotes=quotes,
+        more_figures=d.more_figures + len(d.new_figures) - len(figs),
+        more_quotes=d.more_quotes + len(d.new_quotes) - len(quotes),
+        sections=sections,
+    )
 
 
 def _per_topic(items: tuple) -> int:
@@ -42,22 +50,43 @@ def _per_topic(items: tuple) -> int:
     return max(counts.values(), default=0)
 
 
-def build_email(digest: Digest, *, timezone: str, subject: str, sender: str,
-                recipients: tuple[str, ...], message_id: str, date: datetime, list_id: str,
-                archive_url: str | None = None, archive_file: str | None = None,
-                chart_png: bytes | None = None, chart_alt: str | None = None,
-                limit: int = MAX_EMAIL_BYTES) -> EmailMessage:
+def build_email(
+    digest: Digest,
+    *,
+    timezone: str,
+    subject: str,
+    sender: str,
+    recipients: tuple[str, ...],
+    message_id: str,
+    date: datetime,
+    list_id: str,
+    archive_url: str | None = None,
+    archive_file: str | None = None,
+    chart_png: bytes | None = None,
+    chart_alt: str | None = None,
+    limit: int = MAX_EMAIL_BYTES,
+) -> EmailMessage:
     """Compose the digest e-mail, shortened until the encoded message is under ``limit``."""
     d = digest
     for _ in range(40):
         msg = compose(
-            subject=subject, sender=sender, recipients=recipients, message_id=message_id,
-            date=date, list_id=list_id, chart_png=chart_png,
-            html=render_email_html(d, timezone, archive_url=archive_url,
-                                   archive_file=archive_file,
-                                   chart_alt=chart_alt if chart_png else None,
-                                   chart_cid=CHART_CID),
-            text=render_text(d, timezone, archive_file=archive_url or archive_file))
+            subject=subject,
+            sender=sender,
+            recipients=recipients,
+            message_id=message_id,
+            date=date,
+            list_id=list_id,
+            chart_png=chart_png,
+            html=render_email_html(
+                d,
+                timezone,
+                archive_url=archive_url,
+                archive_file=archive_file,
+                chart_alt=chart_alt if chart_png else None,
+                chart_cid=CHART_CID,
+            ),
+            text=render_text(d, timezone, archive_file=archive_url or archive_file),
+        )
         if len(msg.as_bytes()) <= limit - SAFETY:
             return msg
         if _size(d) <= 1:
@@ -67,5 +96,6 @@ def build_email(digest: Digest, *, timezone: str, subject: str, sender: str,
 
 
 def _size(d: Digest) -> int:
-    return max([_per_topic(d.new_figures), _per_topic(d.new_quotes)]
-               + [len(s.stories) for s in d.sections])
+    return max(
+        [_per_topic(d.new_figures), _per_topic(d.new_quotes)] + [len(s.stories) for s in d.sections]
+    )

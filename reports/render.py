@@ -54,8 +54,11 @@ def _day(dt: datetime | None, tz: str) -> str:
 
 
 def _helpers(timezone: str) -> dict[str, object]:
-    return {"local": lambda dt: _local(dt, timezone), "day": lambda dt: _day(dt, timezone),
-            "tz": timezone}
+    return {
+        "local": lambda dt: _local(dt, timezone),
+        "day": lambda dt: _day(dt, timezone),
+        "tz": timezone,
+    }
 
 
 def render_html(digest: Digest, timezone: str = "UTC") -> str:
@@ -63,18 +66,29 @@ def render_html(digest: Digest, timezone: str = "UTC") -> str:
     return _ENV.get_template("digest.html.j2").render(d=digest, **_helpers(timezone))
 
 
-def render_text(digest: Digest, timezone: str = "UTC", *, archive_file: str | None = None
-                ) -> str:
+def render_text(digest: Digest, timezone: str = "UTC", *, archive_file: str | None = None) -> str:
     return _TEXT_ENV.get_template("digest.txt.j2").render(
-        d=digest, archive_file=archive_file, **_helpers(timezone))
+        d=digest, archive_file=archive_file, **_helpers(timezone)
+    )
 
 
-def render_email_html(digest: Digest, timezone: str = "UTC", *, archive_url: str | None = None,
-                      archive_file: str | None = None, chart_alt: str | None = None,
-                      chart_cid: str = "chart@newswatch") -> str:
+def render_email_html(
+    digest: Digest,
+    timezone: str = "UTC",
+    *,
+    archive_url: str | None = None,
+    archive_file: str | None = None,
+    chart_alt: str | None = None,
+    chart_cid: str = "chart@newswatch",
+) -> str:
     """The e-mail body: table layout, CSS still in <style> (inlined at composition).  Items
     the e-mail leaves out are linked (``archive_url``) or named (``archive_file``)."""
     return _ENV.get_template("email.html.j2").render(
-        d=digest, archive_url=archive_url, archive_file=archive_file,
-        chart=chart_alt is not None, chart_alt=chart_alt or "", chart_cid=chart_cid,
-        **_helpers(timezone))
+        d=digest,
+        archive_url=archive_url,
+        archive_file=archive_file,
+        chart=chart_alt is not None,
+        chart_alt=chart_alt or "",
+        chart_cid=chart_cid,
+        **_helpers(timezone),
+    )

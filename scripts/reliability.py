@@ -66,14 +66,17 @@ DOC = ROOT / "docs" / "reliability.md"
 BEGIN, END = "<!-- reliability:begin -->", "<!-- reliability:end -->"
 POLL_NOW = "2026-11-26T12:00:00+00:00"
 DIGEST_FIRST = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
-TEMPLATES = [ROOT / "tests" / "data" / "feeds" / "mini.rss",
-             ROOT / "tests" / "data" / "feeds" / "mini.atom",
-             *sorted((ROOT / "samples" / "feeds").glob("*.xml"))]
+TEMPLATES = [
+    ROOT / "tests" / "data" / "feeds" / "mini.rss",
+    ROOT / "tests" / "data" / "feeds" / "mini.atom",
+    *sorted((ROOT / "samples" / "feeds").glob("*.xml")),
+]
 CHILD_TIMEOUT = 900.0
 TABLES = ("feeds", "articles", "article_topics", "figures", "quotes", "figure_changes")
 
 
 # -- the feed farm --------------------------------------------------------------------------
+
 
 def make_farm(root: Path, n: int) -> list[str]:
     """Write ``n`` feeds under ``root/feeds`` (copies of the templates with links, GUIDs and
@@ -100,12 +103,12 @@ def feed_farm(root: Path, n: int) -> Iterator[Path]:
     names = make_farm(root, n)
     with FeedServer(root) as srv:
         listing = root / "feeds.txt"
-        listing.write_text("".join(srv.url(f"feeds/{x}") + "\n" for x in names),
-                           encoding="utf-8")
+        listing.write_text("".join(srv.url(f"feeds/{x}") + "\n" for x in names), encoding="utf-8")
         yield listing
 
 
 # -- the Prefect API shared by the children -------------------------------------------------
+
 
 @contextlib.contextmanager
 def prefect_api(home: Path | None = None) -> Iterator[str]:
@@ -134,6 +137,7 @@ def prefect_api(home: Path | None = None) -> Iterator[str]:
 
 
 # -- running the CLI ------------------------------------------------------------------------
+
 
 @dataclass
 class Run:
@@ -233,31 +237,62 @@ def start(args: list[str], env: dict[str, str], workdir: Path) -> Run:
     tag = f"{time.monotonic_ns()}"
     out_path, err_path = workdir / f"{tag}.out", workdir / f"{tag}.err"
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", *args],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
     return Run(proc, err_path, out_path, time.monotonic())
 
 
 def child_env(api_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_SMTP_")}
-    env.update({"PREFECT_API_URL": api_url, "PREFECT_LOGGING_LEVEL": "INFO",
-                "PYTHONUNBUFFERED": "1", "NEWSWATCH_LOCK_WAIT": "60"})
+    env.update(
+        {
+            "PREFECT_API_URL": api_url,
+            "PREFECT_LOGGING_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            "NEWSWATCH_LOCK_WAIT": "60",
+        }
+    )
     env.update(extra)
     return env
 
 
 def poll_args(listing: Path, db: Path, now: str = POLL_NOW) -> list[str]:
-    return ["poll", "--config", str(ROOT / "monitors.toml"), "--feeds", str(listing),
-            "--db", str(db), "--now", now]
+    return [
+        "poll",
+        "--config",
+        str(ROOT / "monitors.toml"),
+        "--feeds",
+        str(listing),
+        "--db",
+        str(db),
+        "--now",
+        now,
+    ]
 
 
 def digest_args(db: Path, out: Path, now: datetime) -> list[str]:
-    return ["digest", "--config", str(ROOT / "monitors.toml"), "--db", str(db),
-            "--out", str(out), "--now", now.isoformat()]
+    return [
+        "digest",
+        "--config",
+        str(ROOT / "monitors.toml"),
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "--now",
+        now.isoformat(),
+    ]
 
 
 # -- store checks ---------------------------------------------------------------------------
+
 
 def integrity(db: Path) -> list[str]:
     """Open the store as the next run would, and list every inconsistency found."""
@@ -272,31 +307,35 @@ def integrity(db: Path) -> list[str]:
         return [f"store does not open: {e}"]
     problems = []
     checks = {
-        "kept article without article_topics rows":
+        "kept article without article_topics rows": (
             "SELECT count(*) FROM articles a WHERE a.kept AND NOT EXISTS "
-            "(SELECT 1 FROM article_topics t WHERE t.article = a.id)",
-        "article_topics row without its article":
-            "SELECT count(*) FROM article_topics t WHERE t.article NOT IN "
-            "(SELECT id FROM articles)",
-        "figure without its article":
-            "SELECT count(*) FROM figures f WHERE f.article NOT IN (SELECT id FROM articles)",
-        "quote without its article":
-            "SELECT count(*) FROM quotes q WHERE q.article NOT IN (SELECT id FROM articles)",
-        "figure of an article not kept":
-            "SELECT count(*) FROM figures f JOIN articles a ON a.id = f.article WHERE NOT a.kept",
-        "figure_change without its article":
-            "SELECT count(*) FROM figure_changes c WHERE c.article NOT IN "
-            "(SELECT id FROM articles)",
+            "(SELECT 1 FROM article_topics t WHERE t.article = a.id)"
+        ),
+        "article_topics row without its article": (
+            "SELECT count(*) FROM article_topics t WHERE t.article NOT IN (SELECT id FROM articles)"
+        ),
+        "figure without its article": (
+            "SELECT count(*) FROM figures f WHERE f.article NOT IN (SELECT id FROM articles)"
+        ),
+        "quote without its article": (
+            "SELECT count(*) FROM quotes q WHERE q.article NOT IN (SELECT id FROM articles)"
+        ),
+        "figure of an article not kept": (
+            "SELECT count(*) FROM figures f JOIN articles a ON a.id = f.article WHERE NOT a.kept"
+        ),
+        "figure_change without its article": (
+            "SELECT count(*) FROM figure_changes c WHERE c.article NOT IN (SELECT id FROM articles)"
+        ),
         "duplicate articles (id)": "SELECT count(*) - count(DISTINCT id) FROM articles",
         "duplicate articles (url)": "SELECT count(*) - count(DISTINCT url) FROM articles",
         "duplicate article_topics": "SELECT count(*) - count(DISTINCT (article, topic)) "
-                                    "FROM article_topics",
+        "FROM article_topics",
         "duplicate figures": "SELECT count(*) - count(DISTINCT (article, idx)) FROM figures",
         "duplicate quotes": "SELECT count(*) - count(DISTINCT (article, idx)) FROM quotes",
         "duplicate feeds": "SELECT count(*) - count(DISTINCT url) FROM feeds",
         "duplicate digests": "SELECT count(*) - count(DISTINCT id) FROM digests",
         "duplicate digest_facts": "SELECT count(*) - count(DISTINCT (digest, kind, key)) "
-                                  "FROM digest_facts",
+        "FROM digest_facts",
     }
     try:
         for name, sql in checks.items():
@@ -341,13 +380,13 @@ def running_runs(db: Path) -> int:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return int(con.execute("SELECT count(*) FROM runs WHERE status = 'running'")
-                   .fetchone()[0])
+        return int(con.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0])
     finally:
         con.close()
 
 
 # -- results --------------------------------------------------------------------------------
+
 
 @dataclass
 class Case:
@@ -369,8 +408,9 @@ def source_hash() -> str:
     """A hash of newswatch's code: a round whose code changed under it (someone editing the
     work tree during a run) is reported as such, not as lost rows."""
     h = hashlib.sha256()
-    for p in sorted([*ROOT.glob("monitors/*.py"), *ROOT.glob("flows/*.py"),
-                     *ROOT.glob("reports/*.py")]):
+    for p in sorted(
+        [*ROOT.glob("monitors/*.py"), *ROOT.glob("flows/*.py"), *ROOT.glob("reports/*.py")]
+    ):
         h.update(p.name.encode() + p.read_bytes())
     return h.hexdigest()
 
@@ -381,8 +421,10 @@ def mb(kb: int) -> float:
 
 # -- kill -9 during poll --------------------------------------------------------------------
 
-def poll_kills(api: str, listing: Path, work: Path, kills: int, rng: random.Random,
-               per_round: int = 4) -> Case:
+
+def poll_kills(
+    api: str, listing: Path, work: Path, kills: int, rng: random.Random, per_round: int = 4
+) -> Case:
     case = Case("kill -9 during poll")
     work.mkdir(parents=True, exist_ok=True)
     env = child_env(api)
@@ -440,8 +482,10 @@ def poll_kills(api: str, listing: Path, work: Path, kills: int, rng: random.Rand
             case.fail(f"after the re-run: {'; '.join(problems)}")
         got = snapshot(db)
         if source_hash() != code:
-            case.fail(f"round {r}: newswatch's source changed during the run; its rows are "
-                      f"not comparable (run again on a quiet work tree)")
+            case.fail(
+                f"round {r}: newswatch's source changed during the run; its rows are "
+                f"not comparable (run again on a quiet work tree)"
+            )
             code = source_hash()
         lost, extra, by_table = diff(clean, got)
         lost_total += lost
@@ -453,14 +497,19 @@ def poll_kills(api: str, listing: Path, work: Path, kills: int, rng: random.Rand
             shutil.copy(clean_db, evidence / clean_db.name)
             gone = sorted(clean["articles"] - got["articles"])[:2]
             came = sorted(got["articles"] - clean["articles"])[:2]
-            case.fail(f"round {r}: {lost} rows lost {by_table}, {extra} extra; e.g. clean "
-                      f"{gone} vs re-run {came}; stores kept in {evidence}")
+            case.fail(
+                f"round {r}: {lost} rows lost {by_table}, {extra} extra; e.g. clean "
+                f"{gone} vs re-run {came}; stores kept in {evidence}"
+            )
         case.notes.append(f"round {r}: {running_runs(db)} runs left 'running' by kills")
     case.rows_lost = lost_total
-    case.notes.insert(0, f"{killed} killed, {early} finished before the kill; clean run "
-                         f"{clean_time:.1f} s, {len(clean['articles'])} articles, "
-                         f"{len(clean['figures'])} figures, {len(clean['quotes'])} quotes; "
-                         f"{extra_total} extra rows")
+    case.notes.insert(
+        0,
+        f"{killed} killed, {early} finished before the kill; clean run "
+        f"{clean_time:.1f} s, {len(clean['articles'])} articles, "
+        f"{len(clean['figures'])} figures, {len(clean['quotes'])} quotes; "
+        f"{extra_total} extra rows",
+    )
     if case.crashes:
         case.ok = False
     return case
@@ -468,14 +517,16 @@ def poll_kills(api: str, listing: Path, work: Path, kills: int, rng: random.Rand
 
 # -- kill -9 during the digest --------------------------------------------------------------
 
+
 def message_id(now: datetime) -> str:
     """The Message-ID flows/digest.py gives the window ending at ``now`` (UTC)."""
     wid = hashlib.sha256(now.astimezone(UTC).isoformat().encode()).hexdigest()[:16]
     return f"<digest.{wid}@newswatch.local>"
 
 
-def digest_kills(api: str, polled_db: Path, work: Path, kills: int, rng: random.Random,
-                 windows: int = 4) -> Case:
+def digest_kills(
+    api: str, polled_db: Path, work: Path, kills: int, rng: random.Random, windows: int = 4
+) -> Case:
     import duckdb
 
     from flows.smtpsink import SmtpSink
@@ -519,8 +570,7 @@ def digest_kills(api: str, polled_db: Path, work: Path, kills: int, rng: random.
                 if run.poll():
                     if run.rc != 0:
                         case.crashes += 1
-                        case.fail(f"digest exited {run.rc} before its kill: "
-                                  f"{run.stderr[-800:]}")
+                        case.fail(f"digest exited {run.rc} before its kill: {run.stderr[-800:]}")
                 else:
                     run.kill()
                     between += hit
@@ -534,8 +584,10 @@ def digest_kills(api: str, polled_db: Path, work: Path, kills: int, rng: random.
                 final = start(digest_args(db, out, now), env, work / "logs")
                 if final.wait() == 0:
                     break
-                case.notes.append(f"re-run of {now:%m-%d} exited {final.rc}: "
-                                  f"{final.stderr.strip().splitlines()[-1:]}")
+                case.notes.append(
+                    f"re-run of {now:%m-%d} exited {final.rc}: "
+                    f"{final.stderr.strip().splitlines()[-1:]}"
+                )
             else:
                 case.crashes += 1
                 case.fail(f"window {now:%Y-%m-%d} never completed")
@@ -565,11 +617,14 @@ def digest_kills(api: str, polled_db: Path, work: Path, kills: int, rng: random.
     case.duplicate_emails = duplicates
     if duplicates:
         case.fail(f"{duplicates} e-mails with an unexpected Message-ID")
-    case.notes.insert(0, f"{windows} windows, {len(received)} e-mails received, "
-                         f"{identical} identical re-sends (same Message-ID, after a kill "
-                         f"between send and mark; {between} kills the moment the sink had "
-                         f"accepted a message), "
-                         f"{resends} re-sends logged")
+    case.notes.insert(
+        0,
+        f"{windows} windows, {len(received)} e-mails received, "
+        f"{identical} identical re-sends (same Message-ID, after a kill "
+        f"between send and mark; {between} kills the moment the sink had "
+        f"accepted a message), "
+        f"{resends} re-sends logged",
+    )
     if case.crashes:
         case.ok = False
     return case
@@ -583,8 +638,13 @@ LOCK_MESSAGE = "in use by another newswatch process"
 COMBOS = (("poll", "60"), ("poll", "1"), ("digest", "60"), ("digest", "1"))
 
 
-def concurrent(api: str, listing: Path, work: Path, polled_db: Path,
-               combos: tuple[tuple[str, str], ...] = COMBOS) -> list[Case]:
+def concurrent(
+    api: str,
+    listing: Path,
+    work: Path,
+    polled_db: Path,
+    combos: tuple[tuple[str, str], ...] = COMBOS,
+) -> list[Case]:
     """A forced poll holds the store; a second poll or digest starts while it runs, with
     NEWSWATCH_LOCK_WAIT as given."""
     from flows.smtpsink import SmtpSink
@@ -602,8 +662,11 @@ def concurrent(api: str, listing: Path, work: Path, polled_db: Path,
             # the first run is a forced poll (the farm is polled again in full)
             first = start([*poll_args(listing, db), "--force"], env, work / "logs")
             first.wait_for("polling ")  # it holds the store from here on
-            second_args = (poll_args(listing, db) if second_kind == "poll" else
-                           digest_args(db, work / "conc-digests", DIGEST_FIRST))
+            second_args = (
+                poll_args(listing, db)
+                if second_kind == "poll"
+                else digest_args(db, work / "conc-digests", DIGEST_FIRST)
+            )
             second = start(second_args, env, work / "logs")
             rc1, rc2 = first.wait(), second.wait()
             case.tried = 2
@@ -613,22 +676,26 @@ def concurrent(api: str, listing: Path, work: Path, polled_db: Path,
                 case.fail("raw DuckDB lock error")
             if "Traceback" in err:
                 case.crashes += 1
-                case.fail("a traceback: " + err[err.index("Traceback"):][:800])
+                case.fail("a traceback: " + err[err.index("Traceback") :][:800])
             if rc1 != 0:
                 case.crashes += 1
                 case.fail(f"first run exited {rc1}")
             if wait == "60":
                 if rc2 != 0:
                     case.crashes += 1
-                    case.fail(f"second run exited {rc2} though it could wait 60 s: "
-                              f"{second.stderr[-600:]}")
-                case.notes.append(f"second waited and completed (exit {rc2}) in "
-                                  f"{second.ended - second.started:.1f} s")
+                    case.fail(
+                        f"second run exited {rc2} though it could wait 60 s: {second.stderr[-600:]}"
+                    )
+                case.notes.append(
+                    f"second waited and completed (exit {rc2}) in "
+                    f"{second.ended - second.started:.1f} s"
+                )
             else:
                 lines = [x for x in second.stderr.splitlines() if LOCK_MESSAGE in x]
                 if rc2 != 1 or not lines:
-                    case.fail(f"expected exit 1 with {LOCK_MESSAGE!r}, got {rc2}: "
-                              f"{second.stderr[-600:]}")
+                    case.fail(
+                        f"expected exit 1 with {LOCK_MESSAGE!r}, got {rc2}: {second.stderr[-600:]}"
+                    )
                 else:
                     case.notes.append(f"second exited {rc2}: {lines[0].strip()[:160]}")
             problems = integrity(db)
@@ -650,13 +717,20 @@ def forget_validators(db: Path) -> None:
 
 # -- memory ---------------------------------------------------------------------------------
 
-HOSTILE_BODIES = (("50 MB feed (Content-Length)", "/big?length=1"),
-                  ("50 MB feed (no Content-Length)", "/big?length=0"),
-                  ("gzip bomb (1.1 MB -> 1.15 GB)", "/gzip-bomb"))
+HOSTILE_BODIES = (
+    ("50 MB feed (Content-Length)", "/big?length=1"),
+    ("50 MB feed (no Content-Length)", "/big?length=0"),
+    ("gzip bomb (1.1 MB -> 1.15 GB)", "/gzip-bomb"),
+)
 
 
-def memory(api: str, work: Path, listing: Path, budget_mb: float = 200.0,
-           bodies: tuple[tuple[str, str], ...] = HOSTILE_BODIES) -> list[Case]:
+def memory(
+    api: str,
+    work: Path,
+    listing: Path,
+    budget_mb: float = 200.0,
+    bodies: tuple[tuple[str, str], ...] = HOSTILE_BODIES,
+) -> list[Case]:
     """Poll each hostile body alone; its peak RSS may exceed a one-small-feed poll's by at
     most ``budget_mb``."""
     from tests.faultserver import FaultServer
@@ -666,8 +740,7 @@ def memory(api: str, work: Path, listing: Path, budget_mb: float = 200.0,
     work.mkdir(parents=True, exist_ok=True)
     with FaultServer() as srv:
         one = work / "one.txt"
-        one.write_text(listing.read_text(encoding="utf-8").splitlines()[0] + "\n",
-                       encoding="utf-8")
+        one.write_text(listing.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
         base = start(poll_args(one, work / "mem-base.duckdb"), env, work / "logs")
         base.wait()
         baseline = mb(base.maxrss_kb)
@@ -680,26 +753,30 @@ def memory(api: str, work: Path, listing: Path, budget_mb: float = 200.0,
             case.tried = 1
             case.peak_rss_mb = mb(run.maxrss_kb)
             failed = re.search(r"failed: \S+: (.*)", run.stdout)
-            case.notes.append(f"exit {rc}; baseline (one small feed) {baseline} MB; feed "
-                              f"outcome: {failed.group(1)[:120] if failed else 'stored'}")
+            case.notes.append(
+                f"exit {rc}; baseline (one small feed) {baseline} MB; feed "
+                f"outcome: {failed.group(1)[:120] if failed else 'stored'}"
+            )
             if rc != 0:
                 case.crashes += 1
                 case.fail(f"exit {rc}: {run.stderr[-500:]}")
             if case.peak_rss_mb - baseline > budget_mb:
-                case.fail(f"peak RSS {case.peak_rss_mb} MB exceeds the baseline by more than "
-                          f"{budget_mb} MB")
+                case.fail(
+                    f"peak RSS {case.peak_rss_mb} MB exceeds the baseline by more than "
+                    f"{budget_mb} MB"
+                )
             cases.append(case)
     return cases
 
 
 # -- load -----------------------------------------------------------------------------------
 
+
 def config_with_feeds(path: Path, urls: list[str]) -> Path:
     """monitors.toml with its [[feeds]] replaced by ``urls``."""
     text = (ROOT / "monitors.toml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^\[\[feeds\]\]\n(?:(?:name|url|tags) = .*\n)*", "", text)
-    text += "".join(f'\n[[feeds]]\nname = "farm {i}"\nurl = "{u}"\n'
-                    for i, u in enumerate(urls))
+    text += "".join(f'\n[[feeds]]\nname = "farm {i}"\nurl = "{u}"\n' for i, u in enumerate(urls))
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -724,11 +801,17 @@ def load(api: str, work: Path, n: int, budget_mb: float = 200.0) -> list[Case]:
         base.wait(timeout=3600)
         baseline = mb(base.maxrss_kb)
         for how in ("config", "--feeds"):
-            case = Case(f"load: {n:,} feeds in the {how}" if how == "config" else
-                        f"load: {n:,} feeds with --feeds FILE")
+            case = Case(
+                f"load: {n:,} feeds in the {how}"
+                if how == "config"
+                else f"load: {n:,} feeds with --feeds FILE"
+            )
             db = work / f"load-{how.strip('-')}.duckdb"
-            args = (["poll", "--config", str(config), "--db", str(db), "--now", POLL_NOW]
-                    if how == "config" else poll_args(listing, db))
+            args = (
+                ["poll", "--config", str(config), "--db", str(db), "--now", POLL_NOW]
+                if how == "config"
+                else poll_args(listing, db)
+            )
             run = start(args, child_env(api), work / "logs")
             rc = run.wait(timeout=3600)
             cases.append(case)
@@ -740,22 +823,30 @@ def load(api: str, work: Path, n: int, budget_mb: float = 200.0) -> list[Case]:
                 last = [x for x in run.stderr.splitlines() if "error" in x.lower()]
                 case.fail(f"exit {rc} after {elapsed:.0f} s: {(last or ['?'])[-1][:300]}")
                 continue
-            m = re.search(r"poll: (\d+) feeds.*?: (\d+) with items, (\d+) not modified, "
-                          r"(\d+) failed", run.stdout)
+            m = re.search(
+                r"poll: (\d+) feeds.*?: (\d+) with items, (\d+) not modified, "
+                r"(\d+) failed",
+                run.stdout,
+            )
             con = duckdb.connect(str(db), read_only=True)
             rows = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE last_status = 'new'), "
-                "count(*) FILTER (WHERE last_status = 'error') FROM feeds").fetchone()
+                "count(*) FILTER (WHERE last_status = 'error') FROM feeds"
+            ).fetchone()
             articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
             con.close()
             summary = tuple(int(x) for x in m.groups()) if m else None
-            case.notes.append(f"{elapsed:.0f} s; summary (feeds, with items, not modified, "
-                              f"failed) = {summary}; feeds table: {rows[0]} rows ({rows[1]} "
-                              f"new, {rows[2]} errors); {articles} articles; baseline (a poll "
-                              f"of {LOAD_BASE_FEEDS} feeds) {baseline} MB")
+            case.notes.append(
+                f"{elapsed:.0f} s; summary (feeds, with items, not modified, "
+                f"failed) = {summary}; feeds table: {rows[0]} rows ({rows[1]} "
+                f"new, {rows[2]} errors); {articles} articles; baseline (a poll "
+                f"of {LOAD_BASE_FEEDS} feeds) {baseline} MB"
+            )
             if case.peak_rss_mb - baseline > budget_mb:
-                case.fail(f"peak RSS {case.peak_rss_mb} MB exceeds the {LOAD_BASE_FEEDS}-feed "
-                          f"baseline by more than {budget_mb} MB")
+                case.fail(
+                    f"peak RSS {case.peak_rss_mb} MB exceeds the {LOAD_BASE_FEEDS}-feed "
+                    f"baseline by more than {budget_mb} MB"
+                )
             if not summary or summary[0] != n or summary[1] + summary[2] + summary[3] != n:
                 case.fail(f"summary does not account for {n} feeds: {summary}")
             if rows[0] != n:
@@ -769,13 +860,18 @@ def load(api: str, work: Path, n: int, budget_mb: float = 200.0) -> list[Case]:
 
 # -- report ---------------------------------------------------------------------------------
 
+
 def table(cases: list[Case]) -> str:
-    head = ("| case | tried | crashes | rows lost | duplicate emails | peak RSS (MB) | ok |\n"
-            "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n")
+    head = (
+        "| case | tried | crashes | rows lost | duplicate emails | peak RSS (MB) | ok |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n"
+    )
     body = "".join(
         f"| {c.name} | {c.tried} | {c.crashes} | {c.rows_lost} | {c.duplicate_emails} | "
         f"{c.peak_rss_mb if c.peak_rss_mb is not None else '-'} | "
-        f"{'yes' if c.ok else '**no**'} |\n" for c in cases)
+        f"{'yes' if c.ok else '**no**'} |\n"
+        for c in cases
+    )
     notes = "".join(f"- **{c.name}**: " + "; ".join(c.notes) + "\n" for c in cases if c.notes)
     return head + body + "\n" + notes
 
@@ -784,7 +880,7 @@ def write_doc(text: str, header: str) -> None:
     block = f"{BEGIN}\n{header}\n\n{text}{END}"
     doc = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Reliability\n\n{BEGIN}\n{END}\n"
     if BEGIN in doc and END in doc:
-        doc = doc[:doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+        doc = doc[: doc.index(BEGIN)] + block + doc[doc.index(END) + len(END) :]
     else:
         doc += "\n" + block + "\n"
     DOC.write_text(doc, encoding="utf-8")
@@ -792,16 +888,22 @@ def write_doc(text: str, header: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true",
-                    help="fewer kills (8 each), a 50-feed farm, no 10,000-feed load run")
-    ap.add_argument("--kills", type=int, help="kills for the poll and for the digest "
-                                              "(default 24, quick 8)")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer kills (8 each), a 50-feed farm, no 10,000-feed load run",
+    )
+    ap.add_argument(
+        "--kills", type=int, help="kills for the poll and for the digest (default 24, quick 8)"
+    )
     ap.add_argument("--feeds", type=int, help="feeds in the farm (default 200, quick 50)")
     ap.add_argument("--load-feeds", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
-    ap.add_argument("--only", help="comma-separated steps to run: poll,digest,concurrency,"
-                                   "memory,load (default: all)")
+    ap.add_argument(
+        "--only",
+        help="comma-separated steps to run: poll,digest,concurrency,memory,load (default: all)",
+    )
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/reliability.md")
     args = ap.parse_args(argv)
     kills = args.kills or (8 if args.quick else 24)
@@ -811,15 +913,25 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     cases: list[Case] = []
     try:
-        with prefect_api(work / "prefect-home") as api, \
-                feed_farm(work / "farm", n_feeds) as listing:
+        with (
+            prefect_api(work / "prefect-home") as api,
+            feed_farm(work / "farm", n_feeds) as listing,
+        ):
             print(f"work dir {work}; seed {args.seed}; Prefect API {api}", flush=True)
             steps = [
                 ("poll kills", lambda: [poll_kills(api, listing, work / "poll", kills, rng)]),
-                ("digest kills", lambda: [digest_kills(api, work / "poll" / "clean.duckdb",
-                                                       work / "digest", kills, rng)]),
-                ("concurrency", lambda: concurrent(api, listing, work / "conc",
-                                                   work / "poll" / "clean.duckdb")),
+                (
+                    "digest kills",
+                    lambda: [
+                        digest_kills(
+                            api, work / "poll" / "clean.duckdb", work / "digest", kills, rng
+                        )
+                    ],
+                ),
+                (
+                    "concurrency",
+                    lambda: concurrent(api, listing, work / "conc", work / "poll" / "clean.duckdb"),
+                ),
                 ("memory", lambda: memory(api, work / "mem", listing)),
             ]
             if not args.quick:
@@ -832,9 +944,12 @@ def main(argv: list[str] | None = None) -> int:
                 got = step()
                 cases.extend(got)
                 for c in got:
-                    print(f"  {c.name}: tried {c.tried}, crashes {c.crashes}, rows lost "
-                          f"{c.rows_lost}, duplicate emails {c.duplicate_emails}, peak "
-                          f"{c.peak_rss_mb} MB, {'ok' if c.ok else 'FAILED'}", flush=True)
+                    print(
+                        f"  {c.name}: tried {c.tried}, crashes {c.crashes}, rows lost "
+                        f"{c.rows_lost}, duplicate emails {c.duplicate_emails}, peak "
+                        f"{c.peak_rss_mb} MB, {'ok' if c.ok else 'FAILED'}",
+                        flush=True,
+                    )
                 print(f"{name}: {time.monotonic() - t0:.0f} s", flush=True)
     finally:
         if not args.keep:
@@ -842,10 +957,12 @@ def main(argv: list[str] | None = None) -> int:
     text = table(cases)
     print()
     print(text)
-    header = (f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `python scripts/reliability.py"
-              f"{' --quick' if args.quick else ''}` (seed {args.seed}, {kills} kills each, "
-              f"{n_feeds}-feed farm) in {time.monotonic() - started:.0f} s on {os.cpu_count()} "
-              f"CPUs.")
+    header = (
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `python scripts/reliability.py"
+        f"{' --quick' if args.quick else ''}` (seed {args.seed}, {kills} kills each, "
+        f"{n_feeds}-feed farm) in {time.monotonic() - started:.0f} s on {os.cpu_count()} "
+        f"CPUs."
+    )
     if not args.no_doc:
         write_doc(text, header)
     return 0 if all(c.ok for c in cases) else 1

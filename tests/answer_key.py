@@ -31,11 +31,18 @@ def demo_key(readme: Path = README) -> dict[str, dict[str, list[dict[str, Any]]]
         figs = re.search(r"^### New figures \(\d+\).*?\n(.*?)(?=^### )", body, re.M | re.S)
         quotes = re.search(r"^### New quotes \(\d+\)\n(.*?)(?=^### )", body, re.M | re.S)
         days[m.group(1)] = {
-            "figures": [{"printed": re.findall(r"`([^`]+)` \(", r[4]),
-                         "subject": None if r[3] == "–" else r[3]}
-                        for r in _rows(figs.group(1))] if figs else [],
+            "figures": [
+                {
+                    "printed": re.findall(r"`([^`]+)` \(", r[4]),
+                    "subject": None if r[3] == "–" else r[3],
+                }
+                for r in _rows(figs.group(1))
+            ]
+            if figs
+            else [],
             "quotes": [{"text": r[0], "speaker": r[1]} for r in _rows(quotes.group(1))]
-            if quotes else [],
+            if quotes
+            else [],
         }
     return days
 
@@ -66,8 +73,9 @@ def check_day(page: str, key: dict[str, list[dict[str, Any]]]) -> list[str]:
             continue
         left.remove(hit)
         if not _same_subject(f["subject"], hit["subject"]):
-            problems.append(f"figure {f['text']!r}: subject {f['subject']!r}, "
-                            f"key {hit['subject']!r}")
+            problems.append(
+                f"figure {f['text']!r}: subject {f['subject']!r}, key {hit['subject']!r}"
+            )
     problems += [f"key figure {k['printed']} not shown" for k in left]
     qleft = list(key["quotes"])
     for q in quotes:
@@ -77,7 +85,8 @@ def check_day(page: str, key: dict[str, list[dict[str, Any]]]) -> list[str]:
             continue
         qleft.remove(hit)
         if _words(q["speaker"] or "") != _words(hit["speaker"]):
-            problems.append(f"quote {q['text'][:40]!r}: speaker {q['speaker']!r}, "
-                            f"key {hit['speaker']!r}")
+            problems.append(
+                f"quote {q['text'][:40]!r}: speaker {q['speaker']!r}, key {hit['speaker']!r}"
+            )
     problems += [f"key quote {k['text'][:50]!r} not shown" for k in qleft]
     return problems

@@ -21,8 +21,10 @@ DATA = ROOT / "tests" / "data"
 def corpus() -> Path:
     """The shared corpus, read in place; tests using it are marked `corpus` and skip without it."""
     if not (CORPUS / "articles").is_dir():
-        pytest.skip(f"corpus tests need ../shared/corpus (looked in {CORPUS}); "
-                    f"set NEWSWATCH_CORPUS to point elsewhere")
+        pytest.skip(
+            f"corpus tests need ../shared/corpus (looked in {CORPUS}); "
+            f"set NEWSWATCH_CORPUS to point elsewhere"
+        )
     return CORPUS
 
 
@@ -31,12 +33,15 @@ def corpus_texts() -> list[tuple[Path, str]]:
     """Every article of the shared corpus (corpus/articles: .md, .html, .html.gz) with its text,
     read once per session: loading costs ~18 s and several whole-corpus checks share it."""
     if not (CORPUS / "articles").is_dir():
-        pytest.skip(f"corpus tests need ../shared/corpus (looked in {CORPUS}); "
-                    f"set NEWSWATCH_CORPUS to point elsewhere")
+        pytest.skip(
+            f"corpus tests need ../shared/corpus (looked in {CORPUS}); "
+            f"set NEWSWATCH_CORPUS to point elsewhere"
+        )
     from monitors.articles import load_article
 
-    paths = sorted(p for p in (CORPUS / "articles").rglob("*")
-                   if p.name.endswith((".md", ".html", ".html.gz")))
+    paths = sorted(
+        p for p in (CORPUS / "articles").rglob("*") if p.name.endswith((".md", ".html", ".html.gz"))
+    )
     return [(p, load_article(p).full_text) for p in paths]
 
 

@@ -13,26 +13,57 @@ from monitors.urls import article_id
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
-def article(slug: str, text: str = "Body text.", title: str | None = None,
-            feed: str = "http://feeds.test/a.xml", when: datetime = T0) -> Article:
+def article(
+    slug: str,
+    text: str = "Body text.",
+    title: str | None = None,
+    feed: str = "http://feeds.test/a.xml",
+    when: datetime = T0,
+) -> Article:
     url = f"https://news.test/{slug}"
     title = title or slug.replace("-", " ").title()
-    return Article(id=article_id(url), url=url, feed_url=feed, title=title, text=text,
-                   published_at=when, fetched_at=when, content_hash=content_hash(title, text))
+    return Article(
+        id=article_id(url),
+        url=url,
+        feed_url=feed,
+        title=title,
+        text=text,
+        published_at=when,
+        fetched_at=when,
+        content_hash=content_hash(title, text),
+    )
 
 
-def fig(text: str = "3.5% of GDP", value: float = 3.5, unit: str = "percent_gdp",
-        subject: str | None = "NATO") -> Figure:
-    return Figure(text=text, value=value, low=value, high=value, unit=unit, subject=subject,
-                  sentence=f"Allies agreed on {text}.")
+def fig(
+    text: str = "3.5% of GDP",
+    value: float = 3.5,
+    unit: str = "percent_gdp",
+    subject: str | None = "NATO",
+) -> Figure:
+    return Figure(
+        text=text,
+        value=value,
+        low=value,
+        high=value,
+        unit=unit,
+        subject=subject,
+        sentence=f"Allies agreed on {text}.",
+    )
 
 
 def quote(text: str = "We will spend more", speaker: str | None = "Mark Rutte") -> Quote:
     return Quote(text=text, speaker=speaker, role=None, sentence=f'"{text}," he said.')
 
 
-def processed(slug: str, *, figures=(), quotes=(), topic: str | None = "nato-spending",
-              text: str = "Body text.", feed: str = "http://feeds.test/a.xml") -> Processed:
+def processed(
+    slug: str,
+    *,
+    figures=(),
+    quotes=(),
+    topic: str | None = "nato-spending",
+    text: str = "Body text.",
+    feed: str = "http://feeds.test/a.xml",
+) -> Processed:
     topics = (TopicMatch(topic, 9.0, "test rule", ("nato", "spending"), ("s",)),) if topic else ()
     return Processed(article(slug, text, feed=feed), topics, tuple(figures), tuple(quotes))
 
@@ -44,6 +75,7 @@ def growth(work: Callable[[int], object], small: int, big: int, repeat: int = 3)
     ``big = 10 * small`` linear work gives about 10 and quadratic work about 100.  Tests use it
     to guard against super-linear blow-ups; speed itself is measured by the scripts in bench/.
     """
+
     def best(n: int) -> float:
         times = []
         for _ in range(repeat):

@@ -78,8 +78,10 @@ LIAR_BODY = (
     b"<description>The minister said \x93we will pay\x94 at the caf\xe9.</description></item>"
     b"</channel></rss>\n"
 )
-HTML_BODY = (b"<!DOCTYPE html>\n<html><head><title>Not a feed</title></head>"
-             b"<body><h1>Welcome</h1><p>This is a web page.</p></body></html>\n")
+HTML_BODY = (
+    b"<!DOCTYPE html>\n<html><head><title>Not a feed</title></head>"
+    b"<body><h1>Welcome</h1><p>This is a web page.</p></body></html>\n"
+)
 JSON_BODY = b'{"version": "https://jsonfeed.org/version/1", "items": []}\n'
 
 
@@ -92,8 +94,9 @@ said at the summit. The package is worth EUR 50 billion over five years, officia
 """
 
 
-def rss(name: str = "ok", item_id: str = "0", ttl: int | None = None,
-        base: str = "http://example.org") -> bytes:
+def rss(
+    name: str = "ok", item_id: str = "0", ttl: int | None = None, base: str = "http://example.org"
+) -> bytes:
     """A two-item RSS feed; item links point at ``base``/article/... (the server itself)."""
     extra = f"\n<ttl>{ttl}</ttl>" if ttl is not None else ""
     return _RSS.format(name=name, id=item_id, extra=extra, base=base).encode("utf-8")
@@ -121,8 +124,9 @@ def gzip_bomb(megabytes: int = 1100) -> bytes:
                 crc = zlib.crc32(zeros, crc)
             size = 5 + megabytes * len(zeros)
             # 03 00: an empty final fixed-Huffman block; then CRC-32 and ISIZE (mod 2**32)
-            _bomb = (head + block * megabytes + b"\x03\x00"
-                     + struct.pack("<II", crc, size & 0xFFFFFFFF))
+            _bomb = (
+                head + block * megabytes + b"\x03\x00" + struct.pack("<II", crc, size & 0xFFFFFFFF)
+            )
         return _bomb
 
 
@@ -155,16 +159,24 @@ class FaultServer:
             def do_GET(self) -> None:
                 split = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(split.query).items()}
-                rec = Recorded(split.path, query,
-                               {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                rec = Recorded(
+                    split.path,
+                    query,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    time.monotonic(),
+                )
                 with server._lock:
                     server.requests.append(rec)
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
                 try:
                     server.dispatch(self, rec)
-                except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError,
-                        TimeoutError):
+                except (
+                    BrokenPipeError,
+                    ConnectionResetError,
+                    ConnectionAbortedError,
+                    TimeoutError,
+                ):
                     pass  # the client gave up (as it should on /big, /hang, ...)
                 finally:
                     with server._lock:
@@ -197,8 +209,9 @@ class FaultServer:
     def hits(self, path: str, header: str | None = None) -> list[Recorded]:
         with self._lock:
             reqs = list(self.requests)
-        return [r for r in reqs
-                if r.path == path and (header is None or header.lower() in r.headers)]
+        return [
+            r for r in reqs if r.path == path and (header is None or header.lower() in r.headers)
+        ]
 
     def count(self, path: str, header: str | None = None) -> int:
         """Requests for ``path`` (carrying ``header``, when given)."""
@@ -234,21 +247,24 @@ class FaultServer:
         if p == "/500":
             return self.send(h, 500, b"internal error\n", "text/plain")
         if p == "/429":
-            return self.send(h, 429, b"slow down\n", "text/plain",
-                             {"Retry-After": q.get("after", "120")})
+            return self.send(
+                h, 429, b"slow down\n", "text/plain", {"Retry-After": q.get("after", "120")}
+            )
         if p == "/redirect-loop":
             return self.send(h, 302, b"", "text/plain", {"Location": "/redirect-loop"})
         if p == "/redirect-chain":
             n = int(q.get("n", "3"))
             if n > 0:
-                return self.send(h, 302, b"", "text/plain",
-                                 {"Location": f"/redirect-chain?n={n - 1}"})
+                return self.send(
+                    h, 302, b"", "text/plain", {"Location": f"/redirect-chain?n={n - 1}"}
+                )
             return self.send(h, 200, rss("chain", "chain"))
         if p == "/big":
             return self.big(h, with_length=q.get("length", "1") != "0")
         if p == "/gzip-bomb":
-            return self.send(h, 200, gzip_bomb(), "application/rss+xml",
-                             {"Content-Encoding": "gzip"})
+            return self.send(
+                h, 200, gzip_bomb(), "application/rss+xml", {"Content-Encoding": "gzip"}
+            )
         if p == "/liar-charset":
             return self.send(h, 200, LIAR_BODY, "application/rss+xml; charset=utf-8")
         if p == "/html":
@@ -269,14 +285,19 @@ class FaultServer:
         if p == "/ttl":
             return self.send(h, 200, rss("ttl", "ttl", ttl=120))
         if p == "/max-age":
-            return self.send(h, 200, rss("max-age", "max-age"),
-                             extra={"Cache-Control": "max-age=3600"})
+            return self.send(
+                h, 200, rss("max-age", "max-age"), extra={"Cache-Control": "max-age=3600"}
+            )
         return self.send(h, 404, b"not found\n", "text/plain")
 
     @staticmethod
-    def send(h: BaseHTTPRequestHandler, status: int, body: bytes | None,
-             ctype: str | None = "application/rss+xml; charset=utf-8",
-             extra: dict[str, str] | None = None) -> None:
+    def send(
+        h: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes | None,
+        ctype: str | None = "application/rss+xml; charset=utf-8",
+        extra: dict[str, str] | None = None,
+    ) -> None:
         h.send_response(status)
         if ctype:
             h.send_header("Content-Type", ctype)

@@ -7,15 +7,21 @@ from monitors.quotes import extract_quotes
 
 
 def test_defined_acronyms_expand_to_the_words_before_the_bracket() -> None:
-    text = ("Analysts at the Institute for the Study of War (ISW) and the U.S. Agency for "
-            "International Development (USAID) spoke. He said (OK) twice.")
-    assert expansions(text) == {"ISW": "Institute for the Study of War",
-                                "USAID": "U.S. Agency for International Development"}
+    text = (
+        "Analysts at the Institute for the Study of War (ISW) and the U.S. Agency for "
+        "International Development (USAID) spoke. He said (OK) twice."
+    )
+    assert expansions(text) == {
+        "ISW": "Institute for the Study of War",
+        "USAID": "U.S. Agency for International Development",
+    }
 
 
 def test_a_quote_by_the_acronym_takes_the_full_name() -> None:
-    text = ("Russian troops advanced, according to the Institute for the Study of War (ISW).\n\n"
-            "“Recent Russian advances appear to be the result of chaotic withdrawals,” ISW said.")
+    text = (
+        "Russian troops advanced, according to the Institute for the Study of War (ISW).\n\n"
+        "“Recent Russian advances appear to be the result of chaotic withdrawals,” ISW said."
+    )
     assert [q.speaker for q in extract_quotes(text)] == ["Institute for the Study of War"]
 
 

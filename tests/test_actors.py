@@ -24,11 +24,14 @@ def test_every_alias_is_found_in_running_text_and_names_its_actor(name: str, ali
 
 def test_the_same_amount_about_one_actor_under_two_names_is_one_fact() -> None:
     assert fact_key("USD", 1.5e9, 1.5e9, 1.5e9, None, "Washington") == fact_key(
-        "USD", 1.5e9, 1.5e9, 1.5e9, None, "the United States")
+        "USD", 1.5e9, 1.5e9, 1.5e9, None, "the United States"
+    )
     assert fact_key("EUR", 8e11, 8e11, 8e11, None, "the European Union") == fact_key(
-        "EUR", 8e11, 8e11, 8e11, None, "EU")
+        "EUR", 8e11, 8e11, 8e11, None, "EU"
+    )
     assert fact_key("USD", 1.5e9, 1.5e9, 1.5e9, None, "US") != fact_key(
-        "USD", 1.5e9, 1.5e9, 1.5e9, None, "Germany")  # distinct packages stay distinct
+        "USD", 1.5e9, 1.5e9, 1.5e9, None, "Germany"
+    )  # distinct packages stay distinct
 
 
 def test_lower_case_words_are_not_acronyms_and_hyphenated_words_are_not_actors() -> None:

@@ -23,9 +23,9 @@ def decode_png(data: bytes) -> tuple[int, int, list[list[tuple[int, int, int]]]]
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, chunks = 8, []
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
-        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
         assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF, f"bad CRC in {kind!r}"
         chunks.append((kind, body))
         pos += 12 + length
@@ -37,7 +37,7 @@ def decode_png(data: bytes) -> tuple[int, int, list[list[tuple[int, int, int]]]]
     assert depth == 8 and ctype in (2, 3)
     if ctype == 3:
         plte = dict(chunks)[b"PLTE"]
-        palette = [tuple(plte[i:i + 3]) for i in range(0, len(plte), 3)]
+        palette = [tuple(plte[i : i + 3]) for i in range(0, len(plte), 3)]
         bpp = 1
     else:
         bpp = 3
@@ -46,12 +46,12 @@ def decode_png(data: bytes) -> tuple[int, int, list[list[tuple[int, int, int]]]]
     assert len(raw) == stride * height, "rows do not have the expected width"
     rows = []
     for y in range(height):
-        line = raw[y * stride:(y + 1) * stride]
+        line = raw[y * stride : (y + 1) * stride]
         assert line[0] == 0, "filter type must be 0"
         if ctype == 3:
             rows.append([palette[i] for i in line[1:]])
         else:
-            rows.append([tuple(line[1 + 3 * x:4 + 3 * x]) for x in range(width)])
+            rows.append([tuple(line[1 + 3 * x : 4 + 3 * x]) for x in range(width)])
     return width, height, rows
 
 
@@ -104,10 +104,15 @@ def test_border_background_and_labels():
     assert all(px == border for px in rows[0]) and all(px == border for px in rows[-1])
     assert all(rows[y][0] == border and rows[y][-1] == border for y in range(height))
     assert rows[2][width // 2] == WHITE
+
     # Label ink (dark grey) at the bottom-left (first date) and bottom-right (last date).
     def ink(x0: int, x1: int, y0: int, y1: int) -> bool:
-        return any(rows[y][x][0] < 120 and rows[y][x] not in (BLUE, ORANGE)
-                   for y in range(y0, y1) for x in range(x0, x1))
+        return any(
+            rows[y][x][0] < 120 and rows[y][x] not in (BLUE, ORANGE)
+            for y in range(y0, y1)
+            for x in range(x0, x1)
+        )
+
     assert ink(5, 60, height - 16, height - 2)
     assert ink(width - 60, width - 5, height - 16, height - 2)
 
@@ -132,7 +137,7 @@ def test_deterministic():
 
 
 def test_window_is_the_last_30_days_and_gaps_count_zero():
-    old = [DayCount(END - timedelta(days=100), 50, 50)]    # outside the window: ignored
+    old = [DayCount(END - timedelta(days=100), 50, 50)]  # outside the window: ignored
     sparse = [DayCount(END - timedelta(days=29), 3, 0), DayCount(END, 3, 1)]
     assert mentions_chart_png(old + sparse) == mentions_chart_png(sparse)
     # Unordered input and a gap-filled full month give the same picture.
@@ -142,10 +147,11 @@ def test_window_is_the_last_30_days_and_gaps_count_zero():
 def test_alt_text():
     days = month({5: (14, 3), 20: (14, 30), 29: (2, 5)})
     assert chart_alt_text(days) == (
-        "Articles kept per day over the last 30 days: peak 14 on 11-03; "
-        "38 new figures in total.")
+        "Articles kept per day over the last 30 days: peak 14 on 11-03; 38 new figures in total."
+    )
     assert chart_alt_text([]) == (
-        "Articles kept per day over the last 30 days: none; 0 new figures in total.")
+        "Articles kept per day over the last 30 days: none; 0 new figures in total."
+    )
     assert chart_alt_text(month({1: (0, 1)})).endswith("; 1 new figure in total.")
 
 

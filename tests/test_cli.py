@@ -14,15 +14,31 @@ from flows.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "tests" / "data" / "articles"
-FIGURE_FIELDS = {"text", "value", "low", "high", "unit", "of", "qualifier", "approx", "subject",
-                 "sentence"}
+FIGURE_FIELDS = {
+    "text",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "of",
+    "qualifier",
+    "approx",
+    "subject",
+    "sentence",
+}
 QUOTE_FIELDS = {"text", "speaker", "role", "sentence"}
 
 
 def newswatch(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "newswatch"
-    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=dict(os.environ))
+    return subprocess.run(
+        [str(exe), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
+    )
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,8 +50,9 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         assert cmd in out
 
 
-def test_bad_config_exits_2_and_names_the_field(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_config_exits_2_and_names_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "monitors.toml"
     bad.write_text('[[feeds]]\nname = "x"\nurl = "gopher://old"\n', encoding="utf-8")
     db = tmp_path / "never.duckdb"
@@ -71,8 +88,9 @@ def test_extract_prints_the_contract(capsys: pytest.CaptureFixture[str]) -> None
     assert by_name["page2.html.gz"]["title"] == by_name["page.html"]["title"]
 
 
-def test_extract_unreadable_file_still_prints_a_line(tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_extract_unreadable_file_still_prints_a_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "broken.html.gz"
     bad.write_bytes(b"\x1f\x8bnot really gzip")
     assert main(["extract", str(bad), str(ARTICLES / "plain.md")]) == 1
@@ -96,8 +114,11 @@ def test_dedupe_one_line_per_file(tmp_path: Path, capsys: pytest.CaptureFixture[
 @pytest.mark.slow
 @pytest.mark.parametrize("command", ["extract", "dedupe"])
 def test_every_corpus_article_gives_one_json_line(corpus: Path, command: str) -> None:
-    files = sorted(str(p) for p in (corpus / "articles").rglob("*")
-                   if p.is_file() and p.name.endswith((".md", ".html", ".gz")))
+    files = sorted(
+        str(p)
+        for p in (corpus / "articles").rglob("*")
+        if p.is_file() and p.name.endswith((".md", ".html", ".gz"))
+    )
     assert len(files) > 1000
     r = newswatch(command, *files)
     assert r.returncode == 0, r.stderr[-2000:]
@@ -137,8 +158,7 @@ def test_demo_writes_three_digests_with_figures_and_quotes(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_run_with_default_config_and_no_network_exits_0_naming_failed_feeds(
-        tmp_path: Path) -> None:
+def test_run_with_default_config_and_no_network_exits_0_naming_failed_feeds(tmp_path: Path) -> None:
     """Offline, every real feed fails; the run still ends cleanly and the digest names each."""
     from monitors.config import load_config
 
@@ -158,7 +178,8 @@ def test_run_with_default_config_and_no_network_exits_0_naming_failed_feeds(
 
 
 def test_foreign_store_is_a_clear_error_before_anything_runs(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     junk = tmp_path / "notes.duckdb"
     junk.write_text("my notes, not a database\n", encoding="utf-8")
     assert main(["poll", "--db", str(junk)]) == 1
@@ -168,21 +189,30 @@ def test_foreign_store_is_a_clear_error_before_anything_runs(
 
 
 def test_topics_test_dry_runs_a_rule_over_stored_articles(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from monitors.store import Store
     from tests.factories import T0, processed
 
     db = tmp_path / "t.duckdb"
     on = "NATO allies agreed to raise defence spending to 3.5% of GDP. " * 3
     with Store(db) as s:
-        s.upsert_articles([processed("kept", text=on),
-                           processed("other", topic=None, text="The derby ended 2-0.")], T0)
+        s.upsert_articles(
+            [
+                processed("kept", text=on),
+                processed("other", topic=None, text="The derby ended 2-0."),
+            ],
+            T0,
+        )
     assert main(["topics", "test", "nato-spending", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "keeps 1 of 2 stored articles" in out
     rule = tmp_path / "strict.toml"
-    rule.write_text('[topics.nato-spending]\nthreshold = 1000.0\n[[topics.nato-spending.cues]]\n'
-                    'any = ["nato"]\nweight = 1.0\n', encoding="utf-8")
+    rule.write_text(
+        "[topics.nato-spending]\nthreshold = 1000.0\n[[topics.nato-spending.cues]]\n"
+        'any = ["nato"]\nweight = 1.0\n',
+        encoding="utf-8",
+    )
     assert main(["topics", "test", str(rule), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "keeps 0 of 2" in out and "-1 dropped" in out and "would drop" in out

@@ -21,22 +21,25 @@ def test_default_config_is_valid_and_lists_real_feeds() -> None:
 
 def _write(tmp_path: Path, text: str) -> Path:
     base = (ROOT / "monitors.toml").read_text(encoding="utf-8")
-    topics = base[base.index("[topics."):] if "[topics." in base else ""
+    topics = base[base.index("[topics.") :] if "[topics." in base else ""
     p = tmp_path / "bad.toml"
     p.write_text(text + "\n" + topics, encoding="utf-8")
     return p
 
 
-@pytest.mark.parametrize(("snippet", "field"), [
-    ('[[feeds]]\nname = "x"\n', "feeds[0].url: missing"),
-    ('[[feeds]]\nname = "x"\nurl = "ftp://example.org/feed"\n', "feeds[0].url"),
-    ('[[feeds]]\nname = "x"\nurl = "https://a.example/f"\ncolour = 1\n', "feeds[0].colour"),
-    ('[digest]\ntimezone = "Mars/Olympus"\n', "digest.timezone"),
-    ('[digest]\nrecipients = ["not-an-address"]\n', "digest.recipients"),
-    ('[digest]\nmax_new_figures = 0\n', "digest.max_new_figures"),
-    ('[polling]\ntimeout_seconds = "soon"\n', "polling.timeout_seconds"),
-    ('[surprise]\n', "surprise: unknown section"),
-])
+@pytest.mark.parametrize(
+    ("snippet", "field"),
+    [
+        ('[[feeds]]\nname = "x"\n', "feeds[0].url: missing"),
+        ('[[feeds]]\nname = "x"\nurl = "ftp://example.org/feed"\n', "feeds[0].url"),
+        ('[[feeds]]\nname = "x"\nurl = "https://a.example/f"\ncolour = 1\n', "feeds[0].colour"),
+        ('[digest]\ntimezone = "Mars/Olympus"\n', "digest.timezone"),
+        ('[digest]\nrecipients = ["not-an-address"]\n', "digest.recipients"),
+        ("[digest]\nmax_new_figures = 0\n", "digest.max_new_figures"),
+        ('[polling]\ntimeout_seconds = "soon"\n', "polling.timeout_seconds"),
+        ("[surprise]\n", "surprise: unknown section"),
+    ],
+)
 def test_errors_name_file_and_field(tmp_path: Path, snippet: str, field: str) -> None:
     p = _write(tmp_path, snippet)
     with pytest.raises(ConfigError) as e:

@@ -70,8 +70,10 @@ def test_normalise_strips_dateline_byline_agency_and_boilerplate() -> None:
         "(Reporting by Jane Doe; Editing by Ann Smith)"
     )
     out = normalise_for_dedupe("Allies agree plans", text)
-    assert out == "allies agree plans ministers agreed new plans on thursday the plans cover " \
+    assert (
+        out == "allies agree plans ministers agreed new plans on thursday the plans cover "
         "three airfields"
+    )
     assert "reuters" not in normalise_for_dedupe("", "WASHINGTON (AP) — The Senate voted.")
     assert normalise_for_dedupe("", "(CNN) — The Senate voted.") == "the senate voted"
     assert normalise_for_dedupe("", "KYIV, Ukraine — Drones struck overnight.") == (
@@ -88,8 +90,14 @@ def test_shingles_are_deterministic_word_kgrams() -> None:
 
 
 def test_exact_copy_with_different_dateline_and_byline_matches() -> None:
-    wire = doc("wire", ["BRUSSELS, Feb 13 (Reuters) - " + STORY[0], *STORY[1:],
-                        "(Reporting by Jane Doe; Editing by Ann Smith)"])
+    wire = doc(
+        "wire",
+        [
+            "BRUSSELS, Feb 13 (Reuters) - " + STORY[0],
+            *STORY[1:],
+            "(Reporting by Jane Doe; Editing by Ann Smith)",
+        ],
+    )
     copy = doc("copy", ["By Jane Doe", STORY[0], *STORY[1:], "Sign up for our newsletter"])
     assert is_duplicate(wire, copy)
 
@@ -106,8 +114,11 @@ def test_truncated_copies_match_the_full_article() -> None:
 
 def test_different_story_on_the_same_event_does_not_merge() -> None:
     a = doc("a", STORY)
-    b = doc("b", OTHER_STORY_SAME_EVENT,
-            title="US tells European allies to take over defence of the continent")
+    b = doc(
+        "b",
+        OTHER_STORY_SAME_EVENT,
+        title="US tells European allies to take over defence of the continent",
+    )
     assert not is_duplicate(a, b)
     result = cluster_documents([a, b])
     assert result["a"] != result["b"]
@@ -115,8 +126,11 @@ def test_different_story_on_the_same_event_does_not_merge() -> None:
 
 def test_paragraph_lifted_into_a_roundup_does_not_merge() -> None:
     item = doc("item", STORY[1:2], title="Planners to report on Baltic airfield rotations")
-    roundup = doc("roundup", OTHER_STORY_SAME_EVENT + STORY[2:],
-                  title="Defence roundup: what ministers said in Brussels")
+    roundup = doc(
+        "roundup",
+        OTHER_STORY_SAME_EVENT + STORY[2:],
+        title="Defence roundup: what ministers said in Brussels",
+    )
     assert not is_duplicate(item, roundup)
 
 
@@ -132,8 +146,12 @@ def test_updated_story_under_same_headline_matches() -> None:
 
 def test_same_canonical_url_clusters_together() -> None:
     a = doc("a", STORY[:1], url="https://news.example.com/world/allies-plans?utm_source=rss")
-    b = doc("b", OTHER_STORY_SAME_EVENT[:1], title="Something else entirely here",
-            url="https://news.example.com/world/allies-plans/")
+    b = doc(
+        "b",
+        OTHER_STORY_SAME_EVENT[:1],
+        title="Something else entirely here",
+        url="https://news.example.com/world/allies-plans/",
+    )
     assert cluster_documents([a, b])["a"] == cluster_documents([a, b])["b"]
 
 
@@ -191,8 +209,9 @@ def test_a_story_syndicated_under_one_headline_costs_linear_comparisons(monkeypa
 
     monkeypatch.setattr(dedupe, "_confirm", counting)
     copies = [doc(f"c{i}", STORY, url=f"https://outlet{i}.example/story") for i in range(600)]
-    others = [doc(f"o{i}", OTHER_STORY_SAME_EVENT, url=f"https://other{i}.example/x")
-              for i in range(3)]
+    others = [
+        doc(f"o{i}", OTHER_STORY_SAME_EVENT, url=f"https://other{i}.example/x") for i in range(3)
+    ]
     result = cluster_documents(copies + others)
     assert len({result[f"c{i}"] for i in range(600)}) == 1
     assert result["o0"] == result["o2"] != result["c0"]
@@ -202,7 +221,7 @@ def test_a_story_syndicated_under_one_headline_costs_linear_comparisons(monkeypa
 def test_a_copy_under_one_headline_bridges_the_groups_it_matches() -> None:
     half = len(STORY) // 2 + 1
     head = doc("head", STORY[:half], published=T0)
-    tail = doc("tail", STORY[half - 1:], published=T0 + timedelta(hours=1))
+    tail = doc("tail", STORY[half - 1 :], published=T0 + timedelta(hours=1))
     full = doc("full", STORY, published=T0 + timedelta(hours=2))
     result = cluster_documents([head, tail, full])
     assert result["head"] == result["tail"] == result["full"] == "head"

@@ -49,4 +49,6 @@ def test_dedupe_meets_its_floors(corpus: Path) -> None:
     result = dedupe_eval.evaluate(corpus)
     assert result.docs > 0 and result.negatives > 0
     assert dedupe_eval.check_floors(result.as_dict(), FLOORS["dedupe"]) == [], (
-        result.as_dict(), result.merged_negatives)
+        result.as_dict(),
+        result.merged_negatives,
+    )

@@ -27,11 +27,18 @@ DEPLOYMENTS = {d["name"]: d for d in SPEC["deployments"]}
 
 # what an operator passes at run time on top of the deployment's own parameters
 RUN_PARAMETERS: dict[str, dict[str, Any]] = {
-    "poll-feeds": {"feeds": [{"url": "https://example.org/feed.xml", "name": "Example"}],
-                   "db": "data/newswatch.duckdb", "allow_private": False, "force": True,
-                   "now": "2026-11-20T18:00:00+00:00"},
-    "daily-digest": {"out": "data/digests", "now": "2026-11-21T06:00:00Z",
-                     "smtp_block": "newswatch-smtp"},
+    "poll-feeds": {
+        "feeds": [{"url": "https://example.org/feed.xml", "name": "Example"}],
+        "db": "data/newswatch.duckdb",
+        "allow_private": False,
+        "force": True,
+        "now": "2026-11-20T18:00:00+00:00",
+    },
+    "daily-digest": {
+        "out": "data/digests",
+        "now": "2026-11-21T06:00:00Z",
+        "smtp_block": "newswatch-smtp",
+    },
     "run": {"force": True},
     "backfill": {"start": "2026-11-01", "end": "2026-11-21", "send": False},
 }
@@ -95,27 +102,34 @@ def test_deployments_share_one_process_pool_and_run_one_at_a_time() -> None:
         assert set(env["PREFECT_LOGGING_EXTRA_LOGGERS"].split(",")) == {"monitors", "reports"}
         assert dep["concurrency_limit"]["limit"] == 1, name
     assert DEPLOYMENTS["poll-feeds"]["schedules"] == [
-        {"interval": 1800, "timezone": "Europe/Brussels"}]
+        {"interval": 1800, "timezone": "Europe/Brussels"}
+    ]
     assert DEPLOYMENTS["daily-digest"]["schedules"] == [
-        {"cron": "0 7 * * *", "timezone": "Europe/Brussels"}]
+        {"cron": "0 7 * * *", "timezone": "Europe/Brussels"}
+    ]
     assert DEPLOYMENTS["backfill"]["schedules"] == []
     assert DEPLOYMENTS["run"]["schedules"] == []
     # the worker runs the flows in the checkout the deployment was made from
     (step,) = SPEC["pull"]
-    assert step == {"prefect.deployments.steps.set_working_directory": {
-        "directory": "{{ checkout.stdout }}"}}
+    assert step == {
+        "prefect.deployments.steps.set_working_directory": {"directory": "{{ checkout.stdout }}"}
+    }
     assert SPEC["build"][0]["prefect.deployments.steps.run_shell_script"]["id"] == "checkout"
 
 
-@pytest.mark.parametrize(("flow_name", "params", "message"), [
-    ("backfill", {"start": "2026-13-01", "end": "2026-11-21"}, "start"),
-    ("backfill", {"start": "2026-11-01"}, "end"),
-    ("poll_feeds", {"allow_private": "perhaps"}, "allow_private"),
-    ("poll_feeds", {"feeds": "https://example.org/feed.xml"}, "feeds"),
-    ("daily_digest", {"now": "yesterday-ish"}, "now"),
-])
-def test_a_bad_parameter_is_refused_before_the_run_starts(flow_name: str, params: dict,
-                                                           message: str) -> None:
+@pytest.mark.parametrize(
+    ("flow_name", "params", "message"),
+    [
+        ("backfill", {"start": "2026-13-01", "end": "2026-11-21"}, "start"),
+        ("backfill", {"start": "2026-11-01"}, "end"),
+        ("poll_feeds", {"allow_private": "perhaps"}, "allow_private"),
+        ("poll_feeds", {"feeds": "https://example.org/feed.xml"}, "feeds"),
+        ("daily_digest", {"now": "yesterday-ish"}, "now"),
+    ],
+)
+def test_a_bad_parameter_is_refused_before_the_run_starts(
+    flow_name: str, params: dict, message: str
+) -> None:
     flow = all_flows()[flow_name]
     with pytest.raises(ParameterTypeError, match=message):
         flow.validate_parameters(params)
@@ -126,7 +140,11 @@ def test_a_bad_parameter_is_refused_before_the_run_starts(flow_name: str, params
 
 def test_date_range_checks() -> None:
     assert check_date_range(date(2026, 2, 27), date(2026, 3, 2)) == [
-        date(2026, 2, 27), date(2026, 2, 28), date(2026, 3, 1), date(2026, 3, 2)]
+        date(2026, 2, 27),
+        date(2026, 2, 28),
+        date(2026, 3, 1),
+        date(2026, 3, 2),
+    ]
     assert check_date_range(date(2026, 1, 1), date(2026, 12, 31))[-1] == date(2026, 12, 31)
     with pytest.raises(ValueError, match=r"start \(2026-03-02\) is after end \(2026-02-27\)"):
         check_date_range(date(2026, 3, 2), date(2026, 2, 27))
@@ -142,17 +160,24 @@ def test_backfill_rejects_a_bad_range_at_once(tmp_path: Path) -> None:
 
     db = tmp_path / "nw.duckdb"
     with pytest.raises(ValueError, match="is after end"):
-        backfill(start=date(2026, 11, 21), end=date(2026, 11, 19), db=str(db),
-                 config=str(ROOT / "monitors.toml"))
+        backfill(
+            start=date(2026, 11, 21),
+            end=date(2026, 11, 19),
+            db=str(db),
+            config=str(ROOT / "monitors.toml"),
+        )
     with pytest.raises(ValueError, match="at most 366 days"):
-        backfill(start=date(2024, 1, 1), end=date(2026, 1, 1), db=str(db),
-                 config=str(ROOT / "monitors.toml"))
+        backfill(
+            start=date(2024, 1, 1),
+            end=date(2026, 1, 1),
+            db=str(db),
+            config=str(ROOT / "monitors.toml"),
+        )
     assert not db.exists(), "a refused backfill must not touch the store"
 
 
 @pytest.mark.slow
-def test_backfill_rerenders_recorded_digests_and_fills_gaps(data_dir: Path,
-                                                            tmp_path: Path) -> None:
+def test_backfill_rerenders_recorded_digests_and_fills_gaps(data_dir: Path, tmp_path: Path) -> None:
     from flows.backfill import backfill
     from flows.digest import daily_digest
     from flows.feedserver import FeedServer
@@ -161,17 +186,28 @@ def test_backfill_rerenders_recorded_digests_and_fills_gaps(data_dir: Path,
     config = str(ROOT / "monitors.toml")
     db, out = tmp_path / "nw.duckdb", tmp_path / "digests"
     with FeedServer(data_dir) as srv:
-        poll_feeds(config=config, db=str(db), now=datetime(2026, 11, 20, 18, tzinfo=UTC),
-                   feeds=[{"name": "Mini", "url": srv.url("feeds/mini.rss")}],
-                   allow_private=True)
-    first = daily_digest(config=config, db=str(db), out=str(out),
-                         now=datetime(2026, 11, 21, 6, tzinfo=UTC))
+        poll_feeds(
+            config=config,
+            db=str(db),
+            now=datetime(2026, 11, 20, 18, tzinfo=UTC),
+            feeds=[{"name": "Mini", "url": srv.url("feeds/mini.rss")}],
+            allow_private=True,
+        )
+    first = daily_digest(
+        config=config, db=str(db), out=str(out), now=datetime(2026, 11, 21, 6, tzinfo=UTC)
+    )
     assert first["date"] == "2026-11-21" and first["new_figures"] >= 1
     original = Path(first["html"]).read_text(encoding="utf-8")
     Path(first["html"]).unlink()
 
-    result = backfill(start=date(2026, 11, 19), end=date(2026, 11, 21), config=config,
-                      db=str(db), out=str(out), now=datetime(2026, 11, 22, 12, tzinfo=UTC))
+    result = backfill(
+        start=date(2026, 11, 19),
+        end=date(2026, 11, 21),
+        config=config,
+        db=str(db),
+        out=str(out),
+        now=datetime(2026, 11, 22, 12, tzinfo=UTC),
+    )
     rows = {r["date"]: r for r in result["digests"]}
     assert set(rows) == {"2026-11-19", "2026-11-20", "2026-11-21"}
     # the recorded digest: same window, same facts new, same file, re-written

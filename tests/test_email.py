@@ -25,19 +25,28 @@ NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 
 
 def letter(digest, **kw):
-    args = dict(timezone="Europe/Brussels", subject="newswatch — 2026-11-23", sender="nw@localhost",
-                recipients=("a@example.org", "b@example.org"), message_id=message_id_for("w1"),
-                date=NOW, list_id="newswatch digest <digest.newswatch.local>",
-                archive_url="https://news.example.org/digests/2026-11-23.html",
-                chart_png=mentions_chart_png([DayCount(NOW.date(), 4, 2)]), chart_alt="chart")
+    args = dict(
+        timezone="Europe/Brussels",
+        subject="newswatch — 2026-11-23",
+        sender="nw@localhost",
+        recipients=("a@example.org", "b@example.org"),
+        message_id=message_id_for("w1"),
+        date=NOW,
+        list_id="newswatch digest <digest.newswatch.local>",
+        archive_url="https://news.example.org/digests/2026-11-23.html",
+        chart_png=mentions_chart_png([DayCount(NOW.date(), 4, 2)]),
+        chart_alt="chart",
+    )
     args.update(kw)
     return build_email(digest, **args)
 
 
 def test_message_is_multipart_alternative_with_inlined_css_and_headers() -> None:
-    d = build(figures=[fig_row("k1", "A", "https://n.test/a")],
-              quotes=[quote_row("q1", "A", "https://n.test/a")],
-              articles=[art_row("a", "A", "c1", title="Summit story")])
+    d = build(
+        figures=[fig_row("k1", "A", "https://n.test/a")],
+        quotes=[quote_row("q1", "A", "https://n.test/a")],
+        articles=[art_row("a", "A", "c1", title="Summit story")],
+    )
     msg = letter(d)
     assert msg.get_content_type() == "multipart/alternative"
     plain, related = msg.get_payload()
@@ -58,22 +67,39 @@ def test_message_is_multipart_alternative_with_inlined_css_and_headers() -> None
 
 def test_header_injection_is_refused() -> None:
     with pytest.raises(Exception, match="line breaks"):
-        compose(subject="Digest\r\nBcc: victim@example.org", html="<p>x</p>", text="x",
-                sender="nw@localhost", recipients=["a@example.org"], message_id="<m@x>",
-                date=NOW, list_id="l <l.x>")
+        compose(
+            subject="Digest\r\nBcc: victim@example.org",
+            html="<p>x</p>",
+            text="x",
+            sender="nw@localhost",
+            recipients=["a@example.org"],
+            message_id="<m@x>",
+            date=NOW,
+            list_id="l <l.x>",
+        )
     evil = art_row("a", "Feed\r\nBcc: x@y", "c1", title="Title\r\nBcc: victim@example.org")
     msg = letter(build(articles=[evil]))
     assert msg["Bcc"] is None and "victim" not in str(msg["To"]) + str(msg["Subject"])
 
 
 def test_ten_thousand_articles_stay_under_the_limit_and_render_in_linear_time() -> None:
-    arts = [art_row(f"a{i}", f"Outlet {i % 40}", f"c{i}",
-                    title=f"Story number {i} about allies and budgets " + "x" * 60)
-            for i in range(10_000)]
-    figs = [fig_row(f"k{i}", f"Outlet {i % 40}", f"https://n.test/{i}", f"${i}bn", value=i * 1e9)
-            for i in range(2_000)]
-    quotes = [quote_row(f"q{i}", "A", f"https://n.test/{i}", text=f"Quote {i} " + "y" * 200)
-              for i in range(1_000)]
+    arts = [
+        art_row(
+            f"a{i}",
+            f"Outlet {i % 40}",
+            f"c{i}",
+            title=f"Story number {i} about allies and budgets " + "x" * 60,
+        )
+        for i in range(10_000)
+    ]
+    figs = [
+        fig_row(f"k{i}", f"Outlet {i % 40}", f"https://n.test/{i}", f"${i}bn", value=i * 1e9)
+        for i in range(2_000)
+    ]
+    quotes = [
+        quote_row(f"q{i}", "A", f"https://n.test/{i}", text=f"Quote {i} " + "y" * 200)
+        for i in range(1_000)
+    ]
     d = build(articles=arts, figures=figs, quotes=quotes)
     msg = letter(d)
     size = len(msg.as_bytes())
@@ -83,15 +109,22 @@ def test_ten_thousand_articles_stay_under_the_limit_and_render_in_linear_time() 
     assert "https://news.example.org/digests/2026-11-23.html" in html
 
     def render(n: int) -> None:
-        letter(build(articles=arts[:n], figures=figs[:n // 5], quotes=quotes[:n // 10]))
+        letter(build(articles=arts[:n], figures=figs[: n // 5], quotes=quotes[: n // 10]))
 
     assert growth(render, 1_000, 10_000, repeat=2) < 25  # linear ~10
 
 
 def test_story_sources_are_listed_compactly() -> None:
-    story = Story("c", "T", "https://n.test/t", "Wire", NOW,
-                  tuple(Source(f"Outlet {i}", f"https://o{i}.test", "t") for i in range(9)),
-                  "r", ("nato",))
+    story = Story(
+        "c",
+        "T",
+        "https://n.test/t",
+        "Wire",
+        NOW,
+        tuple(Source(f"Outlet {i}", f"https://o{i}.test", "t") for i in range(9)),
+        "r",
+        ("nato",),
+    )
     d = build()
     d = d.__class__(**{**d.__dict__, "sections": (TopicSection("nato-spending", (story,)),)})
     html = letter(d).get_payload()[1].get_payload()[0].get_content()
@@ -100,14 +133,19 @@ def test_story_sources_are_listed_compactly() -> None:
 
 # -- delivery through a real SMTP server -------------------------------------------------------
 
+
 def poll_and_env(srv: FeedServer, tmp_path: Path, monkeypatch, sink_env: dict[str, str]) -> str:
     from flows.poll import poll_feeds
 
     for k, v in sink_env.items():
         monkeypatch.setenv(k, v)
     db = str(tmp_path / "mail.duckdb")
-    poll_feeds(config=CONFIG, db=db, now=NOW,
-               feeds=[{"name": "Mini Wire", "url": srv.url("feeds/mini.rss")}])
+    poll_feeds(
+        config=CONFIG,
+        db=db,
+        now=NOW,
+        feeds=[{"name": "Mini Wire", "url": srv.url("feeds/mini.rss")}],
+    )
     return db
 
 
@@ -126,7 +164,8 @@ def test_digest_is_sent_once_with_headers(data_dir: Path, tmp_path: Path, monkey
         msg = got.message
         assert msg.get_content_type() == "multipart/alternative"
         assert msg["Message-ID"] == message_id_for(
-            hashlib.sha256(NOW.isoformat().encode()).hexdigest()[:16])
+            hashlib.sha256(NOW.isoformat().encode()).hexdigest()[:16]
+        )
         assert msg["List-Id"] and msg["Date"]
         assert len(got.data) < MAX_EMAIL_BYTES
     con = duckdb.connect(db, read_only=True)
@@ -137,7 +176,8 @@ def test_digest_is_sent_once_with_headers(data_dir: Path, tmp_path: Path, monkey
 
 @pytest.mark.slow
 def test_smtp_down_keeps_digest_failed_and_next_run_sends_it_once(
-        data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    data_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
     from flows.digest import daily_digest
 
     port = free_port()
@@ -160,7 +200,8 @@ def test_smtp_down_keeps_digest_failed_and_next_run_sends_it_once(
 
 @pytest.mark.slow
 def test_interrupted_send_is_resent_with_the_same_message_id(
-        data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    data_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
     """A run that died after handing the message to SMTP but before marking it sent."""
     from flows.digest import daily_digest
 
@@ -170,8 +211,7 @@ def test_interrupted_send_is_resent_with_the_same_message_id(
         con = duckdb.connect(db)
         con.execute("UPDATE digests SET status = 'sending', sent_at = NULL")  # the crash
         con.close()
-        daily_digest(config=CONFIG, db=db, now=NOW + timedelta(days=1),
-                     out=str(tmp_path / "out"))
+        daily_digest(config=CONFIG, db=db, now=NOW + timedelta(days=1), out=str(tmp_path / "out"))
         ids = [r.message["Message-ID"] for r in sink.received]
         # the interrupted digest went out again with its own Message-ID (clients show it
         # once); the next day's digest is a different message

@@ -44,9 +44,13 @@ def srv():
         yield server
 
 
-def poll(srv: FaultServer, paths: list[str], settings: PollSettings = SETTINGS,
-         states: dict[str, FeedState] | None = None, on_result=None
-         ) -> dict[str, tuple[FetchResult, FeedOutcome]]:
+def poll(
+    srv: FaultServer,
+    paths: list[str],
+    settings: PollSettings = SETTINGS,
+    states: dict[str, FeedState] | None = None,
+    on_result=None,
+) -> dict[str, tuple[FetchResult, FeedOutcome]]:
     """fetch_all + read_feed over ``paths``, as the poll flow does; keyed by path."""
     feeds = [FeedConfig(name=p, url=srv.url(p)) for p in paths]
     results = fetch_all(plan_requests(feeds, states or {}), settings, on_result=on_result)
@@ -153,6 +157,7 @@ def test_a_reset_mid_body_says_so(everything) -> None:
 
 # -- isolation: a bad feed never holds the others back -------------------------------------------
 
+
 def test_ok_arrives_while_hang_and_slow_are_still_pending(srv: FaultServer) -> None:
     arrived: dict[str, float] = {}
     started = time.monotonic()
@@ -185,8 +190,14 @@ def test_hangs_filling_every_slot_delay_others_by_one_timeout_at_most(srv: Fault
 
 
 def test_no_exception_escapes_on_unusable_urls(srv: FaultServer) -> None:
-    urls = ["http://127.0.0.1:1/refused", "not a url", "ftp://127.0.0.1/feed", "http://",
-            "http://no-such-host.invalid/feed", srv.url("/ok")]
+    urls = [
+        "http://127.0.0.1:1/refused",
+        "not a url",
+        "ftp://127.0.0.1/feed",
+        "http://",
+        "http://no-such-host.invalid/feed",
+        srv.url("/ok"),
+    ]
     results = fetch_all([FetchRequest(u) for u in urls], SETTINGS)
     assert [r.status for r in results] == ["error"] * (len(urls) - 1) + ["ok"]
     assert all(r.error for r in results[:-1]), [r.error for r in results]
@@ -194,8 +205,9 @@ def test_no_exception_escapes_on_unusable_urls(srv: FaultServer) -> None:
 
 
 def test_a_url_with_a_control_character_is_an_error_value(srv: FaultServer) -> None:
-    results = fetch_all([FetchRequest(srv.url("/ok") + "\x00"), FetchRequest(srv.url("/ok"))],
-                        SETTINGS)
+    results = fetch_all(
+        [FetchRequest(srv.url("/ok") + "\x00"), FetchRequest(srv.url("/ok"))], SETTINGS
+    )
     assert results[0].status == "error" and results[0].error
     assert results[1].ok
 
@@ -207,6 +219,7 @@ def test_a_malformed_ipv6_url_is_an_error_value_not_an_exception(srv: FaultServe
 
 
 # -- bounded memory ------------------------------------------------------------------------------
+
 
 def peak_mb(fn) -> tuple[float, object]:
     tracemalloc.start()
@@ -239,14 +252,16 @@ def test_a_gzip_bomb_keeps_memory_bounded(srv: FaultServer) -> None:
 
 # -- conditional requests --------------------------------------------------------------------------
 
+
 def test_second_poll_is_conditional_and_gets_304(srv: FaultServer) -> None:
     paths = ["/etag", "/last-modified"]
-    before = {p: (srv.count(p), srv.count(p, "if-none-match"), srv.count(p, "if-modified-since"))
-              for p in paths}
+    before = {
+        p: (srv.count(p), srv.count(p, "if-none-match"), srv.count(p, "if-modified-since"))
+        for p in paths
+    }
     first = poll(srv, paths)
     assert [first[p][1].status for p in paths] == ["new", "new"]
-    states = {r.url: FeedState(r.url, r.etag, r.last_modified, 0, None)
-              for r, _o in first.values()}
+    states = {r.url: FeedState(r.url, r.etag, r.last_modified, 0, None) for r, _o in first.values()}
     assert states[srv.url("/etag")].etag == '"v1"'
     assert states[srv.url("/last-modified")].last_modified
     second = poll(srv, paths, states=states)
@@ -258,6 +273,7 @@ def test_second_poll_is_conditional_and_gets_304(srv: FaultServer) -> None:
 
 
 # -- per-host limits -------------------------------------------------------------------------------
+
 
 def test_feeds_on_one_host_are_fetched_at_most_max_per_host_at_once() -> None:
     settings = replace(SETTINGS, max_concurrency=16, max_per_host=2)
@@ -290,6 +306,7 @@ def test_article_pages_on_loopback_are_refused_unless_allowed(srv: FaultServer) 
 
 # -- the whole poll flow (Prefect, DuckDB) ---------------------------------------------------------
 
+
 def flow_feeds(srv: FaultServer, paths: list[str]) -> list[dict[str, str]]:
     return [{"name": p, "url": srv.url(p)} for p in paths]
 
@@ -297,8 +314,15 @@ def flow_feeds(srv: FaultServer, paths: list[str]) -> list[dict[str, str]]:
 def feed_rows(db: Path) -> dict[str, dict]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        cols = ["url", "etag", "last_modified", "failures", "next_poll_at", "last_status",
-                "last_error"]
+        cols = [
+            "url",
+            "etag",
+            "last_modified",
+            "failures",
+            "next_poll_at",
+            "last_status",
+            "last_error",
+        ]
         rows = con.execute(f"SELECT {', '.join(cols)} FROM feeds").fetchall()
     finally:
         con.close()
@@ -315,20 +339,26 @@ def article_count(db: Path) -> int:
 
 @pytest.mark.slow
 def test_flow_second_poll_is_conditional_and_stores_nothing_new(
-        srv: FaultServer, tmp_path: Path) -> None:
+    srv: FaultServer, tmp_path: Path
+) -> None:
     from flows.poll import poll_feeds
 
     db = tmp_path / "nw.duckdb"
     paths = ["/etag", "/last-modified", "/ok?id=flow", "/500"]
-    first = poll_feeds(config=CONFIG, db=str(db), now=NOW, feeds=flow_feeds(srv, paths),
-                       allow_private=True)
+    first = poll_feeds(
+        config=CONFIG, db=str(db), now=NOW, feeds=flow_feeds(srv, paths), allow_private=True
+    )
     assert first["new"] == 3 and first["failed"] == 1
     articles = article_count(db)
     assert articles >= 6
-    inm, ims = srv.count("/etag", "if-none-match"), srv.count("/last-modified",
-                                                              "if-modified-since")
-    second = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(hours=2),
-                        feeds=flow_feeds(srv, paths), allow_private=True)
+    inm, ims = srv.count("/etag", "if-none-match"), srv.count("/last-modified", "if-modified-since")
+    second = poll_feeds(
+        config=CONFIG,
+        db=str(db),
+        now=NOW + timedelta(hours=2),
+        feeds=flow_feeds(srv, paths),
+        allow_private=True,
+    )
     assert second["not_modified"] == 2 and second["articles_new"] == 0
     assert srv.count("/etag", "if-none-match") == inm + 1
     assert srv.count("/last-modified", "if-modified-since") == ims + 1
@@ -345,8 +375,13 @@ def test_flow_third_poll_is_still_conditional(srv: FaultServer, tmp_path: Path) 
     db = tmp_path / "nw.duckdb"
     paths = ["/etag", "/last-modified"]
     for hours in (0, 2, 4):
-        summary = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(hours=hours),
-                             feeds=flow_feeds(srv, paths), allow_private=True)
+        summary = poll_feeds(
+            config=CONFIG,
+            db=str(db),
+            now=NOW + timedelta(hours=hours),
+            feeds=flow_feeds(srv, paths),
+            allow_private=True,
+        )
     assert summary["not_modified"] == 2, summary
     rows = feed_rows(db)
     assert rows[srv.url("/etag")]["etag"] == '"v1"'
@@ -359,8 +394,7 @@ def test_flow_honours_retry_after_max_age_and_ttl(srv: FaultServer, tmp_path: Pa
 
     db = tmp_path / "nw.duckdb"
     paths = ["/429?after=7200", "/max-age", "/ttl", "/500", "/ok?id=sched"]
-    poll_feeds(config=CONFIG, db=str(db), now=NOW, feeds=flow_feeds(srv, paths),
-               allow_private=True)
+    poll_feeds(config=CONFIG, db=str(db), now=NOW, feeds=flow_feeds(srv, paths), allow_private=True)
     rows = feed_rows(db)
     due = {p: rows[srv.url(p)]["next_poll_at"] - NOW for p in paths}
     assert due["/429?after=7200"] >= timedelta(hours=2), due
@@ -371,8 +405,13 @@ def test_flow_honours_retry_after_max_age_and_ttl(srv: FaultServer, tmp_path: Pa
 
     # 45 minutes later only the feeds that are due are asked again
     counts = {p: srv.count(p.split("?")[0]) for p in paths}
-    later = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(minutes=45),
-                       feeds=flow_feeds(srv, paths), allow_private=True)
+    later = poll_feeds(
+        config=CONFIG,
+        db=str(db),
+        now=NOW + timedelta(minutes=45),
+        feeds=flow_feeds(srv, paths),
+        allow_private=True,
+    )
     asked = {p for p in paths if srv.count(p.split("?")[0]) > counts[p]}
     assert asked == {"/500", "/ok?id=sched"}, asked
     assert later["skipped"] == 3

@@ -15,9 +15,11 @@ SETTINGS = PollSettings(timeout_seconds=5, max_concurrency=4, max_body_bytes=10_
 def handler(request: httpx.Request) -> httpx.Response:
     path = request.url.path
     if path == "/ok":
-        return httpx.Response(200, content=b"<rss/>", headers={"ETag": '"v1"',
-                                                               "Last-Modified": "Mon, 23 Nov"
-                                                               " 2026 10:00:00 GMT"})
+        return httpx.Response(
+            200,
+            content=b"<rss/>",
+            headers={"ETag": '"v1"', "Last-Modified": "Mon, 23 Nov 2026 10:00:00 GMT"},
+        )
     if path == "/cond":
         if request.headers.get("If-None-Match") == '"v1"':
             return httpx.Response(304)
@@ -53,9 +55,13 @@ def test_conditional_get_gives_not_modified() -> None:
 
 
 def test_failures_are_values_with_reasons() -> None:
-    results = fetch(FetchRequest("http://t/boom"), FetchRequest("http://t/big"),
-                    FetchRequest("http://t/bomb"), FetchRequest("http://t/refused"),
-                    FetchRequest("http://t/loop"))
+    results = fetch(
+        FetchRequest("http://t/boom"),
+        FetchRequest("http://t/big"),
+        FetchRequest("http://t/bomb"),
+        FetchRequest("http://t/refused"),
+        FetchRequest("http://t/loop"),
+    )
     reasons = [r.error for r in results]
     assert all(r.status == "error" for r in results)
     assert reasons[0].startswith("HTTP 500")

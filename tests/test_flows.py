@@ -38,14 +38,17 @@ def feeds(srv: FeedServer) -> list[dict[str, str]]:
 def table_counts(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("articles", "article_topics", "figures", "quotes")}
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("articles", "article_topics", "figures", "quotes")
+        }
     finally:
         con.close()
 
 
 def test_poll_twice_stores_nothing_twice_and_digest_lists_everything(
-        server: FeedServer, tmp_path: Path) -> None:
+    server: FeedServer, tmp_path: Path
+) -> None:
     from flows.digest import daily_digest
     from flows.poll import poll_feeds
 
@@ -56,12 +59,14 @@ def test_poll_twice_stores_nothing_twice_and_digest_lists_everything(
     assert first["kept_new"] >= 2 and first["figures_new"] >= 1 and first["quotes_new"] >= 1
     after_first = table_counts(db)
 
-    too_soon = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(minutes=10),
-                          feeds=feeds(server))
+    too_soon = poll_feeds(
+        config=CONFIG, db=str(db), now=NOW + timedelta(minutes=10), feeds=feeds(server)
+    )
     assert too_soon["skipped"] == 5 and too_soon["not_modified"] == 0
     requests_before = len(server.requests)
-    second = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(hours=2),
-                        feeds=feeds(server))
+    second = poll_feeds(
+        config=CONFIG, db=str(db), now=NOW + timedelta(hours=2), feeds=feeds(server)
+    )
     assert second["skipped"] == 0
     # the three feeds that parsed answer 304; the two broken ones are asked again in full and
     # still fail (a broken body's ETag is never stored, so it cannot come back as "fine")
@@ -80,8 +85,9 @@ def test_poll_twice_stores_nothing_twice_and_digest_lists_everything(
         assert name in html and name in text
     assert "HTTP 404" in html and "not an RSS/Atom feed" in html
     con = duckdb.connect(str(db), read_only=True)
-    status, error = con.execute("SELECT last_status, last_error FROM feeds WHERE name = ?",
-                                ["Broken Feed"]).fetchone()
+    status, error = con.execute(
+        "SELECT last_status, last_error FROM feeds WHERE name = ?", ["Broken Feed"]
+    ).fetchone()
     con.close()
     assert status == "not_modified" and "accepted despite" in error  # the warning is kept
     assert "NEW" in html
@@ -96,8 +102,7 @@ def test_a_second_digest_does_not_repeat_facts(server: FeedServer, tmp_path: Pat
     one = daily_digest(config=CONFIG, db=str(db), now=NOW, out=str(tmp_path))
     again = daily_digest(config=CONFIG, db=str(db), now=NOW, out=str(tmp_path))
     assert again["new_figures"] == one["new_figures"] >= 1  # same window re-rendered
-    later = daily_digest(config=CONFIG, db=str(db), now=NOW + timedelta(days=1),
-                         out=str(tmp_path))
+    later = daily_digest(config=CONFIG, db=str(db), now=NOW + timedelta(days=1), out=str(tmp_path))
     assert later["new_figures"] == 0 and later["new_quotes"] == 0
     assert Path(later["html"]).name == "2026-11-24.html"
 
@@ -105,14 +110,17 @@ def test_a_second_digest_does_not_repeat_facts(server: FeedServer, tmp_path: Pat
 def article_rows(db: Path) -> dict[str, tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {r[0]: r[1:] for r in con.execute(
-            "SELECT id, kept, content_hash, cluster_id FROM articles").fetchall()}
+        return {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT id, kept, content_hash, cluster_id FROM articles"
+            ).fetchall()
+        }
     finally:
         con.close()
 
 
-def test_a_poll_in_batches_stores_what_one_batch_stores(server: FeedServer, tmp_path: Path
-                                                         ) -> None:
+def test_a_poll_in_batches_stores_what_one_batch_stores(server: FeedServer, tmp_path: Path) -> None:
     from flows.poll import poll_feeds
 
     small = tmp_path / "batches.toml"
@@ -127,14 +135,17 @@ def test_a_poll_in_batches_stores_what_one_batch_stores(server: FeedServer, tmp_
     assert article_rows(many) == article_rows(one)
     con = duckdb.connect(str(many), read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM feeds WHERE last_polled_at IS NOT NULL"
-                           ).fetchone()[0] == 5
+        assert (
+            con.execute("SELECT count(*) FROM feeds WHERE last_polled_at IS NOT NULL").fetchone()[0]
+            == 5
+        )
     finally:
         con.close()
 
 
-def test_a_poll_after_an_interrupted_one_clusters_the_stories_again(data_dir: Path,
-                                                                    tmp_path: Path) -> None:
+def test_a_poll_after_an_interrupted_one_clusters_the_stories_again(
+    data_dir: Path, tmp_path: Path
+) -> None:
     from flows.poll import poll_feeds
 
     # a second outlet carrying copies of the same stories: the poll clusters each pair
@@ -142,8 +153,11 @@ def test_a_poll_after_an_interrupted_one_clusters_the_stories_again(data_dir: Pa
     mini = (data_dir / "feeds" / "mini.rss").read_text(encoding="utf-8")
     (tmp_path / "feeds" / "mini.rss").write_text(mini, encoding="utf-8")
     (tmp_path / "feeds" / "mirror.rss").write_text(
-        mini.replace("newswatch.sample/mini/", "newswatch.sample/mirror/")
-        .replace("mini-0", "mirror-0"), encoding="utf-8")
+        mini.replace("newswatch.sample/mini/", "newswatch.sample/mirror/").replace(
+            "mini-0", "mirror-0"
+        ),
+        encoding="utf-8",
+    )
     db = tmp_path / "nw.duckdb"
     with FeedServer(tmp_path, NOW) as server:
         outlets = [{"name": n, "url": server.url(f"feeds/{n}.rss")} for n in ("mini", "mirror")]
@@ -153,16 +167,20 @@ def test_a_poll_after_an_interrupted_one_clusters_the_stories_again(data_dir: Pa
         # what a kill between storing the last batch and clustering leaves behind
         con = duckdb.connect(str(db))
         con.execute("UPDATE articles SET cluster_id = id")
-        con.execute("INSERT INTO runs (id, flow, started_at, status) "
-                    "VALUES ('killed', 'poll-feeds', ?, 'running')", [NOW])
+        con.execute(
+            "INSERT INTO runs (id, flow, started_at, status) "
+            "VALUES ('killed', 'poll-feeds', ?, 'running')",
+            [NOW],
+        )
         con.close()
-        again = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(minutes=5),
-                           feeds=outlets)
+        again = poll_feeds(config=CONFIG, db=str(db), now=NOW + timedelta(minutes=5), feeds=outlets)
     assert again["skipped"] == 2 and again["articles_new"] == 0  # nothing due, nothing new
     assert article_rows(db) == clustered
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT status FROM runs WHERE id = 'killed'").fetchone()[0] == \
-            "interrupted"
+        assert (
+            con.execute("SELECT status FROM runs WHERE id = 'killed'").fetchone()[0]
+            == "interrupted"
+        )
     finally:
         con.close()

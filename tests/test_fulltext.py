@@ -16,17 +16,34 @@ from monitors.store import Store
 from tests.factories import T0, article
 
 SETTINGS = PollSettings(timeout_seconds=5, max_concurrency=4, max_body_bytes=100_000)
-PAGE = ("<html><head><title>t</title></head><body><article><h1>Allies pledge more</h1>"
-        + "".join(f"<p>Paragraph {i} says NATO allies will raise defence budgets again "
-                  f"next year, officials said.</p>" for i in range(12))
-        + "</article></body></html>").encode()
+PAGE = (
+    "<html><head><title>t</title></head><body><article><h1>Allies pledge more</h1>"
+    + "".join(
+        f"<p>Paragraph {i} says NATO allies will raise defence budgets again "
+        f"next year, officials said.</p>"
+        for i in range(12)
+    )
+    + "</article></body></html>"
+).encode()
 
 
-@pytest.mark.parametrize(("addr", "public"), [
-    ("93.184.216.34", True), ("2606:4700::1111", True), ("127.0.0.1", False),
-    ("10.1.2.3", False), ("192.168.0.9", False), ("172.16.5.5", False),
-    ("169.254.169.254", False), ("::1", False), ("::ffff:127.0.0.1", False),
-    ("fe80::1", False), ("0.0.0.0", False), ("224.0.0.1", False)])
+@pytest.mark.parametrize(
+    ("addr", "public"),
+    [
+        ("93.184.216.34", True),
+        ("2606:4700::1111", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.0.9", False),
+        ("172.16.5.5", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("fe80::1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+    ],
+)
 def test_address_classes(addr: str, public: bool) -> None:
     assert address_is_public(addr) is public
 
@@ -46,8 +63,11 @@ def test_redirect_to_metadata_address_is_refused() -> None:
             return httpx.Response(200, content=PAGE)
         return httpx.Response(200, content=b"secret")
 
-    bad, good = fetch_pages(["http://93.184.216.34/story", "http://93.184.216.34/ok"], SETTINGS,
-                            transport=httpx.MockTransport(handler))
+    bad, good = fetch_pages(
+        ["http://93.184.216.34/story", "http://93.184.216.34/ok"],
+        SETTINGS,
+        transport=httpx.MockTransport(handler),
+    )
     assert bad.status == "error" and "169.254.169.254" in bad.error and bad.body == b""
     assert good.ok and good.body == PAGE
 

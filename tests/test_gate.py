@@ -20,8 +20,16 @@ def test_dev_sets_are_big_enough_and_cover_the_hard_forms() -> None:
     quotes = gate.read_jsonl(ROOT / "eval" / "dev_quotes.jsonl")
     assert len(figs) + len(quotes) >= 60
     texts = " ".join(f["text"] for fig in figs for f in fig["figures"])
-    for form in ("bn", "€", "US$", "per cent", "of GDP", "percentage point", "tens of billions",
-                 " of "):
+    for form in (
+        "bn",
+        "€",
+        "US$",
+        "per cent",
+        "of GDP",
+        "percentage point",
+        "tens of billions",
+        " of ",
+    ):
         assert form in texts, form
 
 
@@ -43,12 +51,17 @@ def test_gate_fails_below_a_floor() -> None:
 
 
 def test_scoring_matches_definitions() -> None:
-    gold = {"figures": [{"text": "$1.5bn", "value": 1.5e9, "low": 1.5e9, "high": 1.5e9,
-                         "unit": "USD"}],
-            "quotes": [{"text": "We will deliver", "speaker": "Boris Pistorius"}]}
-    pred = {"figures": [{"text": "$1.5bn", "value": 1.5e9, "low": 1.5e9, "high": 1.5e9,
-                         "unit": "EUR"}, {"text": "2025", "value": 2025, "unit": "count"}],
-            "quotes": [{"text": "We will deliver,", "speaker": "Pistorius"}]}
+    gold = {
+        "figures": [{"text": "$1.5bn", "value": 1.5e9, "low": 1.5e9, "high": 1.5e9, "unit": "USD"}],
+        "quotes": [{"text": "We will deliver", "speaker": "Boris Pistorius"}],
+    }
+    pred = {
+        "figures": [
+            {"text": "$1.5bn", "value": 1.5e9, "low": 1.5e9, "high": 1.5e9, "unit": "EUR"},
+            {"text": "2025", "value": 2025, "unit": "count"},
+        ],
+        "quotes": [{"text": "We will deliver,", "speaker": "Pistorius"}],
+    }
     s = gate.score([(gold, pred)])
     assert s["figure_span_p"] == 0.5 and s["figure_span_r"] == 1.0
     assert s["figure_value_acc"] == 0.0  # wrong currency
@@ -67,10 +80,16 @@ def test_gate_agrees_with_the_shared_scorer(corpus: Path, tmp_path: Path) -> Non
     pairs, _ = gate.corpus_pairs(corpus)
     gold_files = sorted((corpus / "labels").glob("extract-dev-*.jsonl"))
     pred_file = tmp_path / "pred.jsonl"
-    pred_file.write_text("".join(json.dumps({"path": g["path"], "topics": []} | p) + "\n"
-                                 for g, p in pairs), encoding="utf-8")
-    out = subprocess.run([sys.executable, str(scorer), ",".join(map(str, gold_files)),
-                          str(pred_file), "--json"], capture_output=True, text=True, check=True)
+    pred_file.write_text(
+        "".join(json.dumps({"path": g["path"], "topics": []} | p) + "\n" for g, p in pairs),
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, str(scorer), ",".join(map(str, gold_files)), str(pred_file), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     theirs = json.loads(out.stdout)
     ours = gate.score(pairs)
     assert ours["figure_span_f1"] == pytest.approx(theirs["figure_exact_P_R_F1"][2])

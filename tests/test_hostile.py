@@ -91,8 +91,9 @@ def reason_kind(reason: str) -> str:
     return kind[:110]
 
 
-def test_every_hostile_file_is_stored_or_refused_with_a_reason(corpus: Path,
-                                                               tmp_path: Path) -> None:
+def test_every_hostile_file_is_stored_or_refused_with_a_reason(
+    corpus: Path, tmp_path: Path
+) -> None:
     root = (corpus / "hostile").resolve()
     files = sorted(p for p in root.rglob("*") if p.is_file())
     assert len(files) > 2000
@@ -128,11 +129,15 @@ def test_every_hostile_file_is_stored_or_refused_with_a_reason(corpus: Path,
     reasons = Counter(reason_kind(o.error or "") for o in outcomes if o.status == "error")
     warnings = Counter(reason_kind(o.error) for o in outcomes if o.status == "new" and o.error)
     by_source = Counter((o.name.split("/")[0], o.status) for o in outcomes)
-    print(f"\nhostile corpus: {len(files)} files; fetched in {fetched:.1f} s, read in "
-          f"{read:.1f} s, {total:.1f} s in all")
+    print(
+        f"\nhostile corpus: {len(files)} files; fetched in {fetched:.1f} s, read in "
+        f"{read:.1f} s, {total:.1f} s in all"
+    )
     print(f"outcomes: {dict(by_status)}; escaped exceptions: {len(escaped)}")
-    print(f"articles: {len(articles)} read, {counts.new} new rows ({stored} in the store), "
-          f"{sum(p.kept for p in processed)} kept; {feed_rows} feed rows")
+    print(
+        f"articles: {len(articles)} read, {counts.new} new rows ({stored} in the store), "
+        f"{sum(p.kept for p in processed)} kept; {feed_rows} feed rows"
+    )
     print("per source:", dict(sorted(by_source.items())))
     print("top error reasons:")
     for reason, n in reasons.most_common(15):

@@ -23,7 +23,7 @@ def new_figures(html: str) -> list[str]:
     out = []
     for chunk in html.split('<span class="new">NEW</span>')[1:]:
         start = chunk.index('<span class="val">') + len('<span class="val">')
-        out.append(chunk[start:chunk.index("</span>", start)])
+        out.append(chunk[start : chunk.index("</span>", start)])
     return out
 
 
@@ -45,8 +45,9 @@ def test_new_exactly_once_per_fact(data_dir: Path, tmp_path: Path) -> None:
     assert "€7bn" in marked[1] and "3.5% of GDP" not in marked[1]
     assert "3.5% of GDP" not in marked[2]
     con = duckdb.connect(db, read_only=True)
-    per_fact = con.execute("SELECT key, count(*) FROM digest_facts WHERE kind = 'figure' "
-                           "GROUP BY key").fetchall()
+    per_fact = con.execute(
+        "SELECT key, count(*) FROM digest_facts WHERE kind = 'figure' GROUP BY key"
+    ).fetchall()
     in_day3 = con.execute("""SELECT count(*) FROM figures f JOIN articles a ON a.id = f.article
                              WHERE f.text = '3.5% of GDP' AND a.url LIKE '%/25/%'""").fetchone()
     con.close()

@@ -24,9 +24,11 @@ def test_escaped_entities_come_out_as_text_once() -> None:
     articles = [normalise_entry(e, datetime(2026, 11, 21, tzinfo=UTC)) for e in feed.entries]
     titles = [a.title for a in articles if a]
     # double-escaped ampersands and named references in titles are decoded, once
-    assert titles == ["NATO & EU agree joint air-defence purchases",
-                      "Ukraine aid: €2bn package – “a lifeline”",
-                      "Café owners & bakers face higher energy bills"]
+    assert titles == [
+        "NATO & EU agree joint air-defence purchases",
+        "Ukraine aid: €2bn package – “a lifeline”",
+        "Café owners & bakers face higher energy bills",
+    ]
     assert "“Buying together is buying faster,”" in articles[0].text
 
 

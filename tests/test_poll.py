@@ -34,21 +34,24 @@ def test_failures_back_off_exponentially_but_never_give_up() -> None:
 
 def test_retry_after_is_honoured_and_capped() -> None:
     assert next_poll_at(NOW, 0, False, retry_after=7200) == NOW + timedelta(hours=2)
-    assert next_poll_at(NOW, 0, False, retry_after=10 ** 7) == NOW + MAX_RETRY_AFTER
+    assert next_poll_at(NOW, 0, False, retry_after=10**7) == NOW + MAX_RETRY_AFTER
     assert parse_retry_after("120") == 120.0
     later = NOW + timedelta(minutes=5)
     http_date = later.strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert parse_retry_after(http_date, now=NOW) == 300.0
     assert parse_retry_after("soon") is None
-    r = FetchResult("u", "error", headers={"retry-after": "60",
-                                           "cache-control": "public, max-age=900"})
+    r = FetchResult(
+        "u", "error", headers={"retry-after": "60", "cache-control": "public, max-age=900"}
+    )
     assert (r.retry_after, r.max_age) == (60.0, 900.0)
 
 
 def test_due_feeds_skips_feeds_that_must_wait() -> None:
     a, b, c = (FeedConfig(n, f"https://{n}.test/f") for n in "abc")
-    states = {a.url: FeedState(a.url, None, None, 3, NOW + timedelta(hours=1)),
-              b.url: FeedState(b.url, None, None, 0, NOW - timedelta(minutes=1))}
+    states = {
+        a.url: FeedState(a.url, None, None, 3, NOW + timedelta(hours=1)),
+        b.url: FeedState(b.url, None, None, 0, NOW - timedelta(minutes=1)),
+    }
     due, later = due_feeds([a, b, c], states, NOW)
     assert due == [b, c] and later == [a]
 

@@ -81,6 +81,7 @@ def test_topic_rules_meet_their_floors(corpus: Path) -> None:
     for name, result in results.items():
         assert result.missing == 0, (name, [e for e in result.errors if "LOADERR" in e])
     assert set(results) == set(SETS)
-    failures = topics_eval.check_floors({k: v.as_dict() for k, v in results.items()},
-                                        FLOORS["topics"])
+    failures = topics_eval.check_floors(
+        {k: v.as_dict() for k, v in results.items()}, FLOORS["topics"]
+    )
     assert failures == []

@@ -55,19 +55,23 @@ def test_kill_9_during_poll_loses_and_doubles_nothing(polled: dict) -> None:
     assert case.ok, explain(case)
 
 
-def test_kill_9_during_digest_sends_each_window_once(api: str, polled: dict,
-                                                      tmp_path: Path) -> None:
-    case = rel.digest_kills(api, polled["clean"], tmp_path, kills=2, rng=random.Random(3),
-                            windows=2)
+def test_kill_9_during_digest_sends_each_window_once(
+    api: str, polled: dict, tmp_path: Path
+) -> None:
+    case = rel.digest_kills(
+        api, polled["clean"], tmp_path, kills=2, rng=random.Random(3), windows=2
+    )
     assert case.crashes == 0, explain(case)
     assert case.duplicate_emails == 0, explain(case)
     assert case.ok, explain(case)  # includes: every window ends 'sent' with one Message-ID
 
 
-@pytest.mark.parametrize("combo", [("poll", "1"), ("digest", "60")],
-                         ids=["poll+poll,wait=1s", "poll+digest,wait=60s"])
-def test_concurrent_runs_wait_or_fail_clearly(api: str, farm: Path, polled: dict,
-                                              tmp_path: Path, combo: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    "combo", [("poll", "1"), ("digest", "60")], ids=["poll+poll,wait=1s", "poll+digest,wait=60s"]
+)
+def test_concurrent_runs_wait_or_fail_clearly(
+    api: str, farm: Path, polled: dict, tmp_path: Path, combo: tuple[str, str]
+) -> None:
     (case,) = rel.concurrent(api, farm, tmp_path, polled["clean"], combos=(combo,))
     assert case.crashes == 0, explain(case)
     assert case.ok, explain(case)
@@ -76,8 +80,9 @@ def test_concurrent_runs_wait_or_fail_clearly(api: str, farm: Path, polled: dict
 
 
 def test_gzip_bomb_keeps_memory_bounded(api: str, farm: Path, tmp_path: Path) -> None:
-    (case,) = rel.memory(api, tmp_path, farm, budget_mb=200.0,
-                         bodies=(("gzip bomb", "/gzip-bomb"),))
+    (case,) = rel.memory(
+        api, tmp_path, farm, budget_mb=200.0, bodies=(("gzip bomb", "/gzip-bomb"),)
+    )
     assert case.crashes == 0, explain(case)
     assert case.ok, explain(case)
     assert case.peak_rss_mb is not None and case.peak_rss_mb < 600, explain(case)
@@ -87,9 +92,14 @@ def test_gzip_bomb_keeps_memory_bounded(api: str, farm: Path, tmp_path: Path) ->
 def test_a_long_feed_list_file_is_polled(api: str, tmp_path: Path) -> None:
     listing = tmp_path / "many.txt"
     # a closed port: every feed fails at once, which is fine; the run itself must complete
-    listing.write_text("".join(f"http://127.0.0.1:9/feeds/a-rather-long-feed-name-{i:05d}.xml\n"
-                               for i in range(6000)), encoding="utf-8")
-    run = rel.start(rel.poll_args(listing, tmp_path / "many.duckdb"), rel.child_env(api),
-                    tmp_path / "logs")
+    listing.write_text(
+        "".join(
+            f"http://127.0.0.1:9/feeds/a-rather-long-feed-name-{i:05d}.xml\n" for i in range(6000)
+        ),
+        encoding="utf-8",
+    )
+    run = rel.start(
+        rel.poll_args(listing, tmp_path / "many.duckdb"), rel.child_env(api), tmp_path / "logs"
+    )
     assert run.wait(timeout=600) == 0, run.stderr[-500:]
     assert "poll: 6000 feeds" in run.stdout

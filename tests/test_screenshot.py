@@ -14,7 +14,8 @@ SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "screenshot_digest
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+)
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>digest</title>
@@ -36,8 +37,9 @@ def png_header(path: Path) -> tuple[int, int]:
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_script_is_executable_with_a_python_shebang():
@@ -58,7 +60,7 @@ def test_screenshots_at_each_width_full_page(tmp_path):
     for path, width in zip(written, (600, 375), strict=True):
         w, h = png_header(path)
         assert w == width
-        assert h > 900          # the whole page, not just one viewport's worth
+        assert h > 900  # the whole page, not just one viewport's worth
         assert path.stat().st_size > 2000
 
 
@@ -80,8 +82,13 @@ def test_dark_mode_writes_separate_files(tmp_path):
 def test_missing_chromium_exits_2(tmp_path):
     html = tmp_path / "digest.html"
     html.write_text(PAGE, encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(SCRIPT), str(html)], capture_output=True,
-                          text=True, timeout=30, env={"PATH": str(tmp_path)})
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), str(html)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"PATH": str(tmp_path)},
+    )
     assert proc.returncode == 2
     assert "chromium not found" in proc.stderr
     assert not list(tmp_path.glob("*.png"))

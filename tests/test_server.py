@@ -66,15 +66,18 @@ class Prefect:
     def __init__(self, home: Path, port: int) -> None:
         self.api = f"http://127.0.0.1:{port}/api"
         self.port = port
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("PREFECT_", "NEWSWATCH_"))}
-        env.update(PREFECT_HOME=str(home), PREFECT_API_URL=self.api,
-                   PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_CLI_PROMPT="false",
-                   # no scheduled runs: only the runs this test creates (the schedules would
-                   # poll the real feeds of monitors.toml into the repository's data/)
-                   PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false",
-                   PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
-                   PYTHONUNBUFFERED="1")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSWATCH_"))}
+        env.update(
+            PREFECT_HOME=str(home),
+            PREFECT_API_URL=self.api,
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            PREFECT_CLI_PROMPT="false",
+            # no scheduled runs: only the runs this test creates (the schedules would
+            # poll the real feeds of monitors.toml into the repository's data/)
+            PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false",
+            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
+            PYTHONUNBUFFERED="1",
+        )
         self.env = env
         self.log = home / "commands.log"
 
@@ -82,9 +85,15 @@ class Prefect:
         """Run one CLI command to completion; its output, or a failure that shows it."""
         with open(self.log, "a", encoding="utf-8") as log:
             log.write(f"\n$ prefect {' '.join(args)}\n")
-        proc = subprocess.Popen([PREFECT, *args], cwd=cwd, env=self.env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [PREFECT, *args],
+            cwd=cwd,
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             out, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -117,8 +126,12 @@ def prefect_server(tmp_path: Path) -> Iterator[Prefect]:
     server_log = open(home / "server.log", "w", encoding="utf-8")  # noqa: SIM115
     server = subprocess.Popen(
         [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(cli.port)],
-        cwd=tmp_path, env=cli.env, stdout=server_log, stderr=subprocess.STDOUT,
-        start_new_session=True)
+        cwd=tmp_path,
+        env=cli.env,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
@@ -130,8 +143,10 @@ def prefect_server(tmp_path: Path) -> Iterator[Prefect]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT} s:\n"
-                            + (home / "server.log").read_text())
+                pytest.fail(
+                    f"prefect server not healthy after {SERVER_START_TIMEOUT} s:\n"
+                    + (home / "server.log").read_text()
+                )
             time.sleep(0.5)
         yield cli
     finally:
@@ -177,8 +192,9 @@ def flow_run_id(output: str) -> str:
     return m.group(1)
 
 
-def test_deploy_trigger_and_run_on_a_real_server(prefect_server: Prefect, data_dir: Path,
-                                                 tmp_path: Path) -> None:
+def test_deploy_trigger_and_run_on_a_real_server(
+    prefect_server: Prefect, data_dir: Path, tmp_path: Path
+) -> None:
     started = time.monotonic()
     cli = prefect_server
     db, out = tmp_path / "newswatch.duckdb", tmp_path / "digests"
@@ -188,30 +204,59 @@ def test_deploy_trigger_and_run_on_a_real_server(prefect_server: Prefect, data_d
     cli.run("work-pool", "create", "newswatch", "--type", "process")
     cli.run("work-pool", "set-concurrency-limit", "newswatch", "1")
     deployed = cli.run("deploy", "--all")
-    for name in ("poll-feeds/poll-feeds", "daily-digest/daily-digest", "newswatch-run/run",
-                 "backfill/backfill"):
+    for name in (
+        "poll-feeds/poll-feeds",
+        "daily-digest/daily-digest",
+        "newswatch-run/run",
+        "backfill/backfill",
+    ):
         assert f"Deployment '{name}' successfully created" in deployed
     deployment = cli.get("/deployments/name/poll-feeds/poll-feeds")
-    assert deployment["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {
-        "directory": str(ROOT.resolve())}}]
+    assert deployment["pull_steps"] == [
+        {"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT.resolve())}}
+    ]
     assert deployment["global_concurrency_limit"]["limit"] == 1
     assert deployment["schedules"][0]["schedule"]["interval"] == 1800
     digest_dep = cli.get("/deployments/name/daily-digest/daily-digest")
     assert digest_dep["schedules"][0]["schedule"] == {
-        "cron": "0 7 * * *", "timezone": "Europe/Brussels", "day_or": True}
+        "cron": "0 7 * * *",
+        "timezone": "Europe/Brussels",
+        "day_or": True,
+    }
 
     with FeedServer(data_dir) as feeds:
         feed_list = [{"url": feeds.url("feeds/mini.rss"), "name": "Mini Wire"}]
-        poll_run = flow_run_id(cli.run(
-            "deployment", "run", "poll-feeds/poll-feeds",
-            "--param", f"feeds={json.dumps(feed_list)}", "--param", f"db={db}",
-            "--param", "allow_private=true", "--param", "now=2026-11-20T18:00:00+00:00"))
+        poll_run = flow_run_id(
+            cli.run(
+                "deployment",
+                "run",
+                "poll-feeds/poll-feeds",
+                "--param",
+                f"feeds={json.dumps(feed_list)}",
+                "--param",
+                f"db={db}",
+                "--param",
+                "allow_private=true",
+                "--param",
+                "now=2026-11-20T18:00:00+00:00",
+            )
+        )
         worker = cli.run("worker", "start", "--pool", "newswatch", "--run-once", cwd=elsewhere)
         assert any("/feeds/mini.rss" in r for r in feeds.requests), worker
 
-    digest_run = flow_run_id(cli.run(
-        "deployment", "run", "daily-digest/daily-digest", "--param", f"db={db}",
-        "--param", f"out={out}", "--param", "now=2026-11-21T06:00:00Z"))
+    digest_run = flow_run_id(
+        cli.run(
+            "deployment",
+            "run",
+            "daily-digest/daily-digest",
+            "--param",
+            f"db={db}",
+            "--param",
+            f"out={out}",
+            "--param",
+            "now=2026-11-21T06:00:00Z",
+        )
+    )
     worker += cli.run("worker", "start", "--pool", "newswatch", "--run-once", cwd=elsewhere)
 
     runs = {r["id"]: r for r in cli.post("/flow_runs/filter", {})}
@@ -221,13 +266,19 @@ def test_deploy_trigger_and_run_on_a_real_server(prefect_server: Prefect, data_d
     assert runs[poll_run]["parameters"]["feeds"] == feed_list
 
     # the run summary line is in the run's logs
-    logs = cli.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [poll_run]}},
-                                     "limit": 200})
-    assert any(re.search(r"polled 1 of 1 feeds .* 1 with items, 0 not modified, 0 failed; "
-                         r"articles: \d+ new", log["message"]) for log in logs), logs
+    logs = cli.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [poll_run]}}, "limit": 200})
+    assert any(
+        re.search(
+            r"polled 1 of 1 feeds .* 1 with items, 0 not modified, 0 failed; "
+            r"articles: \d+ new",
+            log["message"],
+        )
+        for log in logs
+    ), logs
 
-    artifacts = cli.post("/artifacts/filter", {
-        "artifacts": {"flow_run_id": {"any_": [digest_run]}}})
+    artifacts = cli.post(
+        "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [digest_run]}}}
+    )
     by_key = {a["key"]: a for a in artifacts}
     assert set(by_key) >= {"digest-summary", "new-figures"}
     assert "2026-11-21" in by_key["digest-summary"]["data"]
@@ -239,7 +290,8 @@ def test_deploy_trigger_and_run_on_a_real_server(prefect_server: Prefect, data_d
     try:
         kept, figures, quotes, digests = con.execute(
             "SELECT (SELECT count(*) FROM articles WHERE kept), (SELECT count(*) FROM figures),"
-            " (SELECT count(*) FROM quotes), (SELECT count(*) FROM digests)").fetchone()
+            " (SELECT count(*) FROM quotes), (SELECT count(*) FROM digests)"
+        ).fetchone()
     finally:
         con.close()
     assert kept >= 1 and figures >= 1 and quotes >= 1 and digests == 1
@@ -248,13 +300,22 @@ def test_deploy_trigger_and_run_on_a_real_server(prefect_server: Prefect, data_d
     # a failed digest shows its reason, and the automation of docs/prefect.md reports it
     alerts: list[str] = []
     with webhook(alerts) as url:
-        made = subprocess.run([sys.executable, "-"], input=automation_snippet(), text=True,
-                              capture_output=True, cwd=ROOT, timeout=COMMAND_TIMEOUT,
-                              env=cli.env | {"NEWSWATCH_ALERT_URL": url})
+        made = subprocess.run(
+            [sys.executable, "-"],
+            input=automation_snippet(),
+            text=True,
+            capture_output=True,
+            cwd=ROOT,
+            timeout=COMMAND_TIMEOUT,
+            env=cli.env | {"NEWSWATCH_ALERT_URL": url},
+        )
         assert made.returncode == 0, made.stderr
         assert "automation newswatch-digest-failed created" in made.stdout
-        failed_run = flow_run_id(cli.run("deployment", "run", "daily-digest/daily-digest",
-                                          "--param", "config=missing.toml"))
+        failed_run = flow_run_id(
+            cli.run(
+                "deployment", "run", "daily-digest/daily-digest", "--param", "config=missing.toml"
+            )
+        )
         cli.run("worker", "start", "--pool", "newswatch", "--run-once", cwd=elsewhere)
         failed = cli.get(f"/flow_runs/{failed_run}")
         assert failed["state_type"] == "FAILED"

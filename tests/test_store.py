@@ -27,8 +27,11 @@ def test_upsert_is_idempotent() -> None:
         second = s.upsert_articles(batch, T0 + timedelta(hours=1))
         assert (first.new, first.kept_new, first.figures_new, first.quotes_new) == (2, 1, 1, 1)
         assert (second.new, second.updated, second.unchanged) == (0, 0, 2)
-        assert {t: s.count(t) for t in counts} == counts == {
-            "articles": 2, "figures": 1, "quotes": 1, "article_topics": 1}
+        assert (
+            {t: s.count(t) for t in counts}
+            == counts
+            == {"articles": 2, "figures": 1, "quotes": 1, "article_topics": 1}
+        )
 
 
 def test_same_article_twice_in_one_batch_is_stored_once() -> None:
@@ -41,8 +44,9 @@ def test_updated_article_replaces_children_and_keeps_first_seen() -> None:
     with Store() as s:
         s.upsert_articles([processed("a", figures=[fig()], text="v1")], T0)
         later = T0 + timedelta(hours=3)
-        c = s.upsert_articles([processed("a", figures=[fig(), fig("$1.5bn", 1.5e9, "USD")],
-                                         text="v2")], later)
+        c = s.upsert_articles(
+            [processed("a", figures=[fig(), fig("$1.5bn", 1.5e9, "USD")], text="v2")], later
+        )
         assert (c.new, c.updated) == (0, 1)
         rows = s.con.execute("SELECT text, first_seen_at FROM figures ORDER BY idx").fetchall()
         assert [r[0] for r in rows] == ["3.5% of GDP", "$1.5bn"]
@@ -51,8 +55,9 @@ def test_updated_article_replaces_children_and_keeps_first_seen() -> None:
 
 def test_figures_share_a_fact_key_across_outlets() -> None:
     with Store() as s:
-        s.upsert_articles([processed("a", figures=[fig()]),
-                           processed("b", figures=[fig(subject="the NATO")])], T0)
+        s.upsert_articles(
+            [processed("a", figures=[fig()]), processed("b", figures=[fig(subject="the NATO")])], T0
+        )
         keys = s.con.execute("SELECT DISTINCT fact_key FROM figures").fetchall()
         assert len(keys) == 1
 
@@ -111,14 +116,17 @@ def test_an_updated_article_that_changes_a_figure_records_the_change() -> None:
     from datetime import timedelta
 
     with Store() as s:
-        s.upsert_articles([processed("a", figures=[fig("$1.5bn", 1.5e9, "USD", "Norway"),
-                                                   fig()], text="v1")], T0)
+        s.upsert_articles(
+            [processed("a", figures=[fig("$1.5bn", 1.5e9, "USD", "Norway"), fig()], text="v1")], T0
+        )
         later = T0 + timedelta(hours=2)
-        s.upsert_articles([processed("a", figures=[fig("$2bn", 2e9, "USD", "Norway"), fig()],
-                                     text="v2")], later)
+        s.upsert_articles(
+            [processed("a", figures=[fig("$2bn", 2e9, "USD", "Norway"), fig()], text="v2")], later
+        )
         rows = s.window_figure_changes(T0, later)
         assert [(r["old_text"], r["new_text"], r["subject"]) for r in rows] == [
-            ("$1.5bn", "$2bn", "Norway")]
+            ("$1.5bn", "$2bn", "Norway")
+        ]
         assert s.window_figure_changes(later, later + timedelta(hours=1)) == []
 
 
@@ -132,8 +140,9 @@ def test_quiet_feed_is_flagged_as_a_coverage_gap() -> None:
         url = "http://feeds.test/a.xml"
         s.record_feed_outcomes([FeedOutcome(url, "A", "new", items=1)], T0, {}, {})
         assert s.feed_health()[0]["quiet"] is False
-        s.record_feed_outcomes([FeedOutcome(url, "A", "not_modified")],
-                               T0 + timedelta(days=4), {}, {})
+        s.record_feed_outcomes(
+            [FeedOutcome(url, "A", "not_modified")], T0 + timedelta(days=4), {}, {}
+        )
         assert s.feed_health()[0]["quiet"] is True
 
 
@@ -144,9 +153,19 @@ def test_a_locked_store_waits_then_fails_clearly(tmp_path: Path) -> None:
 
     db = tmp_path / "locked.duckdb"
     Store(db).close()
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, time, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
-        " time.sleep(30)"), str(db)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, time, sys; c = duckdb.connect(sys.argv[1]);"
+                " print('held', flush=True); time.sleep(30)"
+            ),
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         started = _time.monotonic()

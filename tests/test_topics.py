@@ -46,34 +46,57 @@ def one_cue(**cue: Any) -> dict[str, Any]:
         ({"t": {"threshold": 1}}, "topics.t.cues"),
         ({"t": {"threshold": 1, "cues": [{"any": ["x"]}]}}, "topics.t.cues[0].weight"),
         ({"t": {"threshold": 1, "cues": [{"weight": 1}]}}, "topics.t.cues[0]"),
-        ({"t": {"threshold": 1, "cues": [{"any": ["x"], "all": ["a", "b"], "weight": 1}]}},
-         "topics.t.cues[0]"),
-        ({"t": {"threshold": 1, "cues": [{"near": ["a", "b"], "weight": 1}]}},
-         "topics.t.cues[0].within"),
-        ({"t": {"threshold": 1, "cues": [{"near": ["a", "b"], "within": "ten", "weight": 1}]}},
-         "topics.t.cues[0].within"),
-        ({"t": {"threshold": 1, "cues": [{"any": ["@nope"], "weight": 1}]}},
-         "topics.t.cues[0].any[0]"),
+        (
+            {"t": {"threshold": 1, "cues": [{"any": ["x"], "all": ["a", "b"], "weight": 1}]}},
+            "topics.t.cues[0]",
+        ),
+        (
+            {"t": {"threshold": 1, "cues": [{"near": ["a", "b"], "weight": 1}]}},
+            "topics.t.cues[0].within",
+        ),
+        (
+            {"t": {"threshold": 1, "cues": [{"near": ["a", "b"], "within": "ten", "weight": 1}]}},
+            "topics.t.cues[0].within",
+        ),
+        (
+            {"t": {"threshold": 1, "cues": [{"any": ["@nope"], "weight": 1}]}},
+            "topics.t.cues[0].any[0]",
+        ),
         ({"t": {"threshold": 1, "cues": [{"any": [""], "weight": 1}]}}, "topics.t.cues[0].any[0]"),
-        ({"t": {"threshold": 1, "cues": [{"any": ["x"], "weight": 1, "colour": "red"}]}},
-         "topics.t.cues[0].colour"),
-        ({"t": {"threshold": 1, "cues": [{"any": ["x"], "weight": 1, "zones": ["footer"]}]}},
-         "topics.t.cues[0].zones"),
+        (
+            {"t": {"threshold": 1, "cues": [{"any": ["x"], "weight": 1, "colour": "red"}]}},
+            "topics.t.cues[0].colour",
+        ),
+        (
+            {"t": {"threshold": 1, "cues": [{"any": ["x"], "weight": 1, "zones": ["footer"]}]}},
+            "topics.t.cues[0].zones",
+        ),
         ({"t": {"threshold": 1, "cues": [{"any": ["x"], "weight": -1}]}}, "topics.t.cues"),
-        ({"t": {"threshold": 1, "terms": {"a": [3]}, "cues": [{"any": ["x"], "weight": 1}]}},
-         "topics.t.terms.a[0]"),
-        ({"t": {"threshold": 1, "bogus": 1, "cues": [{"any": ["x"], "weight": 1}]}},
-         "topics.t.bogus"),
-        ({"t": {"threshold": 1, "cues": [{"all": ["only-one"], "weight": 1}]}},
-         "topics.t.cues[0].all"),
-        ({"t": {"threshold": 1, "cues": [{"any": ["*"], "weight": 1}]}},
-         "topics.t.cues[0].any[0]"),
-        ({"t": {"threshold": 1, "cues": [{"any": ["a**"], "weight": 1}]}},
-         "topics.t.cues[0].any[0]"),
-        ({"t": {"threshold": 1, "window": -1, "cues": [{"any": ["x"], "weight": 1}]}},
-         "topics.t.window"),
-        ({"t": {"threshold": 1, "title_alone": "yes", "cues": [{"any": ["x"], "weight": 1}]}},
-         "topics.t.title_alone"),
+        (
+            {"t": {"threshold": 1, "terms": {"a": [3]}, "cues": [{"any": ["x"], "weight": 1}]}},
+            "topics.t.terms.a[0]",
+        ),
+        (
+            {"t": {"threshold": 1, "bogus": 1, "cues": [{"any": ["x"], "weight": 1}]}},
+            "topics.t.bogus",
+        ),
+        (
+            {"t": {"threshold": 1, "cues": [{"all": ["only-one"], "weight": 1}]}},
+            "topics.t.cues[0].all",
+        ),
+        ({"t": {"threshold": 1, "cues": [{"any": ["*"], "weight": 1}]}}, "topics.t.cues[0].any[0]"),
+        (
+            {"t": {"threshold": 1, "cues": [{"any": ["a**"], "weight": 1}]}},
+            "topics.t.cues[0].any[0]",
+        ),
+        (
+            {"t": {"threshold": 1, "window": -1, "cues": [{"any": ["x"], "weight": 1}]}},
+            "topics.t.window",
+        ),
+        (
+            {"t": {"threshold": 1, "title_alone": "yes", "cues": [{"any": ["x"], "weight": 1}]}},
+            "topics.t.title_alone",
+        ),
     ],
 )
 def test_parse_errors_name_file_and_field(tables: dict[str, Any], field: str) -> None:
@@ -125,8 +148,9 @@ def test_none_vetoes_the_sentence() -> None:
 
 
 def test_proximity_within_n_words() -> None:
-    rules = parse_topics(one_cue(near=["nato", ["spending", "budget", "gdp", "target"]],
-                                 within=15), "t")
+    rules = parse_topics(
+        one_cue(near=["nato", ["spending", "budget", "gdp", "target"]], within=15), "t"
+    )
     assert topics_of("", "NATO leaders on Tuesday agreed a new spending goal.", rules) == {"t"}
     far = "NATO " + "word " * 20 + "spending."
     assert topics_of("", far, rules) == set()
@@ -144,11 +168,16 @@ def test_proximity_with_three_groups() -> None:
 
 
 def test_negative_cue_subtracts() -> None:
-    tables = {"t": {
-        "threshold": 2.0, "min_sentences": 1,
-        "cues": [{"name": "pos", "any": ["budget"], "weight": 1.0, "max_hits": 5},
-                 {"name": "neg", "any": ["stocks"], "weight": -1.0, "max_hits": 5}],
-    }}
+    tables = {
+        "t": {
+            "threshold": 2.0,
+            "min_sentences": 1,
+            "cues": [
+                {"name": "pos", "any": ["budget"], "weight": 1.0, "max_hits": 5},
+                {"name": "neg", "any": ["stocks"], "weight": -1.0, "max_hits": 5},
+            ],
+        }
+    }
     rules = parse_topics(tables, "t")
     text = "The budget rose. The budget doubled. The budget grew."
     [m] = match_topics("", text, rules)
@@ -158,8 +187,14 @@ def test_negative_cue_subtracts() -> None:
 
 
 def test_title_weighs_more_than_body() -> None:
-    tables = {"t": {"threshold": 2.5, "min_sentences": 1, "lead_paragraphs": 0,
-                    "cues": [{"any": ["budget"], "weight": 1.0}]}}
+    tables = {
+        "t": {
+            "threshold": 2.5,
+            "min_sentences": 1,
+            "lead_paragraphs": 0,
+            "cues": [{"any": ["budget"], "weight": 1.0}],
+        }
+    }
     rules = parse_topics(tables, "t")
     assert topics_of("Budget day", "Nothing else.", rules) == {"t"}  # 3.0 in the title
     assert topics_of("Day", "The budget.", rules) == set()  # 1.0 in the body
@@ -172,8 +207,13 @@ def test_max_hits_saturates_frequency() -> None:
 
 
 def test_min_sentences_and_explanation() -> None:
-    tables = {"t": {"threshold": 1.0, "min_sentences": 2,
-                    "cues": [{"name": "kw", "any": ["aid"], "weight": 1.0}]}}
+    tables = {
+        "t": {
+            "threshold": 1.0,
+            "min_sentences": 2,
+            "cues": [{"name": "kw", "any": ["aid"], "weight": 1.0}],
+        }
+    }
     rules = parse_topics(tables, "t")
     assert topics_of("", "Aid aid aid.", rules) == set()
     [m] = match_topics("", "Aid arrived.\n\nMore aid later.", rules)
@@ -291,18 +331,26 @@ NATO_MEMBERSHIP = (
 @pytest.mark.parametrize(
     "article",
     [MARKET_ROUNDUP, FOOTBALL, GDP_GROWTH, GRAIN, BATTLEFIELD, NATO_MEMBERSHIP],
-    ids=["market-roundup", "football-defence", "gdp-growth", "grain-exports", "battlefield",
-         "nato-membership"],
+    ids=[
+        "market-roundup",
+        "football-defence",
+        "gdp-growth",
+        "grain-exports",
+        "battlefield",
+        "nato-membership",
+    ],
 )
 def test_hard_negatives_are_dropped(article: tuple[str, str], default_rules: list[Any]) -> None:
     assert topics_of(*article, default_rules) == set()
 
 
 def test_passing_mention_is_not_enough(default_rules: list[Any]) -> None:
-    text = ("The prime minister spent the day in Lyon opening a hospital and talking about "
-            "schools.\n\nShe also met farmers about water prices.\n\n"
-            "Asked about NATO, she said allies should spend 2% of GDP on defence, then returned "
-            "to health policy.")
+    text = (
+        "The prime minister spent the day in Lyon opening a hospital and talking about "
+        "schools.\n\nShe also met farmers about water prices.\n\n"
+        "Asked about NATO, she said allies should spend 2% of GDP on defence, then returned "
+        "to health policy."
+    )
     assert topics_of("PM opens hospital in Lyon", text, default_rules) == set()
 
 
@@ -328,11 +376,18 @@ def test_matching_time_grows_linearly_with_the_text(default_rules: list[Any]) ->
 
 
 def test_headline_alone_keeps_a_short_item_unless_contradicted() -> None:
-    tables = {"t": {
-        "threshold": 100.0, "title_alone": 2.0, "title_veto": 0.5, "short_article": 10,
-        "cues": [{"name": "pos", "any": ["budget"], "weight": 2.0},
-                 {"name": "neg", "any": ["stocks"], "weight": -1.0}],
-    }}
+    tables = {
+        "t": {
+            "threshold": 100.0,
+            "title_alone": 2.0,
+            "title_veto": 0.5,
+            "short_article": 10,
+            "cues": [
+                {"name": "pos", "any": ["budget"], "weight": 2.0},
+                {"name": "neg", "any": ["stocks"], "weight": -1.0},
+            ],
+        }
+    }
     rules = parse_topics(tables, "t")
     [m] = match_topics("Budget rises", "Nothing else here.", rules)
     assert "headline" in m.rule
@@ -343,8 +398,15 @@ def test_headline_alone_keeps_a_short_item_unless_contradicted() -> None:
 
 
 def test_short_article_lowers_threshold_and_min_sentences() -> None:
-    tables = {"t": {"threshold": 8.0, "min_sentences": 3, "short_article": 40,
-                    "lead_paragraphs": 0, "cues": [{"any": ["aid"], "weight": 2.0}]}}
+    tables = {
+        "t": {
+            "threshold": 8.0,
+            "min_sentences": 3,
+            "short_article": 40,
+            "lead_paragraphs": 0,
+            "cues": [{"any": ["aid"], "weight": 2.0}],
+        }
+    }
     rules = parse_topics(tables, "t")
     assert topics_of("Aid arrives", "The aid came by road.", rules) == {"t"}  # 6 + 2 >= 4
     long_text = "Aid came. " + " ".join(f"Line {i} says little." for i in range(50))
@@ -352,8 +414,15 @@ def test_short_article_lowers_threshold_and_min_sentences() -> None:
 
 
 def test_window_scores_the_best_passage_only() -> None:
-    tables = {"t": {"threshold": 3.0, "min_sentences": 1, "window": 5, "lead_paragraphs": 0,
-                    "cues": [{"any": ["aid"], "weight": 1.0, "max_hits": 10}]}}
+    tables = {
+        "t": {
+            "threshold": 3.0,
+            "min_sentences": 1,
+            "window": 5,
+            "lead_paragraphs": 0,
+            "cues": [{"any": ["aid"], "weight": 1.0, "max_hits": 10}],
+        }
+    }
     rules = parse_topics(tables, "t")
     filler = " ".join(f"Line {i} says little." for i in range(10))
     spread = "\n\n".join(["Aid one.", filler, "Aid two.", filler, "Aid three.", filler])
@@ -372,45 +441,77 @@ def test_consecutive_stars_are_rejected_with_a_hint() -> None:
 # Invented title + one or two sentence summaries, the shape most real feeds give.
 
 SHORT_NATO = [
-    ("Portugal to lift defence budget to 2.4% of GDP next year",
-     "Lisbon will add 900 million euros to military spending, the finance ministry said. "
-     "The move brings Portugal closer to the alliance's new target."),
-    ("Finland approves record defence spending",
-     "Parliament backed a budget that raises defence outlays by a fifth."),
-    ("Allies agree to spend 3.5% of GDP on core defence",
-     "NATO defence ministers signed off on the new goal in Brussels on Thursday."),
-    ("EU approves first defence loans under new rearmament scheme",
-     "Eight member states will borrow a combined 40 billion euros for air defence and drones."),
-    ("Canada under pressure to meet NATO's 2% spending target",
-     "Allies said Ottawa was not paying its fair share."),
+    (
+        "Portugal to lift defence budget to 2.4% of GDP next year",
+        "Lisbon will add 900 million euros to military spending, the finance ministry said. "
+        "The move brings Portugal closer to the alliance's new target.",
+    ),
+    (
+        "Finland approves record defence spending",
+        "Parliament backed a budget that raises defence outlays by a fifth.",
+    ),
+    (
+        "Allies agree to spend 3.5% of GDP on core defence",
+        "NATO defence ministers signed off on the new goal in Brussels on Thursday.",
+    ),
+    (
+        "EU approves first defence loans under new rearmament scheme",
+        "Eight member states will borrow a combined 40 billion euros for air defence and drones.",
+    ),
+    (
+        "Canada under pressure to meet NATO's 2% spending target",
+        "Allies said Ottawa was not paying its fair share.",
+    ),
 ]
 
 SHORT_UKRAINE = [
-    ("Norway pledges $750m for Ukrainian drones",
-     "The money will buy long-range and interceptor drones, the defence ministry said."),
-    ("Donor coalition pledges $1.5 billion for Ukraine's air defence",
-     "Ten countries will pay for interceptors and radars before winter."),
-    ("Sweden to send Ukraine 20 more armoured vehicles",
-     "The package also includes artillery ammunition, the government said."),
-    ("US pauses weapons deliveries to Kyiv",
-     "The Pentagon said shipments of some munitions were on hold pending a review."),
-    ("EU agrees €5bn loan for Ukraine backed by frozen Russian assets",
-     "The money will go to the budget and to energy repairs."),
+    (
+        "Norway pledges $750m for Ukrainian drones",
+        "The money will buy long-range and interceptor drones, the defence ministry said.",
+    ),
+    (
+        "Donor coalition pledges $1.5 billion for Ukraine's air defence",
+        "Ten countries will pay for interceptors and radars before winter.",
+    ),
+    (
+        "Sweden to send Ukraine 20 more armoured vehicles",
+        "The package also includes artillery ammunition, the government said.",
+    ),
+    (
+        "US pauses weapons deliveries to Kyiv",
+        "The Pentagon said shipments of some munitions were on hold pending a review.",
+    ),
+    (
+        "EU agrees €5bn loan for Ukraine backed by frozen Russian assets",
+        "The money will go to the budget and to energy repairs.",
+    ),
 ]
 
 SHORT_NEGATIVES = [
-    ("Stocks edge higher; oil steady",
-     "European shares rose 0.3% as traders shrugged off the war in Ukraine. Bond yields eased."),
-    ("City's defence holds firm in derby draw",
-     "The centre-back pair kept a clean sheet as the league leaders were held 0-0."),
-    ("Economy grows 0.4% in third quarter",
-     "GDP growth beat forecasts as consumer spending picked up."),
-    ("Ukraine's grain exports climb in October",
-     "Wheat and corn shipments through the Black Sea corridor rose, traders said."),
-    ("Russian drones hit Odesa port overnight",
-     "Ukraine's air force said it shot down 30 of 40 drones; two people were hurt."),
-    ("NATO summit opens with Ukraine membership talks",
-     "Leaders will discuss Kyiv's path to joining the alliance, but no timeline is expected."),
+    (
+        "Stocks edge higher; oil steady",
+        "European shares rose 0.3% as traders shrugged off the war in Ukraine. Bond yields eased.",
+    ),
+    (
+        "City's defence holds firm in derby draw",
+        "The centre-back pair kept a clean sheet as the league leaders were held 0-0.",
+    ),
+    (
+        "Economy grows 0.4% in third quarter",
+        "GDP growth beat forecasts as consumer spending picked up.",
+    ),
+    (
+        "Ukraine's grain exports climb in October",
+        "Wheat and corn shipments through the Black Sea corridor rose, traders said.",
+    ),
+    (
+        "Russian drones hit Odesa port overnight",
+        "Ukraine's air force said it shot down 30 of 40 drones; two people were hurt.",
+    ),
+    (
+        "NATO summit opens with Ukraine membership talks",
+        "Leaders will discuss Kyiv's path to joining the alliance, but no timeline is expected.",
+    ),
 ]
 
 
@@ -425,17 +526,20 @@ def test_short_ukraine_items_are_kept(item: tuple[str, str], default_rules: list
 
 
 @pytest.mark.parametrize("item", SHORT_NEGATIVES, ids=lambda x: x[0][:40])
-def test_short_hard_negatives_are_dropped(item: tuple[str, str],
-                                          default_rules: list[Any]) -> None:
+def test_short_hard_negatives_are_dropped(item: tuple[str, str], default_rules: list[Any]) -> None:
     assert topics_of(*item, default_rules) == set()
 
 
 # ---------------------------------------------------------------- the sample feeds' answer key
 
 MINI_KEY = {  # tests/data/feeds, from the "Test fixtures" table of samples/README.md
-    "portugal-budget": {"nato-spending"}, "norway-drones": {"ukraine-aid"},
-    "harbour-city-win": set(), "markets-firm": set(),
-    "denmark-defence": {"nato-spending"}, "czech-gdp": set(), "storm-warning": set(),
+    "portugal-budget": {"nato-spending"},
+    "norway-drones": {"ukraine-aid"},
+    "harbour-city-win": set(),
+    "markets-firm": set(),
+    "denmark-defence": {"nato-spending"},
+    "czech-gdp": set(),
+    "storm-warning": set(),
 }
 
 
@@ -443,8 +547,11 @@ def _answer_key() -> dict[str, set[str]]:
     text = (REPO / "samples" / "README.md").read_text(encoding="utf-8")
     key: dict[str, set[str]] = {}
     for slug, topic in re.findall(
-            r"^\| \d\d:\d\d \| [^|]+ \| `([a-z0-9-]+)` \| "
-            r"(\*\*off-topic\*\*|nato-spending|ukraine-aid)", text, re.M):
+        r"^\| \d\d:\d\d \| [^|]+ \| `([a-z0-9-]+)` \| "
+        r"(\*\*off-topic\*\*|nato-spending|ukraine-aid)",
+        text,
+        re.M,
+    ):
         key[slug] = set() if topic.startswith("**") else {topic}
     key.update(MINI_KEY)
     return key
@@ -455,8 +562,10 @@ def _sample_items() -> list[tuple[str, str, str]]:
     from monitors.text import fragment_to_text
 
     files = sorted((REPO / "samples" / "feeds").glob("*.xml"))
-    files += [REPO / "tests" / "data" / "feeds" / "mini.rss",
-              REPO / "tests" / "data" / "feeds" / "mini.atom"]
+    files += [
+        REPO / "tests" / "data" / "feeds" / "mini.rss",
+        REPO / "tests" / "data" / "feeds" / "mini.atom",
+    ]
     items = []
     for f in files:
         for e in feedparser.parse(str(f)).entries:
@@ -471,8 +580,11 @@ def test_sample_feeds_follow_the_answer_key(default_rules: list[Any]) -> None:
     key = _answer_key()
     items = _sample_items()
     assert len(items) == 46 and len(key) == 46
-    wrong = [(slug, topics_of(title, text, default_rules), key[slug])
-             for slug, title, text in items if topics_of(title, text, default_rules) != key[slug]]
+    wrong = [
+        (slug, topics_of(title, text, default_rules), key[slug])
+        for slug, title, text in items
+        if topics_of(title, text, default_rules) != key[slug]
+    ]
     assert wrong == []
 
 
@@ -481,67 +593,95 @@ def test_sample_feeds_follow_the_answer_key(default_rules: list[Any]) -> None:
 
 def test_passing_criticism_of_aid_is_not_aid(default_rules: list[Any]) -> None:
     title = "Senator says she had a useful call with Zelensky about the war"
-    text = ("The senator spoke with the Ukrainian president for half an hour on Tuesday.\n\n"
-            "She has criticized US military aid to Kyiv in the past.\n\n"
-            "Her allies have also criticized sending weapons to Ukraine.\n\n"
-            "The two discussed the front line, prisoner exchanges and the coming winter.\n\n"
-            "A spokesman said the call was friendly and that more talks were planned.")
+    text = (
+        "The senator spoke with the Ukrainian president for half an hour on Tuesday.\n\n"
+        "She has criticized US military aid to Kyiv in the past.\n\n"
+        "Her allies have also criticized sending weapons to Ukraine.\n\n"
+        "The two discussed the front line, prisoner exchanges and the coming winter.\n\n"
+        "A spokesman said the call was friendly and that more talks were planned."
+    )
     assert "ukraine-aid" not in topics_of(title, text, default_rules)
 
 
 def test_recruitment_bonus_is_not_an_aid_amount(default_rules: list[Any]) -> None:
     title = "Region offers volunteers a $15,000 bonus to fight in Ukraine"
-    text = ("The regional government raised the sign-on bonus for contract soldiers again.\n\n"
-            "Recruits who enlist to fight in Ukraine get $15,000 up front.")
+    text = (
+        "The regional government raised the sign-on bonus for contract soldiers again.\n\n"
+        "Recruits who enlist to fight in Ukraine get $15,000 up front."
+    )
     assert "ukraine-aid" not in topics_of(title, text, default_rules)
 
 
 def test_pause_in_the_fighting_is_not_an_aid_halt(default_rules: list[Any]) -> None:
     title = "What a ceasefire would mean for European bonds"
-    text = ("A pause in the ongoing conflict between Russia and Ukraine may help ease fiscal "
-            "pressure, strategists said.\n\nRebuilding Ukraine could cost $400 billion, an "
-            "estimate that lifted cement makers.\n\nBond yields fell on the news.")
+    text = (
+        "A pause in the ongoing conflict between Russia and Ukraine may help ease fiscal "
+        "pressure, strategists said.\n\nRebuilding Ukraine could cost $400 billion, an "
+        "estimate that lifted cement makers.\n\nBond yields fell on the news."
+    )
     assert "ukraine-aid" not in topics_of(title, text, default_rules)
-    halted = ("Washington halts military aid to Ukraine",
-              "The administration paused all military aid to Ukraine on Monday, officials said.")
+    halted = (
+        "Washington halts military aid to Ukraine",
+        "The administration paused all military aid to Ukraine on Monday, officials said.",
+    )
     assert "ukraine-aid" in topics_of(*halted, default_rules)
 
 
 def test_contact_group_meeting_alone_is_not_aid(default_rules: list[Any]) -> None:
     title = "Defense secretary heads to Brussels"
-    text = ("The secretary will attend the Ukraine Defense Contact Group in Brussels.\n\n"
-            "He will also meet troops at a base in Germany.\n\n"
-            "Officials said no decision on force levels in Europe had been made.\n\n"
-            "The trip is his first abroad since taking office.")
+    text = (
+        "The secretary will attend the Ukraine Defense Contact Group in Brussels.\n\n"
+        "He will also meet troops at a base in Germany.\n\n"
+        "Officials said no decision on force levels in Europe had been made.\n\n"
+        "The trip is his first abroad since taking office."
+    )
     assert "ukraine-aid" not in topics_of(title, text, default_rules)
 
 
 def test_non_nato_defence_budgets_are_not_nato_spending(default_rules: list[Any]) -> None:
     for title, text in [
-        ("Serbia vows to boost defense spending",
-         "Serbia's president vowed to increase defense spending and buy new jets."),
-        ("Indo-Pacific partners lift defense budgets",
-         "Japan raised its defense budget by 17 percent.\n\nAustralia will increase defense "
-         "spending to 2.3 percent of GDP.\n\nThe ROK defense budget grew 4.2 percent."),
-        ("Think tank tallies military outlays",
-         "Russian military spending grew by 42 percent to $146 billion, the report said.\n\n"
-         "Russia's defence budget now takes 6.7% of GDP.\n\nThe report is published yearly."),
+        (
+            "Serbia vows to boost defense spending",
+            "Serbia's president vowed to increase defense spending and buy new jets.",
+        ),
+        (
+            "Indo-Pacific partners lift defense budgets",
+            "Japan raised its defense budget by 17 percent.\n\nAustralia will increase defense "
+            "spending to 2.3 percent of GDP.\n\nThe ROK defense budget grew 4.2 percent.",
+        ),
+        (
+            "Think tank tallies military outlays",
+            "Russian military spending grew by 42 percent to $146 billion, the report said.\n\n"
+            "Russia's defence budget now takes 6.7% of GDP.\n\nThe report is published yearly.",
+        ),
     ]:
         assert "nato-spending" not in topics_of(title, text, default_rules), title
 
 
 def test_one_spending_bullet_on_a_long_list_is_not_enough(default_rules: list[Any]) -> None:
-    bullets = [f"Item {i}: The administration did thing number {i} for the country." for i in
-               range(12)]
-    bullets.insert(6, "Boosting Alliances: The President secured a deal requiring NATO members "
-                      "to raise defense spending to 5% of GDP.")
+    bullets = [
+        f"Item {i}: The administration did thing number {i} for the country." for i in range(12)
+    ]
+    bullets.insert(
+        6,
+        "Boosting Alliances: The President secured a deal requiring NATO members "
+        "to raise defense spending to 5% of GDP.",
+    )
     text = "\n\n".join(bullets)
     assert "nato-spending" not in topics_of("A year of achievements", text, default_rules)
 
 
 def test_table_rules_split_sentences() -> None:
-    rules = parse_topics({"t": {"threshold": 2.0, "min_sentences": 1, "cues": [
-        {"name": "pair", "all": ["alpha", "beta"], "weight": 2.0}]}}, "test")
+    rules = parse_topics(
+        {
+            "t": {
+                "threshold": 2.0,
+                "min_sentences": 1,
+                "cues": [{"name": "pair", "all": ["alpha", "beta"], "weight": 2.0}],
+            }
+        },
+        "test",
+    )
     assert topics_of("", "alpha and beta in one sentence", rules) == {"t"}
     assert topics_of("", "alpha news | --- | --- | | beta news", rules) == set()
     assert topics_of("", "alpha news | | beta news", rules) == set()
@@ -551,8 +691,11 @@ def test_headline_saying_military_aid_keeps_the_article(default_rules: list[Any]
     title = "Why Ukraine's minerals are key to keeping US military aid flowing"
     text = "\n\n".join(
         ["Ukraine has offered the US a stake in its mineral industry for continued military aid."]
-        + [f"Paragraph {i} describes lithium and titanium deposits in the region." for i in
-           range(20)])
+        + [
+            f"Paragraph {i} describes lithium and titanium deposits in the region."
+            for i in range(20)
+        ]
+    )
     assert "ukraine-aid" in topics_of(title, text, default_rules)
 
 
@@ -560,19 +703,38 @@ def test_headline_saying_military_aid_keeps_the_article(default_rules: list[Any]
 
 
 def test_headline_and_lead_are_read_together_for_near() -> None:
-    rules = parse_topics({"t": {"threshold": 1.0, "min_sentences": 1, "cues": [
-        {"name": "pair", "near": ["shells", "ukraine"], "within": 6, "weight": 1.0}]}}, "test")
+    rules = parse_topics(
+        {
+            "t": {
+                "threshold": 1.0,
+                "min_sentences": 1,
+                "cues": [
+                    {"name": "pair", "near": ["shells", "ukraine"], "within": 6, "weight": 1.0}
+                ],
+            }
+        },
+        "test",
+    )
     # the headline names the subject, the summary the delivery: one passage for 'near'
     assert topics_of("Ukraine war", "Allies promise more shells this winter.", rules) == {"t"}
     # other paragraphs stay apart
-    assert topics_of("Ukraine war", "Weather report.\n\nAllies promise more shells.", rules) \
-        == set()
+    assert (
+        topics_of("Ukraine war", "Weather report.\n\nAllies promise more shells.", rules) == set()
+    )
 
 
 def test_short_texts_of_five_or_more_sentences_need_two_evidence_sentences() -> None:
-    rules = parse_topics({"t": {"threshold": 4.0, "min_sentences": 3, "short_article": 40,
-                                "cues": [{"name": "b", "any": ["budget"], "weight": 4.0}]}},
-                         "test")
+    rules = parse_topics(
+        {
+            "t": {
+                "threshold": 4.0,
+                "min_sentences": 3,
+                "short_article": 40,
+                "cues": [{"name": "b", "any": ["budget"], "weight": 4.0}],
+            }
+        },
+        "test",
+    )
     one = "The budget was approved."
     filler = [f"Item {i} covers the local weather." for i in range(6)]
     assert topics_of("News", " ".join([one, *filler[:2]]), rules) == {"t"}  # 3 sentences
@@ -581,54 +743,89 @@ def test_short_texts_of_five_or_more_sentences_need_two_evidence_sentences() -> 
 
 
 def test_groups_are_shared_between_cues_and_leading_wildcards_still_match() -> None:
-    rules = parse_topics({"t": {"threshold": 1.0, "min_sentences": 1,
-                                "terms": {"k": ["kyiv", "ukrain*"]},
-                                "cues": [{"name": "a", "near": ["aid", "@k"], "within": 3,
-                                          "weight": 1.0},
-                                         {"name": "b", "near": ["arms", "@k"], "within": 3,
-                                          "weight": 1.0},
-                                         {"name": "c", "any": ["?uros"], "weight": 1.0}]}},
-                         "test")
+    rules = parse_topics(
+        {
+            "t": {
+                "threshold": 1.0,
+                "min_sentences": 1,
+                "terms": {"k": ["kyiv", "ukrain*"]},
+                "cues": [
+                    {"name": "a", "near": ["aid", "@k"], "within": 3, "weight": 1.0},
+                    {"name": "b", "near": ["arms", "@k"], "within": 3, "weight": 1.0},
+                    {"name": "c", "any": ["?uros"], "weight": 1.0},
+                ],
+            }
+        },
+        "test",
+    )
     assert rules[0].cues[0].groups[1] is rules[0].cues[1].groups[1]
     [m] = match_topics("", "New aid for Ukraine and arms for Kyiv.", rules)
     assert "a x1" in m.rule and "b x1" in m.rule
     assert topics_of("", "It costs ten euros.", rules) == {"t"}
 
 
-@pytest.mark.parametrize(("title", "text"), [
-    ("Pressure builds over F-16 jets for Ukraine ahead of summit",
-     "Leaders meet in Vilnius on Tuesday."),
-    ("Berlin to send two more Patriot systems to Kyiv",
-     "The defence ministry confirmed the decision on Monday evening."),
-    ("Only more artillery shells can help Ukraine hold the line",
-     "Europe should pay for humanitarian needs so Washington can provide tanks and rockets."),
-    ("Ukraine to receive long-range rockets from Western allies",
-     "Four governments agreed the plan at a meeting in London."),
-    ("Canada to deploy patrol aircraft to assist Ukraine",
-     "The crews will operate from Poland for six months."),
-    ("Minister defends decision to send cluster munitions",
-     "The government said Ukraine would be defenceless without the cluster munitions it sent."),
-])
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Pressure builds over F-16 jets for Ukraine ahead of summit",
+            "Leaders meet in Vilnius on Tuesday.",
+        ),
+        (
+            "Berlin to send two more Patriot systems to Kyiv",
+            "The defence ministry confirmed the decision on Monday evening.",
+        ),
+        (
+            "Only more artillery shells can help Ukraine hold the line",
+            "Europe should pay for humanitarian needs so Washington can provide tanks and rockets.",
+        ),
+        (
+            "Ukraine to receive long-range rockets from Western allies",
+            "Four governments agreed the plan at a meeting in London.",
+        ),
+        (
+            "Canada to deploy patrol aircraft to assist Ukraine",
+            "The crews will operate from Poland for six months.",
+        ),
+        (
+            "Minister defends decision to send cluster munitions",
+            "The government said Ukraine would be defenceless without the cluster munitions "
+            "it sent.",
+        ),
+    ],
+)
 def test_short_aid_items_are_kept(default_rules: list[Any], title: str, text: str) -> None:
     assert "ukraine-aid" in topics_of(title, text, default_rules)
 
 
-@pytest.mark.parametrize(("title", "text"), [
-    ("General killed by British-supplied cruise missile, Ukrainian officials say",
-     "Russian channels later confirmed the report."),
-    ("When a famine killed 3 million in Ukraine",
-     "Growing up in Ukraine, we learnt never to waste bread."),
-    ("What Beijing wants from the war",
-     "Beijing is happy to let Russia, Ukraine and Ukraine's arms suppliers pay the bill."),
-    ("Alliance caution risks emboldening Moscow",
-     "Until it joins, Kyiv needs security assurances from its allies."),
-    ("Our daily briefing on the war",
-     "Shelling continued near the river overnight. The government sent arms to Ukraine last "
-     "month. Power cuts hit the capital. A court jailed a blogger. Grain ships left port. "
-     "Here is what else you need to know."),
-])
-def test_short_non_aid_items_are_not_kept(default_rules: list[Any], title: str,
-                                          text: str) -> None:
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "General killed by British-supplied cruise missile, Ukrainian officials say",
+            "Russian channels later confirmed the report.",
+        ),
+        (
+            "When a famine killed 3 million in Ukraine",
+            "Growing up in Ukraine, we learnt never to waste bread.",
+        ),
+        (
+            "What Beijing wants from the war",
+            "Beijing is happy to let Russia, Ukraine and Ukraine's arms suppliers pay the bill.",
+        ),
+        (
+            "Alliance caution risks emboldening Moscow",
+            "Until it joins, Kyiv needs security assurances from its allies.",
+        ),
+        (
+            "Our daily briefing on the war",
+            "Shelling continued near the river overnight. The government sent arms to Ukraine last "
+            "month. Power cuts hit the capital. A court jailed a blogger. Grain ships left port. "
+            "Here is what else you need to know.",
+        ),
+    ],
+)
+def test_short_non_aid_items_are_not_kept(default_rules: list[Any], title: str, text: str) -> None:
     assert "ukraine-aid" not in topics_of(title, text, default_rules)
 
 
@@ -636,61 +833,104 @@ def test_defence_bill_with_an_amount_is_spending(default_rules: list[Any]) -> No
     assert "nato-spending" in topics_of(
         "Senate panel takes up giant defense bill",
         "The committee will vote on the $850 billion annual defense policy bill on Thursday.",
-        default_rules)
+        default_rules,
+    )
     for title, text in [
-        ("Lawmakers fight over abortion rules in the defense spending bill",
-         "Conservatives want amendments on diversity programs and other hot-button issues in "
-         "the annual defense spending bill."),
-        ("Leader skips summit dinner after long talks",
-         "He has already spent many hours with NATO leaders, an adviser said."),
+        (
+            "Lawmakers fight over abortion rules in the defense spending bill",
+            "Conservatives want amendments on diversity programs and other hot-button issues in "
+            "the annual defense spending bill.",
+        ),
+        (
+            "Leader skips summit dinner after long talks",
+            "He has already spent many hours with NATO leaders, an adviser said.",
+        ),
     ]:
         assert "nato-spending" not in topics_of(title, text, default_rules), title
 
 
 def test_european_defence_headline_with_spending_body(default_rules: list[Any]) -> None:
     body = "\n\n".join(
-        ["Key points: shares rose and futures were flat in early trade.",
-         "Defence stocks fell briefly on peace hopes before buyers returned."]
+        [
+            "Key points: shares rose and futures were flat in early trade.",
+            "Defence stocks fell briefly on peace hopes before buyers returned.",
+        ]
         + [f"Line {i} on other markets." for i in range(14)]
-        + ["Military budgets are rising and NATO members plan to lift their defence spending.",
-           "Analysts cite the push to raise the NATO target to 5% of GDP from 2%."])
-    assert "nato-spending" in topics_of("European defence: the long boom begins", body,
-                                        default_rules)
+        + [
+            "Military budgets are rising and NATO members plan to lift their defence spending.",
+            "Analysts cite the push to raise the NATO target to 5% of GDP from 2%.",
+        ]
+    )
+    assert "nato-spending" in topics_of(
+        "European defence: the long boom begins", body, default_rules
+    )
     assert "nato-spending" not in topics_of("Global equities roundup", body, default_rules)
 
 
-@pytest.mark.parametrize(("title", "text", "want"), [
-    # headline-only and short wire items, phrased the ways agencies phrase them
-    ("US announces $2 billion security assistance package for Ukraine", "", {"ukraine-aid"}),
-    ("Germany pledges more Patriot systems for Kyiv", "", {"ukraine-aid"}),
-    ("Netherlands unveils new arms package for Ukraine", "", {"ukraine-aid"}),
-    ("EU agrees 50 billion euro facility for Ukraine", "", {"ukraine-aid"}),
-    ("Weapons deliveries to Ukraine slow as stockpiles run low", "", {"ukraine-aid"}),
-    ("Congress stalls on Ukraine aid", "", {"ukraine-aid"}),
-    ("Sweden sends 10 Leopard tanks to Ukraine", "The tanks will arrive in the spring.",
-     {"ukraine-aid"}),
-    ("Patriot systems for Kyiv: Berlin and Washington agree deal",
-     "The two governments will share the cost.", {"ukraine-aid"}),
-    ("Denmark to raise defence budget to 3% of GDP", "", {"nato-spending"}),
-    ("Military spending in Europe hits record, think tank says",
-     "NATO members led the increase.", {"nato-spending"}),
-    ("Canada pledges to meet NATO 2% target by 2032", "", {"nato-spending"}),
-    ("Italy's defence budget rises 10%", "The government approved the increase on Friday.",
-     {"nato-spending"}),
-    ("Spain resists NATO's 5% spending target", "Madrid says 2.1% of GDP is enough.",
-     {"nato-spending"}),
-    ("Belgium unveils 4 billion euro rearmament plan",
-     "The government will buy jets and drones.", {"nato-spending"}),
-    # the words without the topic
-    ("Liverpool's defence crumbles in 3-0 loss", "The coach blamed the midfield.", set()),
-    ("Ukraine's GDP grows 5% as economy recovers", "The central bank raised its forecast.", set()),
-    ("Ukraine grain exports fall as Black Sea corridor closes", "Wheat prices rose.", set()),
-    ("Stocks fall as war in Ukraine weighs on markets", "The S&P 500 fell 1%.", set()),
-    ("Russian missiles hit Kyiv apartment block", "Three people were killed.", set()),
-    ("Ukraine's drone makers race to scale up",
-     "Dozens of start-ups now build drones at home.", set()),
-    ("NATO summit opens with Sweden's membership in focus", "Leaders gather in Vilnius.", set()),
-    ("Japan boosts defence budget to record", "The plan funds counterstrike missiles.", set()),
-])
+@pytest.mark.parametrize(
+    ("title", "text", "want"),
+    [
+        # headline-only and short wire items, phrased the ways agencies phrase them
+        ("US announces $2 billion security assistance package for Ukraine", "", {"ukraine-aid"}),
+        ("Germany pledges more Patriot systems for Kyiv", "", {"ukraine-aid"}),
+        ("Netherlands unveils new arms package for Ukraine", "", {"ukraine-aid"}),
+        ("EU agrees 50 billion euro facility for Ukraine", "", {"ukraine-aid"}),
+        ("Weapons deliveries to Ukraine slow as stockpiles run low", "", {"ukraine-aid"}),
+        ("Congress stalls on Ukraine aid", "", {"ukraine-aid"}),
+        (
+            "Sweden sends 10 Leopard tanks to Ukraine",
+            "The tanks will arrive in the spring.",
+            {"ukraine-aid"},
+        ),
+        (
+            "Patriot systems for Kyiv: Berlin and Washington agree deal",
+            "The two governments will share the cost.",
+            {"ukraine-aid"},
+        ),
+        ("Denmark to raise defence budget to 3% of GDP", "", {"nato-spending"}),
+        (
+            "Military spending in Europe hits record, think tank says",
+            "NATO members led the increase.",
+            {"nato-spending"},
+        ),
+        ("Canada pledges to meet NATO 2% target by 2032", "", {"nato-spending"}),
+        (
+            "Italy's defence budget rises 10%",
+            "The government approved the increase on Friday.",
+            {"nato-spending"},
+        ),
+        (
+            "Spain resists NATO's 5% spending target",
+            "Madrid says 2.1% of GDP is enough.",
+            {"nato-spending"},
+        ),
+        (
+            "Belgium unveils 4 billion euro rearmament plan",
+            "The government will buy jets and drones.",
+            {"nato-spending"},
+        ),
+        # the words without the topic
+        ("Liverpool's defence crumbles in 3-0 loss", "The coach blamed the midfield.", set()),
+        (
+            "Ukraine's GDP grows 5% as economy recovers",
+            "The central bank raised its forecast.",
+            set(),
+        ),
+        ("Ukraine grain exports fall as Black Sea corridor closes", "Wheat prices rose.", set()),
+        ("Stocks fall as war in Ukraine weighs on markets", "The S&P 500 fell 1%.", set()),
+        ("Russian missiles hit Kyiv apartment block", "Three people were killed.", set()),
+        (
+            "Ukraine's drone makers race to scale up",
+            "Dozens of start-ups now build drones at home.",
+            set(),
+        ),
+        (
+            "NATO summit opens with Sweden's membership in focus",
+            "Leaders gather in Vilnius.",
+            set(),
+        ),
+        ("Japan boosts defence budget to record", "The plan funds counterstrike missiles.", set()),
+    ],
+)
 def test_wire_headlines(default_rules: list[Any], title: str, text: str, want: set[str]) -> None:
     assert topics_of(title, text, default_rules) == want

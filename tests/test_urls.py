@@ -19,8 +19,10 @@ from monitors.urls import article_id, canonical_url
         ("https://example.com/", "https://example.com"),
         ("https://example.com/a?utm_source=rss&utm_medium=feed&id=7", "https://example.com/a?id=7"),
         ("https://example.com/a?fbclid=x&gclid=y&mc_cid=1&mc_eid=2", "https://example.com/a"),
-        ("https://example.com/a?ocid=x&cmpid=y&smid=z&taid=t&ref=rss&src=home",
-         "https://example.com/a"),
+        (
+            "https://example.com/a?ocid=x&cmpid=y&smid=z&taid=t&ref=rss&src=home",
+            "https://example.com/a",
+        ),
         ("https://example.com/a?at_medium=RSS&at_campaign=KARANGA", "https://example.com/a"),
         ("https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),
         ("https://example.com/world/story/amp", "https://example.com/world/story"),
@@ -31,10 +33,14 @@ from monitors.urls import article_id, canonical_url
         ("https://example.com/world/story?amp=1", "https://example.com/world/story"),
         ("https://example.com/world/story?outputType=amp", "https://example.com/world/story"),
         ("https://amp.example.com/world/story", "https://example.com/world/story"),
-        ("https://www-example-com.cdn.ampproject.org/c/s/www.example.com/world/story",
-         "https://www.example.com/world/story"),
-        ("https://example.com/2024/07/01/politics/story/index.html",
-         "https://example.com/2024/07/01/politics/story"),
+        (
+            "https://www-example-com.cdn.ampproject.org/c/s/www.example.com/world/story",
+            "https://www.example.com/world/story",
+        ),
+        (
+            "https://example.com/2024/07/01/politics/story/index.html",
+            "https://example.com/2024/07/01/politics/story",
+        ),
     ],
 )
 def test_canonical_url(raw: str, expected: str) -> None:

@@ -39,12 +39,50 @@ NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 PUB = "Mon, 23 Nov 2026 10:00:00 +0000"
 SANITIZE = Path("hostile/kurtmckee-feedparser/tests/wellformed/sanitize")
 PWNED = "PWNED"
-URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "background", "poster",
-             "data", "srcset", "lowsrc", "dynsrc", "codebase", "cite", "longdesc", "usemap",
-             "manifest", "ping", "srcdoc"}
-FORBIDDEN = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
-             "form", "svg", "math", "video", "audio", "source", "link", "template",
-             "noscript", "input", "button", "textarea", "details", "marquee"}
+URL_ATTRS = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "background",
+    "poster",
+    "data",
+    "srcset",
+    "lowsrc",
+    "dynsrc",
+    "codebase",
+    "cite",
+    "longdesc",
+    "usemap",
+    "manifest",
+    "ping",
+    "srcdoc",
+}
+FORBIDDEN = {
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "form",
+    "svg",
+    "math",
+    "video",
+    "audio",
+    "source",
+    "link",
+    "template",
+    "noscript",
+    "input",
+    "button",
+    "textarea",
+    "details",
+    "marquee",
+}
 DANGEROUS = re.compile(r"(?:java|vb)script\s*:|data\s*:|expression\s*\(", re.I)
 
 pytestmark = pytest.mark.slow
@@ -57,35 +95,40 @@ def vectors(name: str) -> list[str]:
 
 # -- feeds carrying the vectors -------------------------------------------------------------
 
+
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def item(i: int, payload: str, link: str | None = None, title_payload: str | None = None
-         ) -> str:
+def item(i: int, payload: str, link: str | None = None, title_payload: str | None = None) -> str:
     """An on-topic RSS item (kept by the topic rules, with a figure and a quote) carrying
     ``payload`` in its summary HTML, its title, its quote, and a marker XSSM<i>."""
     tp = payload if title_payload is None else title_payload
     title = f"NATO allies agree to raise defence spending to 3.{i % 10}% of GDP XSSM{i} {tp}"
-    summary = (f"<p>{payload}</p><p>NATO allies agreed on Monday to raise defence spending to "
-               f"{i + 2} billion euros a year XSSM{i}, officials said. &quot;We will spend "
-               f"more on defence {payload} XSSQ{i},&quot; said Mark Rutte, NATO Secretary "
-               f"General. Allies must invest in defence budgets and meet the spending target "
-               f"of 3.5% of GDP for defence, XSSM{i}.</p>")
+    summary = (
+        f"<p>{payload}</p><p>NATO allies agreed on Monday to raise defence spending to "
+        f"{i + 2} billion euros a year XSSM{i}, officials said. &quot;We will spend "
+        f"more on defence {payload} XSSQ{i},&quot; said Mark Rutte, NATO Secretary "
+        f"General. Allies must invest in defence budgets and meet the spending target "
+        f"of 3.5% of GDP for defence, XSSM{i}.</p>"
+    )
     url = link if link is not None else f"https://news.example.org/xss/{i}"
-    return (f"<item><title>{esc(title)}</title><link>{esc(url)}</link>"
-            f"<guid isPermaLink=\"false\">xss-{i}</guid><pubDate>{PUB}</pubDate>"
-            f"<description>{esc(summary)}</description></item>\n")
+    return (
+        f"<item><title>{esc(title)}</title><link>{esc(url)}</link>"
+        f'<guid isPermaLink="false">xss-{i}</guid><pubDate>{PUB}</pubDate>'
+        f"<description>{esc(summary)}</description></item>\n"
+    )
 
 
 def rss(title: str, items: list[str], link: str = "https://news.example.org/") -> str:
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-            f"<title>{esc(title)}</title><link>{esc(link)}</link>"
-            f"<description>xss test feed</description>\n{''.join(items)}</channel></rss>\n")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>{esc(title)}</title><link>{esc(link)}</link>"
+        f"<description>xss test feed</description>\n{''.join(items)}</channel></rss>\n"
+    )
 
 
-def write_feeds(root: Path, payloads: list[str], links: list[str], per_feed: int = 60
-                ) -> list[str]:
+def write_feeds(root: Path, payloads: list[str], links: list[str], per_feed: int = 60) -> list[str]:
     """Feeds under root/feeds; returns their file names."""
     (root / "feeds").mkdir(parents=True, exist_ok=True)
     items = [item(i, p) for i, p in enumerate(payloads)]
@@ -96,8 +139,9 @@ def write_feeds(root: Path, payloads: list[str], links: list[str], per_feed: int
         name = f"xss{n // per_feed:03d}.xml"
         vector = payloads[(n // per_feed) % len(payloads)] if payloads else ""
         channel_link = links[(n // per_feed) % len(links)] if links else "https://x.example/"
-        (root / "feeds" / name).write_text(rss(f"Feed {vector}", items[n:n + per_feed],
-                                               channel_link), encoding="utf-8")
+        (root / "feeds" / name).write_text(
+            rss(f"Feed {vector}", items[n : n + per_feed], channel_link), encoding="utf-8"
+        )
         names.append(name)
     return names
 
@@ -112,9 +156,13 @@ def write_config(path: Path, title: str = "newswatch XSS") -> Path:
     return path
 
 
-def poll_and_digest(tmp: Path, payloads: list[str], links: list[str],
-                    monkeypatch: pytest.MonkeyPatch, title: str = "newswatch XSS"
-                    ) -> tuple[str, str, dict]:
+def poll_and_digest(
+    tmp: Path,
+    payloads: list[str],
+    links: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    title: str = "newswatch XSS",
+) -> tuple[str, str, dict]:
     """Serve the feeds, poll them, write and e-mail the digest; (html, e-mail html, result)."""
     from flows.digest import daily_digest
     from flows.poll import poll_feeds
@@ -123,8 +171,10 @@ def poll_and_digest(tmp: Path, payloads: list[str], links: list[str],
     config = str(write_config(tmp / "monitors.toml", title))
     db = str(tmp / "xss.duckdb")
     with FeedServer(tmp) as srv:
-        feeds = [{"url": srv.url(f"feeds/{n}"), "name": payloads[k % len(payloads)]}
-                 for k, n in enumerate(names)]
+        feeds = [
+            {"url": srv.url(f"feeds/{n}"), "name": payloads[k % len(payloads)]}
+            for k, n in enumerate(names)
+        ]
         feeds.append({"url": srv.url("feeds/missing.xml"), "name": payloads[0]})  # fails
         summary = poll_feeds(config=config, db=db, now=NOW, feeds=feeds, force=True)
     assert summary["kept_new"] >= len(payloads) // 2, summary
@@ -144,6 +194,7 @@ def poll_and_digest(tmp: Path, payloads: list[str], links: list[str],
 
 # -- what the HTML may contain --------------------------------------------------------------
 
+
 class Audit(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -155,8 +206,9 @@ class Audit(HTMLParser):
         own = tag == "details" and dict(attrs) == {"class": "topic", "open": None}
         if tag in FORBIDDEN and not own:  # the archive's own collapsible topic groups
             self.problems.append(f"<{tag}> element")
-        if tag == "meta" and any(k == "http-equiv" and (v or "").lower() == "refresh"
-                                 for k, v in attrs):
+        if tag == "meta" and any(
+            k == "http-equiv" and (v or "").lower() == "refresh" for k, v in attrs
+        ):
             self.problems.append("<meta http-equiv=refresh>")
         self.in_style = tag == "style"
         for name, value in attrs:
@@ -168,8 +220,11 @@ class Audit(HTMLParser):
                 scheme = urlsplit(bare).scheme.lower()
                 if tag == "a" and name == "href":
                     self.links.append(v)
-                ok = v == "#" or scheme in ("http", "https", "mailto") or (
-                    tag == "img" and name == "src" and scheme == "cid")
+                ok = (
+                    v == "#"
+                    or scheme in ("http", "https", "mailto")
+                    or (tag == "img" and name == "src" and scheme == "cid")
+                )
                 if not ok:
                     self.problems.append(f"<{tag} {name}={v[:60]!r}>")
             if DANGEROUS.search(bare) and name != "title":
@@ -203,6 +258,7 @@ def declared_title(doc: str) -> str:
 
 # -- headless Chromium ----------------------------------------------------------------------
 
+
 def _screenshot_module():
     path = ROOT / "scripts" / "screenshot_digest"
     loader = importlib.machinery.SourceFileLoader("screenshot_digest", str(path))
@@ -230,8 +286,9 @@ def titles_after_load(pages: list[Path], settle: float = 1.0) -> list[str]:
                 browser.send("Page.navigate", {"url": page.as_uri()})
                 browser.wait_event("Page.loadEventFired")
                 time.sleep(settle)
-                got = browser.send("Runtime.evaluate",
-                                   {"expression": "document.title", "returnByValue": True})
+                got = browser.send(
+                    "Runtime.evaluate", {"expression": "document.title", "returnByValue": True}
+                )
                 out.append(got["result"]["value"])
         finally:
             browser.close()
@@ -240,8 +297,10 @@ def titles_after_load(pages: list[Path], settle: float = 1.0) -> list[str]:
 
 def check_in_browser(tmp: Path, documents: dict[str, str]) -> None:
     control = tmp / "control.html"
-    control.write_text("<!DOCTYPE html><title>control</title>"
-                       "<img src=x onerror=\"document.title='PWNED'\">", encoding="utf-8")
+    control.write_text(
+        "<!DOCTYPE html><title>control</title><img src=x onerror=\"document.title='PWNED'\">",
+        encoding="utf-8",
+    )
     paths = []
     for name, doc in documents.items():
         p = tmp / f"{name}.html"
@@ -256,15 +315,18 @@ def check_in_browser(tmp: Path, documents: dict[str, str]) -> None:
 
 # -- the tests ------------------------------------------------------------------------------
 
-def test_own_vectors_are_inert_in_digest_and_email(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_own_vectors_are_inert_in_digest_and_email(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     payloads, links = vectors("vectors.txt"), vectors("links.txt")
     title = "newswatch </title><script>document.title='PWNED'</script> digest"
     page, mail, _ = poll_and_digest(tmp_path, payloads, links, monkeypatch, title=title)
     for name, doc in (("digest", page), ("e-mail", mail)):
         audit = assert_clean(doc, name)
-        assert all(h == "#" or urlsplit(h).scheme in ("http", "https", "mailto")
-                   for h in audit.links)
+        assert all(
+            h == "#" or urlsplit(h).scheme in ("http", "https", "mailto") for h in audit.links
+        )
     # the vectors did reach the page (as text): markers of most items are there
     shown = {int(m) for m in re.findall(r"XSSM(\d+)", page)}
     assert len(shown) >= 0.8 * len(payloads), f"only {len(shown)} items in the digest"
@@ -274,8 +336,9 @@ def test_own_vectors_are_inert_in_digest_and_email(tmp_path: Path,
 
 
 @pytest.mark.corpus
-def test_feedparser_sanitiser_cases_are_inert(corpus: Path, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_feedparser_sanitiser_cases_are_inert(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import feedparser
 
     cases = sorted((corpus / SANITIZE).glob("*.xml"))
@@ -302,7 +365,8 @@ def test_feedparser_sanitiser_cases_are_inert(corpus: Path, tmp_path: Path,
 
 
 def test_crlf_in_titles_feed_names_and_settings_never_adds_a_header(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.digest import daily_digest
     from flows.poll import poll_feeds
     from monitors.config import load_config
@@ -312,12 +376,18 @@ def test_crlf_in_titles_feed_names_and_settings_never_adds_a_header(
     (tmp_path / "feeds").mkdir()
     items = [item(i, f"payload{inject}", title_payload=f"title{inject}") for i in range(3)]
     (tmp_path / "feeds" / "crlf.xml").write_text(
-        rss(f"Feed{inject}", items).replace("\r\n", "&#13;&#10;"), encoding="utf-8")
+        rss(f"Feed{inject}", items).replace("\r\n", "&#13;&#10;"), encoding="utf-8"
+    )
     config = write_config(tmp_path / "monitors.toml")
     db = str(tmp_path / "crlf.duckdb")
     with FeedServer(tmp_path) as srv:
-        poll_feeds(config=str(config), db=db, now=NOW, force=True,
-                   feeds=[{"url": srv.url("feeds/crlf.xml"), "name": f"Wire{inject}"}])
+        poll_feeds(
+            config=str(config),
+            db=db,
+            now=NOW,
+            force=True,
+            feeds=[{"url": srv.url("feeds/crlf.xml"), "name": f"Wire{inject}"}],
+        )
     with SmtpSink() as sink:
         for k, v in sink.env().items():
             monkeypatch.setenv(k, v)
@@ -328,9 +398,18 @@ def test_crlf_in_titles_feed_names_and_settings_never_adds_a_header(
         msg = got.message
         assert "title" in Path(result["html"]).read_text(encoding="utf-8")
         assert msg["Bcc"] is None and msg["X-Injected"] is None
-        assert set(msg.keys()) <= {"Subject", "From", "To", "Date", "Message-ID", "List-Id",
-                                   "Auto-Submitted", "Content-Type", "MIME-Version",
-                                   "Content-Transfer-Encoding"}
+        assert set(msg.keys()) <= {
+            "Subject",
+            "From",
+            "To",
+            "Date",
+            "Message-ID",
+            "List-Id",
+            "Auto-Submitted",
+            "Content-Type",
+            "MIME-Version",
+            "Content-Transfer-Encoding",
+        }
         assert all("\n" not in str(v) and "\r" not in str(v) for v in msg.values())
 
         # CR/LF in the config's title is refused when the config loads, naming the field
@@ -338,13 +417,14 @@ def test_crlf_in_titles_feed_names_and_settings_never_adds_a_header(
         with pytest.raises(ConfigError, match=r"digest\.title"):
             load_config(bad)
         # ... and in SMTP settings from the environment, before anything is sent
-        for var, value in (("NEWSWATCH_SMTP_TO", f"a@example.org{inject}"),
-                           ("NEWSWATCH_SMTP_FROM", f"nw@localhost{inject}")):
+        for var, value in (
+            ("NEWSWATCH_SMTP_TO", f"a@example.org{inject}"),
+            ("NEWSWATCH_SMTP_FROM", f"nw@localhost{inject}"),
+        ):
             with monkeypatch.context() as mp:
                 mp.setenv(var, value)
                 later = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
                 with pytest.raises(NewswatchError):
-                    daily_digest(config=str(config), db=db, now=later,
-                                 out=str(tmp_path / "out"))
+                    daily_digest(config=str(config), db=db, now=later, out=str(tmp_path / "out"))
         time.sleep(0.3)
         assert len(sink.received) == 1
