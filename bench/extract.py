@@ -2,7 +2,7 @@
 """Average extraction time per article over every article in ../shared/corpus/articles.
 
 Loads each file once (not timed), then times topic matching + figure + quote extraction
-(`monitors.extract.analyse(..., always_extract=True)`, what `newswatch extract` runs) on one
+(`monitors.nlp.extract.analyse(..., always_extract=True)`, what `newswatch extract` runs) on one
 core, and prints the mean, median, p95 and max, with the time of each stage; then clusters the
 whole corpus as one window and prints topics + dedupe per article (issue 6: <= 5 ms). Usage:
 
@@ -22,12 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitors.articles import load_article  # noqa: E402
-from monitors.dedupe import DedupeDoc, cluster_documents  # noqa: E402
 from monitors.errors import ArticleLoadError  # noqa: E402
-from monitors.figures import extract_figures  # noqa: E402
-from monitors.quotes import extract_quotes  # noqa: E402
-from monitors.topics import match_topics, parse_topics  # noqa: E402
+from monitors.ingest.articles import load_article  # noqa: E402
+from monitors.nlp.dedupe import DedupeDoc, cluster_documents  # noqa: E402
+from monitors.nlp.figures import extract_figures  # noqa: E402
+from monitors.nlp.quotes import extract_quotes  # noqa: E402
+from monitors.nlp.topics import match_topics, parse_topics  # noqa: E402
 
 
 def main() -> int:

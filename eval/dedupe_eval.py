@@ -3,7 +3,7 @@
 usage: python eval/dedupe_eval.py [--corpus DIR] [--pred OUT.jsonl] [--floors FILE] [-v]
 
 Loads every path of eval/dedupe_universe.txt from the corpus folder (load_article), clusters
-them with monitors.dedupe.cluster_documents, writes the prediction lines {"path", "cluster"},
+them with monitors.nlp.dedupe.cluster_documents, writes the prediction lines {"path", "cluster"},
 prints pairwise precision/recall against eval/dedupe_gold.jsonl (the metric of
 shared/tools/score_dedupe.py, reimplemented identically) and how many of the
 eval/dedupe_negatives.jsonl pairs (same event, different story) were wrongly merged.
@@ -28,8 +28,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from monitors.articles import load_article  # noqa: E402
-from monitors.dedupe import DedupeDoc, cluster_documents  # noqa: E402
+from monitors.ingest.articles import load_article  # noqa: E402
+from monitors.nlp.dedupe import DedupeDoc, cluster_documents  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 DEFAULT_GOLD = HERE / "dedupe_gold.jsonl"

@@ -3,7 +3,7 @@
 flows, then score every item the digest shows against the labels.
 
 The articles (``eval/digest_*_labels.jsonl``: offsets into the shared corpus, no text stored
-here) are served as one RSS feed on 127.0.0.1 by :class:`flows.feedserver.FeedServer`, polled
+here) are served as one RSS feed on 127.0.0.1 by :class:`flows.demo.feedserver.FeedServer`, polled
 into a fresh DuckDB store and digested once.  The archive page is then read as a reader sees
 it, item by item (``tr.fact`` / ``blockquote.fact``), and each shown item is judged:
 
@@ -46,8 +46,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitors.actors import canonical_subject  # noqa: E402
-from monitors.articles import load_article  # noqa: E402
+from monitors.ingest.articles import load_article  # noqa: E402
+from monitors.nlp.actors import canonical_subject  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 FLOORS = ROOT / "eval" / "digest_floors.json"
@@ -79,8 +79,8 @@ def load_item(corpus: Path, path: str) -> Item:
     if "#" not in path:
         doc = load_article(corpus / path)
         return Item(doc.title, doc.text)
-    from monitors.normalise import normalise_entry
-    from monitors.parse import parse_feed
+    from monitors.ingest.normalise import normalise_entry
+    from monitors.ingest.parse import parse_feed
 
     file, _, n = path.partition("#")
     feed = parse_feed(f"file:///{file}", (corpus / file).read_bytes())
@@ -144,8 +144,8 @@ def replay(labels: list[dict[str, Any]], work: Path) -> tuple[str, dict[str, str
     """Poll the feed and build the digest with the real flows into ``work``: (the archive
     page with links as the feed wrote them, item link -> corpus path)."""
     from flows.common import default_config_path
+    from flows.demo.feedserver import FeedServer
     from flows.digest import daily_digest
-    from flows.feedserver import FeedServer
     from flows.poll import poll_feeds
 
     links = write_feed(work, labels)

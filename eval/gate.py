@@ -35,10 +35,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitors.articles import load_article  # noqa: E402
-from monitors.extract import figure_json, quote_json  # noqa: E402
-from monitors.figures import extract_figures  # noqa: E402
-from monitors.quotes import extract_quotes  # noqa: E402
+from monitors.ingest.articles import load_article  # noqa: E402
+from monitors.nlp.extract import figure_json, quote_json  # noqa: E402
+from monitors.nlp.figures import extract_figures  # noqa: E402
+from monitors.nlp.quotes import extract_quotes  # noqa: E402
 
 QM = "\"'“”‘’«»„‚`"
 FLOORS = ROOT / "eval" / "floors.json"

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from eval.digest_audit import default_corpus, load_labels, subject_verdict  # noqa: E402
-from monitors.figures import extract_figures  # noqa: E402
-from monitors.highlights import figure_topic  # noqa: E402
+from monitors.nlp.figures import extract_figures  # noqa: E402
+from monitors.nlp.highlights import figure_topic  # noqa: E402
 
 TOPICS = ("nato-spending", "ukraine-aid")
 

@@ -35,10 +35,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from monitors.articles import load_article  # noqa: E402
 from monitors.errors import NewswatchError  # noqa: E402
-from monitors.text import fragment_to_text  # noqa: E402
-from monitors.topics import TopicRule, match_topics, parse_topics  # noqa: E402
+from monitors.ingest.articles import load_article  # noqa: E402
+from monitors.ingest.text import fragment_to_text  # noqa: E402
+from monitors.nlp.topics import TopicRule, match_topics, parse_topics  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 DEFAULT_LABELS = REPO / "eval" / "topics_labels.jsonl"

@@ -28,7 +28,7 @@ from prefect.artifacts import create_table_artifact
 from flows.common import resolve_config, resolve_now
 from flows.digest import Window, build_task, mail_settings, send_task, write_task
 from flows.params import check_date_range
-from monitors.store import FILE_SUCCESS, MAIL_SUCCESS, Store
+from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
 
 
 def day_window(

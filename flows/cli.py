@@ -188,7 +188,7 @@ def _flow_args(args: argparse.Namespace) -> dict:
     if args.now:
         out["now"] = parse_now(args.now, cfg.digest.timezone)
     if getattr(args, "feeds", None):
-        from monitors.feedlist import read_feed_list
+        from monitors.ingest.feedlist import read_feed_list
 
         read_feed_list(args.feeds)  # validate now (exit 2 naming file:line); the flow reads it
         out["feeds_file"] = str(Path(args.feeds).resolve())
@@ -196,7 +196,7 @@ def _flow_args(args: argparse.Namespace) -> dict:
         out["out"] = args.out
     if getattr(args, "force", False):
         out["force"] = True
-    from monitors.store import Store
+    from monitors.store.db import Store
 
     Store(args.db or cfg.store_path).close()  # a foreign, corrupt or locked store fails here,
     return out  # with a clear message, before Prefect starts
@@ -250,13 +250,13 @@ def _print_digest(r: dict) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from flows.demo import run_demo
+    from flows.demo.run import run_demo
 
     return run_demo(out=args.out, db=args.db, until=args.now, smtp_sink=args.smtp_sink)
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
-    from monitors.store import Store
+    from monitors.store.db import Store
 
     cfg = resolve_config(args.config)
     with Store(args.db or cfg.store_path, read_only=True) as store:
@@ -276,9 +276,9 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 def cmd_topics(args: argparse.Namespace) -> int:
     import tomllib
 
-    from monitors.dryrun import dry_run
-    from monitors.store import Store
-    from monitors.topics import parse_topics
+    from monitors.nlp.dryrun import dry_run
+    from monitors.nlp.topics import parse_topics
+    from monitors.store.db import Store
 
     cfg = resolve_config(args.config)
     path = Path(args.rule)
@@ -338,9 +338,9 @@ def iter_article_paths(paths: Sequence[str]) -> Iterator[Path]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from monitors.articles import load_article
     from monitors.errors import ArticleLoadError
-    from monitors.extract import analyse, figure_json, quote_json, why_json
+    from monitors.ingest.articles import load_article
+    from monitors.nlp.extract import analyse, figure_json, quote_json, why_json
 
     cfg = resolve_config(args.config)
     failed = 0
@@ -386,9 +386,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_dedupe(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from monitors.articles import load_article
-    from monitors.dedupe import DedupeDoc, cluster_documents
     from monitors.errors import ArticleLoadError
+    from monitors.ingest.articles import load_article
+    from monitors.nlp.dedupe import DedupeDoc, cluster_documents
 
     docs: list[DedupeDoc] = []
     order: list[str] = []

@@ -25,7 +25,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.common import resolve_config, resolve_now
 from monitors.config import Config
-from monitors.store import FILE_SUCCESS, MAIL_SUCCESS, Store
+from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
 from reports.archive import write_digest
 from reports.chart import DayCount, chart_alt_text, mentions_chart_png
 from reports.digest import Digest, Limits, build_digest, email_view, format_value

@@ -17,14 +17,14 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.common import feeds_from_param, resolve_config, resolve_now
 from monitors.config import Config
-from monitors.dedupe import DedupeDoc, cluster_documents
-from monitors.feedlist import read_feed_list
-from monitors.fetch import FetchResult, fetch_all, fetch_pages
-from monitors.fulltext import wants_full_text
+from monitors.decide.schedule import due_feeds, next_poll_at, plan_requests
+from monitors.ingest.feedlist import read_feed_list
+from monitors.ingest.fetch import FetchResult, fetch_all, fetch_pages
+from monitors.ingest.fulltext import wants_full_text
 from monitors.model import Article, FeedConfig, FeedOutcome, Processed
+from monitors.nlp.dedupe import DedupeDoc, cluster_documents
 from monitors.pipeline import analyse_articles, read_feeds, with_pages
-from monitors.poll import due_feeds, next_poll_at, plan_requests
-from monitors.store import Store, UpsertCounts
+from monitors.store.db import Store, UpsertCounts
 
 CLUSTER_LOOKBACK = timedelta(days=7)
 

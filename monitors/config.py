@@ -47,7 +47,7 @@ class DigestSettings:
 class Config:
     source: str
     feeds: tuple[FeedConfig, ...]
-    topics: tuple[Any, ...]  # monitors.topics.TopicRule values
+    topics: tuple[Any, ...]  # monitors.nlp.topics.TopicRule values
     store_path: str = "data/newswatch.duckdb"
     polling: PollSettings = field(default_factory=PollSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
@@ -73,7 +73,7 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
 
 def parse_config(data: dict[str, Any], source: str) -> Config:
     """Validate a parsed TOML document; ``source`` names the file in error messages."""
-    from monitors.topics import parse_topics
+    from monitors.nlp.topics import parse_topics
 
     known = {"store", "polling", "digest", "feeds", "topics"}
     for key in data:

@@ -16,17 +16,17 @@ from functools import partial
 from typing import Protocol
 
 from monitors.errors import FeedError
-from monitors.extract import analyse
-from monitors.fulltext import with_page_text
+from monitors.ingest.fulltext import with_page_text
+from monitors.ingest.normalise import normalise_entry
+from monitors.ingest.parse import parse_feed
 from monitors.model import Article, FeedConfig, FeedOutcome, Processed
-from monitors.normalise import normalise_entry
+from monitors.nlp.extract import analyse
+from monitors.nlp.topics import TopicRule
 from monitors.parallel import map_chunked
-from monitors.parse import parse_feed
-from monitors.topics import TopicRule
 
 
 class _Fetched(Protocol):
-    """What reading needs of a monitors.fetch.FetchResult (not imported: it pulls in httpx)."""
+    """What reading needs of a ``monitors.ingest.fetch.FetchResult`` (not imported: httpx)."""
 
     url: str
     status: str

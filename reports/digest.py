@@ -14,15 +14,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from monitors.actors import display_name, named_before
-from monitors.highlights import (
+from monitors.decide.keys import quote_words
+from monitors.nlp.actors import display_name, named_before
+from monitors.nlp.highlights import (
     beneficiaries,
     figure_topic,
     forwardable_speaker,
     is_statement,
     unit_kind,
 )
-from monitors.keys import quote_words
 
 # Importance within a topic: shares of GDP, then money, then the rest; then size; then sources.
 KIND_RANK = {"percent_gdp": 0, "money": 1, "pp": 2, "percent": 3, "count": 4}

@@ -7,13 +7,13 @@ What it does (each case runs the real ``newswatch`` CLI as a subprocess, ``pytho
 
 * **kill -9 during poll** -- a local feed farm (``--feeds`` feeds generated from
   tests/data/feeds/mini.* and samples/feeds, each with its own links and GUIDs, served by
-  flows.feedserver.FeedServer on 127.0.0.1) is polled; the process group is SIGKILLed after a
+  flows.demo.feedserver.FeedServer on 127.0.0.1) is polled; the process group is SIGKILLed after a
   random delay (half uniformly over a clean run's duration, half inside the write phase: after
   the "analysed N articles" log line).  After each kill the store must open, and the integrity
   checks (:func:`integrity`) must find nothing.  Kills come in rounds on one store (each kill
   continues from what the previous left); a round ends with an unkilled re-run whose rows must
   equal a clean single run's (rows lost = clean rows missing, extra = rows the clean run lacks).
-* **kill -9 during the digest** -- SMTP pointed at flows.smtpsink.SmtpSink (in this process);
+* **kill -9 during the digest** -- SMTP pointed at flows.demo.smtpsink.SmtpSink (in this process);
   one store, a sequence of digest windows (``--now`` one day apart); each window is killed at
   random points (uniform, or just after the "sending digest" log line, between send and mark),
   then re-run until it exits 0.  Duplicate e-mails = windows whose messages carry more than one
@@ -98,7 +98,7 @@ def make_farm(root: Path, n: int) -> list[str]:
 @contextlib.contextmanager
 def feed_farm(root: Path, n: int) -> Iterator[Path]:
     """Serve ``n`` generated feeds on 127.0.0.1; yields the feed-list file for ``--feeds``."""
-    from flows.feedserver import FeedServer
+    from flows.demo.feedserver import FeedServer
 
     names = make_farm(root, n)
     with FeedServer(root) as srv:
@@ -299,7 +299,7 @@ def integrity(db: Path) -> list[str]:
     import duckdb
 
     from monitors.errors import StoreError
-    from monitors.store import Store
+    from monitors.store.db import Store
 
     try:
         store = Store(db, lock_wait=10)
@@ -529,7 +529,7 @@ def digest_kills(
 ) -> Case:
     import duckdb
 
-    from flows.smtpsink import SmtpSink
+    from flows.demo.smtpsink import SmtpSink
 
     case = Case("kill -9 during digest (SMTP)")
     work.mkdir(parents=True, exist_ok=True)
@@ -647,7 +647,7 @@ def concurrent(
 ) -> list[Case]:
     """A forced poll holds the store; a second poll or digest starts while it runs, with
     NEWSWATCH_LOCK_WAIT as given."""
-    from flows.smtpsink import SmtpSink
+    from flows.demo.smtpsink import SmtpSink
 
     cases = []
     work.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.digest_audit import shown_items
-from monitors.actors import canonical_subject
+from monitors.nlp.actors import canonical_subject
 
 README = Path(__file__).resolve().parent.parent / "samples" / "README.md"
 

@@ -37,7 +37,7 @@ def corpus_texts() -> list[tuple[Path, str]]:
             f"corpus tests need ../shared/corpus (looked in {CORPUS}); "
             f"set NEWSWATCH_CORPUS to point elsewhere"
         )
-    from monitors.articles import load_article
+    from monitors.ingest.articles import load_article
 
     paths = sorted(
         p for p in (CORPUS / "articles").rglob("*") if p.name.endswith((".md", ".html", ".html.gz"))

@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from monitors.keys import content_hash
+from monitors.decide.keys import content_hash
+from monitors.ingest.urls import article_id
 from monitors.model import Article, Figure, Processed, Quote, TopicMatch
-from monitors.urls import article_id
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

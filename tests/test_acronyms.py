@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from monitors.acronyms import expansions
-from monitors.quotes import extract_quotes
+from monitors.nlp.acronyms import expansions
+from monitors.nlp.quotes import extract_quotes
 
 
 def test_defined_acronyms_expand_to_the_words_before_the_bracket() -> None:

@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from monitors.actors import TABLE, actor_pattern, aliases_of, canonical_actor
-from monitors.keys import fact_key, normalise_subject
+from monitors.decide.keys import fact_key, normalise_subject
+from monitors.nlp.actors import TABLE, actor_pattern, aliases_of, canonical_actor
 
 ACTORS = tomllib.loads(TABLE.read_text(encoding="utf-8"))["actor"]
 ALIASES = [(a["name"], alias) for a in ACTORS for alias in [a["name"], *a["aliases"]]]

@@ -191,7 +191,7 @@ def test_foreign_store_is_a_clear_error_before_anything_runs(
 def test_topics_test_dry_runs_a_rule_over_stored_articles(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from monitors.store import Store
+    from monitors.store.db import Store
     from tests.factories import T0, processed
 
     db = tmp_path / "t.duckdb"

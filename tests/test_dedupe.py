@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from monitors.dedupe import (
+from monitors.nlp.dedupe import (
     DedupeDoc,
     cluster_documents,
     is_duplicate,
@@ -198,7 +198,7 @@ def test_clustering_grows_linearly_with_the_number_of_documents() -> None:
 
 
 def test_a_story_syndicated_under_one_headline_costs_linear_comparisons(monkeypatch) -> None:
-    import monitors.dedupe as dedupe
+    import monitors.nlp.dedupe as dedupe
 
     calls = [0]
     confirm = dedupe._confirm

@@ -179,8 +179,8 @@ def test_backfill_rejects_a_bad_range_at_once(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_backfill_rerenders_recorded_digests_and_fills_gaps(data_dir: Path, tmp_path: Path) -> None:
     from flows.backfill import backfill
+    from flows.demo.feedserver import FeedServer
     from flows.digest import daily_digest
-    from flows.feedserver import FeedServer
     from flows.poll import poll_feeds
 
     config = str(ROOT / "monitors.toml")

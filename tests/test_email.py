@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 import flows  # noqa: F401
-from flows.feedserver import FeedServer
-from flows.smtpsink import SmtpSink, free_port
+from flows.demo.feedserver import FeedServer
+from flows.demo.smtpsink import SmtpSink, free_port
 from reports.chart import DayCount, mentions_chart_png
 from reports.digest import Source, Story, TopicSection
 from reports.email import MAX_EMAIL_BYTES, compose, message_id_for

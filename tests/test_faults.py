@@ -18,17 +18,17 @@ import duckdb
 import pytest
 
 from monitors.config import PollSettings
-from monitors.fetch import FetchRequest, FetchResult, fetch_all, fetch_pages
+from monitors.decide.schedule import plan_requests
+from monitors.ingest.fetch import FetchRequest, FetchResult, fetch_all, fetch_pages
+from monitors.ingest.parse import parse_feed
 from monitors.model import FeedConfig, FeedOutcome
-from monitors.parse import parse_feed
-from monitors.poll import plan_requests
-from monitors.store import FeedState
+from monitors.store.db import FeedState
 from tests.faultserver import FaultServer, gzip_bomb
 
 try:
     from monitors.pipeline import read_feed
-except ImportError:  # before read_feed moved out of monitors.poll
-    from monitors.poll import read_feed  # type: ignore[attr-defined, no-redef]
+except ImportError:  # before read_feed moved out of monitors.decide.schedule
+    from monitors.decide.schedule import read_feed  # type: ignore[attr-defined, no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "monitors.toml")

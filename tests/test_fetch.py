@@ -7,7 +7,7 @@ import gzip
 import httpx
 
 from monitors.config import PollSettings
-from monitors.fetch import FetchRequest, fetch_all
+from monitors.ingest.fetch import FetchRequest, fetch_all
 
 SETTINGS = PollSettings(timeout_seconds=5, max_concurrency=4, max_body_bytes=10_000)
 

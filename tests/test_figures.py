@@ -1,4 +1,4 @@
-"""Tests for monitors.figures (figure extraction) and monitors.sentences (sentence splitting)."""
+"""Tests for monitors.nlp.figures (figure extraction) and monitors.nlp.sentences (splitting)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from monitors.figures import extract_figures
 from monitors.model import Figure
-from monitors.sentences import sentence_at, split_sentences
+from monitors.nlp.figures import extract_figures
+from monitors.nlp.sentences import sentence_at, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "dev_figures.jsonl"

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 import flows  # noqa: F401
-from flows.feedserver import FeedServer
+from flows.demo.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "monitors.toml")

@@ -8,11 +8,11 @@ import httpx
 import pytest
 
 from monitors.config import PollSettings
-from monitors.fetch import fetch_pages
-from monitors.fulltext import wants_full_text, with_page_text
+from monitors.ingest.fetch import fetch_pages
+from monitors.ingest.fulltext import wants_full_text, with_page_text
+from monitors.ingest.netguard import address_is_public, check_url
 from monitors.model import Processed
-from monitors.netguard import address_is_public, check_url
-from monitors.store import Store
+from monitors.store.db import Store
 from tests.factories import T0, article
 
 SETTINGS = PollSettings(timeout_seconds=5, max_concurrency=4, max_body_bytes=100_000)

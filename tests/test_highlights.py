@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitors.highlights import figure_topic, is_statement
+from monitors.nlp.highlights import figure_topic, is_statement
 from reports.digest import cut_snippet
 
 TOPICS = ("nato-spending", "ukraine-aid")
@@ -159,6 +159,6 @@ def test_snippet_is_cut_around_the_figure_not_from_the_sentence_start() -> None:
     ],
 )
 def test_a_bare_back_reference_is_not_a_speaker_to_forward(speaker: str | None, ok: bool) -> None:
-    from monitors.highlights import forwardable_speaker
+    from monitors.nlp.highlights import forwardable_speaker
 
     assert forwardable_speaker(speaker) is ok

@@ -22,14 +22,14 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 from monitors.config import PollSettings, load_config
-from monitors.fetch import FetchRequest, fetch_all
+from monitors.ingest.fetch import FetchRequest, fetch_all
 from monitors.model import FeedConfig, FeedOutcome
-from monitors.store import Store
+from monitors.store.db import Store
 
 try:
     from monitors.pipeline import analyse_articles, read_feed
-except ImportError:  # before read_feed moved out of monitors.poll
-    from monitors.poll import analyse_articles, read_feed  # type: ignore[attr-defined, no-redef]
+except ImportError:  # before read_feed moved out of monitors.decide.schedule
+    from monitors.decide.schedule import analyse_articles, read_feed  # type: ignore[attr-defined, no-redef]
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 

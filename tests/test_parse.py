@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from monitors.errors import FeedError
-from monitors.normalise import normalise_entry
-from monitors.parse import parse_feed
+from monitors.ingest.normalise import normalise_entry
+from monitors.ingest.parse import parse_feed
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 

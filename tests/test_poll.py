@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from monitors.fetch import FetchResult, parse_retry_after
-from monitors.model import FeedConfig
-from monitors.pipeline import read_feed
-from monitors.poll import (
+from monitors.decide.schedule import (
     BASE_INTERVAL,
     MAX_BACKOFF,
     MAX_RETRY_AFTER,
     due_feeds,
     next_poll_at,
 )
-from monitors.store import FeedState
+from monitors.ingest.fetch import FetchResult, parse_retry_after
+from monitors.model import FeedConfig
+from monitors.pipeline import read_feed
+from monitors.store.db import FeedState
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""Tests for monitors.quotes: attribution forms, negatives, robustness, and the labelled dev set."""
+"""Tests for monitors.nlp.quotes: attribution forms, negatives, robustness, the labelled dev set."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from monitors.model import Quote
-from monitors.quotes import extract_quotes
+from monitors.nlp.quotes import extract_quotes
 from tests.factories import growth
 
 DEV = Path(__file__).resolve().parent.parent / "eval" / "dev_quotes.jsonl"

@@ -28,7 +28,7 @@ import duckdb
 import httpx
 import pytest
 
-from flows.feedserver import FeedServer
+from flows.demo.feedserver import FeedServer
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from monitors.errors import StoreError
-from monitors.store import MIGRATIONS, Store
+from monitors.store.db import MIGRATIONS, Store
 from tests.factories import T0, fig, processed, quote
 
 
@@ -183,7 +183,7 @@ def test_a_locked_store_waits_then_fails_clearly(tmp_path: Path) -> None:
 def test_upgrading_rekeys_stored_facts_and_keeps_them_reported(tmp_path) -> None:
     """Migration 0007: fact keys fold subjects through the actor table; a store written before
     keeps every fact it reported as reported under the new key."""
-    from monitors.keys import fact_key
+    from monitors.decide.keys import fact_key
 
     db = tmp_path / "old.duckdb"
     with Store(db) as s:

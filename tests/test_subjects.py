@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitors.figures import extract_figures
+from monitors.nlp.figures import extract_figures
 
 
 def subject_of(text: str, figure: str) -> str | None:

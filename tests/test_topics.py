@@ -1,4 +1,4 @@
-"""Unit tests for monitors/topics.py: the rule language, the matcher and the default rules.
+"""Unit tests for monitors/nlp/topics.py: the rule language, the matcher and the default rules.
 
 All passages are short invented texts, plus the project's own invented sample feeds (no corpus,
 no network).
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from monitors.errors import ConfigError
-from monitors.topics import match_topics, parse_topics
+from monitors.nlp.topics import match_topics, parse_topics
 from tests.factories import growth
 
 REPO = Path(__file__).resolve().parent.parent
@@ -559,7 +559,7 @@ def _answer_key() -> dict[str, set[str]]:
 
 def _sample_items() -> list[tuple[str, str, str]]:
     feedparser = pytest.importorskip("feedparser")
-    from monitors.text import fragment_to_text
+    from monitors.ingest.text import fragment_to_text
 
     files = sorted((REPO / "samples" / "feeds").glob("*.xml"))
     files += [

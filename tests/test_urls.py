@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitors.urls import article_id, canonical_url
+from monitors.ingest.urls import article_id, canonical_url
 
 
 @pytest.mark.parametrize(

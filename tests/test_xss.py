@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 import pytest
 
 import flows  # noqa: F401
-from flows.feedserver import FeedServer
-from flows.smtpsink import SmtpSink
+from flows.demo.feedserver import FeedServer
+from flows.demo.smtpsink import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = ROOT / "tests" / "data" / "xss"

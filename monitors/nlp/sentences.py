@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from monitors.lexicon import PARAGRAPH_BREAK, word_set
+from monitors.nlp.lexicon import PARAGRAPH_BREAK, word_set
 
 __all__ = ["sentence_at", "split_sentences"]
 

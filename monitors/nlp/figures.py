@@ -60,9 +60,9 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
 
-from monitors.lexicon import word_set
 from monitors.model import Figure
-from monitors.numbers import (
+from monitors.nlp.lexicon import word_set
+from monitors.nlp.numbers import (
     CURRENCY_PREFIX,
     CURRENCY_WORDS,
     ISO_CODES,
@@ -75,8 +75,8 @@ from monitors.numbers import (
     scale_value,
     word_number,
 )
-from monitors.sentences import sentence_at, split_sentences
-from monitors.subjects import document_actor, figure_subject, orphan
+from monitors.nlp.sentences import sentence_at, split_sentences
+from monitors.nlp.subjects import document_actor, figure_subject, orphan
 
 __all__ = ["extract_figures"]
 
@@ -559,7 +559,7 @@ def extract_figures(text: str) -> list[Figure]:
 
 def _document_subjects(text: str, figures: list[Figure]) -> list[Figure]:
     """A figure whose paragraph names no actor takes the article's own actor, when it has
-    one (see :func:`monitors.subjects.document_actor`)."""
+    one (see :func:`monitors.nlp.subjects.document_actor`)."""
     if not any(f.subject is None for f in figures):
         return figures
     actor = document_actor(text)

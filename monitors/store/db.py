@@ -1,5 +1,5 @@
 """The DuckDB store: idempotent upserts and every query (the schema's named migrations are in
-:mod:`monitors.migrations`).
+:mod:`monitors.store.migrations`).
 
 With its migrations, the only module that imports duckdb.  One :class:`Store` wraps one
 connection; each batch of articles is written in one transaction, so a crash leaves either the
@@ -42,10 +42,10 @@ from typing import Any
 
 import duckdb
 
+from monitors.decide.keys import figure_key, quote_key
 from monitors.errors import StoreError
-from monitors.keys import figure_key, quote_key
-from monitors.migrations import MIGRATIONS
 from monitors.model import FeedOutcome, Processed
+from monitors.store.migrations import MIGRATIONS
 
 # Digest statuses: written (files only; no e-mail configured) · sending (message recorded,
 # handed to SMTP) · sent · failed (delivery failed; the next digest covers its window) ·

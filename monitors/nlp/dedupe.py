@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from monitors.urls import canonical_url
+from monitors.ingest.urls import canonical_url
 
 __all__ = [
     "DedupeDoc",

@@ -1,7 +1,8 @@
 """Full text for summary-only feed items: which to fetch, and how to merge the page's text.
 
-Fetching is done by :func:`monitors.fetch.fetch_pages` (polite: at most two requests at once per
-host, SSRF-checked); this module only decides, and extracts the article body with trafilatura.
+Fetching is done by :func:`monitors.ingest.fetch.fetch_pages` (polite: at most two requests at
+once per host, SSRF-checked); this module only decides, and extracts the article body with
+trafilatura.
 Only items that are truncated *and* look possibly on-topic from their headline and summary are
 fetched, so a poll does not download every page of every feed.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from monitors.keys import content_hash
+from monitors.decide.keys import content_hash
+from monitors.ingest.text import html_to_text
 from monitors.model import Article
-from monitors.text import html_to_text
 
 TRUNCATED_CHARS = 600
 _MAYBE_ON_TOPIC = re.compile(
@@ -34,7 +35,7 @@ def wants_full_text(article: Article) -> bool:
 
 def with_page_text(article: Article, page: bytes) -> Article:
     """The article with the page's main text, when that is longer than the summary."""
-    from monitors.articles import decode_bytes
+    from monitors.ingest.articles import decode_bytes
 
     _, body = html_to_text(decode_bytes(page))
     if len(body) <= len(article.text):

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from monitors.fetch import FetchRequest
+from monitors.ingest.fetch import FetchRequest
 from monitors.model import FeedConfig
-from monitors.store import FeedState
+from monitors.store.db import FeedState
 
 BASE_INTERVAL = timedelta(minutes=30)
 MAX_BACKOFF = timedelta(hours=12)

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from monitors.lexicon import word_set
+from monitors.nlp.lexicon import word_set
 
 
 def _words_lower(spec: str) -> frozenset[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitors.model import TopicMatch
-from monitors.topics import TopicRule, match_topics
+from monitors.nlp.topics import TopicRule, match_topics
 
 
 @dataclass(frozen=True)

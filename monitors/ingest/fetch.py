@@ -310,7 +310,7 @@ def fetch_pages(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[FetchResult]:
     """Fetch article pages politely: at most PER_HOST_PAGES requests at once per host, every
-    URL and redirect hop checked against SSRF (see monitors.netguard)."""
+    URL and redirect hop checked against SSRF (see monitors.ingest.netguard)."""
     return asyncio.run(_fetch_pages(urls, settings, allow_private, transport))
 
 
@@ -351,7 +351,7 @@ async def _fetch_page(
     allow_private: bool,
     verdicts: dict[tuple[str, int], str | None] | None = None,
 ) -> FetchResult:
-    from monitors.netguard import check_url
+    from monitors.ingest.netguard import check_url
 
     started = time.monotonic()
     current = url

@@ -1,6 +1,6 @@
 """Whose figure it is: the grammar that picks a figure's subject among the actors its sentence
 names.  The vocabulary is data: who the actors are (``data/actors.toml``, via
-:mod:`monitors.actors`) and the few word lists the grammar needs (``data/subject_words.toml``).
+:mod:`monitors.nlp.actors`) and the few word lists the grammar needs (``data/subject_words.toml``).
 Pure functions over a text and offsets.
 
 The subject is who spends, pledges, receives or targets, taken from the sentence's structure:
@@ -22,7 +22,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from monitors.actors import actor_pattern, actors_in, canonical_actor, display_name
+from monitors.nlp.actors import actor_pattern, actors_in, canonical_actor, display_name
 
 WORDS = Path(__file__).with_name("data") / "subject_words.toml"
 

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from monitors.figures import extract_figures
 from monitors.model import Figure, Quote, TopicMatch
-from monitors.quotes import extract_quotes
-from monitors.topics import TopicRule, match_topics
+from monitors.nlp.figures import extract_figures
+from monitors.nlp.quotes import extract_quotes
+from monitors.nlp.topics import TopicRule, match_topics
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from monitors.lexicon import word_set
+from monitors.nlp.lexicon import word_set
 
 ONES: dict[str, int] = {
     "zero": 0,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from monitors.keys import fact_key
+from monitors.decide.keys import fact_key
 
 
 def _rekey_figures(con: duckdb.DuckDBPyConnection) -> None:

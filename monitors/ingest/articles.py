@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from monitors.errors import ArticleLoadError
-from monitors.text import html_to_text, markdown_to_text
+from monitors.ingest.text import html_to_text, markdown_to_text
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ The algorithm runs in one linear pass per stage over ``title\\n\\nbody`` text:
    (``X told Y that … “…,” according to the ministry``); ``according to a statement from X``
    names X; ``X’s claim that … “…”`` names X; an epigraph's credit line (``– President X,
    date``) names X; ``X, along with the …, Y, announced`` names both.
-4. **Resolution** (:mod:`monitors.speakers`).  Names become the fullest name the article gives,
+4. **Resolution** (:mod:`monitors.nlp.speakers`).  Names become the fullest name the article gives,
    titles alone become the one person holding that title, ``he``/``she`` the last named person
    reported as speaking or opening a sentence (also after an intro clause or a description:
    ``Speaking in Kyiv, Ukrainian President X was blunt``, ``when X was in Geneva, she said``),
@@ -59,10 +59,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from monitors.acronyms import expand_speakers
-from monitors.lexicon import PARAGRAPH_BREAK, word_set
 from monitors.model import Quote
-from monitors.speakers import (
+from monitors.nlp.acronyms import expand_speakers
+from monitors.nlp.lexicon import PARAGRAPH_BREAK, word_set
+from monitors.nlp.speakers import (
     _NAME_SEQ_RE,
     _ROLE_NOUN_RE,
     _TITLE_HEADS,
@@ -76,7 +76,7 @@ from monitors.speakers import (
     doc_phrase,
     is_org,
 )
-from monitors.speakers import (
+from monitors.nlp.speakers import (
     PLACES as PLACES_LOW,
 )
 
@@ -1900,7 +1900,7 @@ def _trailing_np(seg: str) -> str | None:
 
 
 def _is_desc(phrase: str) -> bool:
-    from monitors.speakers import _DESC_RE  # local: shared pattern
+    from monitors.nlp.speakers import _DESC_RE  # local: shared pattern
 
     return bool(_DESC_RE.match(phrase))
 

@@ -102,8 +102,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitors.errors import ConfigError
-from monitors.lexicon import PARAGRAPH_BREAK
 from monitors.model import TopicMatch
+from monitors.nlp.lexicon import PARAGRAPH_BREAK
 
 __all__ = ["Cue", "Term", "TopicRule", "match_topics", "parse_topics"]
 

@@ -1,9 +1,9 @@
-"""Who a figure can be about: the actor table of ``monitors/data/actors.toml``.
+"""Who a figure can be about: the actor table of ``monitors/nlp/data/actors.toml``.
 
 One canonical name per country, bloc or institution, with the ways copy names it.  This module
 only answers *who* a mention is (:func:`canonical_actor`) and where mentions are
 (:data:`ACTOR_PATTERN`); whether a mention is a figure's subject is grammar
-(:mod:`monitors.subjects`).  Pure: the table is read once at import.
+(:mod:`monitors.nlp.subjects`).  Pure: the table is read once at import.
 """
 
 from __future__ import annotations

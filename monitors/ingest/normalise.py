@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitors.keys import content_hash
+from monitors.decide.keys import content_hash
+from monitors.ingest.text import fragment_to_text
+from monitors.ingest.urls import article_id, canonical_url
 from monitors.model import Article, Entry
-from monitors.text import fragment_to_text
-from monitors.urls import article_id, canonical_url
 
 
 def normalise_entry(entry: Entry, fetched_at: datetime) -> Article | None:

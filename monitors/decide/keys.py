@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from monitors.actors import canonical_subject
 from monitors.model import Figure, Quote
+from monitors.nlp.actors import canonical_subject
 
 _SUBJECT_NOISE = re.compile(r"^(?:the|a|an)\s+|['’]s$")
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.common import REPO_ROOT, default_config_path, parse_now
-from flows.feedserver import FeedServer, item_time
+from flows.demo.feedserver import FeedServer, item_time
 
 if TYPE_CHECKING:
-    from flows.smtpsink import SmtpSink
+    from flows.demo.smtpsink import SmtpSink
 
 SAMPLES = REPO_ROOT / "samples"
 DAY_END_UTC = time(21, 0)
@@ -48,7 +48,7 @@ def run_demo(out: str, db: str, until: str | None = None, smtp_sink: bool = Fals
     server and save the message it received as ``<date>.eml`` beside the HTML."""
     if not smtp_sink:
         return _replay(out, db, until, None)
-    from flows.smtpsink import SmtpSink
+    from flows.demo.smtpsink import SmtpSink
 
     with SmtpSink() as sink:
         saved = {k: os.environ.get(k) for k in sink.env()}

@@ -1,5 +1,5 @@
 """What a digest may highlight: figures whose own sentence is about a topic, quotes that are
-statements.  The vocabulary is ``monitors/data/highlights.toml``; this module is the grammar
+statements.  The vocabulary is ``monitors/nlp/data/highlights.toml``; this module is the grammar
 that applies it.  Pure functions over plain values.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from monitors.actors import actors_in, is_nato
+from monitors.nlp.actors import actors_in, is_nato
 
 TABLE = Path(__file__).with_name("data") / "highlights.toml"
 MONEY = "money"
