@@ -9,11 +9,11 @@ only answers *who* a mention is (:func:`canonical_actor`) and where mentions are
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from pathlib import Path
 
-TABLE = Path(__file__).with_name("data") / "actors.toml"
+from monitors.nlp.lexicon import data_path, table
+
+TABLE = data_path("actors")
 
 
 def _key(text: str) -> str:
@@ -26,7 +26,7 @@ def _key(text: str) -> str:
 @cache
 def _actors() -> tuple[dict, ...]:
     """The table's ``[[actor]]`` entries, parsed once."""
-    return tuple(tomllib.loads(TABLE.read_text(encoding="utf-8")).get("actor", []))
+    return tuple(table("actors").get("actor", []))
 
 
 @cache

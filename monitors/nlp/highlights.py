@@ -6,15 +6,14 @@ that applies it.  Pure functions over plain values.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from monitors.nlp.actors import actors_in, is_nato
+from monitors.nlp.lexicon import data_path, table
 
-TABLE = Path(__file__).with_name("data") / "highlights.toml"
+TABLE = data_path("highlights")
 MONEY = "money"
 # a quotation of fewer words than this is a fragment ("rapid close", "north of three
 # percent"): it goes with its story, not in the highlights
@@ -49,7 +48,7 @@ def _rx(patterns: Sequence[str], field: str) -> re.Pattern[str]:
 
 @cache
 def _table() -> dict:
-    return tomllib.loads(TABLE.read_text(encoding="utf-8"))
+    return table("highlights")
 
 
 @cache

@@ -17,14 +17,11 @@ the answer is None: a wrong subject is worse than none.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 from monitors.nlp.actors import actor_pattern, actors_in, canonical_actor, display_name
-
-WORDS = Path(__file__).with_name("data") / "subject_words.toml"
+from monitors.nlp.lexicon import table
 
 
 def _alt(words: list[str]) -> str:
@@ -35,7 +32,7 @@ def _alt(words: list[str]) -> str:
 
 @cache
 def _vocab() -> dict[str, re.Pattern[str]]:
-    w = tomllib.loads(WORDS.read_text(encoding="utf-8"))
+    w = table("subject_words")
     return {
         "modifier": re.compile(r"[\s-]+(?:" + _alt(w["modifier_nouns"]) + r")\b", re.I),
         "recipient": re.compile(
