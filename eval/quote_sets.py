@@ -1,0 +1,142 @@
+"""Every labelled quote we have, as one list of documents with their outlet (issue 14).
+
+Speaker attribution is trained and scored on these, with folds grouped by **outlet** (never by
+article), so a model is always scored on copy from an outlet it has not seen.  Each label set is
+a JSON-lines file of ``{"path", "sha1", "quotes": [{"start", "end", "speaker", "role"}], ...}``
+with offsets into ``monitors.ingest.articles.load_article(path).full_text`` (no article text is
+stored in the repository); the corpus's own dev labels (``labels/extract-dev-*.jsonl``) give
+quote texts instead of offsets and are located in the text here.
+
+usage: python eval/quote_sets.py [--corpus DIR]     (prints quotes per set and per outlet)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from monitors.ingest.articles import load_article  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+# set name -> label file in eval/; "blind" sets are scored once at the end of a round, never tuned
+SETS = {
+    "heldout": "corpus_labels.jsonl",
+    "heldout2": "heldout2_labels.jsonl",
+    "heldout3": "heldout3_labels.jsonl",
+    "heldout4": "heldout4_labels.jsonl",
+    "heldout5": "heldout5_labels.jsonl",
+    "heldout6": "heldout6_labels.jsonl",
+    "quotes3_train": "quotes3_train_labels.jsonl",
+    "quotes3_blind": "quotes3_blind_labels.jsonl",
+}
+# file-name prefixes of the wire services mixed in one corpus folder
+WIRE_PREFIXES = (
+    ("DJN", "dowjones"),
+    ("tagreuters", "reuters"),
+    ("urnnewsmlmtnewswires", "mtnewswires"),
+    ("te", "tradingeconomics"),
+)
+
+
+@dataclass(frozen=True)
+class GoldQuote:
+    start: int
+    end: int
+    speaker: str | None
+    role: str | None
+    cue: str | None = None
+
+
+@dataclass(frozen=True)
+class QuoteDoc:
+    set: str
+    path: str
+    outlet: str
+    text: str
+    quotes: tuple[GoldQuote, ...]
+
+
+def outlet_of(path: str, urls: dict[str, str] | None = None) -> str:
+    """The outlet a corpus path comes from: the unit of grouping for cross-validation."""
+    parts = path.split("/")
+    repo = parts[1] if len(parts) > 1 else path
+    if repo == "MmdrzaCo-Latest":
+        return "cnn.com"
+    if repo == "brian14708-wh-briefings":
+        return "whitehouse.gov"
+    if repo == "zhigehe-bulwark":
+        site, name = parts[2], parts[-1]
+        if site == "tradingview":
+            return next((o for p, o in WIRE_PREFIXES if name.startswith(p)), "tradingview")
+        return f"{site}.com"
+    if repo == "scrapinghub-article-extraction-benchmark" and urls:
+        return urls.get(parts[-1].split(".")[0], repo)
+    return repo
+
+
+def scrapinghub_urls(corpus: Path) -> dict[str, str]:
+    from urllib.parse import urlparse
+
+    gt = corpus / "articles" / "scrapinghub-article-extraction-benchmark" / "ground-truth.json"
+    if not gt.exists():
+        return {}
+    data = json.loads(gt.read_text(encoding="utf-8"))
+    return {k: urlparse(v["url"]).netloc.removeprefix("www.") for k, v in data.items()}
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def load_set(name: str, corpus: Path = DEFAULT_CORPUS) -> list[QuoteDoc]:
+    """One label set; a text that no longer matches its sha1 stops the load, naming the file."""
+    urls = scrapinghub_urls(corpus)
+    out = []
+    for g in _read(ROOT / "eval" / SETS[name]):
+        text = load_article(corpus / g["path"]).full_text
+        if hashlib.sha1(text.encode()).hexdigest() != g["sha1"]:
+            raise SystemExit(f"eval/{SETS[name]}: {g['path']}: the loaded text changed (sha1)")
+        quotes = tuple(
+            GoldQuote(q["start"], q["end"], q.get("speaker"), q.get("role"), q.get("cue"))
+            for q in g["quotes"]
+        )
+        out.append(QuoteDoc(name, g["path"], outlet_of(g["path"], urls), text, quotes))
+    return out
+
+
+def load_all(corpus: Path = DEFAULT_CORPUS, names: tuple[str, ...] | None = None) -> list[QuoteDoc]:
+    return [
+        d
+        for n in (names or tuple(SETS))
+        if (ROOT / "eval" / SETS[n]).exists()
+        for d in load_set(n, corpus)
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    docs = load_all(ap.parse_args().corpus)
+    by_set: Counter[str] = Counter()
+    by_outlet: Counter[str] = Counter()
+    for d in docs:
+        by_set[d.set] += len(d.quotes)
+        by_outlet[d.outlet] += len(d.quotes)
+    print(f"{len(docs)} documents, {sum(by_set.values())} quotes, {len(by_outlet)} outlets")
+    for name, n in by_set.items():
+        print(f"  set {name:16} {n:5}")
+    for name, n in by_outlet.most_common():
+        print(f"  outlet {name:30} {n:5}")
+
+
+if __name__ == "__main__":
+    main()
