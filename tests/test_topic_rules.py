@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from monitors.errors import ConfigError
+from monitors.nlp.sentences import split_sentences
 from monitors.nlp.topics import match_topics, parse_topics
 from tests.topic_helpers import load_default_rules, one_cue, topics_of
 
@@ -288,6 +289,15 @@ def test_table_rules_split_sentences() -> None:
     assert topics_of("", "alpha and beta in one sentence", rules) == {"t"}
     assert topics_of("", "alpha news | --- | --- | | beta news", rules) == set()
     assert topics_of("", "alpha news | | beta news", rules) == set()
+
+
+def test_the_shared_splitter_breaks_at_table_rules() -> None:
+    text = "Item one rose. | --- | --- | item two fell | | item three"
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Item one rose.",
+        "item two fell",
+        "item three",
+    ]
 
 
 # ---------------------------------------- feed items: headline and lead, short texts, groups

@@ -15,15 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from monitors.nlp.lexicon import PARAGRAPH_BREAK
+from monitors.nlp.sentences import split_sentences
 from monitors.nlp.topic_rules import Term, TopicRule
 
 __all__ = ["Lexicon", "TopicDoc", "term_lexicon"]
 
-_SENT_SPLIT = re.compile(r"([.!?][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n")
 _TOKEN_OR_MARK = re.compile(r"[^\W_]+|[%$€£\x00]")
-# layout residue of converted tables ("| --- | --- |", "| |"): a sentence break, so the cells
-# of a newsletter's table do not merge separate items into one long "sentence"
-_TABLE_RULE = re.compile(r"(?:\|[ \t\-:]*){2,}")
 _PARA_GAP = 1000  # token positions skipped between paragraphs, so 'near' never crosses one
 _ANY_NUMBER = r"\d+"  # the pattern of the '#' word
 
@@ -88,27 +85,20 @@ def term_lexicon(rules: Sequence[TopicRule]) -> Lexicon:
 
 
 def _segment(title: str, text: str) -> tuple[list[str], list[int]]:
-    """The sentences of the headline and the text, each with its paragraph (-1 = headline).
-
-    The split keeps each sentence's closing punctuation."""
+    """The sentences of the headline and the text, each with its paragraph (-1 = headline):
+    the project's one splitter (:mod:`monitors.nlp.sentences`, which also breaks at a converted
+    table's rules) inside the paragraphs of :data:`~monitors.nlp.lexicon.PARAGRAPH_BREAK`."""
     blocks: list[tuple[int, str]] = []
     if title.strip():
         blocks.append((-1, title))
-    if "|" in text:
-        text = _TABLE_RULE.sub("\n", text)
     blocks.extend(enumerate(p for p in PARAGRAPH_BREAK.split(text) if p.strip()))
     raw: list[str] = []
     raw_para: list[int] = []
-    split = _SENT_SPLIT.split
     for pi, para in blocks:
-        parts = split(para.replace("\0", " "))
-        for j in range(0, len(parts), 2):
-            sent = parts[j]
-            if j + 1 < len(parts) and parts[j + 1]:
-                sent += parts[j + 1]
-            if sent.strip():
-                raw.append(sent)
-                raw_para.append(pi)
+        para = para.replace("\0", " ")
+        for a, b in split_sentences(para):
+            raw.append(para[a:b])
+            raw_para.append(pi)
     return raw, raw_para
 
 
