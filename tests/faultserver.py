@@ -42,9 +42,11 @@ import struct
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 BIG_BYTES = 50 * 1024 * 1024
@@ -224,71 +226,54 @@ class FaultServer:
 
     # -- the endpoints --------------------------------------------------------------------------
     def dispatch(self, h: BaseHTTPRequestHandler, rec: Recorded) -> None:
-        p, q = rec.path, rec.query
+        """Answer ``rec`` from the endpoint tables below (404 for an unknown path)."""
+        if rec.path.startswith("/article/"):
+            return self.send(h, 200, ARTICLE_HTML.format(path=rec.path).encode(), "text/html")
+        fixed = _FIXED.get(rec.path)
+        if fixed is not None:
+            return self.send(h, *fixed)
+        route = _ROUTES.get(rec.path)
+        if route is None:
+            return self.send(h, 404, b"not found\n", "text/plain")
+        return route(self, h, rec)
 
-        def rss(name: str, item_id: str, ttl: int | None = None) -> bytes:
-            return _rss_at(name, item_id, ttl, self.base_url)
+    def feed(self, name: str, item_id: str, ttl: int | None = None) -> bytes:
+        """A one-item RSS feed whose links point back at this server."""
+        return _rss_at(name, item_id, ttl, self.base_url)
 
-        if p.startswith("/article/"):
-            return self.send(h, 200, ARTICLE_HTML.format(path=p).encode(), "text/html")
-        if p == "/ok":
-            return self.send(h, 200, rss("ok", q.get("id", "0")))
-        if p == "/slow":
-            if self.stopping.wait(float(q.get("s", "2"))):
-                return None
-            return self.send(h, 200, rss("slow", q.get("id", "slow")))
-        if p == "/trickle":
-            return self.trickle(h, float(q.get("s", "5")))
-        if p == "/hang":
-            self.stopping.wait(600)
-            return None
-        if p == "/reset":
-            return self.reset(h)
-        if p == "/500":
-            return self.send(h, 500, b"internal error\n", "text/plain")
-        if p == "/429":
-            return self.send(
-                h, 429, b"slow down\n", "text/plain", {"Retry-After": q.get("after", "120")}
-            )
-        if p == "/redirect-loop":
-            return self.send(h, 302, b"", "text/plain", {"Location": "/redirect-loop"})
-        if p == "/redirect-chain":
-            n = int(q.get("n", "3"))
-            if n > 0:
-                return self.send(
-                    h, 302, b"", "text/plain", {"Location": f"/redirect-chain?n={n - 1}"}
-                )
-            return self.send(h, 200, rss("chain", "chain"))
-        if p == "/big":
-            return self.big(h, with_length=q.get("length", "1") != "0")
-        if p == "/gzip-bomb":
-            return self.send(
-                h, 200, gzip_bomb(), "application/rss+xml", {"Content-Encoding": "gzip"}
-            )
-        if p == "/liar-charset":
-            return self.send(h, 200, LIAR_BODY, "application/rss+xml; charset=utf-8")
-        if p == "/html":
-            return self.send(h, 200, HTML_BODY, "text/html; charset=utf-8")
-        if p == "/json":
-            return self.send(h, 200, JSON_BODY, "application/json")
-        if p == "/empty":
-            return self.send(h, 200, b"", "application/rss+xml")
-        if p == "/etag":
-            if rec.headers.get("if-none-match") == ETAG:
-                return self.send(h, 304, None, None, {"ETag": ETAG})
-            return self.send(h, 200, rss("etag", "etag"), extra={"ETag": ETAG})
-        if p == "/last-modified":
-            ims = rec.headers.get("if-modified-since")
-            if ims and _not_modified_since(ims):
-                return self.send(h, 304, None, None, {"Last-Modified": LAST_MODIFIED})
-            return self.send(h, 200, rss("lm", "lm"), extra={"Last-Modified": LAST_MODIFIED})
-        if p == "/ttl":
-            return self.send(h, 200, rss("ttl", "ttl", ttl=120))
-        if p == "/max-age":
-            return self.send(
-                h, 200, rss("max-age", "max-age"), extra={"Cache-Control": "max-age=3600"}
-            )
-        return self.send(h, 404, b"not found\n", "text/plain")
+    def ok(self, h: BaseHTTPRequestHandler, rec: Recorded) -> None:
+        self.send(h, 200, self.feed("ok", rec.query.get("id", "0")))
+
+    def slow(self, h: BaseHTTPRequestHandler, rec: Recorded) -> None:
+        if not self.stopping.wait(float(rec.query.get("s", "2"))):
+            self.send(h, 200, self.feed("slow", rec.query.get("id", "slow")))
+
+    def hang(self, h: BaseHTTPRequestHandler, rec: Recorded) -> None:
+        self.stopping.wait(600)
+
+    def too_many(self, h: BaseHTTPRequestHandler, rec: Recorded) -> None:
+        retry = {"Retry-After": rec.query.get("after", "120")}
+        self.send(h, 429, b"slow down\n", "text/plain", retry)
+
+    def redirect_chain(self, h: BaseHTTPRequestHandler, rec: Recorded) -> None:
+        n = int(rec.query.get("n", "3"))
+        if n > 0:
+            self.send(h, 302, b"", "text/plain", {"Location": f"/redirect-chain?n={n - 1}"})
+        else:
+            self.send(h, 200, self.feed("chain", "chain"))
+
+    def etag(self, h: BaseHTTPRequestHandler, rec: Recorded) -> None:
+        if rec.headers.get("if-none-match") == ETAG:
+            self.send(h, 304, None, None, {"ETag": ETAG})
+        else:
+            self.send(h, 200, self.feed("etag", "etag"), extra={"ETag": ETAG})
+
+    def last_modified(self, h: BaseHTTPRequestHandler, rec: Recorded) -> None:
+        ims = rec.headers.get("if-modified-since")
+        if ims and _not_modified_since(ims):
+            self.send(h, 304, None, None, {"Last-Modified": LAST_MODIFIED})
+        else:
+            self.send(h, 200, self.feed("lm", "lm"), extra={"Last-Modified": LAST_MODIFIED})
 
     @staticmethod
     def send(
@@ -348,6 +333,38 @@ class FaultServer:
             piece = chunk[: self.big_bytes - sent]
             h.wfile.write(piece)
             sent += len(piece)
+
+
+# endpoints whose answer never changes: path -> (status, body, content type[, extra headers])
+_FIXED: dict[str, tuple[Any, ...]] = {
+    "/500": (500, b"internal error\n", "text/plain"),
+    "/redirect-loop": (302, b"", "text/plain", {"Location": "/redirect-loop"}),
+    "/liar-charset": (200, LIAR_BODY, "application/rss+xml; charset=utf-8"),
+    "/html": (200, HTML_BODY, "text/html; charset=utf-8"),
+    "/json": (200, JSON_BODY, "application/json"),
+    "/empty": (200, b"", "application/rss+xml"),
+}
+
+# the other endpoints: path -> handler(server, request handler, recorded request)
+_ROUTES: dict[str, Callable[[FaultServer, BaseHTTPRequestHandler, Recorded], None]] = {
+    "/ok": FaultServer.ok,
+    "/slow": FaultServer.slow,
+    "/trickle": lambda s, h, rec: s.trickle(h, float(rec.query.get("s", "5"))),
+    "/hang": FaultServer.hang,
+    "/reset": lambda s, h, rec: s.reset(h),
+    "/429": FaultServer.too_many,
+    "/redirect-chain": FaultServer.redirect_chain,
+    "/big": lambda s, h, rec: s.big(h, with_length=rec.query.get("length", "1") != "0"),
+    "/gzip-bomb": lambda s, h, rec: s.send(
+        h, 200, gzip_bomb(), "application/rss+xml", {"Content-Encoding": "gzip"}
+    ),
+    "/etag": FaultServer.etag,
+    "/last-modified": FaultServer.last_modified,
+    "/ttl": lambda s, h, rec: s.send(h, 200, s.feed("ttl", "ttl", ttl=120)),
+    "/max-age": lambda s, h, rec: s.send(
+        h, 200, s.feed("max-age", "max-age"), extra={"Cache-Control": "max-age=3600"}
+    ),
+}
 
 
 def _not_modified_since(value: str) -> bool:

@@ -199,24 +199,41 @@ async def fetch_one(
                     final_url=str(resp.url),
                     elapsed=time.monotonic() - started,
                 )
-    except TimeoutError:
-        return error(f"timed out after {deadline:.0f} s in total")
-    except BodyTooLarge as e:
-        return error(str(e))
-    except httpx.TooManyRedirects:
-        return error(f"too many redirects (more than {MAX_REDIRECTS})")
-    except httpx.TimeoutException as e:
-        return error(f"timed out ({type(e).__name__})")
-    except httpx.ConnectError as e:
-        return error(f"cannot connect: {_reason(e)}")
-    except httpx.DecodingError as e:
-        return error(f"bad content encoding: {_reason(e)}")
-    except httpx.ReadError as e:
-        return error(f"connection broken while reading: {_reason(e)}")
-    except httpx.HTTPError as e:
-        return error(f"{type(e).__name__}: {_reason(e)}")
-    except (httpx.InvalidURL, ValueError, UnicodeError) as e:  # malformed URL, bad header bytes
-        return error(f"invalid request: {e}")
+    except _FAILURES as e:
+        return error(_failure(e, deadline))
+
+
+# what fetch_one turns into an "error" result instead of raising
+_FAILURES = (
+    TimeoutError,
+    BodyTooLarge,
+    httpx.HTTPError,
+    httpx.InvalidURL,  # malformed URL
+    ValueError,
+    UnicodeError,  # bad header bytes
+)
+
+
+def _failure(e: BaseException, deadline: float) -> str:
+    """The reason shown for a failed fetch; the most specific kind first (an ``except`` chain's
+    order: httpx's timeouts, connect and read errors are all HTTPErrors)."""
+    if isinstance(e, TimeoutError):
+        return f"timed out after {deadline:.0f} s in total"
+    if isinstance(e, BodyTooLarge):
+        return str(e)
+    if isinstance(e, httpx.TooManyRedirects):
+        return f"too many redirects (more than {MAX_REDIRECTS})"
+    if isinstance(e, httpx.TimeoutException):
+        return f"timed out ({type(e).__name__})"
+    if isinstance(e, httpx.ConnectError):
+        return f"cannot connect: {_reason(e)}"
+    if isinstance(e, httpx.DecodingError):
+        return f"bad content encoding: {_reason(e)}"
+    if isinstance(e, httpx.ReadError):
+        return f"connection broken while reading: {_reason(e)}"
+    if isinstance(e, httpx.HTTPError):
+        return f"{type(e).__name__}: {_reason(e)}"
+    return f"invalid request: {e}"
 
 
 async def _read_capped(resp: httpx.Response, cap: int) -> bytes:

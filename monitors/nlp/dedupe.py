@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from monitors.ingest.urls import canonical_url
+from monitors.nlp.lexicon import table, word_set
 
 __all__ = [
     "DedupeDoc",
@@ -73,10 +74,7 @@ class DedupeDoc:
 
 # --------------------------------------------------------------------------- normalisation
 
-_AGENCIES = (
-    r"Reuters|AP|AFP|CNN|Bloomberg|UPI|dpa|DPA|ANI|PTI|IANS|Xinhua|TASS|Interfax|Ukrinform"
-    r"|The Hill|AP Photo|MT Newswires|Dow Jones|RTTNews|Sputnik"
-)
+_AGENCIES = "|".join(re.escape(a) for a in table("dedupe_words")["agencies"])
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DASH = r"[-–—‒―]+"
 # "KYIV, Feb 13 (Reuters) -", "WASHINGTON (AP) —", "(CNN) —", "LONDON, 13 February (Reuters) -"
@@ -269,73 +267,10 @@ def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
     )
 
 
-_TITLE_STOP = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "and",
-        "or",
-        "as",
-        "at",
-        "by",
-        "with",
-        "from",
-        "is",
-        "are",
-        "be",
-        "its",
-        "it",
-        "s",
-        "us",
-    }
-)
-_GENERIC_TITLES = (
-    "live updates",
-    "live news",
-    "morning bid",
-    "stock market today",
-    "what we know",
-    "the latest",
-    "markets wrap",
-    "news briefing",
-    "daily briefing",
-    "live blog",
-)
-
-
-_EDITION_WORDS = frozenset(
-    {
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "morning",
-        "evening",
-        "midday",
-        "weekly",
-        "week",
-    }
-)
+_WORDS = table("dedupe_words")
+_TITLE_STOP = word_set(_WORDS["title_stop"])
+_GENERIC_TITLES = tuple(_WORDS["generic_titles"])
+_EDITION_WORDS = word_set(_WORDS["edition_words"])
 
 
 def _specific_title(title: str) -> bool:

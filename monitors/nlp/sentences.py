@@ -4,6 +4,8 @@
 surrounding whitespace trimmed.  A sentence ends at
 
 * a blank line (a paragraph break) -- always;
+* a run of table rules left by a converted HTML table (``| --- | --- |``, ``| |``) -- always,
+  so the cells of a newsletter's table do not merge separate items into one sentence;
 * ``.``, ``!``, ``?`` or ``…`` (optionally followed by closing quotes or brackets) when
   whitespace and then an upper-case letter, a digit, an opening quote or a bracket follow.
 
@@ -44,6 +46,8 @@ _SENTENCE_STARTERS = word_set(
 # Candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace,
 # and a plausible sentence opener (upper case, digit, opening quote or bracket).
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«(\[]*[A-Z0-9])""")
+# layout residue of converted tables: two or more cell rules, with dashes/colons between them
+_TABLE_RULE = re.compile(r"(?:\|[ \t\-:]*){2,}")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘«(\[]*([A-Za-z]+)")
 
@@ -75,6 +79,14 @@ def sentence_at(text: str, spans: list[tuple[int, int]], offset: int) -> tuple[i
 
 
 def _split_paragraph(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    if "|" in text[start:end]:
+        for rule in _TABLE_RULE.finditer(text, start, end):
+            _split_text(text, start, rule.start(), out)
+            start = rule.end()
+    _split_text(text, start, end, out)
+
+
+def _split_text(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     sent_start = start
     for m in _BOUNDARY.finditer(text, start, end):
         if _is_boundary(text, m, end):
