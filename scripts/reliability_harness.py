@@ -368,10 +368,9 @@ def source_hash() -> str:
     """A hash of newswatch's code: a round whose code changed under it (someone editing the
     work tree during a run) is reported as such, not as lost rows."""
     h = hashlib.sha256()
-    for p in sorted(
-        [*ROOT.glob("monitors/*.py"), *ROOT.glob("flows/*.py"), *ROOT.glob("reports/*.py")]
-    ):
-        h.update(p.name.encode() + p.read_bytes())
+    for p in sorted(p for pkg in ("monitors", "flows", "reports") for p in (ROOT / pkg).rglob("*")):
+        if p.is_file() and p.suffix in {".py", ".toml", ".html", ".txt"}:
+            h.update(p.relative_to(ROOT).as_posix().encode() + p.read_bytes())
     return h.hexdigest()
 
 
