@@ -1,0 +1,49 @@
+"""The stages in order: marks, masking, attribution, post-passes."""
+
+from __future__ import annotations
+
+from monitors.model import Quote
+from monitors.nlp.acronyms import expand_speakers
+from monitors.nlp.quotes.document import Doc
+from monitors.nlp.quotes.marks import find_spans, mask, paragraphs
+from monitors.nlp.quotes.passes import (
+    label_line_blocks,
+    propagate,
+    resolve_headings,
+    statement_author,
+)
+from monitors.nlp.quotes.spans import Span
+from monitors.nlp.quotes.speakers import Registry
+
+# public entry point
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """Return the direct quotations in ``text`` (``title\\n\\nbody``) with their speakers."""
+    if not isinstance(text, str) or not text:
+        return []
+    paras = paragraphs(text)
+    spans = find_spans(text, paras)
+    if not spans:
+        return []
+    masked = mask(text, spans)
+    doc = Doc(text, masked, paras, Registry(text))
+    for span in spans:
+        doc.attribute(span)
+    propagate(spans, doc)
+    label_line_blocks(spans, doc)
+    statement_author(spans, doc)
+    resolve_headings(spans, text, doc)
+    return expand_speakers([_to_quote(s, text) for s in spans if s.keep], text)
+
+
+def _to_quote(s: Span, text: str) -> Quote:
+    lo, hi = s.sentence
+    return Quote(
+        text=text[s.start : s.end].strip(),
+        speaker=s.speaker,
+        role=s.role,
+        sentence=text[lo:hi].strip(),
+        start=s.start,
+        end=s.end,
+    )
