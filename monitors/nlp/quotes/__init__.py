@@ -53,6 +53,7 @@ The algorithm runs in one linear pass per stage over ``title\\n\\nbody`` text:
    article said are dropped.
 """
 
-from monitors.nlp.quotes.pipeline import extract_quotes
+from monitors.nlp.quotes.pipeline import explain_quotes, extract_quotes
+from monitors.nlp.quotes.strategies import STRATEGY_NAMES
 
-__all__ = ["extract_quotes"]
+__all__ = ["STRATEGY_NAMES", "explain_quotes", "extract_quotes"]

@@ -12,15 +12,11 @@ from monitors.nlp.quotes.names import (
     PRONOUNS,
     TITLE_HEADS,
     TITLE_WORDS,
-    doc_phrase,
     is_org,
     role_fits,
     word_occurrences,
 )
 from monitors.nlp.quotes.phrases import (
-    AGE_DESC_RE,
-    APPOS_FULLNAME_RE,
-    APPOS_PERSON_RE,
     FULL_NAME_RE,
     NP_STOP,
     SUBJ_APPOS_RE,
@@ -41,30 +37,7 @@ _GROUP_ALIASES = {
     "legislator": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
 }
 _FIRM_RE = re.compile(rf"{NAME_SEQ}")
-_PARTY_MEMBERS = frozenset(
-    (
-        "republican",
-        "democrat",
-        "conservative",
-        "liberal",
-        "socialist",
-        "progressive",
-        "independent",
-        "gop",
-        "labour",
-        "tory",
-    )
-)
-_COUNTED_GROUP_RE = re.compile(
-    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of|several)\s+"
-    r"(?:[A-Z][\w\-]*\s+){0,2}(?P<head>lawmakers|legislators)"
-)
 _FIRM_HEADS = frozenset(("analyst", "economist", "strategist"))
-# "the analysts", "the lawmakers" with no antecedent: too vague to name a speaker
-_BARE_DEF_PLURAL_RE = re.compile(
-    r"(?:the|The)\s+(?:[\w\-]+\s+){0,2}?(?:officials|diplomats|analysts|economists|strategists|"
-    r"lawmakers|legislators|experts|sources|critics|researchers)"
-)
 _PERSON_DESC_RE = re.compile(
     r"(?:the|The)\s+(?P<mods>(?:[\w\-’'.]+\s+){0,4}?)"
     r"(?P<head>ambassador|diplomat|envoy|minister|secretary|president|chancellor|premier|senator|"
@@ -99,7 +72,6 @@ _TITLE_FORMS = {
     "chancellor": ("Chancellor",),
     "admiral": ("Admiral", "Adm."),
 }
-_FAMILY_HEADS = word_set("son daughter father mother widow widower brother sister husband wife")
 _GENERIC_SOURCE_HEADS = word_set("""
 official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
 economist strategist executive
@@ -116,106 +88,7 @@ envoy executive leader chief
 class Antecedents:
     """Mixin of :class:`Doc`: a description's antecedent in the article."""
 
-    def _resolve(self, phrase: str, pos: int) -> tuple[str | None, str | None, bool]:
-        low = phrase.lower().strip()
-        if low in PRONOUNS:
-            own = self._sentence_antecedent(low, pos)
-            if own is not None:
-                return own
-            if low in ("he", "she"):
-                men = self.last_mention(pos, True)
-            elif low in ("they", "it"):
-                men = self.last_mention(pos, False, org_subjects=low == "it")
-            else:
-                men = None
-            if men is None:
-                return None, None, low in ("he", "she")
-            return men.speaker, men.role, men.person
-        if doc_phrase(phrase) and low.split()[0] == "the":
-            got = self._docs.get(low.split()[-1]) or self._doc_author(low.split()[-1], pos)
-            if got:
-                return got[0], got[1], False
-        app = APPOS_PERSON_RE.search(phrase)
-        if app and doc_phrase(phrase.split(",")[0]):
-            spk, role = self.reg.resolve(app.group(1))
-            if spk:
-                self._docs[phrase.split(",")[0].lower().split()[-1]] = (spk, role)
-                return spk, role, True
-            return None, None, False
-        named = APPOS_FULLNAME_RE.fullmatch(phrase)
-        if named and named.group(1)[:1].islower():  # "his predecessor, Fiona Hill, had …"
-            spk, role = self.reg.resolve(named.group(2))
-            if spk and self.reg.is_person(spk):
-                return spk, role, True
-        parts = phrase.split(",")
-        if len(parts) >= 2 and parts[1].strip()[:1].isupper():
-            app_spk, app_role = self.reg.resolve(parts[1])
-            if app_spk and len(app_spk.split()) >= 2 and self.reg.is_person(app_spk):
-                head_spk, _ = self.reg.resolve(parts[0])
-                if not (head_spk and self.reg.is_person(head_spk)):
-                    return app_spk, app_role, True  # "the head of X Command, Gen. A B, said"
-        phrase = parts[0]
-        plow = phrase.lower().split()
-        if plow[:1] == ["the"] and plow[-1] in ("democrat", "republican"):
-            member = self.reg.party_member(phrase)
-            if member is not None:  # "the Massachusetts Democrat": Rep. X (D-Mass.)
-                return member.name, member.role, True
-        spk, role = self.reg.resolve(phrase)
-        if spk and doc_phrase(phrase):
-            self._docs[phrase.lower().split()[-1]] = (spk, role)
-        if AGE_DESC_RE.fullmatch(low.strip()):
-            # "X has tried three banks. “…,” the 45-year-old said": the one person the
-            # paragraph has named before; else nobody (a wrong guess is worse than none)
-            named = {
-                m.speaker: m
-                for m in self._para_mentions(self.para_of(pos))
-                if m.pos < pos and m.person and self.reg.is_person(m.speaker)
-            }
-            if len(named) != 1:
-                return None, None, True
-            men = next(iter(named.values()))
-            return men.speaker, men.role, True
-        if low.startswith("the ") and (spk is None or spk.lower() == phrase.lower().strip()):
-            men = self._antecedent(phrase, pos)
-            if men is not None:
-                return men.speaker, men.role, men.person
-            words = low.split()
-            group = self.reg.group_of(words[-1]) if len(words) <= 3 else None
-            if group:  # "the senators" -> the two senators introduced
-                return group, None, True
-            men = self._org_antecedent(phrase, pos)
-            if men is not None:  # "the Milan-based lender said" -> UniCredit
-                return men.speaker, men.role, False
-            men = self._group_antecedent(phrase, pos)
-            if men is not None:  # "the defence chiefs" -> the three just named
-                return men.speaker, men.role, men.person
-            if _BARE_DEF_PLURAL_RE.fullmatch(phrase.strip()):
-                return None, None, False
-            men = self._described_speaker(phrase, pos)
-            if men is not None:
-                return men.speaker, men.role, True
-            if low.split()[-1] in _FAMILY_HEADS:
-                return None, None, True  # "the son added": someone named, but not found
-        if spk and spk.split()[-1].lower() in _PARTY_MEMBERS and spk.lower() in low:
-            if not low.startswith("the "):
-                return None, None, False  # "Alaska Republican": a modifier, not a speaker
-            men = self.last_mention(pos, True)  # "The Alaska Republican warned": the person
-            if (
-                men is not None
-                and self.para_of(men.pos) >= self.para_of(pos) - 1
-                and men.verb
-                and not self.reg.other_party(men.speaker, low.split()[-1])
-            ):
-                return men.speaker, men.role, True
-            return None, None, False
-        counted = _COUNTED_GROUP_RE.fullmatch(phrase.strip())
-        if counted and spk == phrase.strip():
-            fuller = self._fuller_group(counted.group("head").lower(), pos)
-            if fuller is not None:
-                return fuller, None, False
-        return spk, role, bool(spk) and self.reg.is_person(spk)
-
-    def _org_antecedent(self, phrase: str, pos: int) -> Mention | None:
+    def org_antecedent(self, phrase: str, pos: int) -> Mention | None:
         """``the bank`` / ``the Milan-based lender`` / ``the company``: the organisation the
         article last reported speaking by its proper name (a one-word name such as
         ``UniCredit``, or a name with an organisation word), as for ``it``."""
@@ -227,7 +100,7 @@ class Antecedents:
             if named is not None and self.para_of(named.pos) >= pj:
                 return named  # "The International Energy Agency released …"
             mens = [
-                m for m in self._para_mentions(pj) if self.item_start(pos) <= m.pos < pos and m.verb
+                m for m in self.para_mentions(pj) if self.item_start(pos) <= m.pos < pos and m.verb
             ]
             for men in sorted(mens, key=lambda m: -m.pos):
                 toks = men.speaker.split()
@@ -293,7 +166,7 @@ class Antecedents:
     def _titled_other(self, head: str, name: str) -> bool:
         """Does the article give the title ``head`` (``Sen.``/``Senator`` for ``senator``) to a
         person other than ``name``?"""
-        if self.reg._anyone_titled(head) and not self.reg.person(name.split()[-1]):
+        if self.reg.anyone_titled(head) and not self.reg.person(name.split()[-1]):
             return True
         forms = _TITLE_FORMS.get(head, (head.capitalize(),))
         pat = "|".join(re.escape(f) for f in forms)
@@ -303,7 +176,7 @@ class Antecedents:
                 return True
         return False
 
-    def _group_antecedent(self, phrase: str, pos: int) -> Mention | None:
+    def group_antecedent(self, phrase: str, pos: int) -> Mention | None:
         """``the defence chiefs`` / ``the two leaders``: the group of named people the article
         has just reported speaking together (``A, B and C “recalled …”``), within three
         paragraphs, when it is the last group so reported."""
@@ -311,13 +184,13 @@ class Antecedents:
             return None
         pi = self.para_of(pos)
         for pj in range(pi, max(-1, pi - 4), -1):
-            mens = [m for m in self._para_mentions(pj) if m.pos < pos and m.verb]
+            mens = [m for m in self.para_mentions(pj) if m.pos < pos and m.verb]
             for men in sorted(mens, key=lambda m: -m.pos):
                 if _NAME_LIST_RE.fullmatch(men.speaker):
                     return men
         return None
 
-    def _described_speaker(self, phrase: str, pos: int) -> Mention | None:
+    def described_speaker(self, phrase: str, pos: int) -> Mention | None:
         """``the former U.N. ambassador said`` / ``the chief diplomat of the EU said`` / ``the
         portfolio manager says``: a definite description of one person, used for variety, is
         the person the article has just reported speaking (this or the two paragraphs before),
@@ -357,7 +230,7 @@ class Antecedents:
             return None  # "the Russian ambassador" is not the U.S. president
         return men
 
-    def _doc_author(self, head: str, pos: int) -> tuple[str, str | None] | None:
+    def doc_author(self, head: str, pos: int) -> tuple[str, str | None] | None:
         """``In a statement, the Coalition said …`` then ``“…,” the statement said``: the
         author is whoever the article last reported speaking in a sentence naming that
         document (within three paragraphs)."""
@@ -377,7 +250,7 @@ class Antecedents:
         s_lo, s_hi = self.sentence(self.para_of(at), at)
         mens = [
             m
-            for m in self._para_mentions(self.para_of(at))
+            for m in self.para_mentions(self.para_of(at))
             if s_lo <= m.pos < s_hi and m.verb and m.pos < pos
         ]
         speakers = {m.speaker for m in mens}
@@ -385,7 +258,7 @@ class Antecedents:
             return None
         return mens[0].speaker, mens[0].role
 
-    def _fuller_group(self, head: str, pos: int) -> str | None:
+    def fuller_group(self, head: str, pos: int) -> str | None:
         """``a letter signed by 63 European lawmakers said …`` followed by ``…," the Members of
         European Parliament said``: the group's fuller name, when the next paragraphs give
         exactly one."""
@@ -395,7 +268,7 @@ class Antecedents:
         pi = self.para_of(pos)
         found = set()
         for pj in range(pi, min(len(self.paras), pi + 3)):
-            for men in self._para_mentions(pj):
+            for men in self.para_mentions(pj):
                 low = men.speaker.lower()
                 if (
                     men.pos > pos
@@ -408,7 +281,7 @@ class Antecedents:
                     found.add(men.speaker)
         return found.pop() if len(found) == 1 else None
 
-    def _sentence_antecedent(self, low: str, pos: int) -> tuple[str, str | None, bool] | None:
+    def sentence_antecedent(self, low: str, pos: int) -> tuple[str, str | None, bool] | None:
         """``Orban – an ally of Trump – has undertaken what he called …``, ``Beijing … has
         decried what it calls …``: a pronoun inside a sentence refers to that sentence's named
         subject, when no other name of the same kind stands between them."""
@@ -446,7 +319,7 @@ class Antecedents:
                 return None  # two candidates: leave it to the caller
         return spk, role, person
 
-    def _antecedent(self, phrase: str, pos: int) -> Mention | None:
+    def antecedent(self, phrase: str, pos: int) -> Mention | None:
         """``the analysts`` / ``the Cabinet official`` / ``the president``: the source the
         article has just reported with that description, or the person it last quoted."""
         m = _DEF_DESC_RE.match(phrase.strip())
@@ -471,7 +344,7 @@ class Antecedents:
         pi = self.para_of(pos)
         seen_person = False
         for pj in range(pi, max(-1, pi - 3), -1):
-            mens = sorted((x for x in self._para_mentions(pj) if x.pos < pos), key=lambda x: -x.pos)
+            mens = sorted((x for x in self.para_mentions(pj) if x.pos < pos), key=lambda x: -x.pos)
             for men in mens:
                 low = men.speaker.lower()
                 if (

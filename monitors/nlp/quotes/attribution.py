@@ -67,7 +67,7 @@ class Attribution:
         )
         if reported and not outlet and span.open_pos >= 0:
             left = self._left_attribution(s_lo, anchor)
-            if left is not None and self._names_person(*left):
+            if left is not None and self.names_person(*left):
                 found = left
         elif (found is None or outlet) and span.open_pos >= 0:
             found = self._left_attribution(s_lo, anchor) or found  # "…,” according to NBC"
@@ -82,6 +82,7 @@ class Attribution:
             if got is not None:
                 span.attributed = True
                 span.speaker, span.role = got
+                span.strategy = "subject_before_quote"
                 return
         if found is None:
             return
@@ -90,8 +91,8 @@ class Attribution:
             return
         phrase, pos = found
         span.attributed = True
-        spk, role, _ = self._resolve(phrase, pos)
-        span.speaker, span.role = spk, role
+        got = self.resolve(phrase, pos)
+        span.speaker, span.role, span.strategy = got.speaker, got.role, got.strategy
 
     def _dash_attribution(self, span: Span) -> tuple[str, int] | None:
         """``“…” – President Biden, February 19, 2021`` (an epigraph's credit line, on the
@@ -122,7 +123,7 @@ class Attribution:
             if (
                 valid_np(who)
                 and not who.isupper()
-                and self._names_person(who, s_lo + label.start("who"))
+                and self.names_person(who, s_lo + label.start("who"))
             ):
                 return who, s_lo + label.start("who")
         subj = sentence_subject(self.masked, s_lo, anchor)
@@ -131,7 +132,7 @@ class Attribution:
         at = self.masked.find(subj, s_lo, anchor)
         if at < 0 or not VERB_AFTER_SUBJECT_RE.match(self.masked, at + len(subj)):
             return None
-        if not self._names_person(subj, at):
+        if not self.names_person(subj, at):
             return None
         spk, _ = self.reg.resolve(subj)
         for m in NAME_SEQ_RE.finditer(self.masked, at + len(subj), anchor):
@@ -161,7 +162,7 @@ class Attribution:
         for part in parts:
             if not valid_np(part) or part.lower() in PRONOUNS:
                 return None
-            spk, role, person = self._resolve(part, at)
+            spk, role, person, _ = self.resolve(part, at)
             if not spk or not person:
                 return None
             found.append((spk, role))
@@ -170,11 +171,11 @@ class Attribution:
         names = [f[0] for f in found]
         return ", ".join(names[:-1]) + " and " + names[-1], None
 
-    def _names_person(self, phrase: str, pos: int) -> bool:
+    def names_person(self, phrase: str, pos: int) -> bool:
         """Does ``phrase`` name a person outright (not a pronoun or a description)?"""
         if phrase.lower() in PRONOUNS or phrase[:1].islower():
             return False
-        spk, _, person = self._resolve(phrase, pos)
+        spk, _, person, _ = self.resolve(phrase, pos)
         return bool(spk) and person
 
     def _is_outlet(self, phrase: str) -> bool:
@@ -213,13 +214,13 @@ class Attribution:
                     k > 0
                     and found[0][:1].islower()
                     and found[0].split()[0] in ("the", "a")
-                    and self._resolve(found[0], found[1])[0] is None
+                    and self.resolve(found[0], found[1])[0] is None
                 ):
                     outer = self._left_verb(s_lo, verbs[k - 1])
                     if (
                         outer is not None
                         and outer[0]
-                        and self._resolve(outer[0], outer[1])[0] is not None
+                        and self.resolve(outer[0], outer[1])[0] is not None
                         and OUTER_SAY_RE.match(verbs[k - 1].group())
                     ):
                         return outer  # "The institute said the rise reflected “…”"
@@ -254,7 +255,7 @@ class Attribution:
         if gap != inner[0]:
             return None
         outer = self._left_verb(s_lo, prev)
-        if outer is not None and self._names_person(*outer):
+        if outer is not None and self.names_person(*outer):
             return outer
         return None
 
@@ -303,7 +304,7 @@ class Attribution:
             ):
                 return head, last.start()  # "Sen. X (D-Va.), the vice chair of …, said"
             subj = sentence_subject(self.masked, s_lo, last.start())
-            if subj and subj != phrase and self._names_person(subj, last.start()):
+            if subj and subj != phrase and self.names_person(subj, last.start()):
                 return subj, last.start()  # "Hegseth in remarks before the … Group said"
         return (phrase, last.start()) if phrase else None
 
@@ -333,7 +334,7 @@ class Attribution:
             prev = self.masked[max(s_lo, coord.start() - 24) : coord.start()].split()
             if not prev or prev[-1].lower() not in OBJ_PREPS:
                 return self.masked[coord.start() : at + len(phrase)]  # "A and B said"
-        if not prev or prev[-1].lower() not in OBJ_PREPS or self._names_person(phrase, v_pos):
+        if not prev or prev[-1].lower() not in OBJ_PREPS or self.names_person(phrase, v_pos):
             return phrase  # "after Trump said": a clause's subject
         word = LEAD_WORD_RE.match(self.masked, v_pos)
         if word and (
@@ -342,7 +343,7 @@ class Attribution:
         ):
             return None  # "in the battleground states.": a noun, not a verb
         subj = sentence_subject(self.masked, s_lo, v_pos)
-        if subj and subj != phrase and self._names_person(subj, v_pos):
+        if subj and subj != phrase and self.names_person(subj, v_pos):
             return subj
         return ""
 
@@ -354,7 +355,7 @@ class Attribution:
             for m in reversed(list(VERB_RE.finditer(self.masked, s_lo, v_pos))):
                 if m.group("fin") and not passive(self.masked, s_lo, m):
                     phrase = np_before(self.masked, s_lo, m.start())
-                    if phrase and self._names_person(phrase, m.start()):
+                    if phrase and self.names_person(phrase, m.start()):
                         return phrase, m.start()
                     break
         last_and = max(
@@ -362,7 +363,7 @@ class Attribution:
             key=lambda a: a.start(),
             default=None,
         )
-        if last_and is not None and self._names_person(last_and.group("name"), v_pos):
+        if last_and is not None and self.names_person(last_and.group("name"), v_pos):
             return last_and.group("name"), last_and.start("name")  # "…, and Trump praised Y,"
         for m in VERB_RE.finditer(self.masked, s_lo, v_pos):
             if m.group("fin") and not passive(self.masked, s_lo, m):

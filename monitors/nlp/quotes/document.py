@@ -30,6 +30,7 @@ from monitors.nlp.quotes.phrases import (
 )
 from monitors.nlp.quotes.spans import PRONOUN_REACH, Mention, Span
 from monitors.nlp.quotes.speakers import Registry
+from monitors.nlp.quotes.strategies import Resolved, resolve_phrase
 
 # a roundup item's timestamp: "0855 ET - Oil futures are down …"
 # capitalised only because they open a sentence or a transcript turn ("Q Yeah", "Am I")
@@ -58,12 +59,16 @@ class Doc(Attribution, Antecedents):
         self._bounds: dict[int, list[int]] = {}
         self._para_starts = [p[0] for p in paras]
         self._mentions: dict[int, list[Mention]] = {}
-        self._docs: dict[str, tuple[str, str | None]] = {}
+        self.documents: dict[str, tuple[str, str | None]] = {}
         self._items = (
             [m.start() for m in _ITEM_START_RE.finditer(text)]
             if any(z in text for z in _ITEM_ZONES)
             else []
         )
+
+    def resolve(self, phrase: str, pos: int) -> Resolved:
+        """The speaker ``phrase`` (found at ``pos``) names, and the strategy that chose it."""
+        return resolve_phrase(self, phrase, pos)
 
     def item_start(self, pos: int) -> int:
         """Start of the roundup item holding ``pos`` (``0855 ET - …`` in a market-talk or
@@ -91,7 +96,7 @@ class Doc(Attribution, Antecedents):
         return max(k, 0)
 
     # -- mentions of speakers (for pronouns) -------------------------------------------------
-    def _para_mentions(self, pi: int) -> list[Mention]:
+    def para_mentions(self, pi: int) -> list[Mention]:
         """Subjects of speech verbs in one paragraph, resolved; computed once, on demand."""
         got = self._mentions.get(pi)
         if got is not None:
@@ -105,7 +110,7 @@ class Doc(Attribution, Antecedents):
             if m.group("part"):  # "…, saying …": the clause's subject spoke
                 got = self._main_subject(s_lo, m.start())
                 if got is not None and got[0].lower() not in PRONOUNS:
-                    spk, role, person = self._resolve(got[0], m.start())
+                    spk, role, person, _ = self.resolve(got[0], m.start())
                     if spk:
                         out.append(Mention(m.start(), spk, role, person))
                 continue
@@ -123,7 +128,7 @@ class Doc(Attribution, Antecedents):
                     phrase = got[0] if got else None
             if not phrase:
                 continue
-            spk, role, person = self._resolve(phrase, m.start())
+            spk, role, person, _ = self.resolve(phrase, m.start())
             if spk:
                 out.append(Mention(m.start(), spk, role, person))
         for m in OPEN_MARK_RE.finditer(self.masked, lo, hi):  # "X, Y and Z “recalled …”"
@@ -201,7 +206,7 @@ class Doc(Attribution, Antecedents):
         p_lo, _ = self.sentence(s.para, anchor - 1)
         mens = [
             m
-            for m in self._para_mentions(s.para)
+            for m in self.para_mentions(s.para)
             if p_lo <= m.pos < anchor
             and m.person
             and all(len(t) > 1 and t.lower() not in _NOT_NAME_WORDS for t in m.speaker.split())
@@ -219,7 +224,7 @@ class Doc(Attribution, Antecedents):
             if self.paras[pj][1] < floor:
                 break
             best = None
-            for men in self._para_mentions(pj):  # may be unsorted while being built
+            for men in self.para_mentions(pj):  # may be unsorted while being built
                 if men.pos < floor or (not org_subjects and not men.person and not men.verb):
                     continue
                 if (

@@ -84,6 +84,7 @@ def _share_in_paragraph(plist: list[Span], doc: Doc) -> None:
             subj = doc.subject_before(s)
             if subj is not None:  # "Saad also spoke in favour of coal. “…”"
                 s.speaker, s.role, s.attributed = subj.speaker, subj.role, True
+                s.strategy = "sentence_before"
                 continue
             src = next(
                 (
@@ -95,6 +96,7 @@ def _share_in_paragraph(plist: list[Span], doc: Doc) -> None:
             )
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
+            s.strategy = "same_paragraph"
 
 
 def _share_in_chains(spans: list[Span]) -> None:
@@ -109,6 +111,7 @@ def _share_in_chains(spans: list[Span]) -> None:
         for m in members:
             if not m.attributed:
                 m.speaker, m.role, m.attributed, m.keep = src.speaker, src.role, True, True
+                m.strategy = "continued_quote"
 
 
 def _continue_from_previous(spans: list[Span], by_para: dict[int, list[Span]], doc: Doc) -> None:
@@ -117,10 +120,11 @@ def _continue_from_previous(spans: list[Span], by_para: dict[int, list[Span]], d
     for s in spans:
         if s.attributed or not s.keep or not s.standalone or s.heading:
             continue
-        here = [m for m in doc._para_mentions(s.para) if m.verb and m.pos < s.start]
+        here = [m for m in doc.para_mentions(s.para) if m.verb and m.pos < s.start]
         if here:
             men = max(here, key=lambda m: m.pos)
             s.speaker, s.role, s.attributed = men.speaker, men.role, True
+            s.strategy = "said_in_paragraph"
             continue
         prev = by_para.get(s.para - 1)
         if _own_unread_attribution(doc, s):
@@ -130,10 +134,12 @@ def _continue_from_previous(spans: list[Span], by_para: dict[int, list[Span]], d
                 got = _reported_before(doc, s.para - 1)
                 if got is not None:
                     s.speaker, s.role, s.attributed = got.speaker, got.role, True
+                    s.strategy = "reported_before"
             continue
         src = next((p for p in reversed(prev) if p.keep and p.attributed and p.speaker), None)
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
+            s.strategy = "previous_speaker"
 
 
 def _reported_before(doc: Doc, pi: int) -> Mention | None:
@@ -143,7 +149,7 @@ def _reported_before(doc: Doc, pi: int) -> Mention | None:
     if hi - lo < 20 or doc.text[lo:hi].rstrip()[-1:] not in ".:":
         return None
     s_lo, _ = doc.sentence(pi, max(lo, hi - 2))
-    mens = [m for m in doc._para_mentions(pi) if m.pos >= s_lo and m.verb]
+    mens = [m for m in doc.para_mentions(pi) if m.pos >= s_lo and m.verb]
     if (
         len({m.speaker for m in mens}) != 1
         or not mens[0].person
@@ -188,6 +194,7 @@ def statement_author(spans: list[Span], doc: Doc) -> None:
         return
     for s in loose:
         s.speaker, s.role, s.attributed = spk, role, True
+        s.strategy = "statement_title"
 
 
 # "Secretary of State X on Meet the Press", "**Senator X (R-Texas)**", "Envoy X, in an
@@ -249,7 +256,7 @@ def _label_line_speaker(doc: Doc, pi: int) -> tuple[str, str | None] | None:
         or not toks[-1][:1].isupper()
     ):
         return None
-    if who.isupper() or not doc._names_person(who, lo):
+    if who.isupper() or not doc.names_person(who, lo):
         return None  # "SEE MORE", "MS. X:" transcript turns
     spk, role = doc.reg.resolve(who)
     if not spk or not doc.reg.is_person(spk):
@@ -286,6 +293,7 @@ def label_line_blocks(spans: list[Span], doc: Doc) -> None:
             break
         if got is not None:
             s.speaker, s.role, s.attributed = got[0], got[1], True
+            s.strategy = "label_line"
 
 
 _ENUM_RE = re.compile(r"\A\s*(?:\d{1,2}[.)]|[-*•–—])\s+")  # "6. “The … problem”" list headings
@@ -328,6 +336,7 @@ def resolve_headings(spans: list[Span], text: str, doc: Doc) -> None:
         )
         if src is not None:
             s.speaker, s.role, s.attributed = src.speaker, src.role, True
+            s.strategy = "heading"
             continue
         lo = doc.paras[s.para][0]
         m = _HEAD_PREFIX_RE.search(text, lo, s.open_pos + 1 if s.open_pos >= 0 else s.start)
@@ -335,5 +344,6 @@ def resolve_headings(spans: list[Span], text: str, doc: Doc) -> None:
             person = doc.reg.person(m.group(1).split()[-1])
             if person is not None:
                 s.speaker, s.role, s.attributed = person.name, person.role, True
+                s.strategy = "heading_label"
                 continue
         s.keep = False

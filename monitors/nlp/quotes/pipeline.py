@@ -15,11 +15,15 @@ from monitors.nlp.quotes.passes import (
 from monitors.nlp.quotes.spans import Span
 from monitors.nlp.quotes.speakers import Registry
 
-# public entry point
-
 
 def extract_quotes(text: str) -> list[Quote]:
     """Return the direct quotations in ``text`` (``title\\n\\nbody``) with their speakers."""
+    return [q for q, _ in explain_quotes(text)]
+
+
+def explain_quotes(text: str) -> list[tuple[Quote, str | None]]:
+    """:func:`extract_quotes` with, for each quote, the name of the strategy that chose its
+    speaker (a resolution strategy or a post-pass; ``None`` when nothing attributed it)."""
     if not isinstance(text, str) or not text:
         return []
     paras = paragraphs(text)
@@ -34,7 +38,9 @@ def extract_quotes(text: str) -> list[Quote]:
     label_line_blocks(spans, doc)
     statement_author(spans, doc)
     resolve_headings(spans, text, doc)
-    return expand_speakers([_to_quote(s, text) for s in spans if s.keep], text)
+    kept = [s for s in spans if s.keep]
+    quotes = expand_speakers([_to_quote(s, text) for s in kept], text)
+    return [(q, s.strategy) for q, s in zip(quotes, kept, strict=True)]
 
 
 def _to_quote(s: Span, text: str) -> Quote:

@@ -24,6 +24,7 @@ class Span:
     keep: bool = True
     heading: bool = False
     sentence: tuple[int, int] = (0, 0)
+    strategy: str | None = None  # the rule that chose the speaker (``--explain``)
 
 
 @dataclass

@@ -391,11 +391,11 @@ class Registry:
                 found.append(person)
         if len(found) == 1:
             return found[0].name, found[0].role
-        if not found and keep_description and not self._anyone_titled(head):
+        if not found and keep_description and not self.anyone_titled(head):
             return phrase.strip(), None
         return None, None
 
-    def _anyone_titled(self, head: str) -> bool:
+    def anyone_titled(self, head: str) -> bool:
         """Does the article name anyone whose title contains ``head`` (or a synonym)?"""
         alts = TITLE_SYNONYMS.get(head, (head,))
         return any(p.role and any(a in p.role.lower() for a in alts) for p in self.everyone())
