@@ -43,7 +43,7 @@ The algorithm runs in one linear pass per stage over ``title\\n\\nbody`` text:
    title/nationality word fits that person's role; unresolvable speakers stay ``None``
    (a bare ``the analysts``/``the lawmakers`` with no antecedent too).  ``the analysts`` after
    ``UBS says`` in the same item is UBS; ``the lawmakers`` / ``40 European lawmakers`` take the
-   fuller group name the article gives nearby (``the Members of European Parliament``);
+   fuller group name the article gives nearby (``the Members of <a> Parliament``);
    ``the statement said`` takes whoever spoke ``in a statement``.  A pronoun inside a sentence
    refers to that sentence's named subject (``Orban – an ally of Trump – has … what he
    called``) unless another name of the same kind stands between; a subject that cannot be

@@ -31,7 +31,7 @@ _DEF_DESC_RE = re.compile(
     r"ambassador|governor|mayor|general|commander|chief|leader|lawmakers?|legislators?|aide|"
     r"adviser|advisor|prosecutors?|executive|experts?)$"
 )
-# a group the article may name more fully: "the lawmakers" … "Members of European Parliament"
+# a group the article may name more fully: "the lawmakers" … "the Members of <a> Parliament"
 _GROUP_ALIASES = {
     "lawmaker": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
     "legislator": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
@@ -259,9 +259,10 @@ class Antecedents:
         return mens[0].speaker, mens[0].role
 
     def fuller_group(self, head: str, pos: int) -> str | None:
-        """``a letter signed by 63 European lawmakers said …`` followed by ``…," the Members of
-        European Parliament said``: the group's fuller name, when the next paragraphs give
-        exactly one."""
+        """``<a number> <nationality> lawmakers`` signing a letter, then ``the Members of <a>
+        Parliament said`` a few paragraphs on: a counted group is named by the one fuller group
+        name the next paragraphs report speaking (a count is how wire copy introduces a group,
+        its formal name how it quotes it)."""
         aliases = _GROUP_ALIASES.get(head.rstrip("s"))
         if not aliases:
             return None

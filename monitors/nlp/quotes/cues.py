@@ -4,36 +4,12 @@ from __future__ import annotations
 
 import re
 
-from monitors.nlp.lexicon import word_set
+from monitors.nlp.lexicon import table, word_set
 from monitors.nlp.quotes.marks import DOUBLE_RE
 from monitors.nlp.quotes.names import NAME_SEQ
 from monitors.nlp.quotes.phrases import TITLE_DOT, clean_after, np_after, valid_np
 
-_FINITE = (
-    "said|says|say|told|tells|added|adds|wrote|writes|posted|posts|tweeted|stated|states|argued|"
-    "argues|noted|notes|warned|warns|explained|explains|insisted|insists|declared|declares|"
-    "asked|asks|replied|replies|responded|responds|recalled|recalls|acknowledged|admitted|"
-    "admits|conceded|cautioned|stressed|stresses|emphasized|emphasised|urged|urges|predicted|"
-    "predicts|claimed|claims|suggested|suggests|remarked|commented|announced|announces|vowed|"
-    "vows|pledged|promised|complained|called|calls|described|describes|continued|continues|"
-    "quipped|concluded|observed|agreed|lamented|mentioned|reiterated|affirmed|countered|"
-    "maintained|maintains|contended|highlighted|underlined|underscored|boasted|joked|shouted|"
-    "demanded|threatened|hinted|insinuated|signaled|signalled|testified|alleged|alleges|"
-    "accused|accuses|blasted|slammed|criticized|criticised|praised|hailed|branded|labeled|"
-    "labelled|termed|wondered|asserted|asserts|assured|confirmed|denied|disclosed|revealed|"
-    "thanked|welcomed|proclaimed|exclaimed|apprised|informed|reminded|texted|opined|characterized|characterised|"
-    "dismissed|advised|dubbed|decried|denounced|begged|implored|pleaded|recounted|reflected|"
-    "reads|read|pointed\\s+out|went\\s+on|goes\\s+on|expressed|expresses|"
-    "expects|expected|expect|believes|believed|believe|thinks|think|defended|wrote\\s+in|told\\s+reporters"
-)
-_PARTICIPLE = (
-    "saying|adding|telling|writing|noting|stating|warning|arguing|explaining|insisting|"
-    "declaring|asking|calling|describing|urging|claiming|stressing|emphasizing|emphasising|"
-    "suggesting|recalling|acknowledging|admitting|promising|vowing|pledging|complaining|"
-    "predicting|cautioning|pointing\\s+out|accusing|branding|labeling|labelling|praising|"
-    "hailing|dismissing|posting|tweeting|announcing|quipping|joking|boasting|threatening|"
-    "demanding|reiterating|asserting|confirming|lamenting|terming|replying|responding"
-)
+_VERBS = table("speech_verbs")
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -55,13 +31,8 @@ def _trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
-def _verb_alternation(spec: str) -> str:
-    words = [w.replace("\\s+", " ") for w in spec.split("|")]
-    return _trie_regex(words)
-
-
-_FINITE_ALT = _verb_alternation(_FINITE)
-_PART_ALT = _verb_alternation(_PARTICIPLE)
+_FINITE_ALT = _trie_regex(_VERBS["finite"])
+_PART_ALT = _trie_regex(_VERBS["participle"])
 VERB_RE = re.compile(
     rf"\b(?:(?P<part>{_PART_ALT})|(?P<acc>[Aa]ccording to)|(?P<fin>{_FINITE_ALT}))\b"
     # "member states will retain …": a plural noun, not a speech verb

@@ -6,12 +6,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from monitors.nlp.lexicon import word_set
+from monitors.nlp.lexicon import table, word_set
 
 
 def _words_lower(spec: str) -> frozenset[str]:
     return frozenset(w.lower() for w in spec.split())
 
+
+_WORDS = table("speaker_words")
 
 UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 TOKEN = rf"(?:[{UP}]\.(?:[{UP}]\.)*|[{UP}][\w\-]*(?:['’][{UP}][\w\-]*)?)"
@@ -34,46 +36,9 @@ july august september october november december jan. feb. mar. apr. jun. jul. au
 oct. nov. dec. today yesterday tonight
 """)
 
-TITLE_WORDS = _words_lower("""
-President Vice Prime Minister Secretary General Secretary-General Foreign Defense Defence
-State Deputy Chancellor Chief Senator Sen. Rep. Representative Gov. Governor Mayor Speaker
-Leader Majority Minority Adviser Advisor National Security Ambassador Envoy Special
-Spokesman Spokeswoman Spokesperson Press Director Chairman Chairwoman Chair Commissioner
-Treasury Attorney Justice Judge Gen. Lt. Col. Maj. Adm. Admiral Sgt. Capt. Retired Former
-Mr. Mrs. Ms. Dr. Prof. Professor King Queen Prince Princess Pope Sheikh CEO Executive
-Officer Commander Head Economic Finance Interior Energy Trade Commerce Homeland Health Labor
-Labour Agriculture Education Republican Democratic Democrat House Senate Whip Army Navy
-Joint Chiefs Staff High Union European Commission Council Parliament MP Sir Dame Lord Rev.
-Ayatollah Supreme Emir Crown Sultan U.S. US UN U.N. EU E.U. NATO Pentagon Kremlin White
-Lieutenant Colonel Major Marshal Field Foreign-Minister Cabinet Acting Interim Presidential
-Press-Secretary Counsel Counselor Ukrainian Russian French German British American Polish
-Chinese Israeli Turkish Italian Canadian Japanese Dutch Spanish Swedish Finnish Estonian
-Latvian Lithuanian Hungarian Slovak Czech Romanian Danish Norwegian Belgian Greek Iranian
-Indian Australian Korean Belarusian Georgian Moldovan Bulgarian Croatian Slovenian Serbian
-Austrian Swiss Irish Portuguese Saudi Qatari Emirati Egyptian Syrian Lebanese Palestinian
-Brazilian Mexican Argentine Rwandan Congolese Kenyan Nigerian South-African Taiwanese
-Filipino Vietnamese Pakistani Afghan Iraqi Jordanian Turkish Azerbaijani Armenian Kazakh
-Uzbek Mongolian Icelandic Luxembourgish Chairperson Co-Chair Minister-President Premier
-Viceroy Delegate Envoy-Designate Nominee Analyst Economist Strategist Sergeant Captain
-Officer Inspector Commissioner Superintendent GOP
-""")
+TITLE_WORDS = _words_lower(_WORDS["titles"])
 
-ORG_WORDS = _words_lower("""
-House Department Ministry Street Journal News Conference Council Union Bank Group Inc Inc.
-Corp Corp. Party Committee Agency Office Times Post Press Reuters Fund Program Programme
-Institute University College Center Centre Forum Association Organization Organisation Index
-Exchange Securities Capital Markets Management Partners Research Company Co. Ltd Ltd. LLC
-Airlines Forces Army Navy Force Guard Court Congress Senate Parliament Assembly Commission
-Day Summit Treaty Act Bill Initiative Authority Ocean Sea River Republic Kingdom States
-Nations Federation Foundation Kremlin Pentagon NATO Bloomberg AP CNN BBC Administration
-Government Cabinet Service Services Industries Holdings Technologies Systems Motors Media
-Network Broadcasting Television Radio Magazine Review Economist Telegraph Guardian Tribune
-Herald Gazette Chronicle Daily Weekly Barclays Goldman Sachs Morgan JPMorgan Citi Citigroup
-UBS HSBC Nomura Jefferies Mediobanca Analytics Advisors Advisers Associates Consulting
-Strategies Economics Insights Intelligence Police Military Ministry Embassy Mission Alliance
-Coalition Movement Church Council Board Command Directorate Headquarters Brigade Battalion
-Regiment Division Corps
-""")
+ORG_WORDS = _words_lower(_WORDS["organisations"])
 
 _PERSON_HEADS = (
     "official|officials|diplomat|diplomats|spokesperson|spokesman|spokeswoman|spokespeople|"
@@ -114,13 +79,7 @@ would could should can may might in on by with as about after before when while 
 than not it he she they we i this these those his her their its said
 """)
 
-PLACES = _words_lower("""
-Europe Asia America Africa Ukraine Russia China Germany France Britain Poland Italy Spain Japan
-India Iran Israel Turkey Canada Mexico Brazil Kyiv Moscow Washington Beijing Brussels London
-Paris Berlin Warsaw Gaza Crimea Donbas Taiwan Korea Syria Iraq Hungary Slovakia Romania Sweden
-Finland Norway Denmark Netherlands Belgium Estonia Latvia Lithuania Georgia Moldova Belarus
-Congo Rwanda Munich Kremlin Pentagon NATO EU UN Congress Senate Wall Street
-""")
+PLACES = _words_lower(_WORDS["places"])
 
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 

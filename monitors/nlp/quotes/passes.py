@@ -174,8 +174,9 @@ _STATEMENT_TITLE_RE = re.compile(
 
 
 def statement_author(spans: list[Span], doc: Doc) -> None:
-    """``Statement from Secretary Rubio and NSC Waltz`` heading a text that is one quotation:
-    the statement's authors speak it."""
+    """A title ``Statement from <title> <name> and <title> <name>`` over a text that is one
+    quotation: the statement's authors speak it (a press office prints its principals' words
+    with no speech verb; the title is the only attribution)."""
     if not doc.paras or len(doc.paras) < 2:
         return
     lo, hi = doc.paras[0]
