@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from monitors.ingest.articles import load_article  # noqa: E402
 from monitors.nlp.extract import figure_json, quote_json  # noqa: E402
 from monitors.nlp.figures import extract_figures  # noqa: E402
-from monitors.nlp.quotes import extract_quotes  # noqa: E402
+from monitors.nlp.quotes import explain_quotes  # noqa: E402
 
 QM = "\"'“”‘’«»„‚`"
 FLOORS = ROOT / "eval" / "floors.json"
@@ -178,7 +178,7 @@ def score(pairs: Iterable[tuple[dict, dict]]) -> dict[str, Any]:
 def predict(text: str) -> dict[str, list[dict]]:
     return {
         "figures": [figure_json(f) for f in extract_figures(text)],
-        "quotes": [quote_json(q) for q in extract_quotes(text)],
+        "quotes": [quote_json(q) | {"strategy": s} for q, s in explain_quotes(text)],
     }
 
 
@@ -257,6 +257,35 @@ def heldout_pairs(corpus: Path, name: str = "corpus_labels.jsonl") -> list[tuple
     return pairs
 
 
+def tally_strategies(pairs: Iterable[tuple[dict, dict]], tally: dict[str, Counter[str]]) -> None:
+    """Per speaker strategy: quotes matched to a gold quote, and how many have a wrong speaker
+    (the same matching as ``speaker_acc``; a report only, no floor)."""
+    for g, p in pairs:
+        gq, pq = g.get("quotes", []), p.get("quotes", [])
+        sim = lambda a, b: (  # noqa: E731
+            difflib.SequenceMatcher(None, norm_quote(a["text"]), norm_quote(b["text"])).ratio()
+            >= 0.8
+        )
+        for a, b in match(gq, pq, sim):
+            c = tally.setdefault(b.get("strategy") or "none", Counter())
+            c["quotes"] += 1
+            c["wrong"] += not speaker_ok(a, b)
+            c["wrong_named"] += bool(b.get("speaker")) and not speaker_ok(a, b)
+
+
+def print_strategies(tally: dict[str, Counter[str]]) -> None:
+    print(
+        "speaker errors per strategy (all labelled sets; wrong = any speaker error, "
+        "named = a wrong name given):",
+        file=sys.stderr,
+    )
+    print(f"  {'strategy':<22} {'quotes':>6} {'wrong':>6} {'named':>6}", file=sys.stderr)
+    for name, c in sorted(tally.items(), key=lambda kv: -kv[1]["quotes"]):
+        print(
+            f"  {name:<22} {c['quotes']:>6} {c['wrong']:>6} {c['wrong_named']:>6}", file=sys.stderr
+        )
+
+
 def check(results: dict[str, dict[str, Any]], floors: dict[str, dict[str, float]]) -> list[str]:
     fails = []
     for section, metrics in floors.items():
@@ -269,8 +298,12 @@ def check(results: dict[str, dict[str, Any]], floors: dict[str, dict[str, float]
     return fails
 
 
-def run(corpus: Path | None) -> dict[str, dict[str, Any]]:
+def run(
+    corpus: Path | None, tally: dict[str, Counter[str]] | None = None
+) -> dict[str, dict[str, Any]]:
+    tally = {} if tally is None else tally
     fig_pairs, quote_pairs, hard = dev_pairs()
+    tally_strategies(quote_pairs, tally)
     figs = {k: v for k, v in score(fig_pairs).items() if k.startswith("figure")}
     quotes = {k: v for k, v in score(quote_pairs).items() if k.startswith(("quote", "speaker"))}
     results: dict[str, dict[str, Any]] = {
@@ -280,9 +313,12 @@ def run(corpus: Path | None) -> dict[str, dict[str, Any]]:
     if corpus is not None and (corpus / "labels").is_dir():
         pairs, ms = corpus_pairs(corpus)
         results["corpus"] = score(pairs) | {"ms_per_article": ms}
+        tally_strategies(pairs, tally)
         for section, name in LABEL_SETS.items():
             if (ROOT / "eval" / name).exists():
-                results[section] = score(heldout_pairs(corpus, name))
+                held = heldout_pairs(corpus, name)
+                results[section] = score(held)
+                tally_strategies(held, tally)
     return results
 
 
@@ -295,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     corpus = args.corpus if (args.corpus / "labels").is_dir() else None
     if corpus is None:
         print(f"note: no corpus at {args.corpus}; scoring the dev sets only", file=sys.stderr)
-    results = run(corpus)
+    tally: dict[str, Counter[str]] = {}
+    results = run(corpus, tally)
+    print_strategies(tally)
     if args.json:
         print(json.dumps(results, indent=1))
     else:

@@ -129,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("paths", nargs="+", metavar="PATH")
     sp.add_argument("--config", metavar="FILE", help="config whose topic rules to use")
+    sp.add_argument(
+        "--explain",
+        action="store_true",
+        help="give each quote the speaker strategy that chose its speaker (a 'strategy' key), "
+        "and print one line per quote, speaker and strategy, on stderr",
+    )
 
     sp = sub.add_parser(
         "dedupe",
@@ -337,6 +343,18 @@ def iter_article_paths(paths: Sequence[str]) -> Iterator[Path]:
             yield p
 
 
+def _explain_quotes(title: str, text: str, quotes: list[dict]) -> None:
+    """Add each quote's speaker strategy (``--explain``) and print it, one line a quote."""
+    from monitors.nlp.extract import full_text
+    from monitors.nlp.quotes import explain_quotes
+
+    chosen = {(q.text, q.speaker): s for q, s in explain_quotes(full_text(title, text))}
+    for q in quotes:
+        q["strategy"] = chosen.get((q["text"], q["speaker"]))
+        words = q["text"] if len(q["text"]) <= 60 else q["text"][:57] + "..."
+        print(f"  {q['speaker'] or '-'}  [{q['strategy'] or 'none'}]  {words}", file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from monitors.errors import ArticleLoadError
     from monitors.ingest.articles import load_article
@@ -366,6 +384,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             )
             continue
         ex = analyse(doc.title, doc.text, cfg.topics, always_extract=True)
+        quotes = [quote_json(q) for q in ex.quotes]
+        if getattr(args, "explain", False):
+            _explain_quotes(doc.title, doc.text, quotes)
         print(
             json.dumps(
                 {
@@ -374,7 +395,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     "topics": [t.topic for t in ex.topics],
                     "why": why_json(ex.topics),
                     "figures": [figure_json(f) for f in ex.figures],
-                    "quotes": [quote_json(q) for q in ex.quotes],
+                    "quotes": quotes,
                 },
                 ensure_ascii=False,
             ),

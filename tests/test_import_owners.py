@@ -61,8 +61,4 @@ def test_no_module_imports_another_modules_private_names() -> None:
                         for a in node.names
                         if a.name.startswith("_")
                     ]
-    known = {  # issue 13: quotes.py still reaches into speakers.py; to be split, not added to
-        n for n in bad if n.startswith("monitors/nlp/quotes.py: monitors.nlp.speakers.")
-    }
-    assert sorted(set(bad) - known) == []
-    assert len(known) <= 6
+    assert sorted(set(bad)) == []
