@@ -5,55 +5,14 @@ hedge word is not a hedge (``went up to``, ``talk about thousands``, ``flew over
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from monitors.nlp.lexicon import word_set
+from monitors.nlp.figures.lexical import prev_word
+from monitors.nlp.lexicon import table, word_set
 
-QUALIFIERS: dict[str, str] = {
-    "more than": "more_than",
-    "over": "more_than",
-    "north of": "more_than",
-    "above": "more_than",
-    "in excess of": "more_than",
-    "upwards of": "more_than",
-    "just over": "more_than",
-    "well over": "more_than",
-    "well above": "more_than",
-    "exceeding": "more_than",
-    "at least": "at_least",
-    "no less than": "at_least",
-    "no fewer than": "at_least",
-    "a minimum of": "at_least",
-    "under": "less_than",
-    "below": "less_than",
-    "less than": "less_than",
-    "fewer than": "less_than",
-    "just under": "less_than",
-    "well under": "less_than",
-    "well below": "less_than",
-    "up to": "up_to",
-    "as much as": "up_to",
-    "as many as": "up_to",
-    "at most": "up_to",
-    "no more than": "up_to",
-    "about": "about",
-    "around": "about",
-    "some": "about",
-    "roughly": "about",
-    "nearly": "about",
-    "almost": "about",
-    "approximately": "about",
-    "close to": "about",
-    "approx.": "about",
-    "circa": "about",
-    "upward of": "more_than",
-    "nearing": "about",
-    "approaching": "about",
-    # Symbol hedges of Reuters key points, glued to the number: ">1%", "~0.6%", "<$5bn".
-    ">": "more_than",
-    "~": "about",
-    "<": "less_than",
-    "≈": "about",
-}
+_TABLE = table("figures_hedges")
+QUALIFIERS: dict[str, str] = dict(_TABLE["qualifiers"])
 SYMBOL_QUALIFIERS = frozenset(q for q in QUALIFIERS if not q[0].isalpha())
 QUAL_ALT = (
     r"(?:"
@@ -67,32 +26,59 @@ QUAL_ALT = (
 SYM_QUAL = r"[~><≈](?=[\d$€£¥])"
 _QUAL = rf"(?P<q>{QUAL_ALT}(?=\s)|{SYM_QUAL})\s*"
 QUAL_OPT = rf"(?:{_QUAL})?"
-# Phrasal verbs of movement ("went up", "ticked up"): the "up" belongs to the verb, so "up to"
-# is where a value went, not the hedge "up to" ("raise up to $12.9bn" keeps its hedge).
-MOVE_VERBS = word_set(
-    "went go goes going gone moved move moves moving ticked ticks ticking edged edges edging "
-    "crept creeps creeping inched inches inching shot shoots stepped ramped scaled revised "
-    "bumped pushed picked marked"
-)
-RX_UP_TO = re.compile(r"up\s+to\s+", re.I)
-# "About" before a vague quantity is the preposition of "talk about", "care about": nobody
-# hedges "tens of thousands" with "approximately".
-RX_ABOUT_VAGUE = re.compile(
-    r"about\s+(?=(?:tens|hundreds|thousands|millions|billions|trillions|dozens)\b)", re.I
-)
-# "Over" after a verb of flying or shooting down names where, not a hedge ("drones were
-# destroyed over 12 regions", "jets flew over 3 towns").
-RX_OVER = re.compile(r"over\s+(?=\d)", re.I)
-RX_OVER_REGIONS = re.compile(
-    r"\d[\d,]*\s+(?:\w+\s+)?(?:regions|oblasts|districts|provinces)\b", re.I
-)
-RX_SHOOT_DOWN_BEFORE = re.compile(
-    r"\b(?:shot\s+down|destroyed|intercepted|downed|neutrali[sz]ed)\b[^.;:!?]*$", re.I
-)
-OVER_PLACE_BEFORE = word_set(
-    "destroyed intercepted downed neutralised neutralized flew fly flying flown flies "
-    "spotted detected hovered circled crashed"
-)
+
+
+@dataclass(frozen=True)
+class _Veto:
+    """One row of ``[[veto]]`` in data/figures_hedges.toml: a hedge word that is no hedge."""
+
+    rx: re.Pattern[str]
+    before: frozenset[str] | None
+    clause: re.Pattern[str] | None
+    counted: re.Pattern[str] | None
+
+
+def _words_alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+
+def _veto(row: dict[str, Any]) -> _Veto:
+    ahead = row.get("ahead")
+    look = ""
+    if ahead == "digit":
+        look = r"(?=\d)"
+    elif ahead:
+        look = rf"(?=(?:{_words_alt(ahead)})\b)"
+    return _Veto(
+        rx=re.compile(rf"{_words_alt([row['hedge']])}\s+{look}", re.I),
+        before=word_set(row["before"]) if "before" in row else None,
+        clause=re.compile(rf"\b(?:{_words_alt(row['clause'])})\b[^.;:!?]*$", re.I)
+        if "clause" in row
+        else None,
+        counted=re.compile(rf"\d[\d,]*\s+(?:\w+\s+)?(?:{_words_alt(row['counted'])})\b", re.I)
+        if "counted" in row
+        else None,
+    )
+
+
+_VETOES = tuple(_veto(row) for row in _TABLE["veto"])
+
+
+def skip_false_hedges(text: str, start: int) -> int:
+    """Where the figure at ``start`` really starts: past a hedge word that is no hedge there
+    (see the vetoes of data/figures_hedges.toml)."""
+    for v in _VETOES:
+        m = v.rx.match(text, start)
+        if not m:
+            continue
+        if v.before is not None and prev_word(text, start) not in v.before:
+            continue
+        if v.counted is not None and not v.counted.match(text, m.end()):
+            continue
+        if v.clause is not None and not v.clause.search(text, max(0, start - 60), start):
+            continue
+        start = m.end()
+    return start
 
 
 def hedge_of(m: re.Match[str]) -> str | None:

@@ -13,19 +13,13 @@ from monitors.model import Figure
 from monitors.nlp.figures.counts import parse_count_scale, parse_count_vague, parse_xofy
 from monitors.nlp.figures.gdp import TARGET_AFTER, is_gdp_percent, repeated_gdp_levels
 from monitors.nlp.figures.hedges import (
-    MOVE_VERBS,
-    OVER_PLACE_BEFORE,
     QUAL_ALT,
     QUALIFIERS,
-    RX_ABOUT_VAGUE,
-    RX_OVER,
-    RX_OVER_REGIONS,
-    RX_SHOOT_DOWN_BEFORE,
-    RX_UP_TO,
     SYM_QUAL,
     SYMBOL_QUALIFIERS,
+    skip_false_hedges,
 )
-from monitors.nlp.figures.lexical import CUR_PRE, CUR_WORD, NUMBER, NUMWORD, Found, prev_word
+from monitors.nlp.figures.lexical import CUR_PRE, CUR_WORD, NUMBER, NUMWORD, Found
 from monitors.nlp.figures.money import (
     parse_money_bare,
     parse_money_post,
@@ -159,21 +153,7 @@ def extract_figures(text: str) -> list[Figure]:
             continue
         if start and text[start - 1] in "\"“'" and cm.group(0).lower() == "north":
             start -= 1
-        um = RX_UP_TO.match(text, start)
-        if um and prev_word(text, start) in MOVE_VERBS:
-            start = um.end()  # "went up to $462 billion": a movement, not the hedge "up to"
-        am = RX_ABOUT_VAGUE.match(text, start)
-        if am:
-            start = am.end()  # "talking about thousands of families": a preposition
-        om = RX_OVER.match(text, start)
-        if om and (
-            prev_word(text, start) in OVER_PLACE_BEFORE
-            or (
-                RX_OVER_REGIONS.match(text, om.end())
-                and RX_SHOOT_DOWN_BEFORE.search(text, max(0, start - 60), start)
-            )
-        ):
-            start = om.end()  # "drones shot down over 12 regions": a place, not "more than"
+        start = skip_false_hedges(text, start)
         signed = _signed_change(text, start)
         if signed:
             figures.append(_make_figure(text, sentences, *signed))
