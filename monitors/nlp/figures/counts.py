@@ -79,22 +79,45 @@ def parse_xofy(text: str, start: int) -> list[Found]:
     return [(start, end, {"value": v1, "unit": "count", "of": v2, "qualifier": hedge_of(m)})]
 
 
+def _range_span(
+    start: int, end: int, m: re.Match[str], low: float, high: float, unit: str, div: float = 1.0
+) -> list[Found]:
+    return [
+        (
+            start,
+            end,
+            {
+                "value": low / div,
+                "low": low / div,
+                "high": high / div,
+                "unit": unit,
+                "qualifier": hedge_of(m),
+            },
+        )
+    ]
+
+
+def _first_scaled(m: re.Match[str]) -> tuple[float | None, int, str]:
+    """The first number with its scale word: (value, where its scale ends, the scale)."""
+    if m.group("n1"):
+        return scaled_amount(m.group("n1"), m.group("s1")), m.end("s1"), m.group("s1")
+    ws1 = m.group("ws1")
+    scale = ws1[: m.start("ah") - m.start("ws1")] if m.group("ah") else ws1
+    v1 = scaled_amount(m.group("w1"), scale)
+    if v1 is not None and m.group("ah"):  # "a million and a half refugees"
+        v1 += 0.5 * (scaled_amount("1", scale) or 0.0)
+    return v1, m.end("ws1"), scale
+
+
 def parse_count_scale(text: str, start: int) -> list[Found]:
     m = _RX_COUNT_SCALE.match(text, start)
     if not m:
         return []
     if m.group("dz"):
         return _dozen_count(text, start, m)
-    if m.group("n1"):
-        if is_label_context(text, m.start("n1")):
-            return []
-        v1, s1_end, scale = scaled_amount(m.group("n1"), m.group("s1")), m.end("s1"), m.group("s1")
-    else:
-        ws1 = m.group("ws1")
-        scale = ws1[: m.start("ah") - m.start("ws1")] if m.group("ah") else ws1
-        v1, s1_end = scaled_amount(m.group("w1"), scale), m.end("ws1")
-        if v1 is not None and m.group("ah"):  # "a million and a half refugees"
-            v1 += 0.5 * (scaled_amount("1", scale) or 0.0)
+    if m.group("n1") and is_label_context(text, m.start("n1")):
+        return []
+    v1, s1_end, scale = _first_scaled(m)
     v2 = scaled_amount(m.group("n2"), m.group("s2"))
     if v1 is None:
         return []
@@ -105,6 +128,7 @@ def parse_count_scale(text: str, start: int) -> list[Found]:
         return []
     if scale == "K" and re.fullmatch(r"\d", m.group("n1") or ""):
         return []  # "4K TVs", "8K video": a display format, not four thousand things
+    high = v2 if v2 is not None else v1
     if m.group("m1") or m.group("h1"):
         # "1.2m refugees", "two hundred soldiers": only with the counted noun ("100m sprint",
         # "300m tall" are lengths; "a hundred" alone is too vague to read)
@@ -116,35 +140,19 @@ def parse_count_scale(text: str, start: int) -> list[Found]:
             or _RX_CUR_WORD_AHEAD.match(text, end)
         ):
             return []
-        return [
-            (
-                start,
-                np_end,
-                {
-                    "value": v1,
-                    "low": v1,
-                    "high": v2 if v2 is not None else v1,
-                    "unit": "count",
-                    "qualifier": hedge_of(m),
-                },
-            )
-        ]
-    high = v2 if v2 is not None else v1
+        return _range_span(start, np_end, m, v1, high, "count")
     if next_word(text, end) in _MONEY_NOUNS:
         # "a 1.5 billion package": money whose currency only the context can give
-        return [
-            (
-                start,
-                end,
-                {
-                    "value": v1,
-                    "low": v1,
-                    "high": high,
-                    "unit": BARE_MONEY,
-                    "qualifier": hedge_of(m),
-                },
-            )
-        ]
+        return _range_span(start, end, m, v1, high, BARE_MONEY)
+    return _scaled_head(text, start, end, m, (v1, high), scale)
+
+
+def _scaled_head(
+    text: str, start: int, end: int, m: re.Match[str], values: tuple[float, float], scale: str
+) -> list[Found]:
+    """What a scaled number counts: the noun after it, a currency noun (money), or -- with no
+    noun -- a measure (no figure) or, from a billion up, an amount whose currency is elsewhere."""
+    v1, high = values
     np_end = noun_phrase_end(text, end)
     if np_end == EXCLUDED:
         return []
@@ -158,43 +166,12 @@ def parse_count_scale(text: str, start: int) -> list[Found]:
         ):
             return []  # "9.2 million b/d", "1.8 million DWT": a measure
         if v1 >= 1e9:  # "80 billion will be needed": an amount, not a count of things
-            return [
-                (
-                    start,
-                    end,
-                    {
-                        "value": v1,
-                        "low": v1,
-                        "high": high,
-                        "unit": BARE_MONEY,
-                        "qualifier": hedge_of(m),
-                    },
-                )
-            ]
-    else:
-        money = currency_head(text, end, np_end)
-        if money:  # "50 million taxpayer dollars"
-            return [
-                (
-                    start,
-                    np_end,
-                    {
-                        "value": v1 / money[1],
-                        "low": v1 / money[1],
-                        "high": high / money[1],
-                        "unit": money[0],
-                        "qualifier": hedge_of(m),
-                    },
-                )
-            ]
-        end = np_end
-    return [
-        (
-            start,
-            end,
-            {"value": v1, "low": v1, "high": high, "unit": "count", "qualifier": hedge_of(m)},
-        )
-    ]
+            return _range_span(start, end, m, v1, high, BARE_MONEY)
+        return _range_span(start, end, m, v1, high, "count")
+    money = currency_head(text, end, np_end)
+    if money:  # "50 million taxpayer dollars"
+        return _range_span(start, np_end, m, v1, high, money[0], money[1])
+    return _range_span(start, np_end, m, v1, high, "count")
 
 
 _RX_CUR_WORD_AHEAD = re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{CUR_WORD})", re.I)
