@@ -30,7 +30,7 @@ from monitors.nlp.figures.numbers import (
     word_number,
 )
 from monitors.nlp.figures.ranges import range_ok, scaled_amount, vague_value
-from monitors.nlp.lexicon import word_set
+from monitors.nlp.lexicon import table, word_set
 
 _RX_XOFY = re.compile(
     rf"{QUAL_OPT}(?P<n1>{NUMBER})\s+(?:out\s+)?of\s+(?:(?:the|its|their|our|all)\s+)?"
@@ -54,10 +54,8 @@ _RX_COUNT_VAGUE = re.compile(
     r"|(?:many\s+)?(?:dozens|hundreds|thousands|millions))\b(?P<of>\s+of)?",
     re.I,
 )
-_MONEY_NOUNS = word_set(
-    "package deal plan fund loan budget contract program programme aid tranche facility "
-    "investment deficit bill grant payment funding bond bonds"
-)
+_WORDS = table("figures_words")
+_MONEY_NOUNS = word_set(_WORDS["money_nouns"])
 
 
 def parse_xofy(text: str, start: int) -> list[Found]:

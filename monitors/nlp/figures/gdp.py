@@ -9,14 +9,11 @@ from dataclasses import replace
 
 from monitors.model import Figure
 from monitors.nlp.figures.lexical import prev_word
-from monitors.nlp.lexicon import word_set
+from monitors.nlp.lexicon import table, word_set
 from monitors.nlp.sentences import sentence_at
 
-_GROWTH_BEFORE = word_set(
-    "by rose fell climbed jumped increased decreased dropped slipped gained lost up down grew "
-    "shrank declined dipped surged soared slid eased edged added shed rising falling growth "
-    "increase rise jump drop decline gain"
-)
+_WORDS = table("figures_words")
+_GROWTH_BEFORE = word_set(_WORDS["growth_before"])
 _GROWTH_AFTER = re.compile(
     r"\s+(?:increase|rise|jump|hike|boost|cut|drop|decline|fall|gain|growth|more|higher|lower|"
     r"annual|year-on-year|yoy|stake|share|tariff|tax|rate|chance|probability|interest)",

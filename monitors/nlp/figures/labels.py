@@ -15,14 +15,7 @@ from monitors.nlp.lexicon import table, word_set
 
 _WORDS = table("figures_words")
 _MONTHS = word_set(_WORDS["months"])
-_LABEL_WORDS = word_set(
-    "no nos number page pages p pp article articles section chapter paragraph clause "
-    "resolution flight room route highway road model type mark block phase level class tier "
-    "group stage season episode vol volume issue item line platform gate terminal"
-    " title proclamation note"
-    " s&p nasdaq nikkei stoxx eurostoxx ftse dax cac russell dow topix kospi sensex nifty "
-    "msci ibex aex smi hang seng ase ise"
-)
+_LABEL_WORDS = word_set(_WORDS["label_words"])
 
 
 def is_label_context(text: str, start: int) -> bool:
@@ -59,7 +52,7 @@ def _in_capitals_line(text: str, start: int) -> bool:
 
 _ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
 # An index name with a region word between it and its number: "Stoxx Europe 600".
-_INDEX_REGIONS = word_set("europe eurozone euro world all-world asia markets global developed")
+_INDEX_REGIONS = word_set(_WORDS["index_regions"])
 _RX_INDEX_BEFORE = re.compile(
     r"\b(?:Stoxx|STOXX|FTSE|MSCI|S&P|Russell)\s+(?:Europe|Eurozone|Euro|World|All[\s-]World|"
     r"Asia|Emerging\s+Markets|Global|Developed)\s+$"
@@ -83,7 +76,7 @@ def is_proportion_base(text: str, start: int) -> bool:
 
 # "to 1.1 million barrels per day from 0.87 million": the second amount leaves out the unit of
 # the first, so when that unit is a measure (or a time) the second is no count either.
-_ELIDED_BEFORE = word_set("from to and or versus vs against than")
+_ELIDED_BEFORE = word_set(_WORDS["elided_before"])
 _RX_PREV_QUANTITY = re.compile(
     r"\d[\d.,]*(?:[\s-]*(?:hundred|thousand|million|billion|trillion|bn|mn|m|k)\b)?[\s-]+"
     r"(?:metric\s+)?([A-Za-z][\w.-]*)"

@@ -28,7 +28,7 @@ from monitors.nlp.figures.numbers import (
     parse_number,
 )
 from monitors.nlp.figures.ranges import first_part_end, range_ok, scaled_amount, vague_value
-from monitors.nlp.lexicon import word_set
+from monitors.nlp.lexicon import table, word_set
 
 _RX_MONEY_PRE = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?P<cur>{CUR_PRE})\s?(?P<n1>{NUMBER})"
@@ -195,7 +195,8 @@ _RX_PENCE = re.compile(
     rf"gallon)\b)|(?P<glued>p)\b(?!['’-]|\.[a-z]))",
     re.I,
 )
-_PENCE_MOVES = word_set("rose fell gained lost added shed up down climbed dropped slipped jumped")
+_WORDS = table("figures_words")
+_PENCE_MOVES = word_set(_WORDS["pence_moves"])
 
 
 def parse_pence(text: str, start: int) -> list[Found]:

@@ -14,46 +14,10 @@ from monitors.nlp.lexicon import table, word_set
 
 _WORDS = table("figures_words")
 _MONTHS = word_set(_WORDS["months"])
-TIME_AND_MEASURE = word_set(
-    """
-    second seconds minute minutes hour hours day days night nights week weeks weekend weekends
-    month months year years decade decades century centuries quarter quarters
-    morning mornings evening evenings times point points pts page pages article articles
-    paragraph paragraphs chapter chapters percent km kms kilometres kilometers kilometre
-    kilometer miles mile metres meters metre meter feet foot inches inch yards yard mm cm
-    tonnes tons tonne ton kilograms kg kgs grams pounds lbs litres liters gallons degrees
-    hectares acres knots mph kph calories steps years-old am pm a.m. p.m. gmt et bst cet utc
-    edt est yr yrs hr hrs mins secs mos wks sq barrel barrels bpd bps bp pp pps ppts
-    kilos kilo kilogrammes kilogram kilogramme ounces oz lb megawatts gigawatts terawatts mw gw
-    kw kwh mwh gwh twh bcm mcm cubic square acre sqm sq.m meters-long litre liter
-    level levels tick ticks pip pips megabytes gigabytes terabytes kilobytes bytes mb gb tb
-    joules petajoules terajoules gigajoules curies picocuries light-years
-    """
-)
-_IRREGULAR_PLURALS = word_set(
-    "people children men women personnel staff police aircraft spacecraft crew infantry "
-    "cattle sheep livestock militia militants israelis iraqis pakistanis afghanis nepalis "
-    "somalis yemenis kuwaitis saudis emiratis qataris omanis bahrainis bangladeshis "
-    "azerbaijanis punjabis bengalis rabbis taxis"
-)
-_NOT_PLURAL = word_set(
-    "news series species means us is was has this thus its his hers theirs ours yours whereas "
-    "various previous famous serious dangerous numerous analysis crisis basis chess kansas texas "
-    "paris marcus thomas lewis davis james jones abrams pls plus minus bonus status campus "
-    "virus census corpus consensus nexus focus gas atlas alias bias canvas christmas"
-)
-NP_STOP = word_set(
-    """
-    a an the this that these those of in on at to for from by with without into onto over under
-    about above below between among across after before during since until than as per via
-    and or but nor yet so if while because although though whether which who whom whose what
-    where when how why is are was were be been being am has have had do does did will would
-    shall should can could may might must not no also just only still already even each every
-    all any some most many much few several such their its his her our
-    your my them they he she it we you i there here said says say told according including
-    includes include like worth up down out off now then ago last next
-    """
-)
+TIME_AND_MEASURE = word_set(_WORDS["time_and_measure"])
+_IRREGULAR_PLURALS = word_set(_WORDS["irregular_plurals"])
+_NOT_PLURAL = word_set(_WORDS["not_plural"])
+NP_STOP = word_set(_WORDS["np_stop"])
 _NP_TOKEN = re.compile(r"(?:[ \t]*\n?[ \t]*)([A-Za-z][A-Za-z0-9'’-]*(?:\.[A-Za-z]\.?)*)")
 
 

@@ -12,14 +12,10 @@ from monitors.nlp.figures.numbers import (
     parse_number,
     scale_value,
 )
-from monitors.nlp.lexicon import word_set
+from monitors.nlp.lexicon import table, word_set
 
-_CHANGE_WORDS = word_set(
-    "from rose fell climbed jumped increased decreased dropped slipped gained lost up down raised "
-    "lifted cut rising falling rise fall grew grow growing shrank declined dipped surged soared "
-    "slid eased edged added shed by increase decrease raise raising lift lifting boost boosted "
-    "boosting"
-)
+_WORDS = table("figures_words")
+_CHANGE_WORDS = word_set(_WORDS["change_words"])
 
 
 def scaled_amount(num: str | None, scale: str | None) -> float | None:

@@ -24,7 +24,7 @@ from monitors.nlp.figures.numbers import (
     parse_number,
 )
 from monitors.nlp.figures.ranges import is_suspended, not_a_range, range_ok
-from monitors.nlp.lexicon import word_set
+from monitors.nlp.lexicon import table, word_set
 
 _RX_COUNT_DIGITS = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?P<n1>{NUMBER})(?:{SEP}(?P<n2>{NUMBER}))?(?=\s)", re.I
@@ -157,7 +157,8 @@ def _table_row_label(text: str, start: int, end: int) -> bool:
 _RX_COUNT_BARE = re.compile(
     rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\d)(?=[\s.,;:)]|$)", re.I
 )
-_BARE_COUNT_BEFORE = word_set("by to from of reached totaled totalled hit topped another")
+_WORDS = table("figures_words")
+_BARE_COUNT_BEFORE = word_set(_WORDS["bare_count_before"])
 _RX_LEVEL_CONTEXT = re.compile(
     r"\b(?:index|indices|indexes|points?|pts|level|levels|closed|close|price|prices|barrel|"
     r"ounce|shares?|stock|stocks|dollar|yen|euro|rupees?|rubles?|roubles?|yuan|bitcoin|"
