@@ -57,8 +57,8 @@ def repeated_gdp_levels(
     text: str, sentences: list[tuple[int, int]], figures: list[Figure]
 ) -> list[Figure]:
     """A bare percent that repeats the value of a percent of GDP just before it, in a sentence
-    about allies or defence, is that level again: "committing 2 percent of their GDP ... allies
-    were not pulling their weight, insisting that 2 percent should only be the start"."""
+    about allies or defence, is that level again (invented: "allies pledged 2% of GDP ... the
+    minister said 2% was only a floor")."""
     out = list(figures)
     levels = [(g.end, g.value) for g in figures if g.unit == "percent_gdp"]
     if not levels:
@@ -92,8 +92,8 @@ def is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
         return False
     if defence and (_GDP_CONTEXT.search(sentence) or _DEFENCE_TARGET_CONTEXT.search(sentence)):
         return True
-    # A spoken list of levels in a paragraph about defence spending: "That begins with
-    # increasing defense spending. 2 percent is a start ... Nor is 3 percent."
+    # A spoken list of levels in a paragraph about defence spending (invented: "We must spend
+    # more on defence. 2 percent is not enough; 3 percent may not be either.").
     # Only what the paragraph has just said, up to the figure's sentence, counts.
     ps = max(text.rfind("\n", 0, s) + 1, ss - _PARA_WINDOW)
     if (
