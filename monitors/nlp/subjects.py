@@ -45,6 +45,23 @@ def _vocab() -> dict[str, re.Pattern[str]]:
             + "|".join(x.capitalize() for x in w["body_nouns"])
             + r"))\b"
         ),
+        "preposition_before": re.compile(
+            r"\b(?:" + "|".join(w["prepositions"]) + r")\s+(?:the\s+)?$", re.I
+        ),
+        "target_before": re.compile(
+            r"\b(?:" + "|".join(w["target_nouns"]) + r")s?\s+"
+            r"(?:of\s+(?:spending\s+)?|to\s+|at\s+|from\s+)?(?:[\w-]+\s+)?$",
+            re.I,
+        ),
+        "clause_break": re.compile(
+            r";|\s[—–]\s|,\s*(?:" + "|".join(w["clause_conjunctions"]) + r")\s"
+            r"|\s(?:" + "|".join(w["bare_clause_conjunctions"]) + r")\s"
+            r"|\b(?:"
+            + "|".join(
+                [*w["reporting_verbs"], *(v + r"\s+\w+" for v in w["reporting_verbs_with_object"])]
+            )
+            + r")\s+(?:that\s+)?"
+        ),
         "anaphor": re.compile(
             r"\s*(?:"
             + _alt(w["anaphors"])
@@ -56,28 +73,11 @@ def _vocab() -> dict[str, re.Pattern[str]]:
     }
 
 
-# A mention governed by a preposition ("aid to Ukraine", "from the United States") is not the
-# clause's subject; nor is one inside an aside (", which borders Ukraine,") or an appositive
-# (", a group of Ukraine's partners chaired by the Netherlands,").
-_PREP_BEFORE = re.compile(
-    r"\b(?:to|for|from|in|into|with|against|on|at|toward|towards|by|of|than|over|about|"
-    r"between|among|including|like|across|within|outside|inside|via|per|under|after|before|"
-    r"during|since|behind|near|beyond|without|amid|following|despite|regarding|concerning|"
-    r"toward|upon|throughout|beside|besides|alongside)\s+(?:the\s+)?$",
-    re.I,
-)
-_RX_TARGET_BEFORE = re.compile(
-    r"\b(?:target|goal|guideline|benchmark|threshold|pledge|commitment)s?\s+"
-    r"(?:of\s+(?:spending\s+)?|to\s+|at\s+|from\s+)?(?:[\w-]+\s+)?$",
-    re.I,
-)
+# A mention inside an aside (", which borders Ukraine,") or an appositive (", a group of
+# partners chaired by the Netherlands,") is not the clause's subject (nor one governed by a
+# preposition: ``prepositions`` in data/subject_words.toml).
 _ASIDE = re.compile(
     r",\s*(?:which|who|whose|including|such\s+as|like|along\s+with|an?|the)\b[^,;]*,"
-)
-_CLAUSE_BREAK = re.compile(
-    r";|\s[—–]\s|,\s*(?:while|whereas|but|and|although|though)\s|\s(?:while|whereas|but)\s"
-    r"|\b(?:said|says|say|told\s+\w+|stated|argued|noted|warned|added|estimated|estimates|"
-    r"expects|expected|believes|showed|shows|found)\s+(?:that\s+)?"
 )
 
 
@@ -95,7 +95,7 @@ def figure_subject(
     """The subject of the figure at [s, e) in the sentence [ss, se) of ``text``, or None.
     ``prev`` is the sentence before it, for a sentence that only continues it."""
     found = [m for m in actor_pattern().finditer(text, ss, se) if _is_actor(text, m, ss, se)]
-    if (_RX_TARGET_BEFORE.search(text, max(ss, s - 30), s) or target_after) and any(
+    if (_vocab()["target_before"].search(text, max(ss, s - 30), s) or target_after) and any(
         display_name(m.group(0)) == "NATO" for m in found
     ):
         return "NATO"  # "the NATO target of 2%", "lift the target to 4%": the alliance's target
@@ -104,7 +104,7 @@ def figure_subject(
         for m in found
         if s < m.start() < e
         and (
-            not _PREP_BEFORE.search(text, s, m.start())
+            not _vocab()["preposition_before"].search(text, s, m.start())
             or re.search(r"\bof\s+$", text[s : m.start()])
         )
     ]
@@ -118,7 +118,7 @@ def figure_subject(
     def free(m: re.Match[str]) -> bool:
         if any(a0 <= m.start() < a1 for a0, a1 in asides):
             return False
-        return not _PREP_BEFORE.search(text, max(ss, m.start() - 20), m.start())
+        return not _vocab()["preposition_before"].search(text, max(ss, m.start() - 20), m.start())
 
     owner = _possessor(text, mentions, ss, s)
     if owner is not None:
@@ -192,9 +192,9 @@ def _clause(text: str, ss: int, se: int, s: int, e: int) -> tuple[int, int]:
     sub = _SUBORDINATE_OPENING.match(text, ss, s)
     if sub:
         cs = sub.end()
-    for b in _CLAUSE_BREAK.finditer(text, cs, s):
+    for b in _vocab()["clause_break"].finditer(text, cs, s):
         cs = b.end()
-    b = _CLAUSE_BREAK.search(text, e, se)
+    b = _vocab()["clause_break"].search(text, e, se)
     return cs, b.start() if b else se
 
 
