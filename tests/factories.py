@@ -19,8 +19,9 @@ def article(
     title: str | None = None,
     feed: str = "http://feeds.test/a.xml",
     when: datetime = T0,
+    url: str | None = None,
 ) -> Article:
-    url = f"https://news.test/{slug}"
+    url = url or f"https://news.test/{slug}"
     title = title or slug.replace("-", " ").title()
     return Article(
         id=article_id(url),
@@ -39,6 +40,7 @@ def fig(
     value: float = 3.5,
     unit: str = "percent_gdp",
     subject: str | None = "NATO",
+    sentence: str | None = None,
 ) -> Figure:
     return Figure(
         text=text,
@@ -47,12 +49,14 @@ def fig(
         high=value,
         unit=unit,
         subject=subject,
-        sentence=f"Allies agreed on {text}.",
+        sentence=sentence or f"Allies agreed on {text}.",
     )
 
 
-def quote(text: str = "We will spend more", speaker: str | None = "Mark Rutte") -> Quote:
-    return Quote(text=text, speaker=speaker, role=None, sentence=f'"{text}," he said.')
+def quote(
+    text: str = "We will spend more", speaker: str | None = "Mark Rutte", role: str | None = None
+) -> Quote:
+    return Quote(text=text, speaker=speaker, role=role, sentence=f'"{text}," he said.')
 
 
 def processed(
@@ -63,9 +67,12 @@ def processed(
     topic: str | None = "nato-spending",
     text: str = "Body text.",
     feed: str = "http://feeds.test/a.xml",
+    title: str | None = None,
+    url: str | None = None,
 ) -> Processed:
     topics = (TopicMatch(topic, 9.0, "test rule", ("nato", "spending"), ("s",)),) if topic else ()
-    return Processed(article(slug, text, feed=feed), topics, tuple(figures), tuple(quotes))
+    a = article(slug, text, title, feed=feed, url=url)
+    return Processed(a, topics, tuple(figures), tuple(quotes))
 
 
 def growth(work: Callable[[int], object], small: int, big: int, repeat: int = 3) -> float:
