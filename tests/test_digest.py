@@ -14,7 +14,9 @@ from monitors.model import FeedOutcome, Figure, Processed, Quote
 from monitors.store.db import Store
 from reports.digest import Digest, Limits, build_digest, email_view, format_value
 from reports.render import render_email_html, render_html, render_text, safe_url
-from tests.factories import T0, fig, processed, quote
+from tests.factories import T0, art_row, fig, fig_row, processed, quote, quote_row
+
+__all__ = ["art_row", "build", "fig_row", "quote_row"]  # tests/test_email.py builds from these
 
 START = T0 - timedelta(days=1)
 FEEDS = "http://feeds.test/"
@@ -54,7 +56,26 @@ def story(
     )
 
 
-def build(
+def build(**rows: object) -> Digest:
+    """The digest of hand-built rows (``articles``, ``figures``, ``quotes`` ...; see
+    tests/factories.py), for tests/test_email.py, which needs thousands of them."""
+    args: dict = dict(
+        title="W",
+        digest_date="2026-11-23",
+        window_start=START,
+        window_end=T0,
+        topics=["nato-spending", "ukraine-aid"],
+        articles=[],
+        figures=[],
+        quotes=[],
+        reported_figures=set(),
+        reported_quotes=set(),
+        feed_health=[],
+    )
+    return build_digest(**(args | rows))
+
+
+def stored(
     *batch: Processed,
     before: Sequence[Processed] = (),
     health: Sequence[FeedOutcome] = (),
@@ -96,7 +117,7 @@ def texts(d: Digest) -> list[str]:
 def test_same_fact_from_three_outlets_is_one_new_figure() -> None:
     batch = [story(f"https://n.test/{i}", f"Outlet {i}", [gdp()]) for i in range(3)]
     batch[0] = story("https://n.test/0", "Outlet 0", [gdp(), money("$1.5bn", 1.5e9)])
-    d = build(*batch)
+    d = stored(*batch)
     assert texts(d) == ["3.5% of GDP", "$1.5bn"]
     assert len(d.new_figures[0].sources) == 3
     assert {("figure", figure_key(gdp())), ("figure", figure_key(money("$1.5bn", 1.5e9)))} <= set(
@@ -105,7 +126,7 @@ def test_same_fact_from_three_outlets_is_one_new_figure() -> None:
 
 
 def test_reported_facts_are_not_new_again() -> None:
-    d = build(
+    d = stored(
         story("https://n.test/a", "A", [gdp()], [said()]),
         reported_figures=[figure_key(gdp())],
         reported_quotes=[quote_key(said())],
@@ -116,7 +137,7 @@ def test_reported_facts_are_not_new_again() -> None:
 
 
 def test_one_line_per_cluster_with_other_outlets() -> None:
-    d = build(
+    d = stored(
         story("https://n.test/a", "Wire", title="Allies agree"),
         story("https://n.test/b", "Post", title="Allies agree"),
         story("https://n.test/c", "Wire", title="Allies agree"),
@@ -133,14 +154,14 @@ def test_failing_feeds_are_listed() -> None:
         FeedOutcome("https://x.test/f", "X", "error", error="HTTP 503"),
         FeedOutcome("https://y.test/f", "Y", "new", items=3),
     ]
-    d = build(health=health)
+    d = stored(health=health)
     assert [(p.name, p.error, p.failures) for p in d.failing_feeds] == [("X", "HTTP 503", 1)]
     assert "X" in render_html(d) and "HTTP 503" in render_text(d)
 
 
 def test_render_escapes_html_and_drops_unsafe_links() -> None:
     evil = story("javascript:alert(1)", "<b>Evil</b>", [gdp(subject="<script>x</script>")])
-    d = build(evil, story("https://n.test/a", "F", title="<img src=x onerror=1>"))
+    d = stored(evil, story("https://n.test/a", "F", title="<img src=x onerror=1>"))
     html = render_html(d)
     assert "<script>x" not in html and "&lt;script&gt;" in html
     assert "<img src=x" not in html
@@ -149,7 +170,7 @@ def test_render_escapes_html_and_drops_unsafe_links() -> None:
 
 
 def test_new_items_come_before_topic_sections() -> None:
-    d = build(story("https://n.test/a", "A", [gdp()], [said()], title="Summit story"))
+    d = stored(story("https://n.test/a", "A", [gdp()], [said()], title="Summit story"))
     html = render_html(d, "Europe/Brussels")
     assert html.index("3.5% of GDP") < html.index("We must spend more") < html.index("Summit story")
     text = render_text(d)
@@ -157,14 +178,14 @@ def test_new_items_come_before_topic_sections() -> None:
 
 
 def test_format_value() -> None:
-    d = build(story("https://n.test/a", "A", [gdp()]))
+    d = stored(story("https://n.test/a", "A", [gdp()]))
     assert format_value(d.new_figures[0]) == "3.5 % of GDP"
 
 
 def test_one_fact_told_with_and_without_a_subject_is_one_item() -> None:
     eu, ua = gdp("€7bn", "the EU", 7e9), gdp("€7bn", "Ukraine", 7e9)
     bare, pl = gdp("7 billion euros", None, 7e9), gdp("€7bn", "Poland", 7e9)
-    d = build(
+    d = stored(
         story("https://n.test/a", "A", [eu, ua]),  # same article
         story("https://n.test/b", "B", [bare]),
         story("https://n.test/c", "C", [pl]),
@@ -182,11 +203,11 @@ def test_unattributed_copy_of_a_quote_joins_the_attributed_one() -> None:
         story("https://n.test/a", "A", quotes=[said()]),
         story("https://n.test/b", "B", quotes=[said(speaker=None)]),
     ]
-    d = build(*batch)
+    d = stored(*batch)
     assert len(d.new_quotes) == 1
     q = d.new_quotes[0]
     assert q.speaker == "Mark Rutte" and len(q.sources) == 2
-    again = build(*batch, reported_quotes=[quote_key(said(speaker=None))])
+    again = stored(*batch, reported_quotes=[quote_key(said(speaker=None))])
     assert again.new_quotes == ()  # part of the fact was already reported
 
 
@@ -194,7 +215,7 @@ def test_changed_figures_and_coverage_gaps_are_shown() -> None:
     def norway(figure: Figure, text: str) -> Processed:
         return story("https://n.test/a", "W", [figure], title="Norway lifts pledge", text=text)
 
-    d = build(
+    d = stored(
         norway(money("$2bn", 2e9, subject="Norway"), "v2"),
         before=[norway(money("$1.5bn", 1.5e9, subject="Norway"), "v1")],
         health=[FeedOutcome("https://q.test/f", "Quiet Wire", "not_modified")],
@@ -221,7 +242,7 @@ def test_every_ledgered_fact_is_on_the_archive_page_and_the_email_links_the_rest
         )
         for i in range(60)
     ]
-    d = build(*batch)
+    d = stored(*batch)
     assert len(d.new_figures) == 60 and len(d.new_quotes) == 40
     page = render_html(d)
     shown = {k for keys in re.findall(r'data-key="([^"]*)"', page) for k in keys.split()}
@@ -231,7 +252,7 @@ def test_every_ledgered_fact_is_on_the_archive_page_and_the_email_links_the_rest
     assert mail.count('class="badge">NEW') == 25
     assert "35 more new figures and 25 more new quotes" in mail and "/srv/d/2026.html" in mail
     # the next day: every one of them was reported, none is new again, none was skipped
-    again = build(*batch, reported_figures=list(ledgered), reported_quotes=list(ledgered))
+    again = stored(*batch, reported_figures=list(ledgered), reported_quotes=list(ledgered))
     assert again.new_figures == () and again.new_quotes == ()
     assert again.repeated_figures == 60 and again.repeated_quotes == 40
 
@@ -240,13 +261,13 @@ def test_a_figure_off_topic_is_not_highlighted_nor_ledgered() -> None:
     jobs = gdp(
         "hundreds of jobs", None, 100, "count", "The plant is expected to create hundreds of jobs."
     )
-    d = build(story("https://n.test/a", "A", [jobs, gdp()]))
+    d = stored(story("https://n.test/a", "A", [jobs, gdp()]))
     assert texts(d) == ["3.5% of GDP"] and ("figure", figure_key(jobs)) not in d.ledger
     assert d.not_highlighted == 1
 
 
 def test_highlights_are_ordered_by_topic_then_kind_then_size() -> None:
-    d = build(
+    d = stored(
         story("https://n.test/a", "A", [money("$12.8 million", 12.8e6)]),
         story("https://n.test/b", "B", [money("$3 billion", 3e9)]),
         story("https://n.test/c", "C", [money("€5bn", 5e9, "EUR")]),
@@ -257,7 +278,7 @@ def test_highlights_are_ordered_by_topic_then_kind_then_size() -> None:
 
 
 def test_unattributed_quotes_and_fragments_stay_out_of_the_highlights() -> None:
-    d = build(story("https://n.test/a", "A", quotes=[said(speaker=None), said("rapid close")]))
+    d = stored(story("https://n.test/a", "A", quotes=[said(speaker=None), said("rapid close")]))
     assert d.new_quotes == () and d.ledger == () and d.not_highlighted == 2
 
 
@@ -266,18 +287,18 @@ def test_an_amount_for_the_beneficiary_joins_the_one_named_donors_amount() -> No
     us = gdp("$61 billion", "US", 61e9, "USD", "Congress approved $61 billion in aid for Ukraine.")
     ua = gdp("$61 billion", "Ukraine", 61e9, "USD", "Kyiv got the $61 billion aid package late.")
     de = gdp("$61 billion", "Germany", 61e9, "USD", "Germany pledged $61 billion in aid.")
-    d = build(story("https://n.test/a", "A", [us]), story("https://n.test/b", "B", [ua]))
+    d = stored(story("https://n.test/a", "A", [us]), story("https://n.test/b", "B", [ua]))
     assert len(d.new_figures) == 1 and set(d.new_figures[0].keys) == {
         figure_key(us),
         figure_key(ua),
     }
     assert d.new_figures[0].subject == "US" and len(d.new_figures[0].sources) == 2
-    two = build(story("https://n.test/a", "A", [us]), story("https://n.test/c", "C", [de]))
+    two = stored(story("https://n.test/a", "A", [us]), story("https://n.test/c", "C", [de]))
     assert len(two.new_figures) == 2  # two donors: two packages
 
 
 def test_the_text_digest_marks_the_figure_in_its_indented_snippet() -> None:
-    text = render_text(build(story("https://n.test/a", "A", [gdp()])))
+    text = render_text(stored(story("https://n.test/a", "A", [gdp()])))
     assert (
         "* NEW 3.5% of GDP  [3.5 % of GDP] — NATO\n  Allies agreed to spend [3.5% of GDP].\n"
         "  A, 23 Nov 2026: https://n.test/a\n" in text
