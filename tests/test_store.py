@@ -124,9 +124,7 @@ def test_an_updated_article_that_changes_a_figure_records_the_change() -> None:
             [processed("a", figures=[fig("$2bn", 2e9, "USD", "Norway"), fig()], text="v2")], later
         )
         rows = s.window_figure_changes(T0, later)
-        assert [(r.old_text, r.new_text, r.subject) for r in rows] == [
-            ("$1.5bn", "$2bn", "Norway")
-        ]
+        assert [(r.old_text, r.new_text, r.subject) for r in rows] == [("$1.5bn", "$2bn", "Norway")]
         assert s.window_figure_changes(later, later + timedelta(hours=1)) == []
 
 

@@ -1,9 +1,13 @@
-"""The DuckDB store: idempotent upserts and every query (the schema's named migrations are in
-:mod:`monitors.store.migrations`).
+"""The DuckDB store: idempotent upserts and the article and feed queries (the digest ledger's
+queries are in :mod:`monitors.store.digests`, the schema's named migrations in
+:mod:`monitors.store.migrations`, the typed rows every query returns in
+:mod:`monitors.store.rows`).
 
 With its migrations, the only module that imports duckdb.  One :class:`Store` wraps one
 connection; each batch of articles is written in one transaction, so a crash leaves either the
-whole batch or none of it.
+whole batch or none of it.  The store decides nothing: what a batch or a poll changes is
+decided by :mod:`monitors.decide.articles` and :mod:`monitors.decide.health` from the state the
+store reads, and the store writes the plan they return.
 Articles are keyed by a hash of their canonical URL, so polling the same feeds twice stores
 nothing twice; an article whose text changed is updated in place and its figures, quotes and
 topics replaced.
