@@ -59,6 +59,13 @@ def quote(i):
 arts = [art(i) for i in range(n)]
 figs = [fig(i) for i in range(n // 5)]
 quotes = [quote(i) for i in range(n // 10)]
+try:  # since issue 13 the store returns typed rows; older revisions read dicts
+    from monitors.store.rows import FigureRow, QuoteRow, WindowArticle
+    arts = [WindowArticle(**a) for a in arts]
+    figs = [FigureRow(**({"first_seen_at": T0} | f)) for f in figs]
+    quotes = [QuoteRow(**({"first_seen_at": T0} | q)) for q in quotes]
+except ImportError:
+    pass
 best = {}
 for _ in range(repeat):
     t = time.perf_counter()

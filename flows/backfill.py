@@ -18,8 +18,8 @@ even when SMTP is configured.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
@@ -29,10 +29,11 @@ from flows.common import resolve_config, resolve_now
 from flows.digest import Window, build_task, mail_settings, send_task, write_task
 from flows.params import check_date_range
 from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
+from monitors.store.rows import DigestRow
 
 
 def day_window(
-    day: date, timezone: str, now: datetime, recorded: list[dict[str, Any]]
+    day: date, timezone: str, now: datetime, recorded: Sequence[DigestRow]
 ) -> Window | None:
     """The local calendar day ``day`` in ``timezone``, ending at ``now`` if that is earlier and
     trimmed so that it overlaps no ``recorded`` digest window (None when those cover it all),
@@ -41,11 +42,11 @@ def day_window(
     start = datetime.combine(day, time(0), tz).astimezone(UTC)
     end = min(datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(UTC), now)
     for d in recorded:
-        if start < d["window_end"] <= end:
-            start = d["window_end"]
+        if start < d.window_end <= end:
+            start = d.window_end
     for d in recorded:
-        if start <= d["window_start"] < end:
-            end = d["window_start"]
+        if start <= d.window_start < end:
+            end = d.window_start
     if end <= start:
         return None
     wid = hashlib.sha256(end.isoformat().encode()).hexdigest()[:16]
@@ -86,10 +87,9 @@ def backfill(
     with Store(db or cfg.store_path) as store:
         for day in dates:
             known = store.digests()
-            recorded = [d for d in known if d["digest_date"] == day.isoformat()]
+            recorded = [d for d in known if d.digest_date == day.isoformat()]
             windows = [
-                Window(d["id"], d["window_start"], d["window_end"], day.isoformat())
-                for d in recorded
+                Window(d.id, d.window_start, d.window_end, day.isoformat()) for d in recorded
             ]
             if not windows:
                 w = day_window(day, cfg.digest.timezone, when, known)

@@ -208,29 +208,31 @@ def _flow_args(args: argparse.Namespace) -> dict:
     return out  # with a clear message, before Prefect starts
 
 
-def cmd_poll(args: argparse.Namespace) -> int:
+def _run_flow(args: argparse.Namespace, name: str) -> dict:
+    """The common part of poll, digest and run: validate the arguments and the store, then
+    import the flow (Prefect starts only now) and run it."""
     kw = _flow_args(args)
-    from flows.poll import poll_feeds
+    if name == "poll":
+        from flows.poll import poll_feeds as run
+    elif name == "digest":
+        from flows.digest import daily_digest as run
+    else:
+        from flows.digest import run_all as run
+    return run(**kw)
 
-    summary = poll_feeds(**kw)
-    _print_poll(summary)
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    _print_poll(_run_flow(args, "poll"))
     return 0
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    kw = _flow_args(args)
-    from flows.digest import daily_digest
-
-    result = daily_digest(**kw)
-    _print_digest(result)
+    _print_digest(_run_flow(args, "digest"))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    kw = _flow_args(args)
-    from flows.digest import run_all
-
-    result = run_all(**kw)
+    result = _run_flow(args, "run")
     _print_poll(result["poll"])
     _print_digest(result["digest"])
     return 0
@@ -272,15 +274,16 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         return 0
     print(f"{'status':<13} {'fails':>5}  {'last ok (UTC)':<16}  feed")
     for r in rows:
-        ok = r["last_ok_at"].strftime("%Y-%m-%d %H:%M") if r["last_ok_at"] else "never"
-        print(f"{r['last_status'] or '-':<13} {r['failures']:>5}  {ok:<16}  {r['name']}")
-        if r["last_error"]:
-            print(f"{'':<38}{r['last_error']}")
+        ok = r.last_ok_at.strftime("%Y-%m-%d %H:%M") if r.last_ok_at else "never"
+        print(f"{r.last_status or '-':<13} {r.failures:>5}  {ok:<16}  {r.name}")
+        if r.last_error:
+            print(f"{'':<38}{r.last_error}")
     return 0
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
     import tomllib
+    from dataclasses import asdict
 
     from monitors.nlp.dryrun import dry_run
     from monitors.nlp.topics import parse_topics
@@ -306,7 +309,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
             )
         rule = by_name[args.rule]
     with Store(args.db or cfg.store_path, read_only=True) as store:
-        rows = store.all_articles()
+        rows = [asdict(r) for r in store.all_articles()]  # dry_run reads plain mappings
     run = dry_run(rule, rows)
     print(
         f"{run.topic}: the rule keeps {len(run.kept)} of {run.total} stored articles "

@@ -80,9 +80,9 @@ def digest_limits(cfg: Config) -> Limits:
 
 @task(name="select-window", cache_policy=NO_CACHE)
 def window_task(store: Store, cfg: Config, now: datetime, success: tuple[str, ...]) -> Window:
-    existing = [d for d in store.digests() if d["window_end"] == now]
+    existing = [d for d in store.digests() if d.window_end == now]
     if existing:
-        start = existing[0]["window_start"]
+        start = existing[0].window_start
     else:
         start = store.last_digest_end(now, success) or now - FIRST_WINDOW
     day = now.astimezone(ZoneInfo(cfg.digest.timezone)).date().isoformat()
@@ -137,10 +137,10 @@ def write_task(
 def archive_stem(store: Store, w: Window) -> str:
     """``<date>`` for the day's first digest; a later one the same day gets ``<date>-HHMM``."""
     rows = store.digests()
-    mine = [d for d in rows if d["id"] == w.id]
-    if mine and mine[0]["html_path"]:
-        return Path(mine[0]["html_path"]).stem
-    if not [d for d in rows if d["digest_date"] == w.date and d["id"] != w.id]:
+    mine = [d for d in rows if d.id == w.id]
+    if mine and mine[0].html_path:
+        return Path(mine[0].html_path).stem
+    if not [d for d in rows if d.digest_date == w.date and d.id != w.id]:
         return w.date
     return f"{w.date}-{w.end.strftime('%H%M')}"
 
@@ -155,12 +155,12 @@ def resend_task(store: Store, mail: MailSettings, now: datetime) -> int:
         logger.warning(
             "digest %s was handed to SMTP but never marked sent (interrupted run); "
             "re-sending it with the same Message-ID %s",
-            row["digest_date"],
-            row["message_id"],
+            row.digest_date,
+            row.message_id,
         )
-        msg = message_from_string(row["eml"], policy=policy.SMTP)
+        msg = message_from_string(row.eml or "", policy=policy.SMTP)
         send(msg, mail)  # type: ignore[arg-type]
-        store.mark_sent(row["id"], now)
+        store.mark_sent(row.id, now)
     return len(pending)
 
 
@@ -171,9 +171,9 @@ def send_task(
     """Send this window's digest unless it was sent already; returns what happened."""
     logger = get_run_logger()
     row = store.digest(w.id)
-    if row and row["status"] in ("sent", "empty"):
-        logger.info("digest %s already %s; not sending it again", w.date, row["status"])
-        return str(row["status"])
+    if row and row.status in ("sent", "empty"):
+        logger.info("digest %s already %s; not sending it again", w.date, row.status)
+        return str(row.status)
     if digest.empty and cfg.digest.when_empty == "skip":
         store.mark_status(w.id, "empty")
         logger.info('nothing new for %s and when_empty = "skip": no e-mail', w.date)
@@ -181,12 +181,13 @@ def send_task(
     days = store.daily_counts(now - timedelta(days=30), now)
     counts = [DayCount(d, a, f) for d, a, f in days]
     message_id = message_id_for(w.id)
+    html_file = row.html_path if row else None
     archive = (
-        f"{cfg.digest.archive_url}{Path(row['html_path']).name}"
-        if (cfg.digest.archive_url and row and row.get("html_path"))
+        f"{cfg.digest.archive_url}{Path(html_file).name}"
+        if (cfg.digest.archive_url and html_file)
         else None
     )
-    archive_file = str(Path(row["html_path"]).resolve()) if row and row.get("html_path") else None
+    archive_file = str(Path(html_file).resolve()) if html_file else None
     n_fig = len(digest.new_figures) + digest.more_figures
     n_quote = len(digest.new_quotes) + digest.more_quotes
     subject = (

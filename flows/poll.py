@@ -17,14 +17,15 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.common import feeds_from_param, resolve_config, resolve_now
 from monitors.config import Config
-from monitors.decide.schedule import due_feeds, next_poll_at, plan_requests
+from monitors.decide.schedule import due_feeds, feed_updates, plan_requests
 from monitors.ingest.feedlist import read_feed_list
 from monitors.ingest.fetch import FetchResult, fetch_all, fetch_pages
 from monitors.ingest.fulltext import wants_full_text
 from monitors.model import Article, FeedConfig, FeedOutcome, Processed
 from monitors.nlp.dedupe import DedupeDoc, cluster_documents
 from monitors.pipeline import analyse_articles, read_feeds, with_pages
-from monitors.store.db import Store, UpsertCounts
+from monitors.store.db import Store
+from monitors.store.rows import UpsertCounts
 
 CLUSTER_LOOKBACK = timedelta(days=7)
 
@@ -137,12 +138,9 @@ def store_task(store: Store, processed: Sequence[Processed], now: datetime) -> U
 @task(name="cluster-stories", cache_policy=NO_CACHE)
 def cluster_task(store: Store, now: datetime) -> int:
     rows = store.recent_articles(now - CLUSTER_LOOKBACK)
-    docs = [
-        DedupeDoc(r["id"], r["title"] or "", r["text"] or "", r["published_at"], r["url"])
-        for r in rows
-    ]
+    docs = [DedupeDoc(r.id, r.title or "", r.text or "", r.published_at, r.url) for r in rows]
     mapping = cluster_documents(docs)
-    current = {r["id"]: r["cluster_id"] for r in rows}
+    current = {r.id: r.cluster_id for r in rows}
     store.set_clusters({a: c for a, c in mapping.items() if c != current.get(a)})
     return len(set(mapping.values()))
 
@@ -152,22 +150,7 @@ def health_task(
     store: Store, outcomes: Sequence[FeedOutcome], results: Sequence[FetchResult], now: datetime
 ) -> None:
     states = store.feed_states(o.url for o in outcomes)
-    # validators only from feeds that parsed: a broken body must not come back as "304 fine"
-    parsed_ok = {o.url for o in outcomes if o.status == "new"}
-    validators = {r.url: (r.etag, r.last_modified) for r in results if r.url in parsed_ok}
-    by_url = {r.url: r for r in results}
-    nxt = {
-        o.url: next_poll_at(
-            now,
-            states[o.url].failures if o.url in states else 0,
-            o.status != "error",
-            ttl_minutes=o.ttl_minutes,
-            max_age=by_url[o.url].max_age,
-            retry_after=by_url[o.url].retry_after,
-        )
-        for o in outcomes
-    }
-    store.record_feed_outcomes(outcomes, now, validators, nxt)
+    store.apply_feed_updates(feed_updates(outcomes, results, states, now))
 
 
 @flow(name="poll-feeds", log_prints=True)

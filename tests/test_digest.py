@@ -1,91 +1,68 @@
-"""Digest building and rendering: pure functions over store-shaped rows."""
+"""Digest building and rendering, over rows read back from a real (in-memory) store: a column
+renamed in the store's SQL breaks these tests, not only production."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import timedelta
+from urllib.parse import quote as urlquote
+from urllib.parse import unquote
 
-from reports.digest import build_digest, format_value
-from reports.render import render_html, render_text, safe_url
-from tests.factories import T0
+from monitors.decide.keys import figure_key, quote_key
+from monitors.model import FeedOutcome, Figure, Processed, Quote
+from monitors.store.db import Store
+from reports.digest import Digest, Limits, build_digest, email_view, format_value
+from reports.render import render_email_html, render_html, render_text, safe_url
+from tests.factories import T0, art_row, fig, fig_row, processed, quote, quote_row
+
+__all__ = ["art_row", "build", "fig_row", "quote_row"]  # tests/test_email.py builds from these
+
+START = T0 - timedelta(days=1)
+FEEDS = "http://feeds.test/"
 
 
-def fig_row(
-    key: str,
-    feed: str,
-    url: str,
+def gdp(
     text: str = "3.5% of GDP",
     subject: str | None = "NATO",
     value: float = 3.5,
     unit: str = "percent_gdp",
-):
-    return {
-        "fact_key": key,
-        "article": url,
-        "text": text,
-        "value": value,
-        "low": value,
-        "high": value,
-        "unit": unit,
-        "of": None,
-        "qualifier": None,
-        "approx": False,
-        "subject": subject,
-        "sentence": f"Allies agreed to spend {text}.",
-        "url": url,
-        "article_title": "t",
-        "feed": feed,
-        "feed_name": feed,
-        "cluster_id": url,
-        "published_at": T0,
-    }
+    sentence: str | None = None,
+) -> Figure:
+    """A figure stated in a sentence about spending (so it is on topic)."""
+    return fig(text, value, unit, subject, sentence or f"Allies agreed to spend {text}.")
 
 
-def quote_row(
-    key: str,
-    feed: str,
+def money(text: str, value: float, unit: str = "USD", subject: str | None = None) -> Figure:
+    return gdp(text, subject, value, unit)
+
+
+def said(text: str = "We must spend more", speaker: str | None = "Mark Rutte") -> Quote:
+    return quote(text, speaker, role="NATO Secretary General")
+
+
+def story(
     url: str,
-    text: str = "We must spend more",
-    speaker: str | None = "Mark Rutte",
-):
-    return {
-        "quote_key": key,
-        "article": url,
-        "text": text,
-        "speaker": speaker,
-        "role": "NATO Secretary General",
-        "sentence": "s",
-        "url": url,
-        "article_title": "t",
-        "feed": feed,
-        "feed_name": feed,
-        "cluster_id": url,
-    }
+    outlet: str,
+    figures: Sequence[Figure] = (),
+    quotes: Sequence[Quote] = (),
+    title: str | None = None,
+    text: str = "Body text.",
+) -> Processed:
+    """One kept article at ``url`` from the feed named ``outlet``."""
+    feed = FEEDS + urlquote(outlet, safe="")
+    return processed(
+        url, figures=figures, quotes=quotes, feed=feed, title=title, url=url, text=text
+    )
 
 
-def art_row(aid: str, feed: str, cluster: str, title: str = "Allies agree"):
-    return {
-        "id": aid,
-        "url": f"https://n.test/{aid}",
-        "title": title,
-        "feed": feed,
-        "feed_name": feed,
-        "published_at": T0,
-        "fetched_at": T0,
-        "updated_at": T0,
-        "cluster_id": cluster,
-        "topic": "nato-spending",
-        "score": 9.0,
-        "rule": "r",
-        "terms": '["nato", "gdp"]',
-        "evidence": "[]",
-    }
-
-
-def build(**kw):
-    args = dict(
+def build(**rows: object) -> Digest:
+    """The digest of hand-built rows (``articles``, ``figures``, ``quotes`` ...; see
+    tests/factories.py), for tests/test_email.py, which needs thousands of them."""
+    args: dict = dict(
         title="W",
         digest_date="2026-11-23",
-        window_start=T0 - timedelta(days=1),
+        window_start=START,
         window_end=T0,
         topics=["nato-spending", "ukraine-aid"],
         articles=[],
@@ -95,25 +72,64 @@ def build(**kw):
         reported_quotes=set(),
         feed_health=[],
     )
-    args.update(kw)
-    return build_digest(**args)
+    return build_digest(**(args | rows))
+
+
+def stored(
+    *batch: Processed,
+    before: Sequence[Processed] = (),
+    health: Sequence[FeedOutcome] = (),
+    clusters: dict[str, str] | None = None,
+    reported_figures: Sequence[str] = (),
+    reported_quotes: Sequence[str] = (),
+) -> Digest:
+    """Store ``before`` (an earlier poll), then ``batch`` (each outlet's feed polled fine) and
+    the ``health`` outcomes, then build the digest of the window from what the store reads
+    back."""
+    with Store(":memory:") as s:
+        s.upsert_articles(list(before), T0 - timedelta(hours=2))
+        s.upsert_articles(list(batch), T0)
+        feeds = dict.fromkeys(p.article.feed_url for p in batch)
+        polled = [FeedOutcome(u, unquote(u.removeprefix(FEEDS)), "new", items=1) for u in feeds]
+        s.record_feed_outcomes([*polled, *health], T0, {}, {})
+        by_url = {p.article.url: p.article.id for p in batch}
+        s.set_clusters({by_url[u]: c for u, c in (clusters or {}).items()})
+        return build_digest(
+            title="W",
+            digest_date="2026-11-23",
+            window_start=START,
+            window_end=T0,
+            topics=["nato-spending", "ukraine-aid"],
+            articles=s.window_articles(START, T0),
+            figures=s.window_figures(START, T0),
+            quotes=s.window_quotes(START, T0),
+            reported_figures=set(reported_figures),
+            reported_quotes=set(reported_quotes),
+            feed_health=s.feed_health(),
+            figure_changes=s.window_figure_changes(START, T0),
+        )
+
+
+def texts(d: Digest) -> list[str]:
+    return [f.text for f in d.new_figures]
 
 
 def test_same_fact_from_three_outlets_is_one_new_figure() -> None:
-    rows = [fig_row("k1", f"Outlet {i}", f"https://n.test/{i}") for i in range(3)]
-    rows.append(fig_row("k2", "Outlet 0", "https://n.test/0", "$1.5bn", value=1.5e9, unit="USD"))
-    d = build(figures=rows)
-    assert [f.key for f in d.new_figures] == ["k1", "k2"]
+    batch = [story(f"https://n.test/{i}", f"Outlet {i}", [gdp()]) for i in range(3)]
+    batch[0] = story("https://n.test/0", "Outlet 0", [gdp(), money("$1.5bn", 1.5e9)])
+    d = stored(*batch)
+    assert texts(d) == ["3.5% of GDP", "$1.5bn"]
     assert len(d.new_figures[0].sources) == 3
-    assert ("figure", "k1") in d.ledger and ("figure", "k2") in d.ledger
+    assert {("figure", figure_key(gdp())), ("figure", figure_key(money("$1.5bn", 1.5e9)))} <= set(
+        d.ledger
+    )
 
 
 def test_reported_facts_are_not_new_again() -> None:
-    d = build(
-        figures=[fig_row("k1", "A", "https://n.test/a")],
-        quotes=[quote_row("q1", "A", "https://n.test/a")],
-        reported_figures={"k1"},
-        reported_quotes={"q1"},
+    d = stored(
+        story("https://n.test/a", "A", [gdp()], [said()]),
+        reported_figures=[figure_key(gdp())],
+        reported_quotes=[quote_key(said())],
     )
     assert d.new_figures == () and d.new_quotes == ()
     assert d.repeated_figures == 1 and d.repeated_quotes == 1
@@ -121,41 +137,31 @@ def test_reported_facts_are_not_new_again() -> None:
 
 
 def test_one_line_per_cluster_with_other_outlets() -> None:
-    arts = [art_row("a", "Wire", "c1"), art_row("b", "Post", "c1"), art_row("c", "Wire", "c2")]
-    d = build(articles=arts)
+    d = stored(
+        story("https://n.test/a", "Wire", title="Allies agree"),
+        story("https://n.test/b", "Post", title="Allies agree"),
+        story("https://n.test/c", "Wire", title="Allies agree"),
+        clusters={"https://n.test/a": "c1", "https://n.test/b": "c1", "https://n.test/c": "c2"},
+    )
     nato = d.sections[0]
     assert len(nato.stories) == 2
-    story = next(s for s in nato.stories if s.cluster == "c1")
-    assert [a.name for a in story.also] == ["Post"]
+    s = next(s for s in nato.stories if s.cluster == "c1")
+    assert [a.name for a in s.also] == ["Post"]
 
 
 def test_failing_feeds_are_listed() -> None:
     health = [
-        {
-            "url": "https://x.test/f",
-            "name": "X",
-            "last_status": "error",
-            "last_error": "HTTP 503",
-            "failures": 3,
-            "last_ok_at": None,
-        },
-        {
-            "url": "https://y.test/f",
-            "name": "Y",
-            "last_status": "new",
-            "last_error": None,
-            "failures": 0,
-            "last_ok_at": T0,
-        },
+        FeedOutcome("https://x.test/f", "X", "error", error="HTTP 503"),
+        FeedOutcome("https://y.test/f", "Y", "new", items=3),
     ]
-    d = build(feed_health=health)
-    assert [(p.name, p.error) for p in d.failing_feeds] == [("X", "HTTP 503")]
+    d = stored(health=health)
+    assert [(p.name, p.error, p.failures) for p in d.failing_feeds] == [("X", "HTTP 503", 1)]
     assert "X" in render_html(d) and "HTTP 503" in render_text(d)
 
 
 def test_render_escapes_html_and_drops_unsafe_links() -> None:
-    evil = fig_row("k", "<b>Evil</b>", "javascript:alert(1)", subject="<script>x</script>")
-    d = build(figures=[evil], articles=[art_row("a", "F", "c", title="<img src=x onerror=1>")])
+    evil = story("javascript:alert(1)", "<b>Evil</b>", [gdp(subject="<script>x</script>")])
+    d = stored(evil, story("https://n.test/a", "F", title="<img src=x onerror=1>"))
     html = render_html(d)
     assert "<script>x" not in html and "&lt;script&gt;" in html
     assert "<img src=x" not in html
@@ -164,11 +170,7 @@ def test_render_escapes_html_and_drops_unsafe_links() -> None:
 
 
 def test_new_items_come_before_topic_sections() -> None:
-    d = build(
-        figures=[fig_row("k1", "A", "https://n.test/a")],
-        quotes=[quote_row("q1", "A", "https://n.test/a")],
-        articles=[art_row("a", "A", "c1", title="Summit story")],
-    )
+    d = stored(story("https://n.test/a", "A", [gdp()], [said()], title="Summit story"))
     html = render_html(d, "Europe/Brussels")
     assert html.index("3.5% of GDP") < html.index("We must spend more") < html.index("Summit story")
     text = render_text(d)
@@ -176,58 +178,51 @@ def test_new_items_come_before_topic_sections() -> None:
 
 
 def test_format_value() -> None:
-    d = build(figures=[fig_row("k1", "A", "https://n.test/a")])
+    d = stored(story("https://n.test/a", "A", [gdp()]))
     assert format_value(d.new_figures[0]) == "3.5 % of GDP"
 
 
 def test_one_fact_told_with_and_without_a_subject_is_one_item() -> None:
-    rows = [
-        fig_row("k1", "A", "https://n.test/a", "€7bn", "the EU", 7e9),
-        fig_row("k2", "A", "https://n.test/a", "€7bn", "Ukraine", 7e9),  # same article
-        fig_row("k3", "B", "https://n.test/b", "7 billion euros", None, 7e9),
-        fig_row("k4", "C", "https://n.test/c", "€7bn", "Poland", 7e9),
-    ]
-    d = build(figures=rows)
-    groups = sorted(sorted(f.keys) for f in d.new_figures)
-    # k1/k2 share an article; k3 has no subject but two named facts exist, so it stays apart
-    assert groups == [["k1", "k2"], ["k3"], ["k4"]]
-    assert set(d.ledger) == {("figure", k) for k in ("k1", "k2", "k3", "k4")}
+    eu, ua = gdp("€7bn", "the EU", 7e9), gdp("€7bn", "Ukraine", 7e9)
+    bare, pl = gdp("7 billion euros", None, 7e9), gdp("€7bn", "Poland", 7e9)
+    d = stored(
+        story("https://n.test/a", "A", [eu, ua]),  # same article
+        story("https://n.test/b", "B", [bare]),
+        story("https://n.test/c", "C", [pl]),
+    )
+    name = {figure_key(eu): "eu", figure_key(ua): "ua", figure_key(bare): "bare"}
+    name[figure_key(pl)] = "pl"
+    groups = sorted(sorted(name[k] for k in f.keys) for f in d.new_figures)
+    # eu/ua share an article; bare has no subject but two named facts exist, so it stays apart
+    assert groups == [["bare"], ["eu", "ua"], ["pl"]]
+    assert set(d.ledger) == {("figure", k) for k in name}
 
 
 def test_unattributed_copy_of_a_quote_joins_the_attributed_one() -> None:
-    rows = [
-        quote_row("q1", "A", "https://n.test/a"),
-        quote_row("q2", "B", "https://n.test/b", speaker=None),
+    batch = [
+        story("https://n.test/a", "A", quotes=[said()]),
+        story("https://n.test/b", "B", quotes=[said(speaker=None)]),
     ]
-    d = build(quotes=rows)
+    d = stored(*batch)
     assert len(d.new_quotes) == 1
     q = d.new_quotes[0]
     assert q.speaker == "Mark Rutte" and len(q.sources) == 2
-    again = build(quotes=rows, reported_quotes={"q2"})
+    again = stored(*batch, reported_quotes=[quote_key(said(speaker=None))])
     assert again.new_quotes == ()  # part of the fact was already reported
 
 
 def test_changed_figures_and_coverage_gaps_are_shown() -> None:
-    change = {
-        "old_text": "$1.5bn",
-        "new_text": "$2bn",
-        "subject": "Norway",
-        "url": "https://n.test/a",
-        "article_title": "Norway lifts pledge",
-        "feed_name": "W",
-    }
-    health = [
-        {
-            "url": "https://q.test/f",
-            "name": "Quiet Wire",
-            "last_status": "not_modified",
-            "last_error": None,
-            "failures": 0,
-            "last_ok_at": T0,
-            "quiet": True,
-        }
+    def norway(figure: Figure, text: str) -> Processed:
+        return story("https://n.test/a", "W", [figure], title="Norway lifts pledge", text=text)
+
+    d = stored(
+        norway(money("$2bn", 2e9, subject="Norway"), "v2"),
+        before=[norway(money("$1.5bn", 1.5e9, subject="Norway"), "v1")],
+        health=[FeedOutcome("https://q.test/f", "Quiet Wire", "not_modified")],
+    )
+    assert [(c.old_text, c.new_text, c.subject) for c in d.changed_figures] == [
+        ("$1.5bn", "$2bn", "Norway")
     ]
-    d = build(figure_changes=[change], feed_health=health)
     assert not d.empty
     html, text = render_html(d), render_text(d)
     assert "now says <strong>$2bn</strong> (was $1.5bn)" in html
@@ -238,33 +233,16 @@ def test_changed_figures_and_coverage_gaps_are_shown() -> None:
 def test_every_ledgered_fact_is_on_the_archive_page_and_the_email_links_the_rest() -> None:
     """60 new figures and 40 new quotes: the archive page shows all of them (each ledgered key
     is on it), the e-mail the top ones per topic and says where the rest are."""
-    import re
-
-    from reports.digest import Limits, email_view
-    from reports.render import render_email_html
-
-    figs = [
-        fig_row(
-            f"k{i}",
-            f"Outlet {i % 7}",
+    batch = [
+        story(
             f"https://n.test/{i}",
-            f"${i + 1}bn",
-            value=(i + 1) * 1e9,
-            unit="USD",
-            subject=None,
+            f"Outlet {i % 7}",
+            [money(f"${i + 1}bn", (i + 1) * 1e9)],
+            [said(f"We will spend more on defence, year {i}")] if i < 40 else [],
         )
         for i in range(60)
     ]
-    quotes = [
-        quote_row(
-            f"q{i}",
-            f"Outlet {i % 7}",
-            f"https://n.test/{i}",
-            text=f"We will spend more on defence, year {i}",
-        )
-        for i in range(40)
-    ]
-    d = build(figures=figs, quotes=quotes)
+    d = stored(*batch)
     assert len(d.new_figures) == 60 and len(d.new_quotes) == 40
     page = render_html(d)
     shown = {k for keys in re.findall(r'data-key="([^"]*)"', page) for k in keys.split()}
@@ -274,74 +252,67 @@ def test_every_ledgered_fact_is_on_the_archive_page_and_the_email_links_the_rest
     assert mail.count('class="badge">NEW') == 25
     assert "35 more new figures and 25 more new quotes" in mail and "/srv/d/2026.html" in mail
     # the next day: every one of them was reported, none is new again, none was skipped
-    again = build(figures=figs, quotes=quotes, reported_figures=ledgered, reported_quotes=ledgered)
+    again = stored(*batch, reported_figures=list(ledgered), reported_quotes=list(ledgered))
     assert again.new_figures == () and again.new_quotes == ()
     assert again.repeated_figures == 60 and again.repeated_quotes == 40
 
 
 def test_a_figure_off_topic_is_not_highlighted_nor_ledgered() -> None:
-    off = fig_row(
-        "jobs", "A", "https://n.test/a", "hundreds of jobs", value=100, unit="count", subject=None
+    jobs = gdp(
+        "hundreds of jobs", None, 100, "count", "The plant is expected to create hundreds of jobs."
     )
-    off["sentence"] = "The plant is expected to create hundreds of jobs."
-    d = build(figures=[off, fig_row("k1", "A", "https://n.test/a")])
-    assert [f.key for f in d.new_figures] == ["k1"] and ("figure", "jobs") not in d.ledger
+    d = stored(story("https://n.test/a", "A", [jobs, gdp()]))
+    assert texts(d) == ["3.5% of GDP"] and ("figure", figure_key(jobs)) not in d.ledger
     assert d.not_highlighted == 1
 
 
 def test_highlights_are_ordered_by_topic_then_kind_then_size() -> None:
-    rows = [
-        fig_row(
-            "small",
-            "A",
-            "https://n.test/a",
-            "$12.8 million",
-            value=12.8e6,
-            unit="USD",
-            subject=None,
-        ),
-        fig_row("big", "B", "https://n.test/b", "$3 billion", value=3e9, unit="USD", subject=None),
-        fig_row("eur", "C", "https://n.test/c", "€5bn", value=5e9, unit="EUR", subject=None),
-        fig_row("gdp", "D", "https://n.test/d", "2% of GDP", value=2.0),
-    ]
-    d = build(figures=rows)
-    assert [f.key for f in d.new_figures] == ["gdp", "eur", "big", "small"]
+    d = stored(
+        story("https://n.test/a", "A", [money("$12.8 million", 12.8e6)]),
+        story("https://n.test/b", "B", [money("$3 billion", 3e9)]),
+        story("https://n.test/c", "C", [money("€5bn", 5e9, "EUR")]),
+        story("https://n.test/d", "D", [gdp("2% of GDP", value=2.0)]),
+    )
+    assert texts(d) == ["2% of GDP", "€5bn", "$3 billion", "$12.8 million"]
     assert all(f.published_at is not None for f in d.new_figures)
 
 
 def test_unattributed_quotes_and_fragments_stay_out_of_the_highlights() -> None:
-    d = build(
-        quotes=[
-            quote_row("q1", "A", "https://n.test/a", speaker=None),
-            quote_row("q2", "A", "https://n.test/a", text="rapid close"),
-        ]
-    )
+    d = stored(story("https://n.test/a", "A", quotes=[said(speaker=None), said("rapid close")]))
     assert d.new_quotes == () and d.ledger == () and d.not_highlighted == 2
 
 
 def test_an_amount_for_the_beneficiary_joins_the_one_named_donors_amount() -> None:
-    us = fig_row(
-        "k-us", "A", "https://n.test/a", "$61 billion", subject="US", value=61e9, unit="USD"
-    )
-    us["sentence"] = "Congress approved $61 billion in aid for Ukraine."
-    ua = fig_row(
-        "k-ua", "B", "https://n.test/b", "$61 billion", subject="Ukraine", value=61e9, unit="USD"
-    )
-    ua["sentence"] = "He would not send more aid to Kyiv, after the $61 billion package."
-    d = build(figures=[us, ua])
-    assert len(d.new_figures) == 1 and set(d.new_figures[0].keys) == {"k-us", "k-ua"}
+    """A recipient-only copy of an amount joins the one donor's; two donors stay two."""
+    us = gdp("$61 billion", "US", 61e9, "USD", "Congress approved $61 billion in aid for Ukraine.")
+    ua = gdp("$61 billion", "Ukraine", 61e9, "USD", "Kyiv got the $61 billion aid package late.")
+    de = gdp("$61 billion", "Germany", 61e9, "USD", "Germany pledged $61 billion in aid.")
+    d = stored(story("https://n.test/a", "A", [us]), story("https://n.test/b", "B", [ua]))
+    assert len(d.new_figures) == 1 and set(d.new_figures[0].keys) == {
+        figure_key(us),
+        figure_key(ua),
+    }
     assert d.new_figures[0].subject == "US" and len(d.new_figures[0].sources) == 2
-    de = fig_row(
-        "k-de", "C", "https://n.test/c", "$61 billion", subject="Germany", value=61e9, unit="USD"
-    )
-    de["sentence"] = "Germany pledged $61 billion in aid for Ukraine."
-    assert len(build(figures=[us, de]).new_figures) == 2  # two donors: two packages
+    two = stored(story("https://n.test/a", "A", [us]), story("https://n.test/c", "C", [de]))
+    assert len(two.new_figures) == 2  # two donors: two packages
 
 
 def test_the_text_digest_marks_the_figure_in_its_indented_snippet() -> None:
-    d = build(figures=[fig_row("k1", "A", "https://n.test/a")])
-    text = render_text(d)
+    text = render_text(stored(story("https://n.test/a", "A", [gdp()])))
     assert (
         "* NEW 3.5% of GDP  [3.5 % of GDP] — NATO\n  Allies agreed to spend [3.5% of GDP].\n"
         "  A, 23 Nov 2026: https://n.test/a\n" in text
     )
+
+
+def test_a_renamed_store_column_breaks_the_rows() -> None:
+    """The rows are built by column name: a query whose columns do not match its row class
+    fails loudly instead of handing the digest a row without the field."""
+    import pytest
+
+    from monitors.store.rows import FigureChangeRow, rows_from
+
+    with Store(":memory:") as s:
+        cur = s.con.execute("SELECT 'a' AS article, now() AS changed_on")
+        with pytest.raises(TypeError):
+            rows_from(FigureChangeRow, cur)

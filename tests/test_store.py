@@ -124,9 +124,7 @@ def test_an_updated_article_that_changes_a_figure_records_the_change() -> None:
             [processed("a", figures=[fig("$2bn", 2e9, "USD", "Norway"), fig()], text="v2")], later
         )
         rows = s.window_figure_changes(T0, later)
-        assert [(r["old_text"], r["new_text"], r["subject"]) for r in rows] == [
-            ("$1.5bn", "$2bn", "Norway")
-        ]
+        assert [(r.old_text, r.new_text, r.subject) for r in rows] == [("$1.5bn", "$2bn", "Norway")]
         assert s.window_figure_changes(later, later + timedelta(hours=1)) == []
 
 
@@ -139,11 +137,11 @@ def test_quiet_feed_is_flagged_as_a_coverage_gap() -> None:
         s.upsert_articles([processed("a")], T0)
         url = "http://feeds.test/a.xml"
         s.record_feed_outcomes([FeedOutcome(url, "A", "new", items=1)], T0, {}, {})
-        assert s.feed_health()[0]["quiet"] is False
+        assert s.feed_health()[0].quiet is False
         s.record_feed_outcomes(
             [FeedOutcome(url, "A", "not_modified")], T0 + timedelta(days=4), {}, {}
         )
-        assert s.feed_health()[0]["quiet"] is True
+        assert s.feed_health()[0].quiet is True
 
 
 def test_a_locked_store_waits_then_fails_clearly(tmp_path: Path) -> None:

@@ -5,20 +5,40 @@
     plan_requests    which feeds to ask for, with their ETag / Last-Modified
     (monitors.pipeline reads feeds and analyses articles)
     next_poll_at     when to ask again (the feed's TTL, or capped exponential backoff on failure)
+    feed_updates     each polled feed's new health row: validators kept or replaced, failures
+                     counted, the next poll time
+
+(``next_poll_at`` and ``feed_updates`` live in :mod:`monitors.decide.health`, which imports no
+HTTP client, so the store can use them; they are re-exported here.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from monitors.decide.health import (
+    BASE_INTERVAL,
+    MAX_BACKOFF,
+    MAX_RETRY_AFTER,
+    feed_updates,
+    health_rows,
+    next_poll_at,
+)
 from monitors.ingest.fetch import FetchRequest
 from monitors.model import FeedConfig
-from monitors.store.db import FeedState
+from monitors.store.rows import FeedState
 
-BASE_INTERVAL = timedelta(minutes=30)
-MAX_BACKOFF = timedelta(hours=12)
-MAX_RETRY_AFTER = timedelta(hours=24)
+__all__ = [
+    "BASE_INTERVAL",
+    "MAX_BACKOFF",
+    "MAX_RETRY_AFTER",
+    "due_feeds",
+    "feed_updates",
+    "health_rows",
+    "next_poll_at",
+    "plan_requests",
+]
 
 
 def plan_requests(feeds: Sequence[FeedConfig], states: dict[str, FeedState]) -> list[FetchRequest]:
@@ -40,32 +60,3 @@ def due_feeds(
         s = states.get(f.url)
         (later if s and s.next_poll_at and s.next_poll_at > now else due).append(f)
     return due, later
-
-
-def next_poll_at(
-    now: datetime,
-    failures_before: int,
-    ok: bool,
-    *,
-    ttl_minutes: int | None = None,
-    max_age: float | None = None,
-    retry_after: float | None = None,
-) -> datetime:
-    """When to poll a feed next.
-
-    After success: the base interval, or longer when the feed's <ttl> or Cache-Control max-age
-    asks for it (capped at MAX_BACKOFF).  After the n-th consecutive failure: base * 2**(n-1),
-    capped at MAX_BACKOFF, and never sooner than the server's Retry-After (capped at
-    MAX_RETRY_AFTER).  A feed is never given up on: the longest wait is bounded.
-    """
-    if ok:
-        interval = BASE_INTERVAL
-        if ttl_minutes:
-            interval = max(interval, timedelta(minutes=ttl_minutes))
-        if max_age:
-            interval = max(interval, timedelta(seconds=max_age))
-        return now + min(interval, MAX_BACKOFF)
-    wait = min(BASE_INTERVAL * (2 ** min(failures_before, 10)), MAX_BACKOFF)
-    if retry_after:
-        wait = max(wait, min(timedelta(seconds=retry_after), MAX_RETRY_AFTER))
-    return now + wait
