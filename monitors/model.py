@@ -134,3 +134,12 @@ class FeedOutcome:
     error: str | None = None  # for "error": why; for "new": a parser warning, if any
     title: str | None = None
     ttl_minutes: int | None = None  # the feed's <ttl>, when it declares one
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """One conditional GET: the feed's URL and the validators its last good poll returned."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None

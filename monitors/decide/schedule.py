@@ -25,8 +25,7 @@ from monitors.decide.health import (
     health_rows,
     next_poll_at,
 )
-from monitors.ingest.fetch import FetchRequest
-from monitors.model import FeedConfig
+from monitors.model import FeedConfig, FetchRequest
 from monitors.store.rows import FeedState
 
 __all__ = [

@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from monitors.config import PollSettings
+from monitors.model import FetchRequest
+
+__all__ = ["FetchRequest", "FetchResult", "fetch_all", "fetch_pages"]
 
 MAX_REDIRECTS = 5
 ACCEPT_ENCODING = "gzip, deflate"  # the encodings _read_capped inflates with a bound
@@ -28,13 +31,6 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
-
-
-@dataclass(frozen=True)
-class FetchRequest:
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
