@@ -1,4 +1,4 @@
-"""Unit tests for the topic rule language and matcher (monitors/nlp/topic_rules.py,
+"""Unit tests for the topic rule language and matcher (monitors/nlp/topics/rules.py,
 topic_doc.py, topics.py) on small invented rules: parse errors, terms and wildcards, proximity,
 weights, headline and short-item handling, windows, sentence breaks.
 """

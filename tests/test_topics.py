@@ -1,4 +1,4 @@
-"""Unit tests for monitors/nlp/topics.py with the default rules of monitors.toml: invented
+"""Unit tests for monitors/nlp/topics/__init__.py with the default rules of monitors.toml: invented
 articles that are and are not about a topic, the error classes of docs/relevance.md, robustness
 and speed.  The rule language's own tests are in test_topic_rules.py, feed items in
 test_topic_feed_items.py.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from monitors.nlp.lexicon import PARAGRAPH_BREAK
 from monitors.nlp.sentences import split_sentences
-from monitors.nlp.topic_rules import Term, TopicRule
+from monitors.nlp.topics.rules import Term, TopicRule
 
 __all__ = ["Lexicon", "TopicDoc", "term_lexicon"]
 
