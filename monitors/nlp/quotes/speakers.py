@@ -239,8 +239,7 @@ class Registry:
         mods = [
             w.lower().strip(".")
             for w in words[:-1]
-            if w[:1].isupper()
-            and w.lower() not in NOT_STATE_WORDS
+            if w[:1].isupper() and w.lower() not in NOT_STATE_WORDS
         ]
         found = self._party_tagged(letter)
         if mods:
