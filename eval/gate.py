@@ -257,16 +257,19 @@ def heldout_pairs(corpus: Path, name: str = "corpus_labels.jsonl") -> list[tuple
     return pairs
 
 
+def similar_quote(a: dict, b: dict) -> bool:
+    """Lenient quote match (the ``quote_overlap_f1`` rule): folded texts 80% alike."""
+    return (
+        difflib.SequenceMatcher(None, norm_quote(a["text"]), norm_quote(b["text"])).ratio() >= 0.8
+    )
+
+
 def tally_strategies(pairs: Iterable[tuple[dict, dict]], tally: dict[str, Counter[str]]) -> None:
     """Per speaker strategy: quotes matched to a gold quote, and how many have a wrong speaker
     (the same matching as ``speaker_acc``; a report only, no floor)."""
     for g, p in pairs:
         gq, pq = g.get("quotes", []), p.get("quotes", [])
-        sim = lambda a, b: (  # noqa: E731
-            difflib.SequenceMatcher(None, norm_quote(a["text"]), norm_quote(b["text"])).ratio()
-            >= 0.8
-        )
-        for a, b in match(gq, pq, sim):
+        for a, b in match(gq, pq, similar_quote):
             c = tally.setdefault(b.get("strategy") or "none", Counter())
             c["quotes"] += 1
             c["wrong"] += not speaker_ok(a, b)

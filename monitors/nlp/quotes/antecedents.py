@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from monitors.nlp.lexicon import word_set
 from monitors.nlp.quotes.names import (
     NAME_SEQ,
     NAME_SEQ_RE,
@@ -23,66 +22,35 @@ from monitors.nlp.quotes.phrases import (
     sentence_subject,
 )
 from monitors.nlp.quotes.spans import ORG_REACH, PRONOUN_REACH, Mention
+from monitors.nlp.quotes.vocab import alternation, lookup, words
+
+_SW = "speaker_words"
 
 _DEF_DESC_RE = re.compile(
-    r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,4}?"
-    r"(?P<head>officials?|diplomats?|analysts?|economists?|strategists?|spokes(?:man|woman|person)|"
-    r"ministers?|president|chancellor|premier|secretary|secretary-general|senator|envoy|"
-    r"ambassador|governor|mayor|general|commander|chief|leader|lawmakers?|legislators?|aide|"
-    r"adviser|advisor|prosecutors?|executive|experts?)$"
+    rf"(?:the|The)\s+(?:[\w\-’'.]+\s+){{0,4}}?(?P<head>{alternation(_SW, 'definite_heads')})$"
 )
 # a group the article may name more fully: "the lawmakers" … "the Members of <a> Parliament"
-_GROUP_ALIASES = {
-    "lawmaker": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
-    "legislator": ("lawmaker", "legislator", "parliament", "congress", "mps", "meps"),
-}
+_GROUP_ALIASES = {k: tuple(v) for k, v in lookup(_SW, "group_aliases").items()}
 _FIRM_RE = re.compile(rf"{NAME_SEQ}")
-_FIRM_HEADS = frozenset(("analyst", "economist", "strategist"))
+_FIRM_HEADS = words(_SW, "firm_heads")
 _PERSON_DESC_RE = re.compile(
     r"(?:the|The)\s+(?P<mods>(?:[\w\-’'.]+\s+){0,4}?)"
-    r"(?P<head>ambassador|diplomat|envoy|minister|secretary|president|chancellor|premier|senator|"
-    r"lawmaker|congressman|congresswoman|general|admiral|commander|chief|leader|official|"
-    r"adviser|advisor|spokesman|spokeswoman|spokesperson|director|chairman|chairwoman|ceo|"
-    r"founder|professor|manager|strategist|economist|analyst|executive|governor|mayor|"
-    r"negotiator|aide|veteran|politician|prosecutor|investor|head|editor|publisher|son|"
-    r"daughter|father|mother|widow|widower|brother|sister|husband|wife)"
+    rf"(?P<head>{alternation(_SW, 'person_description_heads')})"
     r"(?P<of>\s+(?:of|at|for)\s+(?:the\s+)?[\w.\-]+(?:\s+[A-Z][\w.\-]*){0,3})?"
 )
-_ORG_HEAD_WORDS = word_set("""
-bank lender company firm group insurer carmaker automaker manufacturer contractor maker giant
-operator conglomerate producer retailer airline miner utility organization organisation
-institute agency watchdog regulator tank
-""")
+_ORG_HEAD_WORDS = words(_SW, "organisation_description_heads")
 _ORG_DESC_RE = re.compile(
     r"(?:the|The)\s+(?:[\w\-’'.]+\s+){0,3}?(?:" + "|".join(sorted(_ORG_HEAD_WORDS)) + r")"
 )
 _GROUP_DESC_RE = re.compile(
-    r"(?:the|The)\s+(?:(?:two|three|four|[\w\-]+)\s+){0,2}?(?:chiefs|leaders|ministers|"
-    r"presidents|heads|envoys|generals|commanders|counterparts|secretaries|senators|allies)"
+    r"(?:the|The)\s+(?:(?:two|three|four|[\w\-]+)\s+){0,2}?"
+    rf"(?:{alternation(_SW, 'group_description_heads')})"
 )
 _NAME_LIST_RE = re.compile(rf"{NAME_SEQ}(?:,\s+{NAME_SEQ})*\s+and\s+{NAME_SEQ}")
-_TITLE_FORMS = {
-    "senator": ("Senator", "Sen."),
-    "governor": ("Governor", "Gov."),
-    "general": ("General", "Gen."),
-    "president": ("President",),
-    "minister": ("Minister",),
-    "secretary": ("Secretary",),
-    "ambassador": ("Ambassador",),
-    "chancellor": ("Chancellor",),
-    "admiral": ("Admiral", "Adm."),
-}
-_GENERIC_SOURCE_HEADS = word_set("""
-official diplomat spokesman spokeswoman spokesperson aide source adviser advisor analyst
-economist strategist executive
-""")
-_COUNTRY_MODIFIERS = word_set("""
-u.s. us american u.k. uk british eu e.u. un u.n. nato western foreign senior
-""")
-_GENERIC_HEADS = word_set("""
-official diplomat spokesman spokeswoman spokesperson minister lawmaker aide adviser advisor
-envoy executive leader chief
-""")
+_TITLE_FORMS = {k: tuple(v) for k, v in lookup(_SW, "title_forms").items()}
+_GENERIC_SOURCE_HEADS = words(_SW, "generic_source_heads")
+_COUNTRY_MODIFIERS = words(_SW, "country_modifiers")
+_GENERIC_HEADS = words(_SW, "generic_heads")
 
 
 class Antecedents:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from monitors.nlp.lexicon import table, word_set
 from monitors.nlp.quotes.marks import DOUBLE_RE
 from monitors.nlp.quotes.names import NAME_SEQ
 from monitors.nlp.quotes.phrases import TITLE_DOT, clean_after, np_after, valid_np
+from monitors.nlp.quotes.vocab import alternation, entries, words
 
-_VERBS = table("speech_verbs")
+_QW = "quote_words"
+_SV = "speech_verbs"
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -31,18 +32,18 @@ def _trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
-_FINITE_ALT = _trie_regex(_VERBS["finite"])
-_PART_ALT = _trie_regex(_VERBS["participle"])
+_FINITE_ALT = _trie_regex(entries(_SV, "finite"))
+_PART_ALT = _trie_regex(entries(_SV, "participle"))
 VERB_RE = re.compile(
     rf"\b(?:(?P<part>{_PART_ALT})|(?P<acc>[Aa]ccording to)|(?P<fin>{_FINITE_ALT}))\b"
     # "member states will retain …": a plural noun, not a speech verb
-    r"(?!\s+(?:will|would|are|were|have|can|could|should|must|may|might|do)\b)"
+    rf"(?!\s+(?:{alternation(_QW, 'modal_followers')})\b)"
 )
 
 # a coordinated main clause with its own named subject, closest to a participle that follows
 AND_NAME_CLAUSE_RE = re.compile(rf",\s+and\s+(?P<name>{NAME_SEQ})\s+(?:[a-z]+ed|[a-z]+s)\b")
 # "X and Y had agreed to a meeting": an accord, not speech ("agreed that …" still reports)
-AGREED_TO_RE = re.compile(r"agreed\s+(?:to|on|upon)\s")
+AGREED_TO_RE = re.compile(rf"agreed\s+(?:{alternation(_QW, 'agreement_preps')})\s")
 BY_AGENT_RE = re.compile(r"[”\"»’]\s*,?\s+by\s+(?P<who>[^,.;:!?“”\"«»\n·]{1,80})")
 
 COORD_BEFORE_RE = re.compile(rf"(?:(?:the\s+)?{NAME_SEQ},?\s+)+(?:and|or)\s+$")
@@ -51,20 +52,13 @@ OPEN_MARK_RE = re.compile(r"[“«„]|(?<=\s)\"")
 ORG_SUBJECT_VERB_RE = re.compile(r"\s+(?:[a-z]+s|[a-z]+ed|will|has|had|is|was)\b")
 
 
-OBJ_PREPS = word_set("""
-in at before after during on with from to for into about under over between among against
-through near outside inside without via
-""")
-INNER_BELIEF_RE = re.compile(r"(?:believes|thinks|expects|wants|feels|knows)\Z")
-OUTER_SAY_RE = re.compile(
-    r"(?:said|says|told|added|argued|insisted|stressed|apprised|informed|"
-    r"reminded|warned|assured)\Z"
-)
+OBJ_PREPS = words(_QW, "object_preps")
+INNER_BELIEF_RE = re.compile(rf"(?:{alternation(_SV, 'belief')})\Z")
+OUTER_SAY_RE = re.compile(rf"(?:{alternation(_SV, 'reporting')})\Z")
 CLAIM_RE = re.compile(
     rf"(?:(?P<who>{NAME_SEQ})['’]s?|\b(?P<pron>his|her|their|its))\s+"
-    r"(?:(?:repeated|earlier|recent|latest|own|oft-repeated)\s+)?"
-    r"(?:claims?|assertions?|accusations?|charges?|insistence|arguments?|warnings?|complaints?|"
-    r"promises?|pledges?|boasts?|remarks?|comments?|descriptions?)\s+(?:that|of)\b"
+    rf"(?:(?:{alternation(_QW, 'claim_modifiers')})\s+)?"
+    rf"(?:{alternation(_QW, 'claim_nouns')})\s+(?:that|of)\b"
 )
 DASH_CREDIT_RE = re.compile(
     rf"[ \t*_]*[-–—][ \t]*(?P<who>{NAME_SEQ})[ \t]*(?:,[^\n]{{0,60}})?[ \t*_]*$"
@@ -72,30 +66,22 @@ DASH_CREDIT_RE = re.compile(
 LABEL_RE = re.compile(r"[\s*_]*(?P<who>[^:*_\n·“”\"«»]{2,90}?)[\s*_]*:[\s*_]*")
 # the subject's verb follows it directly and is one of speaking, explaining or reacting
 # ("President X outlined the plan: “…”"; not "X approved a sale in 2017: “<a report's words>”")
+_COLON_ADVERBS = alternation(_QW, "colon_adverbs", r"\s+")
 VERB_AFTER_SUBJECT_RE = re.compile(
-    r"\s+(?:(?:also|then|later|again|once\s+again|further)\s+)?(?:"
-    r"outlined|outlines|detailed|details|rejected|rejects|dismissed|dismisses|addressed|"
-    r"addresses|offered|offers|shared|shares|summed|sums|summari[sz]ed|summari[sz]es|reacted|"
-    r"reacts|weighed|weighs|touted|touts|previewed|previews|discussed|discusses|spoke|speaks|"
-    r"put|puts|framed|frames|expressed|expresses|reflected|reflects|defended|defends|"
-    r"explained|explains|described|describes|commented|comments|responded|responds|recalled|"
-    r"recalls|highlighted|highlights|doubled|doubles|made|makes|gave|gives|had|"
-    r"struck|strikes|sounded|sounds|laid|lays|set|sets|hit|hits|fired|fires|pushed|pushes|"
-    r"chimed|chimes|went|goes|took|takes|praised|praises|thanked|thanks|slammed|slams|"
-    r"criticized|criticised|criticizes|criticises|warned|warns|answered|answers|replied|"
-    r"replies|insisted|insists|argued|argues|stressed|stresses|noted|notes|added|adds|"
-    r"continued|continues|concluded|concludes|told|tells|said|says|wrote|writes|posted|posts)\b"
+    rf"\s+(?:(?:{_COLON_ADVERBS})\s+)?(?:{alternation(_SV, 'before_colon')})\b"
 )
 AFTER_QUOTE = ("”", '"', "»", "’", ",", "”,", '",')
 AND_END_RE = re.compile(r"[^,]\s+(?:and|but)$")
-QUOTED_AS_RE = re.compile(r"\b(?:quoted|cited)\s+(?P<who>[^,;:!?“”\"«»\n·]{2,140}?)\s+as\s+$")
+QUOTED_AS_RE = re.compile(
+    rf"\b(?:{alternation(_QW, 'quoted_as')})\s+(?P<who>[^,;:!?“”\"«»\n·]{{2,140}}?)\s+as\s+$"
+)
 
 _RIGHT_SV = re.compile(
     r"\A\s*[,;:—–-]?\s*(?P<spk>(?:[^,.;:!?“”\"«»\n·]|(?<=[A-Z])\.(?=[A-Z ])|"
     rf"{TITLE_DOT}){{1,80}}?)"
     # an appositive, closed by a comma or (in hasty copy) not: "X of Utah, a member of Y told"
     r"(?P<app>,[^;:!?“”\"«»\n·]{1,160}?,|,\s+an?\s+[^,;:!?“”\"«»\n·–—]{1,100}?)?\s+"
-    r"(?:(?:also|later|then|again|further|once|previously|quickly|simply|flatly)\s+)?"
+    rf"(?:(?:{alternation(_QW, 'verb_adverbs')})\s+)?"
     rf"(?:{_FINITE_ALT})\b"
 )
 _RIGHT_VS = re.compile(
@@ -108,10 +94,12 @@ RIGHT_ACC = re.compile(
 
 _PUT_IT_RIGHT_RE = re.compile(
     r"\A\s*[,;—–-]?\s*(?:(?:that|this|which)\s+(?:is|was|'s)\s+|is\s+|was\s+)?(?:how|as)\s+"
-    r"(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|described|describes|phrased)\s+it\b"
+    r"(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+"
+    rf"(?:{alternation(_QW, 'put_it_right')})\s+it\b"
 )
 PUT_IT_LEFT_RE = re.compile(
-    r"\b(?:As|as)\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+(?:put|puts|phrased)\s+it\s*[,:]?\s*"
+    r"\b(?:As|as)\s+(?P<spk>[^,.;:!?“”\"«»\n·]{1,80}?)\s+"
+    rf"(?:{alternation(_QW, 'put_it_left')})\s+it\s*[,:]?\s*"
     r"[‘“\"«']?$"
 )
 _IN_WORDS_RE = re.compile(rf"\A\s*,?\s*in\s+(?P<spk>{NAME_SEQ})['’]s?\s+(?:own\s+)?words\b")
@@ -144,21 +132,18 @@ def right_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | Non
     return None
 
 
-OUTLET_RE = re.compile(
-    r"\b(?:News|Times|Post|Journal|Reuters|Associated Press|AP|CNN|BBC|Bloomberg|Independent|"
-    r"Guardian|Telegraph|Axios|Politico|TASS|Interfax|RIA|NBC|CBS|ABC|MSNBC|Al Jazeera|"
-    r"newspaper|news agency|outlet|broadcaster|tabloid|magazine)\b(?![’']s\s)"
-)
+OUTLET_RE = re.compile(rf"\b(?:{alternation(_QW, 'outlets')})\b(?![’']s\s)")
 # "… “clear convergence” emerging on the need to end the war, he says." / "The “massive” attack
 # lasted hours, Kyiv officials said, adding …": the reporting clause closes the sentence
+_TAIL_FOLLOWERS = alternation(_QW, "tail_followers")
 _TAIL_RE = re.compile(
     rf",\s+(?P<spk>[^,;:!?“”\"«»\n·]{{1,60}}?)\s+(?:{_FINITE_ALT})"
-    r"(?=\s*(?:[.,]|$|\s+(?:on|in|at|during|late|early|last|this|earlier|adding|according)\b))"
+    rf"(?=\s*(?:[.,]|$|\s+(?:{_TAIL_FOLLOWERS}|according)\b))"
 )
 
 
 _TAIL_ACC_RE = re.compile(r",\s+according\s+to\s+(?P<spk>[^,;:!?“”\"«»\n·]{1,80}?)\s*[.]?\s*$")
-_TAIL_REST_RE = re.compile(r"\s*,?\s*(?:adding|on|in|at|during|late|early|last|this|earlier)\b")
+_TAIL_REST_RE = re.compile(rf"\s*,?\s*(?:{_TAIL_FOLLOWERS})\b")
 
 
 def tail_attribution(masked: str, pos: int, s_hi: int) -> tuple[str, int] | None:

@@ -6,66 +6,28 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from monitors.nlp.lexicon import table, word_set
+from monitors.nlp.quotes.vocab import alternation, lookup, lower_words, words
 
-
-def _words_lower(spec: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in spec.split())
-
-
-_WORDS = table("speaker_words")
+_SW = "speaker_words"
 
 UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 TOKEN = rf"(?:[{UP}]\.(?:[{UP}]\.)*|[{UP}][\w\-]*(?:['’][{UP}][\w\-]*)?)"
-_PARTICLE = r"(?:von|van|der|den|de|del|della|da|di|du|la|le|al|bin|ibn|el|dos|das|ter|of)"
+_PARTICLE = rf"(?:{alternation(_SW, 'name_particles')})"
 NAME_SEQ = rf"{TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{TOKEN})*"
 NAME_SEQ_RE = re.compile(NAME_SEQ)
 _TOKEN_RE = re.compile(TOKEN)
 
-_LEADING_STOP = word_set("""
-the a an but and or in on at as if when while after before asked meanwhile however also
-still yet so now then this that these those earlier later last next for from with by to of
-since speaking writing according despite though although because unlike like under over
-during amid separately instead indeed he she they it we i his her their its our my your mr
-mrs ms
-""")
+_LEADING_STOP = words(_SW, "leading_stop")
 
-_TIME_WORDS = word_set("""
-monday tuesday wednesday thursday friday saturday sunday january february march april june
-july august september october november december jan. feb. mar. apr. jun. jul. aug. sep. sept.
-oct. nov. dec. today yesterday tonight
-""")
+_TIME_WORDS = words(_SW, "time_words")
 
-TITLE_WORDS = _words_lower(_WORDS["titles"])
+TITLE_WORDS = lower_words(_SW, "titles")
 
-ORG_WORDS = _words_lower(_WORDS["organisations"])
+ORG_WORDS = lower_words(_SW, "organisations")
 
-_PERSON_HEADS = (
-    "official|officials|diplomat|diplomats|spokesperson|spokesman|spokeswoman|spokespeople|"
-    "source|sources|analyst|analysts|leader|leaders|minister|lawmaker|lawmakers|senator|"
-    "senators|expert|experts|officer|officers|aide|aides|adviser|advisers|advisor|advisors|"
-    "economist|economists|strategist|strategists|investor|investors|trader|traders|person|"
-    "people|prosecutor|prosecutors|judge|judges|negotiator|negotiators|representative|"
-    "representatives|commander|commanders|executive|executives|ambassador|envoy|member|members|"
-    "residents|resident|witness|witnesses|lawyer|lawyers|attorney|attorneys|researcher|"
-    "researchers|observer|observers|critic|critics|supporter|supporters|manager|managers|"
-    "director|head|chief|president|secretary|chancellor|governor|mayor|general|admiral|"
-    "soldier|soldiers|activist|activists|campaigners|partner|partners|professor|economists|"
-    "monitor|monitors|inspector|inspectors|investigator|investigators|auditor|auditors|"
-    "son|daughter|father|mother|widow|widower|brother|sister|husband|wife|relatives|families|"
-    "user|users|commenter|commenters|commentator|viewer|viewers|reader|readers"
-)
-_ORG_HEADS = (
-    "ministry|department|court|company|firm|government|administration|military|army|police|"
-    "agency|office|bank|group|committee|council|commission|embassy|alliance|bloc|union|"
-    "kremlin|pentagon|statement|release|report|complaint|filing|note|letter|memo|readout|"
-    "document|lawsuit|ruling|indictment|declaration|communique|communiqué|survey|study|"
-    "spokesperson's office|campaign|team|party|regulator|watchdog|platform|manifesto"
-)
-DOC_HEADS = word_set("""
-statement release report complaint filing note letter memo readout document lawsuit ruling
-indictment declaration communique communiqué post tweet transcript
-""")
+_PERSON_HEADS = alternation(_SW, "person_heads")
+_ORG_HEADS = alternation(_SW, "organisation_heads")
+DOC_HEADS = words(_SW, "document_heads")
 DESC_RE = re.compile(
     r"^(?:(?:a|an|the|one|another|two|three|four|five|several|some|many|other|senior|top)\s+)*"
     r"(?:[\w\-’'.&]+\s+){0,5}?"
@@ -73,46 +35,16 @@ DESC_RE = re.compile(
     rf"(?:\s+(?:at|for|of|from|with|in)\s+(?:the\s+)?{NAME_SEQ})?$",
     re.I,
 )
-BAD_DESC_WORD = word_set("""
-that which who whom whose said says say told and but or to was were is are has have had will
-would could should can may might in on by with as about after before when while if because
-than not it he she they we i this these those his her their its said
-""")
+BAD_DESC_WORD = words(_SW, "description_stop")
 
-PLACES = _words_lower(_WORDS["places"])
+PLACES = lower_words(_SW, "places")
 
-PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
+PRONOUNS = words(_SW, "pronouns")
 
 TITLE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "chief": (
-        "chief",
-        "secretary general",
-        "secretary-general",
-        "secretary",
-        "head",
-        "director",
-        "leader",
-        "minister",
-    ),
-    "head": ("head", "chief", "director", "secretary general", "secretary-general", "leader"),
-    "leader": ("leader", "president", "prime minister", "chancellor", "premier", "king"),
-    "pentagon": ("defense", "defence", "pentagon"),
-    "kremlin": ("russian", "kremlin"),
-    "russian": ("russian", "kremlin"),
-    "american": ("u.s.", "us ", "american"),
-    "us": ("u.s.", "us ", "american"),
-    "u.s.": ("u.s.", "us ", "american"),
-    "defense": ("defense", "defence", "pentagon"),
-    "defence": ("defense", "defence", "pentagon"),
-    "top": (),
-    "former": ("former",),
-    "alliance": ("nato", "alliance"),
+    k: tuple(v) for k, v in lookup(_SW, "title_synonyms").items()
 }
-TITLE_HEADS = word_set("""
-president chief head leader secretary minister chancellor premier envoy spokesman
-spokeswoman spokesperson general governor mayor senator ambassador commander director
-chairman speaker secretary-general king queen pope adviser advisor
-""")
+TITLE_HEADS = words(_SW, "title_heads")
 
 
 @dataclass
@@ -157,12 +89,7 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     return title, name
 
 
-_INNER_TITLES = word_set("""
-commander minister secretary ceo cfo coo chief president spokesman spokeswoman spokesperson
-director chairman chairwoman chair head governor mayor general ambassador envoy chancellor
-premier senator adviser advisor economist strategist analyst officer commissioner
-secretary-general founder
-""")
+_INNER_TITLES = words(_SW, "inner_titles")
 
 
 def strip_leading(tokens: list[str]) -> list[str]:
@@ -177,24 +104,14 @@ def is_org(tokens: list[str]) -> bool:
     return any(t.lower().rstrip(".") in ORG_WORDS or t.lower() in ORG_WORDS for t in tokens)
 
 
-LEAD_CONJ_RE = re.compile(
-    r"^(?:although|though|whereas|while|but|and|yet|because|since|unless|once|if|when|as|so)"
-    r"\s+(?=\S)",
-    re.I,
-)
+LEAD_CONJ_RE = re.compile(rf"^(?:{alternation(_SW, 'leading_conjunctions')})\s+(?=\S)", re.I)
 POSSESSOR_RE = re.compile(rf"(?:the\s+)?{NAME_SEQ}['’]s?", re.I)
-PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
+PARTICLES = words(_SW, "name_particles")
 APPOSITIVE_AFTER_RE = re.compile(
     rf",[ \t]+(?P<role>(?:(?:the|a|an)[ \t]+|[{UP}][\w.]*['’]s[ \t]+)"
     r"[^,.;:\n“”\"()]{3,140}?)(?=,|\.\s|;|\s+(?:who|said|says|told)\b)"
 )
-ROLE_NOUN_RE = re.compile(
-    r"\b(?:analyst|expert|director|president|minister|secretary|envoy|spokes\w+|adviser|advisor|"
-    r"professor|editor|chief|CEO|head|economist|strategist|leader|official|counsel|senator|"
-    r"lawmaker|ambassador|chairman|chair|founder|fellow|researcher|commander|general|governor|"
-    r"mayor|manager|partner|officer|executive|lawyer|attorney|publisher|correspondent|member)\b",
-    re.I,
-)
+ROLE_NOUN_RE = re.compile(rf"\b(?:{alternation(_SW, 'role_nouns')})\b", re.I)
 
 
 def plausible_name(name: list[str]) -> bool:
@@ -280,7 +197,7 @@ def doc_issuer(phrase: str) -> str | None:
 
 
 WORD_CAP_RE = re.compile(rf"[{UP}][^\W\d_]{{2,}}")
-NAME_OPENERS = frozenset(("mr.", "mrs.", "ms.", "dr."))
+NAME_OPENERS = words(_SW, "name_openers")
 _FAMILY_NEXT_RE = re.compile(rf"[ \t]([{UP}][a-zà-ÿ]+(?:-[a-zà-ÿ]+)?)(?![\w\-]|[ \t]+[{UP}])")
 # two short given names then an appositive: "Yeap Jun Rong, a strategist"
 _FAMILY_NEXT2_RE = re.compile(
@@ -290,13 +207,12 @@ ACRONYM_DEF_RE = re.compile(
     rf"(?P<name>{TOKEN}(?:[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*{TOKEN}){{1,7}})[ \t]+"
     r"\((?P<acr>[A-Z][A-Z&]{1,7})\)"
 )
-GROUP_TITLES = {
-    "senators": ("senators", "sens."),
-    "lawmakers": ("senators", "sens.", "reps.", "representatives"),
-    "representatives": ("reps.", "representatives"),
-}
+GROUP_TITLES = {k: tuple(v) for k, v in lookup(_SW, "group_titles").items()}
+# a party noun and its letter in a lawmaker's tag; words before it that are not a state
+PARTY_LETTERS: dict[str, str] = lookup(_SW, "parties.letters")
+NOT_STATE_WORDS = words(_SW, "parties.not_states")
 GROUP_DEF_RE = re.compile(
-    rf"\b(?P<title>Senators|Sens\.|Reps\.|Representatives)[ \t]+(?P<a>{NAME_SEQ})"
+    rf"\b(?P<title>{alternation(_SW, 'parties.group_titles')})[ \t]+(?P<a>{NAME_SEQ})"
     rf"(?:,[^,.;\n]{{1,60}},)?[ \t]+and[ \t]+(?P<b>{NAME_SEQ})"
 )
 
@@ -306,8 +222,8 @@ PARTY_TAG_RE = re.compile(
     rf"(?P<state>[{UP}][\w.]*(?:[ \t][{UP}][\w.]*)?)\)"
 )
 PARTY_TITLE_RE = re.compile(
-    rf"\b(?P<p>Democratic|Republican|GOP)[ \t]+(?P<name>(?:Sen\.|Rep\.|Gov\.|Senator|"
-    rf"Representative|Governor|Congressman|Congresswoman)[ \t]+{NAME_SEQ})"
+    rf"\b(?P<p>{alternation(_SW, 'parties.adjectives')})[ \t]+"
+    rf"(?P<name>(?:{alternation(_SW, 'parties.lawmaker_titles')})[ \t]+{NAME_SEQ})"
     rf"(?:[ \t]+of[ \t]+(?P<state>[{UP}][a-z]+(?:[ \t][{UP}][a-z]+)?))?"
 )
 

@@ -4,52 +4,43 @@ from __future__ import annotations
 
 import re
 
-from monitors.nlp.lexicon import word_set
 from monitors.nlp.quotes.marks import ABBREV, DOUBLE
 from monitors.nlp.quotes.names import DESC_RE, NAME_SEQ, PRONOUNS, ROLE_NOUN_RE, TOKEN
+from monitors.nlp.quotes.vocab import alternation, entries, words
 
-_ADVERBS = word_set("""
-has have had also later then previously repeatedly once again further recently already now
-still often is was would will could did does do had just even first publicly privately
-earlier separately simply reportedly directly explicitly ominously notably flatly bluntly
-angrily proudly himself herself themselves itself
-""")
+_QW = "quote_words"
+
+
+def _either_case(key: str) -> str:
+    """The words of ``key`` with their first letter in either case (``[Ww]hen``)."""
+    return "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in entries(_QW, key))
+
+
+_WEEKDAYS = alternation(_QW, "weekdays")
+_RELATIVE_DAYS = alternation(_QW, "relative_days")
+
+_ADVERBS = words(_QW, "adverbs")
 _TIME_TAIL_RE = re.compile(
-    r"(?:\s+(?:on|last|this|earlier|late|early|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday|week|month|year|morning|night|evening|afternoon|weekend|day)"
-    r"|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)"
+    rf"(?:\s+(?:{alternation(_QW, 'time_anchors')})\s+(?:{_WEEKDAYS}|"
+    rf"{alternation(_QW, 'day_periods')})"
+    rf"|\s+(?:{_WEEKDAYS}|{_RELATIVE_DAYS})"
     r"|\s+(?:for|in)\s+(?:19|20)\d\d)$"
 )
-NP_STOP = word_set("""
-that which whom whose said says told and but or to was were is are has have had will would
-could should can may might in on by with as about after before when while if because than
-not this these those where what how why so do does did be been being also said it its his
-her their we our you your i my me him them us there here who
-""")
-_DETERMINERS = word_set("""
-the a an one another two three several some many other
-""")
+NP_STOP = words(_QW, "np_stop")
+_DETERMINERS = words(_QW, "determiners")
 SCARE_BEFORE_RE = re.compile(
-    r"(?:so-called|so called|dubbed|nicknamed|known as|titled|entitled|named|hashtag|"
-    r"slogan|motto|book|novel|memoir|film|movie|song|album|show|series|play|operation|"
-    r"headline|the words?|the phrase|the term|label|brand|codenamed|code-named|banner|"
-    r"podcast|column|newsletter|op-ed|essay|article|documentary|exercise)[\s,]*[‘“\"«']?$",
+    rf"(?:{alternation(_QW, 'scare_before')})[\s,]*[‘“\"«']?$",
     re.I,
 )
-NAME_LIKE_SMALL = word_set("""
-of the and a an in for on to at by with from or vs
-""")
+NAME_LIKE_SMALL = words(_QW, "name_like_small")
 
 _ALONG_WITH_RE = re.compile(
     rf"(?P<a>{NAME_SEQ}),\s+(?:along|together)\s+with\s+[^,]{{0,80}},\s*(?P<b>{NAME_SEQ}),$"
 )
 AGE_DESC_RE = re.compile(r"the\s+(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-year-old(?:\s+[a-z][\w-]*){0,2}")
 
-_BE_FORMS = word_set("is are was were be been being 's")
-_PASSIVE_SKIP = word_set("""
-also widely still not never often reportedly already now long previously later then once
-initially originally generally commonly publicly privately repeatedly
-""")
+_BE_FORMS = words(_QW, "be_forms")
+_PASSIVE_SKIP = words(_QW, "passive_skip")
 
 
 def passive(masked: str, s_lo: int, verb: re.Match) -> bool:
@@ -78,28 +69,20 @@ def is_desc_or_name(phrase: str) -> bool:
     )
 
 
-_DESC_HEAD_RE = re.compile(
-    r"\b(?:head|chief|spokes\w+|official|minister|director|chairman|"
-    r"leader|analysts?|adviser|advisor|envoy|aide|diplomat|source)s?\b"
-)
+_DESC_HEAD_RE = re.compile(rf"\b(?:{alternation(_QW, 'description_heads')})s?\b")
 SUBJECT_RE = re.compile(rf"(?P<name>{NAME_SEQ})(?=,|\s+[–—]\s|\s+[a-z]+\b)")
 # words allowed between a sentence's start and its subject's name ("Republican vice-presidential
 # candidate JD Vance put …", "NATO secretary-general Jens Stoltenberg appeared …")
 SUBORD_SUBJECT_RE = re.compile(
-    rf"\b(?:[Ww]hen|[Ww]hile|[Aa]fter|[Bb]efore|[Oo]nce|[Ss]ince)\s+"
-    rf"(?P<name>{NAME_SEQ})(?=\s+(?:was|is|had|has|visited|met|spoke|arrived|came|went|"
-    rf"returned|took|traveled|travelled|appeared|addressed)\b)"
+    rf"\b(?:{_either_case('subordinators')})\s+"
+    rf"(?P<name>{NAME_SEQ})(?=\s+(?:{alternation(_QW, 'subordinate_verbs')})\b)"
 )
+_INTRO_WORDS = alternation(_QW, "intro_words", r"\s+")
 INTRO_AT_RE = re.compile(
-    r"\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
-    r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
-    r"Addressing|Writing|Responding|Following|Amid|Under|With|[a-z]+ing|when|while|after|"
-    r"before|since)\b[^,;:.!?·]{0,160},\s*)+"
+    rf"\s*(?:(?:{_INTRO_WORDS}|[a-z]+ing|{alternation(_QW, 'intro_clause_openers')})\b"
+    r"[^,;:.!?·]{0,160},\s*)+"
 )
-SUBJECT_SKIP = word_set("""
-the a an but and in on at as this that it he she they we like unlike after earlier later
-meanwhile however by for with from under over since when while if
-""")
+SUBJECT_SKIP = words(_QW, "subject_skip")
 _NAME_BEFORE_APPOS_RE = re.compile(rf"((?:the\s+)?{NAME_SEQ}),\s*an?\s+[^,]{{1,80}}$")
 FULL_NAME_RE = re.compile(rf"{TOKEN}(?:\s+{TOKEN}){{1,3}}")
 APPOS_FULLNAME_RE = re.compile(rf"([^,]+),\s*((?:{TOKEN})(?:\s+{TOKEN}){{1,3}})\s*,?\s*")
@@ -121,34 +104,13 @@ def is_abbrev(text: str, dot: int) -> bool:
 # "said Gen. Brown", "said Sen. Dan Sullivan": a title's abbreviation dot does not end the name
 TITLE_DOT = (
     "\\.(?:"
-    + "|".join(
-        rf"(?<=\b{t}\.)"
-        for t in (
-            "Gen",
-            "Sen",
-            "Rep",
-            "Gov",
-            "Lt",
-            "Col",
-            "Maj",
-            "Adm",
-            "Sgt",
-            "Capt",
-            "Dr",
-            "Prof",
-            "Gens",
-            "Sens",
-            "Reps",
-        )
-    )
+    + "|".join(rf"(?<=\b{t}\.)" for t in entries("speaker_words", "abbreviated_titles"))
     + r")(?=[ \t][A-Z])"
 )  # the dot first: cheap on every other character
 
+_SPEAKER_CUT = alternation(_QW, "after_speaker_cut", r"\s+")
 _VS_TRIM = re.compile(
-    r"\s+(?:in|on|during|after|before|this|last|earlier|later|when|while|who|told|to|via|"
-    r"through|according|adding|saying|noting|because|as|at\s+the|at\s+a|from|with|and\s+"
-    r"(?:then|also)|late|early|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"today|yesterday)\b.*\Z",
+    rf"\s+(?:{_SPEAKER_CUT})\b.*\Z",
     re.I | re.S,
 )
 
@@ -241,9 +203,7 @@ def _strip_trailers(seg: str) -> str:
 
 
 LEAD_WORD_RE = re.compile(r"([A-Za-z]+)")
-NOUN_LIKE_VERBS = word_set("""
-states notes claims calls reads read posts remarks comments tweets writes says asks replies
-""")
+NOUN_LIKE_VERBS = words("speech_verbs", "noun_like")
 REL_WORD_RE = re.compile(r"\b(?:who|which)\b")
 ACRONYM_TAIL_RE = re.compile(r"\(([A-Z][A-Z&]{1,7})\)$")
 
@@ -255,7 +215,7 @@ def strip_time(seg: str) -> str:
 
 
 _PAREN_TAIL_RE = re.compile(r"(?<=\w)\s*\([^()\n·]{1,40}\)$")
-_NP_PREPS = frozenset(("at", "of", "for", "from"))
+_NP_PREPS = words(_QW, "np_links")
 NP_WORD_RE = re.compile(r"[\w\-’'.&]+$")
 
 
@@ -320,11 +280,11 @@ def np_after(masked: str, pos: int) -> str | None:
 
 _NP_AFTER_RE = re.compile(rf"\s*((?:[^,.;:!?“”\"«»\n·(]|{TITLE_DOT}){{1,120}})")
 _DOC_SOURCE_RE = re.compile(
-    r"(?:an?|the)\s+(?:[\w\-]+\s+){0,2}?(?:statement|release|report|note|letter|readout|post|"
-    r"communiqu[eé]|declaration|memo|filing|notice)\s+(?:issued\s+)?(?:from|by)\s+(?P<src>.+)",
+    r"(?:an?|the)\s+(?:[\w\-]+\s+){0,2}?"
+    rf"(?:{alternation(_QW, 'source_documents')})\s+(?:issued\s+)?(?:from|by)\s+(?P<src>.+)",
     re.S,
 )
-_RUN_LINK = frozenset(("of", "for", "the", "and", "on"))
+_RUN_LINK = words(_QW, "run_links")
 
 
 def _capitalised_run(seg: str) -> str | None:
@@ -352,10 +312,11 @@ def _capitalised_run(seg: str) -> str | None:
 SUBJ_APPOS_RE = re.compile(rf"[^,.;:·]{{0,80}},\s*({NAME_SEQ})\s*,")
 _APPOS_NAME_RE = re.compile(rf",\s*({NAME_SEQ})\s*(?:[,.;]|$)")
 INTRO_RE = re.compile(
-    r"\A\s*(?:(?:According\s+to|As\s+per|In|On|At|After|Before|Earlier|Later|During|Speaking|Asked|Just|Meanwhile|But|"
-    r"And|However|Separately|Still|Yet|Also|Now|Then|When|While|Last|This|Since|Despite|"
-    r"Addressing|Writing|Responding|Following|Amid|Under|With|Like|Unlike)\b[^,]{0,120},\s*)+"
+    rf"\A\s*(?:(?:{_INTRO_WORDS}|{alternation(_QW, 'intro_comparisons')})\b[^,]{{0,120}},\s*)+"
 )
+
+
+_NOT_SUBJECT_OPENERS = words(_QW, "not_subject_openers")
 
 
 def sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
@@ -378,7 +339,7 @@ def sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
         if out[0].lower() in _DETERMINERS and _is_desc(phrase):
             return phrase
     m = re.match(rf"(?:(?:The|the)\s+)?{NAME_SEQ}", seg)
-    if m and m.group().split()[0].lower() not in ("but", "and", "in", "on", "at", "as", "a", "an"):
+    if m and m.group().split()[0].lower() not in _NOT_SUBJECT_OPENERS:
         owner = _POSSESSED_NAME_RE.match(seg, m.end())
         if owner:  # "Hungary’s far-right Prime Minister Viktor Orbán has …"
             return seg[m.start() : owner.end()]
@@ -390,8 +351,8 @@ def sentence_subject(masked: str, s_lo: int, v_pos: int) -> str | None:
 
 
 _CONJ_SUBJECT_RE = re.compile(
-    rf"\A\s*(?:But|And|Yet|So|Still|Also)\s+(?P<name>{NAME_SEQ})(?=\s+(?:on|in|at|last|this|"
-    r"later|earlier|then|also|again|however|[a-z]+ed)\b)"
+    rf"\A\s*(?:{alternation(_QW, 'conjunction_openers')})\s+(?P<name>{NAME_SEQ})"
+    rf"(?=\s+(?:{alternation(_QW, 'subject_followers')}|[a-z]+ed)\b)"
 )
 _ROLE_THEN_NAME_RE = re.compile(rf"(?P<role>(?:\s+[a-z][\w\-]*){{1,3}}?)\s+{NAME_SEQ}(?=\s+[a-z])")
 _POSSESSED_NAME_RE = re.compile(rf"['’]s?\s+(?:[a-z][\w\-]*\s+){{0,2}}{NAME_SEQ}(?=\s+[a-z])")

@@ -32,8 +32,10 @@ from monitors.nlp.quotes.names import (
     LEAD_CONJ_RE,
     NAME_OPENERS,
     NAME_SEQ_RE,
+    NOT_STATE_WORDS,
     ORG_WORDS,
     PARTICLES,
+    PARTY_LETTERS,
     PARTY_TAG_RE,
     PARTY_TITLE_RE,
     PLACES,
@@ -231,14 +233,13 @@ class Registry:
         its state modifier, when given, agreeing."""
         words = phrase.replace("’s", "").split()
         party = words[-1].lower().rstrip("s") if words else ""
-        letter = {"democrat": "D", "republican": "R"}.get(party)
+        letter = PARTY_LETTERS.get(party)
         if letter is None:
             return None
         mods = [
             w.lower().strip(".")
             for w in words[:-1]
-            if w[:1].isupper()
-            and w.lower() not in ("the", "house", "senate", "gop", "former", "veteran", "top")
+            if w[:1].isupper() and w.lower() not in NOT_STATE_WORDS
         ]
         found = self._party_tagged(letter)
         if mods:
@@ -254,10 +255,10 @@ class Registry:
 
     def other_party(self, name: str, party: str) -> bool:
         """Does the article tag ``name`` with a party other than ``party``?"""
-        other = {"democrat": "R", "republican": "D"}.get(party.lower())
-        if other is None:
+        own = PARTY_LETTERS.get(party.lower())
+        if own is None:
             return False
-        return name in self._party_tagged(other)
+        return any(name in self._party_tagged(o) for o in set(PARTY_LETTERS.values()) - {own})
 
     def _party_tagged(self, letter: str) -> dict[str, str | None]:
         """People the article tags with party ``letter`` (``D``/``R``), with their state

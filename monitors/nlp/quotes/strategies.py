@@ -18,37 +18,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from monitors.nlp.lexicon import word_set
 from monitors.nlp.quotes.names import PRONOUNS, doc_phrase
 from monitors.nlp.quotes.phrases import AGE_DESC_RE, APPOS_FULLNAME_RE, APPOS_PERSON_RE
+from monitors.nlp.quotes.vocab import alternation, words
 
 if TYPE_CHECKING:
     from monitors.nlp.quotes.document import Doc
 
-_PARTY_MEMBERS = frozenset(
-    (
-        "republican",
-        "democrat",
-        "conservative",
-        "liberal",
-        "socialist",
-        "progressive",
-        "independent",
-        "gop",
-        "labour",
-        "tory",
-    )
-)
+_SW = "speaker_words"
+_PARTY_MEMBERS = words(_SW, "party_members")
 _COUNTED_GROUP_RE = re.compile(
-    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of|several)\s+"
-    r"(?:[A-Z][\w\-]*\s+){0,2}(?P<head>lawmakers|legislators)"
+    rf"(?:\d+|{alternation(_SW, 'group_counts')})\s+"
+    rf"(?:[A-Z][\w\-]*\s+){{0,2}}(?P<head>{alternation(_SW, 'counted_group_heads')})"
 )
 # "the analysts", "the lawmakers" with no antecedent: too vague to name a speaker
 _BARE_DEF_PLURAL_RE = re.compile(
-    r"(?:the|The)\s+(?:[\w\-]+\s+){0,2}?(?:officials|diplomats|analysts|economists|strategists|"
-    r"lawmakers|legislators|experts|sources|critics|researchers)"
+    rf"(?:the|The)\s+(?:[\w\-]+\s+){{0,2}}?(?:{alternation(_SW, 'bare_plural_heads')})"
 )
-_FAMILY_HEADS = word_set("son daughter father mother widow widower brother sister husband wife")
+_FAMILY_HEADS = words(_SW, "family_heads")
 
 
 Answer = tuple[str | None, str | None, bool]
