@@ -1,9 +1,12 @@
-"""The stages in order: marks, masking, attribution, post-passes."""
+"""The stages in order: marks, masking, attribution, post-passes, then the speaker ranker."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from monitors.model import Quote
 from monitors.nlp.acronyms import expand_speakers
+from monitors.nlp.quotes.candidates import Candidate, quote_candidates
 from monitors.nlp.quotes.document import Doc
 from monitors.nlp.quotes.marks import find_spans, mask, paragraphs
 from monitors.nlp.quotes.passes import (
@@ -12,24 +15,39 @@ from monitors.nlp.quotes.passes import (
     resolve_headings,
     statement_author,
 )
+from monitors.nlp.quotes.ranker import Choice, choose
 from monitors.nlp.quotes.spans import Span
 from monitors.nlp.quotes.speakers import Registry
 
 
-def extract_quotes(text: str) -> list[Quote]:
-    """Return the direct quotations in ``text`` (``title\\n\\nbody``) with their speakers."""
-    return [q for q, _ in explain_quotes(text)]
+@dataclass
+class RuleQuotes:
+    """What the rules found in one text: the kept spans, their quotes and strategies."""
+
+    doc: Doc | None
+    spans: list[Span]
+    quotes: list[Quote]
+    strategies: list[str | None]
 
 
-def explain_quotes(text: str) -> list[tuple[Quote, str | None]]:
-    """:func:`extract_quotes` with, for each quote, the name of the strategy that chose its
-    speaker (a resolution strategy or a post-pass; ``None`` when nothing attributed it)."""
+@dataclass(frozen=True)
+class RankedQuote:
+    """A quote as emitted, with the rules' pick and the ranker's reading of the candidates."""
+
+    quote: Quote  # speaker: the ranker's choice (None when it abstains)
+    rules_speaker: str | None
+    strategy: str | None  # the rules' strategy
+    choice: Choice
+
+
+def rule_quotes(text: str) -> RuleQuotes:
+    """The rule-based stages alone: every quote with the speaker the rules chose."""
     if not isinstance(text, str) or not text:
-        return []
+        return RuleQuotes(None, [], [], [])
     paras = paragraphs(text)
     spans = find_spans(text, paras)
     if not spans:
-        return []
+        return RuleQuotes(None, [], [], [])
     masked = mask(text, spans)
     doc = Doc(text, masked, paras, Registry(text))
     for span in spans:
@@ -40,7 +58,47 @@ def explain_quotes(text: str) -> list[tuple[Quote, str | None]]:
     resolve_headings(spans, text, doc)
     kept = [s for s in spans if s.keep]
     quotes = expand_speakers([_to_quote(s, text) for s in kept], text)
-    return [(q, s.strategy) for q, s in zip(quotes, kept, strict=True)]
+    return RuleQuotes(doc, kept, quotes, [s.strategy for s in kept])
+
+
+def candidates_of(found: RuleQuotes) -> list[list[Candidate]]:
+    """Each rule quote's candidate speakers with their features."""
+    if found.doc is None:
+        return []
+    return quote_candidates(found.doc, found.spans, found.quotes, found.strategies)
+
+
+def rank_quotes(text: str) -> list[RankedQuote]:
+    """Every quote in ``text`` with the ranker's speaker, its probability and the runners-up."""
+    found = rule_quotes(text)
+    out = []
+    rows = zip(found.quotes, found.strategies, candidates_of(found), strict=True)
+    for q, strategy, cands in rows:
+        choice = choose(cands)
+        spk, role = (choice.speaker, choice.role) if choice.emitted else (None, None)
+        out.append(RankedQuote(replace(q, speaker=spk, role=role), q.speaker, strategy, choice))
+    return out
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """Return the direct quotations in ``text`` (``title\\n\\nbody``) with their speakers."""
+    return [r.quote for r in rank_quotes(text)]
+
+
+def explain_quotes(text: str) -> list[tuple[Quote, str | None]]:
+    """:func:`extract_quotes` with, for each quote, how its speaker was chosen: the rules'
+    strategy when the ranker kept the rules' speaker, ``ranker`` when it chose another
+    candidate, ``abstained`` when it left the quote unattributed (``None``: nobody to choose)."""
+    out = []
+    for r in rank_quotes(text):
+        if r.quote.speaker is None:
+            how = "abstained" if r.rules_speaker or r.choice.speaker else None
+        elif r.quote.speaker == r.rules_speaker:
+            how = r.strategy
+        else:
+            how = "ranker"
+        out.append((r.quote, how))
+    return out
 
 
 def _to_quote(s: Span, text: str) -> Quote:
