@@ -146,6 +146,7 @@ def _features(doc: Doc, s: Span, cand: Candidate, pool: _Pool, counts: dict[str,
     persons = sum(1 for c in pool.by_key.values() if c.kind == "person")
     f["n_candidates"] = _scaled(len(pool.by_key), 12)
     f["n_persons"] = _scaled(persons, 8)
+    _name_form(doc, cand.speaker, f)
     if not cand.positions:
         f["unseen"] = 1.0
         return
@@ -163,6 +164,24 @@ def _features(doc: Doc, s: Span, cand: Candidate, pool: _Pool, counts: dict[str,
     f["speech_para"] = float(any(p >= p_lo for p in cand.speech))
     f["speech_last"] = float(_spoke_last(pool, cand, open_at))
     f["after_verb"] = float(any(_after_verb(doc, p) for p in cand.positions))
+
+
+def _name_form(doc: Doc, speaker: str, f: dict[str, float]) -> None:
+    """How the name is written: a one-word name or an acronym is often a fragment the rules
+    cut out of a longer one, and a first word the article also writes in lower case is usually
+    a sentence opener glued to the name (an adverb or determiner), not part of it."""
+    toks = speaker.split()
+    f["one_word"] = float(len(toks) == 1)
+    f["all_caps"] = float(any(t.isupper() and len(t) > 1 for t in toks))
+    first = toks[0] if toks else ""
+    f["lead_common"] = float(
+        len(toks) > 1
+        and first[:1].isupper()
+        and re.search(rf"(?<![\w.]) {re.escape(first.lower())}\b", doc.text) is not None
+    )
+    if doc.reg.is_person(speaker) and toks:
+        known = doc.reg.person(toks[-1])
+        f["full_name"] = float(known is not None and len(known.name.split()) >= 2)
 
 
 def _spoke_last(pool: _Pool, cand: Candidate, before: int) -> bool:

@@ -1,8 +1,8 @@
 """The learned speaker ranker: scores each quote's candidates and abstains when unsure.
 
 The model (``monitors/nlp/data/speaker_model.json``, written by ``eval/train_speakers.py``) is a
-logistic regression over the named features of :mod:`monitors.nlp.quotes.candidates`, then an
-isotonic calibration fitted on out-of-fold scores, then a threshold: the lowest calibrated
+small gradient-boosted tree ensemble (or, ``"kind": "logistic"``, a logistic regression) over the
+named features of :mod:`monitors.nlp.quotes.candidates`, then an isotonic calibration fitted on out-of-fold scores, then a threshold: the lowest calibrated
 probability at which the out-of-fold emitted speakers were right at least 98% of the time.  The
 top candidate is emitted when its probability reaches the threshold; otherwise the quote stays
 unattributed (a wrong speaker is worse than a missing one).
@@ -11,7 +11,8 @@ Fallbacks: without a model file (or with an unreadable one) the rules' speaker i
 rules chose it, with no probability.  A quote whose only candidate is the rules' pick is scored
 like any other (its features say it stands alone), so it can still be withheld.
 
-Inference is pure Python (no numpy): a dot product, a sigmoid and a piecewise-linear map.
+Inference is pure Python (no numpy): tree walks (or a dot product), a sigmoid and a
+piecewise-linear map.
 """
 
 from __future__ import annotations
@@ -31,16 +32,39 @@ MODEL_PATH = DATA / "speaker_model.json"
 
 
 @dataclass(frozen=True)
+class Tree:
+    """One regression tree as parallel arrays (scikit-learn's layout): node ``k`` tests
+    ``feature[k] <= threshold[k]`` and goes to ``left[k]`` or ``right[k]``; a leaf has
+    ``left[k] == -1`` and adds ``value[k]``."""
+
+    feature: tuple[str, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+
+    def predict(self, features: dict[str, float]) -> float:
+        k = 0
+        while self.left[k] != -1:
+            x = features.get(self.feature[k], 0.0)
+            k = self.left[k] if x <= self.threshold[k] else self.right[k]
+        return self.value[k]
+
+
+@dataclass(frozen=True)
 class Model:
-    weights: dict[str, float]
-    intercept: float
+    weights: dict[str, float]  # logistic weights (empty for trees)
+    intercept: float  # the logit before any tree or weight
     cal_x: tuple[float, ...]
     cal_y: tuple[float, ...]
     threshold: float
+    trees: tuple[Tree, ...] = ()
+    rate: float = 1.0  # each tree's share (the boosting learning rate)
 
     def raw(self, features: dict[str, float]) -> float:
-        """The uncalibrated score: the logistic regression's probability."""
+        """The uncalibrated score: the model's probability before calibration."""
         z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        z += self.rate * sum(t.predict(features) for t in self.trees)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def probability(self, features: dict[str, float]) -> float:
@@ -75,12 +99,25 @@ def calibrate(score: float, xs: tuple[float, ...], ys: tuple[float, ...]) -> flo
 
 def model_from_json(data: dict[str, Any]) -> Model:
     """A :class:`Model` from the parsed model file."""
+    names = data["features"]
+    trees = tuple(
+        Tree(
+            tuple(names[f] if f >= 0 else "" for f in t["feature"]),
+            tuple(t["threshold"]),
+            tuple(t["left"]),
+            tuple(t["right"]),
+            tuple(t["value"]),
+        )
+        for t in data.get("trees", ())
+    )
     return Model(
-        weights=dict(zip(data["features"], data["weights"], strict=True)),
+        weights=dict(zip(names, data.get("weights") or [0.0] * len(names), strict=True)),
         intercept=float(data["intercept"]),
         cal_x=tuple(data["calibration"]["x"]),
         cal_y=tuple(data["calibration"]["y"]),
         threshold=float(data["threshold"]),
+        trees=trees,
+        rate=float(data.get("rate", 1.0)),
     )
 
 
