@@ -10,8 +10,9 @@ Model: a small gradient-boosted tree ensemble over the named candidate features
 (:mod:`monitors.nlp.quotes.candidates`); ``--kind logistic`` fits a logistic regression instead
 (the trees won in grouped CV: at 0.98 out-of-fold precision they attribute about twice as many
 quotes, because name-form features such as "one word" or "first word also written in lower
-case" matter only in combination with the rules' strategy and the distance).  Folds are grouped by outlet (``QuoteDoc.outlet``), so
-every out-of-fold score comes from a model that never saw that outlet's copy.  The out-of-fold
+case" matter only in combination with the rules' strategy and the distance).  Folds are
+grouped by outlet (``QuoteDoc.outlet``), so every out-of-fold score comes from a model that never
+saw that outlet's copy.  The out-of-fold
 score of each quote's top candidate is calibrated (isotonic regression), and the threshold is the
 lowest calibrated probability from which on the out-of-fold emitted speakers are right at least
 ``TARGET`` of the time.  The final weights are fitted on all labels and written, rounded, with the
@@ -224,7 +225,9 @@ def threshold(probs: list[tuple[float, int]], target: float = TARGET) -> float:
 
 def tally(rows: list[QuoteRow], emit: list[str | None]) -> dict[str, float]:
     """Speaker accuracy, emitted precision and share attributed of ``emit`` (one a row)."""
-    right = sum(speaker_ok({"speaker": r.gold}, {"speaker": e}) for r, e in zip(rows, emit))
+    right = sum(
+        speaker_ok({"speaker": r.gold}, {"speaker": e}) for r, e in zip(rows, emit, strict=True)
+    )
     em = [(r, e) for r, e in zip(rows, emit, strict=True) if e]
     em_ok = sum(speaker_ok({"speaker": r.gold}, {"speaker": e}) for r, e in em)
     n = len(rows)
@@ -300,8 +303,9 @@ def print_table(table: dict[str, Any]) -> None:
     for name, ru, ra, outlets in lines:
         names = ", ".join(outlets[:4]) + (f" +{len(outlets) - 4}" if len(outlets) > 4 else "")
         print(
-            f"{name:>6} {ru['quotes']:>6} | {ru['speaker_acc']:>9.3f} {ru['speaker_precision']:>6.3f}"
-            f" {ru['attributed']:>6.3f} | {ra['speaker_acc']:>10.3f}"
+            f"{name:>6} {ru['quotes']:>6} | {ru['speaker_acc']:>9.3f}"
+            f" {ru['speaker_precision']:>6.3f} {ru['attributed']:>6.3f} |"
+            f" {ra['speaker_acc']:>10.3f}"
             f" {ra['speaker_precision']:>6.3f} {ra['attributed']:>6.3f}  {names}"
         )
 

@@ -2,7 +2,8 @@
 
 The model (``monitors/nlp/data/speaker_model.json``, written by ``eval/train_speakers.py``) is a
 small gradient-boosted tree ensemble (or, ``"kind": "logistic"``, a logistic regression) over the
-named features of :mod:`monitors.nlp.quotes.candidates`, then an isotonic calibration fitted on out-of-fold scores, then a threshold: the lowest calibrated
+named features of :mod:`monitors.nlp.quotes.candidates`, then an isotonic calibration fitted on
+out-of-fold scores, then a threshold: the lowest calibrated
 probability at which the out-of-fold emitted speakers were right at least 98% of the time.  The
 top candidate is emitted when its probability reaches the threshold; otherwise the quote stays
 unattributed (a wrong speaker is worse than a missing one).
