@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from monitors.nlp.quotes import extract_quotes
+
+
+@pytest.fixture(autouse=True)
+def _rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests pin the rule stages (the ranker's candidate source): the speaker the rules
+    choose, without the learned ranker's abstentions (tests/test_speaker_ranker.py)."""
+    monkeypatch.setattr("monitors.nlp.quotes.ranker.load_model", lambda *a: None)
+
 
 # --- wire-copy attribution classes (heldout2 review) -------------------------------------------
 

@@ -12,6 +12,14 @@ from monitors.model import Quote
 from monitors.nlp.quotes import extract_quotes
 from tests.factories import growth
 
+
+@pytest.fixture(autouse=True)
+def _rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests pin the rule stages (the ranker's candidate source): the speaker the rules
+    choose, without the learned ranker's abstentions (tests/test_speaker_ranker.py)."""
+    monkeypatch.setattr("monitors.nlp.quotes.ranker.load_model", lambda *a: None)
+
+
 DEV = Path(__file__).resolve().parent.parent / "eval" / "dev_quotes.jsonl"
 _QM = "\"'“”‘’«»„‚"
 
