@@ -6,6 +6,9 @@
                                     the test suite (what CI runs)
     python3.11 tasks.py setup       only create/refresh .venv (runtime + test dependencies)
     python3.11 tasks.py lock        rewrite requirements.lock from the current .venv
+    python3.11 tasks.py train       retrain the speaker ranker (eval/train_speakers.py): print
+                                    its grouped cross-validation, write the model file
+                                    monitors/nlp/data/speaker_model.json
     python3.11 tasks.py eval        print the extraction/relevance/dedupe evaluation numbers and
                                     the digest audits (eval/digest_audit.py) against their floors
 
@@ -117,6 +120,9 @@ def main(argv: list[str]) -> None:
                 "3",
                 env=test_env(),
             )
+    elif cmd == "train":
+        setup()
+        run(PY, "eval/train_speakers.py", *argv[1:])
     elif cmd == "lock":
         out = subprocess.check_output(
             [str(PY), "-m", "pip", "freeze", "--exclude-editable"], text=True
