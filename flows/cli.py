@@ -21,6 +21,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import flows  # noqa: F401  (sets Prefect environment defaults before prefect is imported)
 from flows.common import default_config_path, parse_now, resolve_config
@@ -132,8 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--explain",
         action="store_true",
-        help="give each quote the speaker strategy that chose its speaker (a 'strategy' key), "
-        "and print one line per quote, speaker and strategy, on stderr",
+        help="give each quote the rules' speaker strategy (a 'strategy' key), and print per "
+        "quote on stderr the emitted speaker and its probability, the rules' pick and strategy, "
+        "and the top candidates with their probabilities",
     )
 
     sp = sub.add_parser(
@@ -346,16 +348,28 @@ def iter_article_paths(paths: Sequence[str]) -> Iterator[Path]:
             yield p
 
 
-def _explain_quotes(title: str, text: str, quotes: list[dict]) -> None:
-    """Add each quote's speaker strategy (``--explain``) and print it, one line a quote."""
+def _ranked_quotes(title: str, text: str) -> dict[tuple[int, int], Any]:
+    """The speaker ranker's reading of each quote, by the quote's offsets."""
     from monitors.nlp.extract import full_text
-    from monitors.nlp.quotes import explain_quotes
+    from monitors.nlp.quotes.pipeline import rank_quotes
 
-    chosen = {(q.text, q.speaker): s for q, s in explain_quotes(full_text(title, text))}
-    for q in quotes:
-        q["strategy"] = chosen.get((q["text"], q["speaker"]))
+    return {(r.quote.start, r.quote.end): r for r in rank_quotes(full_text(title, text))}
+
+
+def _explain_quotes(quotes: list[dict], ranked: list[Any]) -> None:
+    """Add each quote's rules strategy (``--explain``) and print, one line a quote, the speaker,
+    its probability, the rules' pick and strategy, then the top candidates."""
+    for q, r in zip(quotes, ranked, strict=True):
+        q["strategy"] = r.strategy if r is not None else None
         words = q["text"] if len(q["text"]) <= 60 else q["text"][:57] + "..."
-        print(f"  {q['speaker'] or '-'}  [{q['strategy'] or 'none'}]  {words}", file=sys.stderr)
+        p = f"{r.choice.p:.3f}" if r is not None and r.choice.p is not None else "-"
+        rules = (r.rules_speaker or "-") if r is not None else "-"
+        print(
+            f"  {q['speaker'] or '-'} (p {p})  rules: {rules} [{q['strategy'] or 'none'}]  {words}",
+            file=sys.stderr,
+        )
+        for name, prob in r.choice.ranked[:3] if r is not None else ():
+            print(f"      {prob:.3f}  {name}", file=sys.stderr)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -387,9 +401,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
             )
             continue
         ex = analyse(doc.title, doc.text, cfg.topics, always_extract=True)
-        quotes = [quote_json(q) for q in ex.quotes]
+        by_span = _ranked_quotes(doc.title, doc.text) if ex.quotes else {}
+        ranked = [by_span.get((q.start, q.end)) for q in ex.quotes]
+        quotes = [
+            quote_json(q) | {"speaker_p": r.choice.p if r is not None else None}
+            for q, r in zip(ex.quotes, ranked, strict=True)
+        ]
         if getattr(args, "explain", False):
-            _explain_quotes(doc.title, doc.text, quotes)
+            _explain_quotes(quotes, ranked)
         print(
             json.dumps(
                 {
