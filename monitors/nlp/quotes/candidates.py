@@ -59,6 +59,24 @@ def candidate_key(speaker: str) -> str:
     return " ".join(words)
 
 
+def fullest_name(doc: Doc, speaker: str) -> str:
+    """The name to emit for a person: the fullest form the article gives (``Zhang`` ->
+    ``Zhang Wei`` when the article writes that), without a place word glued in front by a
+    capitalised run (``Kyiv Ann Lee`` -> ``Ann Lee``).  Suffixes (``Jr.``, ``III``) stay, being
+    part of the registry's name; organisations and descriptions are kept as written."""
+    toks = speaker.split()
+    if len(toks) >= 3 and toks[0].lower() in PLACES and doc.reg.is_person(" ".join(toks[1:])):
+        toks = toks[1:]
+    if not toks or not doc.reg.is_person(" ".join(toks)):
+        return " ".join(toks) or speaker
+    known = doc.reg.person(toks[-1]) or (doc.reg.person(toks[0]) if len(toks) == 1 else None)
+    if known is not None and len(known.name.split()) > len(toks):
+        full = known.name.split()
+        if all(t in full for t in toks) and doc.reg.is_person(known.name):
+            return known.name
+    return " ".join(toks)
+
+
 def _kind(doc: Doc, speaker: str) -> str:
     if not speaker[:1].isupper():
         return "desc"
@@ -73,6 +91,7 @@ class _Pool:
         self.by_key: dict[str, Candidate] = {}
 
     def add(self, speaker: str, role: str | None) -> Candidate:
+        speaker = fullest_name(self.doc, speaker)
         key = candidate_key(speaker)
         cand = self.by_key.get(key)
         if cand is None:
@@ -215,6 +234,40 @@ def quote_candidates(
         pool = _gather(doc, s, q, strategy, prev, cache)
         for cand in pool.by_key.values():
             _features(doc, s, cand, pool, counts)
+        _relative(doc, s, q, pool)
         out.append(list(pool.by_key.values()))
         prev = q
     return out
+
+
+def _relative(doc: Doc, s: Span, q: Quote, pool: _Pool) -> None:
+    """Features that compare a candidate with the quote's others, and the quote's own form:
+    the nearest speaker is usually the one; a short lower-case fragment inside a sentence is
+    attributed by the sentence, a whole-paragraph quotation by its neighbours."""
+    open_at = s.open_pos if s.open_pos >= 0 else s.start
+    close_at = s.close_pos if s.close_pos >= 0 else s.end
+
+    def gap(p: int) -> int:
+        return open_at - p if p < open_at else p - close_at
+
+    cands = list(pool.by_key.values())
+    best_speech = min(((gap(p), k) for k, c in enumerate(cands) for p in c.speech), default=None)
+    best_any = min(((gap(p), k) for k, c in enumerate(cands) for p in c.positions), default=None)
+    speakers = sum(1 for c in cands if c.speech)
+    words = len(q.text.split())
+    lo, hi = doc.paras[s.para]
+    whole = (s.open_pos if s.open_pos >= 0 else s.start) - lo <= 2 and hi - close_at <= 3
+    rules = next((c for c in cands if c.rules is not None), None)
+    for k, c in enumerate(cands):
+        f = c.features
+        f["nearest_speech"] = float(best_speech is not None and best_speech[1] == k)
+        f["nearest_name"] = float(best_any is not None and best_any[1] == k)
+        f["n_speakers"] = _scaled(speakers, 6)
+        f["quote_words"] = _scaled(words, 60)
+        f["fragment"] = float(q.text[:1].islower())
+        f["whole_para"] = float(whole)
+        f["quote_headline"] = float(s.para == 0)
+        if rules is not None and rules is not c:
+            f["rules_is_nearest_speech"] = float(
+                best_speech is not None and cands[best_speech[1]] is rules
+            )

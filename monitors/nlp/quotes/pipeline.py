@@ -87,13 +87,14 @@ def extract_quotes(text: str) -> list[Quote]:
 
 def explain_quotes(text: str) -> list[tuple[Quote, str | None]]:
     """:func:`extract_quotes` with, for each quote, how its speaker was chosen: the rules'
-    strategy when the ranker kept the rules' speaker, ``ranker`` when it chose another
+    strategy when the ranker kept the rules' speaker (in its fullest spelling), ``ranker`` when
+    it chose another
     candidate, ``abstained`` when it left the quote unattributed (``None``: nobody to choose)."""
     out = []
     for r in rank_quotes(text):
         if r.quote.speaker is None:
             how = "abstained" if r.rules_speaker or r.choice.speaker else None
-        elif r.quote.speaker == r.rules_speaker:
+        elif r.choice.from_rules:
             how = r.strategy
         else:
             how = "ranker"

@@ -82,6 +82,7 @@ class Choice:
     p: float | None  # its calibrated probability (None: no model, the rules decided)
     emitted: bool
     ranked: tuple[tuple[str, float], ...] = ()  # every candidate with its probability, best first
+    from_rules: bool = False  # the top candidate is the rules' pick
 
 
 def calibrate(score: float, xs: tuple[float, ...], ys: tuple[float, ...]) -> float:
@@ -138,7 +139,7 @@ def choose(cands: list[Candidate], model: Model | None = None) -> Choice:
         rules = next((c for c in cands if c.rules is not None), None)
         if rules is None:
             return Choice(None, None, None, False)
-        return Choice(rules.speaker, rules.role, None, True)
+        return Choice(rules.speaker, rules.role, None, True, from_rules=True)
     if not cands:
         return Choice(None, None, None, False)
     # ranked by the raw score (the calibration is monotone but flat in steps: the raw score
@@ -151,4 +152,5 @@ def choose(cands: list[Candidate], model: Model | None = None) -> Choice:
     probs = [calibrate(r, model.cal_x, model.cal_y) for r, _, _ in scored]
     top = scored[0][2]
     ranked = tuple((c.speaker, round(q, 4)) for q, (_, _, c) in zip(probs, scored, strict=True))
-    return Choice(top.speaker, top.role, probs[0], probs[0] >= model.threshold, ranked)
+    emitted = probs[0] >= model.threshold
+    return Choice(top.speaker, top.role, probs[0], emitted, ranked, top.rules is not None)
