@@ -28,6 +28,12 @@ from monitors.nlp.quotes.cues import VERB_RE
 from monitors.nlp.quotes.document import Doc
 from monitors.nlp.quotes.names import NAME_SEQ_RE, PLACES, PRONOUNS, is_org
 from monitors.nlp.quotes.spans import Span
+from monitors.nlp.quotes.vocab import words
+
+# a capitalised run that opens a sentence can start with a word that is no part of the name
+# (a determiner, an adverb): such a word, and a weekday alone, never names a speaker
+_LEAD_WORDS = words("quote_words", "determiners") | words("quote_words", "np_stop")
+_TIME_NAMES = words("quote_words", "weekdays")
 
 WINDOW_PARAS = 2  # paragraphs before the quote's own that are searched for candidates
 _NEAR = 60  # characters: a name this close to a mark is read as the quote's attribution
@@ -67,19 +73,41 @@ def fullest_name(doc: Doc, speaker: str) -> str:
     toks = speaker.split()
     if len(toks) >= 3 and toks[0].lower() in PLACES and doc.reg.is_person(" ".join(toks[1:])):
         toks = toks[1:]
+    if len(toks) >= 2 and toks[1][:1].isupper() and _lead_word(doc, toks[0]):
+        toks = toks[1:]  # "Currently FAA" -> "FAA"
+    if len(toks) == 1 and toks[0].isupper() and len(toks[0]) > 1:
+        full = doc.reg.acronym(toks[0])  # "FAA" -> the name the article spells out
+        if full:
+            return full
     if not toks or not doc.reg.is_person(" ".join(toks)):
         return " ".join(toks) or speaker
     known = doc.reg.person(toks[-1]) or (doc.reg.person(toks[0]) if len(toks) == 1 else None)
     if known is not None and len(known.name.split()) > len(toks):
         full = known.name.split()
-        if all(t in full for t in toks) and doc.reg.is_person(known.name):
+        if (
+            all(t in full for t in toks)
+            and doc.reg.is_person(known.name)
+            and not _lead_word(doc, full[0])
+        ):
             return known.name
     return " ".join(toks)
 
 
+def _lead_word(doc: Doc, word: str) -> bool:
+    """A capitalised first word that the article also writes in lower case mid-sentence, or a
+    determiner: it opened the sentence, it is not a name."""
+    low = word.lower()
+    if low in _LEAD_WORDS:
+        return True
+    return word[:1].isupper() and re.search(rf"[a-z,] {re.escape(low)}\b", doc.text) is not None
+
+
 def _kind(doc: Doc, speaker: str) -> str:
-    if not speaker[:1].isupper():
-        return "desc"
+    toks = speaker.split()
+    if not speaker[:1].isupper() or (
+        len(toks) > 1 and toks[0].lower() in _LEAD_WORDS and toks[1][:1].islower()
+    ):
+        return "desc"  # "the spokesman", "The secretary of defence"
     return "person" if doc.reg.is_person(speaker) else "org"
 
 
@@ -118,7 +146,7 @@ def _named(doc: Doc, lo: int, hi: int, cache: dict[str, tuple[str | None, str | 
         if seq not in cache:
             cache[seq] = doc.reg.resolve(seq)
         spk, role = cache[seq]
-        if spk and spk[:1].isupper() and spk.lower() not in PLACES:
+        if spk and spk[:1].isupper() and spk.lower() not in PLACES and spk not in _TIME_NAMES:
             yield m.start(), spk, role
 
 
@@ -126,7 +154,7 @@ def _gather(
     doc: Doc, s: Span, q: Quote, strategy: str | None, prev: Quote | None, cache: dict
 ) -> _Pool:
     pool = _Pool(doc)
-    if q.speaker:
+    if q.speaker and q.speaker not in _TIME_NAMES:
         pool.add(q.speaker, q.role).rules = strategy or "rules"
     if prev is not None and prev.speaker:
         pool.add(prev.speaker, prev.role).previous = True
