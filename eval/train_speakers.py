@@ -73,6 +73,7 @@ class QuoteRow:
     features: list[dict[str, float]]
     speakers: list[str]
     labels: list[int]
+    set: str = ""
     top: int = -1  # the top candidate by out-of-fold score
     oof: list[float] = field(default_factory=list)
 
@@ -99,6 +100,7 @@ def rows_of(doc: QuoteDoc) -> list[QuoteRow]:
                 features=[c.features for c in cs],
                 speakers=[c.speaker for c in cs],
                 labels=[int(speaker_ok(g, {"speaker": c.speaker})) for c in cs],
+                set=doc.set,
             )
         )
     return out
@@ -289,6 +291,14 @@ def report(rows: list[QuoteRow], folds: list[int], xs: list[float], ys: list[flo
     probs = [
         (calibrate(r.oof[r.top], tuple(xs), tuple(ys)), r.labels[r.top]) for r in rows if r.top >= 0
     ]
+    table["sets"] = {
+        name: {
+            "rules": tally(sub, [r.rules_speaker for r in sub]),
+            "ranker": tally(sub, [e for r, e in zip(rows, emit, strict=True) if r.set == name]),
+        }
+        for name in sorted({r.set for r in rows})
+        for sub in [[r for r in rows if r.set == name]]
+    }
     table["curve"] = [
         {"threshold": c} | tally(rows, ranker_emits(rows, xs, ys, c))
         for c in (0.5, 0.7, 0.8, 0.9, 0.95)
@@ -296,6 +306,20 @@ def report(rows: list[QuoteRow], folds: list[int], xs: list[float], ys: list[flo
     table["oracle_candidates"] = round(sum(any(r.labels) for r in rows) / len(rows), 4)
     table["calibrated_quotes"] = len(probs)
     return table
+
+
+def print_sets(table: dict[str, Any]) -> None:
+    print(
+        "per label set, out of fold (first split): rules | ranker  (acc / precision / attributed)"
+    )
+    for name, t in table["sets"].items():
+        ru, ra = t["rules"], t["ranker"]
+        print(
+            f"  {name:<14} {ru['quotes']:>5}  {ru['speaker_acc']:.3f}"
+            f" / {ru['speaker_precision']:.3f} / {ru['attributed']:.3f} |"
+            f" {ra['speaker_acc']:.3f} / {ra['speaker_precision']:.3f}"
+            f" / {ra['attributed']:.3f}"
+        )
 
 
 def print_curve(table: dict[str, Any]) -> None:
@@ -385,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(table, indent=1))
     else:
         print_table(table)
+        print_sets(table)
         print_curve(table)
     if not (args.cv or args.json):
         args.out.write_text(text, encoding="utf-8")

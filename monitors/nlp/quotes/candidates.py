@@ -99,7 +99,7 @@ def _lead_word(doc: Doc, word: str) -> bool:
     low = word.lower()
     if low in _LEAD_WORDS:
         return True
-    return word[:1].isupper() and re.search(rf"[a-z,] {re.escape(low)}\b", doc.text) is not None
+    return word[:1].isupper() and low in doc.lower_words()
 
 
 def _kind(doc: Doc, speaker: str) -> str:
@@ -221,11 +221,7 @@ def _name_form(doc: Doc, speaker: str, f: dict[str, float]) -> None:
     f["one_word"] = float(len(toks) == 1)
     f["all_caps"] = float(any(t.isupper() and len(t) > 1 for t in toks))
     first = toks[0] if toks else ""
-    f["lead_common"] = float(
-        len(toks) > 1
-        and first[:1].isupper()
-        and re.search(rf"(?<![\w.]) {re.escape(first.lower())}\b", doc.text) is not None
-    )
+    f["lead_common"] = float(len(toks) > 1 and _lead_word(doc, first))
     if doc.reg.is_person(speaker) and toks:
         known = doc.reg.person(toks[-1])
         f["full_name"] = float(known is not None and len(known.name.split()) >= 2)

@@ -40,6 +40,8 @@ _ITEM_START_RE = re.compile(
     rf"\b\d{{4}}\s+(?:{alternation('quote_words', 'time_zones')})\s+[-–—]\s"
 )
 
+_MID_LOWER_RE = re.compile(r"(?<=[a-z,] )[a-z][\w’'\-]*")
+
 
 class Doc(Attribution, Antecedents):
     """One article: text, masked text, sentence boundaries, names, speech mentions."""
@@ -55,6 +57,7 @@ class Doc(Attribution, Antecedents):
         self._para_starts = [p[0] for p in paras]
         self._mentions: dict[int, list[Mention]] = {}
         self.documents: dict[str, tuple[str, str | None]] = {}
+        self._lower: frozenset[str] | None = None
         self._items = (
             [m.start() for m in _ITEM_START_RE.finditer(text)]
             if any(z in text for z in _ITEM_ZONES)
@@ -99,6 +102,13 @@ class Doc(Attribution, Antecedents):
         s_lo = starts[max(k, 0)]
         s_hi = starts[k + 1] if k + 1 < len(starts) else hi
         return s_lo, s_hi
+
+    def lower_words(self) -> frozenset[str]:
+        """The words the article writes in lower case after a lower-case word or a comma (so
+        not opening a sentence); computed once, for the ranker's name-form features."""
+        if self._lower is None:
+            self._lower = frozenset(_MID_LOWER_RE.findall(self.text))
+        return self._lower
 
     def para_of(self, pos: int) -> int:
         k = bisect.bisect_right(self._para_starts, pos) - 1
