@@ -26,7 +26,7 @@ FIGURE_FIELDS = {
     "subject",
     "sentence",
 }
-QUOTE_FIELDS = {"text", "speaker", "role", "sentence"}
+QUOTE_FIELDS = {"text", "speaker", "role", "sentence", "speaker_p"}  # speaker_p: issue 14
 
 
 def newswatch(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:

@@ -73,8 +73,8 @@ def fullest_name(doc: Doc, speaker: str) -> str:
     toks = speaker.split()
     if len(toks) >= 3 and toks[0].lower() in PLACES and doc.reg.is_person(" ".join(toks[1:])):
         toks = toks[1:]
-    if len(toks) >= 2 and toks[1][:1].isupper() and _lead_word(doc, toks[0]):
-        toks = toks[1:]  # "Currently FAA" -> "FAA"
+    if len(toks) >= 2 and all(t[:1].isupper() for t in toks[1:]) and _lead_word(doc, toks[0]):
+        toks = toks[1:]  # "Currently FAA" -> "FAA" (a description keeps its article)
     if len(toks) == 1 and toks[0].isupper() and len(toks[0]) > 1:
         full = doc.reg.acronym(toks[0])  # "FAA" -> the name the article spells out
         if full:

@@ -75,7 +75,10 @@ def rank_quotes(text: str) -> list[RankedQuote]:
     rows = zip(found.quotes, found.strategies, candidates_of(found), strict=True)
     for q, strategy, cands in rows:
         choice = choose(cands)
-        spk, role = (choice.speaker, choice.role) if choice.emitted else (None, None)
+        if choice.p is None:  # no model: the rules' speaker exactly as the rules wrote it
+            spk, role = q.speaker, q.role
+        else:
+            spk, role = (choice.speaker, choice.role) if choice.emitted else (None, None)
         out.append(RankedQuote(replace(q, speaker=spk, role=role), q.speaker, strategy, choice))
     return out
 
