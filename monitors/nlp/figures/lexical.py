@@ -41,6 +41,23 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def words_alt(spec: str | list[str]) -> str:
+    """A regex group matching one word of a data table's list (``lexicon.word_set`` form).
+
+    A space inside a phrase stands for any whitespace, and a final ``*`` marks a stem that takes
+    any ending (``vot*``: vote, voted, voting).  Longer entries come first, so a phrase wins over
+    the word it starts with.  The grammar around the group adds the boundaries it needs.
+    """
+    words = spec.split() if isinstance(spec, str) else spec
+
+    def one(word: str) -> str:
+        stem = word.endswith("*")
+        rx = re.escape(word.rstrip("*")).replace(r"\ ", r"\s+")
+        return rx + r"\w*" if stem else rx
+
+    return "(?:" + "|".join(one(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+
+
 CUR_PRE = (
     rf"(?:{_alt([p for p in CURRENCY_PREFIX if not p[0].isalpha()])}"
     rf"|(?-i:{_alt([p for p in CURRENCY_PREFIX if p[0].isalpha()])})"

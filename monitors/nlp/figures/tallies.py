@@ -18,6 +18,7 @@ from monitors.nlp.figures.lexical import (
     bad_after,
     looks_like_year,
     prev_word,
+    words_alt,
 )
 from monitors.nlp.figures.nouns import EXCLUDED, NP_STOP, currency_head, noun_phrase_end
 from monitors.nlp.figures.numbers import (
@@ -25,6 +26,14 @@ from monitors.nlp.figures.numbers import (
 )
 from monitors.nlp.figures.ranges import is_suspended, not_a_range, range_ok
 from monitors.nlp.lexicon import table, word_set
+
+_WORDS = table("figures_words")
+_CONTEXT = table("figures_context")
+
+
+def _alt(name: str) -> str:
+    return words_alt(_CONTEXT[name])
+
 
 _RX_COUNT_DIGITS = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?P<n1>{NUMBER})(?:{SEP}(?P<n2>{NUMBER}))?(?=\s)", re.I
@@ -157,14 +166,8 @@ def _table_row_label(text: str, start: int, end: int) -> bool:
 _RX_COUNT_BARE = re.compile(
     rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\d)(?=[\s.,;:)]|$)", re.I
 )
-_WORDS = table("figures_words")
 _BARE_COUNT_BEFORE = word_set(_WORDS["bare_count_before"])
-_RX_LEVEL_CONTEXT = re.compile(
-    r"\b(?:index|indices|indexes|points?|pts|level|levels|closed|close|price|prices|barrel|"
-    r"ounce|shares?|stock|stocks|dollar|yen|euro|rupees?|rubles?|roubles?|yuan|bitcoin|"
-    r"Dow|S&P|Nasdaq|Nikkei|Stoxx|FTSE|DAX|CAC|Russell|Hang\s+Seng|Sensex|Nifty|Kospi)\b",
-    re.I,
-)
+_RX_LEVEL_CONTEXT = re.compile(rf"\b{_alt('level_context')}\b", re.I)
 
 
 def _bare_count(text: str, start: int) -> list[Found]:
@@ -189,10 +192,9 @@ def _bare_count(text: str, start: int) -> list[Found]:
 
 # Vote tallies leave out the noun: "401 votes in favour and 284 against".
 _RX_VOTE_TALLY = re.compile(
-    rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?=\s+(?:against|in\s+favou?r|abstentions?|abstain\w*)\b)",
-    re.I,
+    rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?=\s+{_alt('vote_tally_after')}\b)", re.I
 )
-_RX_VOTE_CONTEXT = re.compile(r"\b(?:vot\w*|ballots?|abstentions?|lawmakers|MEPs)\b", re.I)
+_RX_VOTE_CONTEXT = re.compile(rf"\b{_alt('vote_context')}\b", re.I)
 
 
 def _vote_count(text: str, start: int) -> list[Found]:
@@ -212,18 +214,12 @@ def _vote_count(text: str, start: int) -> list[Found]:
 _RX_CASUALTY_NUMBER = re.compile(
     rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?![\d,]*\d|\.\d)(?=[,;:)]|\.(?!\d)|\s|$)", re.I
 )
-_RX_CASUALTY_VERB_BEFORE = re.compile(
-    r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)|injur(?:es|ed|ing)|injure)\s+$", re.I
-)
+_RX_CASUALTY_VERB_BEFORE = re.compile(rf"\b{_alt('casualty_verbs')}\s+$", re.I)
 _RX_CASUALTY_AFTER = re.compile(
-    r"\s+(?:(?:were|was|have\s+been|had\s+been|are|have|had)\s+(?:\w+\s+)?)?"
-    r"(?:killed|wounded|injured|died|dead|hurt)\b",
-    re.I,
+    rf"\s+(?:{_alt('casualty_auxiliaries')}\s+(?:\w+\s+)?)?{_alt('casualty_after')}\b", re.I
 )
 _RX_CASUALTY_END = re.compile(
-    r"(?:[,;:.)]|\s*$|\s*\n|\s+(?:and|in|on|at|when|after|as|during|while|including|"
-    r"since|overnight|last|this|across|near|inside|—|–)\b)",
-    re.I,
+    rf"(?:[,;:.)]|\s*$|\s*\n|\s+(?:{_alt('casualty_end')}|—|–)\b)", re.I
 )
 
 
@@ -244,7 +240,7 @@ def _casualty_count(text: str, start: int) -> list[Found]:
 
 # A count written as a compound adjective: "the 720-seat parliament", "a 32-member alliance".
 _RX_COUNT_COMPOUND = re.compile(
-    rf"{QUAL_OPT}(?P<n1>{NUMBER})-(?:seat|member|nation|country|strong)\b(?![-'’])", re.I
+    rf"{QUAL_OPT}(?P<n1>{NUMBER})-{words_alt(_WORDS['compound_count_words'])}\b(?![-'’])", re.I
 )
 
 
