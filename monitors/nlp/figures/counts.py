@@ -22,6 +22,7 @@ from monitors.nlp.figures.lexical import (
     bad_after,
     looks_like_year,
     next_word,
+    words_alt,
 )
 from monitors.nlp.figures.money import BARE_MONEY, RX_UNIT_NOTE_BEFORE
 from monitors.nlp.figures.nouns import EXCLUDED, currency_head, noun_phrase_end
@@ -177,8 +178,8 @@ _RX_CUR_WORD_AHEAD = re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{CUR_WORD})", re.I)
 
 # Unit abbreviations that follow an amount of a physical quantity.
 _RX_UNIT_ABBR_AFTER = re.compile(
-    r"\s*(?:b/d|bbl/d|boe/d|mb/d|t/d|bbls?\b|boe\b|(?-i:DWT|TEU|BTU|MMBtu|mmBtu|MW|GW|GWh|MWh|"
-    r"TWh|bcm|km|kg|mt|Mt|t)\b)",
+    rf"\s*(?:{words_alt(_WORDS['measure_rates'])}|{words_alt(_WORDS['measure_abbr'])}\b"
+    rf"|(?-i:{words_alt(_WORDS['measure_abbr_cased'])})\b)",
     re.I,
 )
 
@@ -264,5 +265,5 @@ RX_PLURAL_SCALE_AFTER = re.compile(
     r"\s+(?:hundreds|thousands|millions|billions|trillions|dozens)\b", re.I
 )
 RX_RATE_AFTER = re.compile(
-    r"\s+(?:per|a|an|each|every)\s+(?:day|week|month|year|hour|minute|second|night)\b", re.I
+    rf"\s+{words_alt(_WORDS['rate_words'])}\s+{words_alt(_WORDS['rate_periods'])}\b", re.I
 )
