@@ -14,6 +14,7 @@ from monitors.nlp.figures.numbers import (
     ONES,
     TENS,
 )
+from monitors.nlp.lexicon import table
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?![\d,]*\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
 UNIT_WORDS = "|".join(sorted((w for w in ONES if w != "zero"), key=len, reverse=True))
@@ -58,6 +59,10 @@ def words_alt(spec: str | list[str]) -> str:
     return "(?:" + "|".join(one(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
 
 
+def _ctx(name: str) -> str:
+    return words_alt(table("figures_context")[name])
+
+
 CUR_PRE = (
     rf"(?:{_alt([p for p in CURRENCY_PREFIX if not p[0].isalpha()])}"
     rf"|(?-i:{_alt([p for p in CURRENCY_PREFIX if p[0].isalpha()])})"
@@ -76,12 +81,12 @@ SEP = r"(?P<sep>[-–]\s+(?:to|and)\s+|\s*[-–]\s*|\s+to\s+|\s+and\s+)"
 PCT = r"(?:\s?%|[\s-]?per[\s-]?cent\b|\s+pct\b|\s?(?-i:pc)\b(?![-'’]))"
 PCT_WORD_NUM = rf"(?:{NUMBER}|{NUMWORD}|half\s+an?)"
 GDP_TAIL = (
-    r"(?P<gdp>\s+of\s+(?:(?:their|its|the|our|his|her|your|national|each\s+\w+['’]s|"
-    r"the\s+\w+['’]s|[A-Z][\w.]*['’]s?)\s+)?(?:annual\s+)?(?:GDP|gross\s+domestic\s+product|"
-    r"economic\s+output|national\s+(?:income|output))\b"
-    r"|\s+of\s+(?:their|its|our)\s+(?:national\s+)?econom(?:y|ies)\b)?"
+    rf"(?P<gdp>\s+of\s+(?:(?:{_ctx('gdp_tail_owners')}|each\s+\w+['’]s|"
+    rf"the\s+\w+['’]s|[A-Z][\w.]*['’]s?)\s+)?(?:annual\s+)?{_ctx('gdp_tail_names')}\b"
+    rf"|\s+of\s+{_ctx('gdp_tail_economy_owners')}\s+(?:national\s+)?"
+    rf"{_ctx('gdp_tail_economies')}\b)?"
 )
-OR_MORE = r"(?P<more>\s+or\s+(?:more|higher|above))?"
+OR_MORE = rf"(?P<more>\s+or\s+{_ctx('or_more')})?"
 VAGUE_BIG = (
     r"(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions|trillions)"
     r"|(?:several|a\s+few|many)\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)"

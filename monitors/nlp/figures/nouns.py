@@ -74,9 +74,7 @@ def noun_phrase_end(text: str, pos: int) -> int | None:
 
 # Compound heads that take an "of" phrase (the [of_idioms] of data/figures_words.toml).
 _RX_OF_IDIOM = {
-    head: re.compile(
-        rf"\s+of\s+{words_alt(tails)}(?:\s+(?:or|and)\s+{words_alt(tails)})?\b", re.I
-    )
+    head: re.compile(rf"\s+of\s+{words_alt(tails)}(?:\s+(?:or|and)\s+{words_alt(tails)})?\b", re.I)
     for head, tails in _WORDS["of_idioms"].items()
 }
 # A second plural noun joined by and/or: "100 locomotives and rail cars".

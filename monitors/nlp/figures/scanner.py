@@ -19,7 +19,7 @@ from monitors.nlp.figures.hedges import (
     SYMBOL_QUALIFIERS,
     skip_false_hedges,
 )
-from monitors.nlp.figures.lexical import CUR_PRE, CUR_WORD, NUMBER, NUMWORD, Found
+from monitors.nlp.figures.lexical import CUR_PRE, CUR_WORD, NUMBER, NUMWORD, Found, words_alt
 from monitors.nlp.figures.money import (
     parse_money_bare,
     parse_money_post,
@@ -36,6 +36,7 @@ from monitors.nlp.figures.numbers import (
 from monitors.nlp.figures.percent import parse_pct, parse_pp
 from monitors.nlp.figures.series import resolve_by_context
 from monitors.nlp.figures.tallies import parse_count_digits
+from monitors.nlp.lexicon import table
 from monitors.nlp.sentences import sentence_at, split_sentences
 from monitors.nlp.subjects import document_actor, figure_subject, orphan
 
@@ -43,7 +44,7 @@ from monitors.nlp.subjects import document_actor, figure_subject, orphan
 _AFTER_WORD_NUMBER = (
     r"(?=(?:\s+and\s+a\s+half)?[\s-]*(?:hundred|thousand|million|billion|trillion|dozen|"
     r"per[\s-]?cent|percent|percentage|%|basis)\b"
-    r"|\s(?:euros?|dollars?|pounds?|pence|cents|yen|yuan|roubles?|rubles?|hryvnias?)\b)"
+    rf"|\s{words_alt(table('figures_context')['spelled_amount_currencies'])}\b)"
 )
 _NUMBER_AHEAD = (
     rf"(?=[\"“”']?(?:[\d$€£¥₴₽₹₩₺₪]|[A-Z]{{1,3}}\$|Rs|(?-i:[A-Z]{{3}}\s?\d)|(?:{NUMWORD}|half|an?|tens|hundreds|"

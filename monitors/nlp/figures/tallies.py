@@ -218,9 +218,7 @@ _RX_CASUALTY_VERB_BEFORE = re.compile(rf"\b{_alt('casualty_verbs')}\s+$", re.I)
 _RX_CASUALTY_AFTER = re.compile(
     rf"\s+(?:{_alt('casualty_auxiliaries')}\s+(?:\w+\s+)?)?{_alt('casualty_after')}\b", re.I
 )
-_RX_CASUALTY_END = re.compile(
-    rf"(?:[,;:.)]|\s*$|\s*\n|\s+(?:{_alt('casualty_end')}|—|–)\b)", re.I
-)
+_RX_CASUALTY_END = re.compile(rf"(?:[,;:.)]|\s*$|\s*\n|\s+(?:{_alt('casualty_end')}|—|–)\b)", re.I)
 
 
 def _casualty_count(text: str, start: int) -> list[Found]:
