@@ -1,4 +1,4 @@
-"""Counts with a scale word (``twenty million rounds``, ``two dozen detainees``), vague counts
+"""Counts with a scale word (``ten million rounds``, ``two dozen soldiers``), vague counts
 (``tens of thousands of troops``) and ``X of Y`` (``23 of NATO's 32 members``).
 """
 
@@ -103,7 +103,7 @@ def _first_scaled(m: re.Match[str]) -> tuple[float | None, int, str]:
     ws1 = m.group("ws1")
     scale = ws1[: m.start("ah") - m.start("ws1")] if m.group("ah") else ws1
     v1 = scaled_amount(m.group("w1"), scale)
-    if v1 is not None and m.group("ah"):  # "a million and a half refugees"
+    if v1 is not None and m.group("ah"):  # "a million and a half shells"
         v1 += 0.5 * (scaled_amount("1", scale) or 0.0)
     return v1, m.end("ws1"), scale
 
@@ -163,12 +163,12 @@ def _scaled_head(
             or RX_RATE_AFTER.match(text, end)
             or _RX_UNIT_ABBR_AFTER.match(text, end)
         ):
-            return []  # "9.2 million b/d", "1.8 million DWT": a measure
-        if v1 >= 1e9:  # "80 billion will be needed": an amount, not a count of things
+            return []  # "2.5 million b/d", "1.2 million DWT": a measure
+        if v1 >= 1e9:  # "40 billion more is needed": an amount, not a count of things
             return _range_span(start, end, m, v1, high, BARE_MONEY)
         return _range_span(start, end, m, v1, high, "count")
     money = currency_head(text, end, np_end)
-    if money:  # "50 million taxpayer dollars"
+    if money:  # "40 million taxpayer dollars"
         return _range_span(start, np_end, m, v1, high, money[0], money[1])
     return _range_span(start, np_end, m, v1, high, "count")
 

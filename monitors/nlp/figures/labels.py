@@ -73,7 +73,7 @@ def is_proportion_base(text: str, start: int) -> bool:
     return first is not None and base is not None and base in _PROPORTION_BASES and first < base
 
 
-# "to 1.1 million barrels per day from 0.87 million": the second amount leaves out the unit of
+# "to 2.4 million barrels a day from 1.9 million": the second amount leaves out the unit of
 # the first, so when that unit is a measure (or a time) the second is no count either.
 _ELIDED_BEFORE = word_set(_WORDS["elided_before"])
 _RX_PREV_QUANTITY = re.compile(

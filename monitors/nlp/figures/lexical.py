@@ -26,8 +26,8 @@ NUMWORD = (
 # A spelled number that may stand before a scale word ("a million", "half a billion").
 NUMWORD_SCALED = rf"(?:{NUMWORD}(?:\s+hundred(?:\s+and\s+{NUMWORD})?)?|half\s+an?|an?)"
 SCALE_WORD = r"(?:\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
-# After digits the scale word may be glued on, as British copy prints it ("£71.6million").
-# Indian copy counts in lakh (1e5) and crore (1e7): "Rs 24,888 crore", "Rs 1.2 lakh crore".
+# After digits the scale word may be glued on, as British copy prints it ("£45.2million").
+# Indian copy counts in lakh (1e5) and crore (1e7): "Rs 12,500 crore", "Rs 1.2 lakh crore".
 _SCALE_WORD_D = (
     r"(?:\s*(?:(?:hundred\s+)?(?:thousand|million|billion|trillion)|(?:lakh\s+)?crores?|lakhs?)\b)"
 )

@@ -185,7 +185,7 @@ RX_UNIT_NOTE_BEFORE = re.compile(
 )
 
 
-# Pence abbreviated to "p", as British price copy prints it: a price per unit ("129.09 p/therm",
+# Pence abbreviated to "p", as British price copy prints it: a price per unit ("98.40 p/therm",
 # "85p a litre") or a move of one ("shares fell 3p").  Not "1080p" video, "p.m.", "p 12".
 _RX_PENCE = re.compile(
     rf"{QUAL_OPT}(?P<n1>{NUMBER})(?:\s?p(?=/[A-Za-z]|\s+(?:a|per)\s+"

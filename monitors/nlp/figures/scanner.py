@@ -51,7 +51,7 @@ _NUMBER_AHEAD = (
     r"dozens?|thousands|millions|billions|trillions|several|a\s+few|many)\b))"
 )
 _RX_START = re.compile(
-    # An exchange rate quoted against a currency name: "Euro/$0.99", "EUR/$1.05".
+    # An exchange rate quoted against a currency name: "Euro/$1.02", "EUR/$1.05".
     r"(?<=[A-Za-z]/)[$€£](?=\d)|"
     rf"(?<![\w.,:/+#-])(?:(?:{QUAL_ALT}|between)\s+{_NUMBER_AHEAD}|{SYM_QUAL}|[$€£¥₴₽₹₩₺₪]|{CUR_PRE}|\d"
     rf"|(?:{NUMWORD}|half\s+an?){_AFTER_WORD_NUMBER}"
@@ -126,7 +126,7 @@ _RX_CANDIDATE = re.compile(
 )
 
 
-# The exchange-rate notes at the foot of wire copy, "($1 = 0.9643 euros)", "(1 euro = $1.08)":
+# The exchange-rate notes at the foot of wire copy, "($1 = 0.9200 euros)", "(1 euro = $1.08)":
 # editorial conversions, not facts of the story.
 _RX_RATE_NOTE = re.compile(
     rf"\(\s*(?:{CUR_PRE})?\s?1\s*(?:{CUR_WORD})?\s*=\s*(?:{CUR_PRE})?\s?{NUMBER}"
@@ -193,8 +193,8 @@ def _document_subjects(text: str, figures: list[Figure]) -> list[Figure]:
     ]
 
 
-# A change printed with its sign, as market copy lists it ("EUR/USD +0.27%, GBP/USD -0.03%",
-# "the curve at +26.3bp"): the sign is part of the span and of the value.  Only a sign that
+# A change printed with its sign, as market copy lists it ("EUR/USD +0.18%, GBP/USD -0.05%",
+# "the curve at +14.5bp"): the sign is part of the span and of the value.  Only a sign that
 # stands alone (after a space, "(", "=" or ":", or at the start) -- not the hyphen of a range
 # ("3-5%") or of a name ("F-16").
 _RX_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(=:]))[+\-−]$")
@@ -209,7 +209,7 @@ def _signed_change(text: str, start: int) -> Found | None:
         return None
     if not _RX_SIGN_BEFORE.search(text, max(0, start - 2), start):
         return None
-    # "-$0.57", "(+$3.6B)": a signed money change, as market copy prints flows and spreads.
+    # "-$0.42", "(+$2.4B)": a signed money change, as market copy prints flows and spreads.
     parsers = (parse_money_pre,) if text[start] in "$€£" else (parse_pp, parse_pct)
     for parser in parsers:
         found = parser(text, start)

@@ -1,5 +1,5 @@
 """Counts in plain digits: a number and its plural noun (``12,000 troops``), ``4,000-plus``, a part
-of a group (``25 of its drones``), compounds (``the 720-seat parliament``), and the tallies
+of a group (``25 of its drones``), compounds (``the 450-seat parliament``), and the tallies
 that leave out their noun (votes, casualties, a thousands-grouped number after a change).
 """
 
@@ -56,7 +56,7 @@ def _plus_count(text: str, start: int) -> list[Found]:
     if not m or looks_like_year(m.group("n1")) or is_label_context(text, start):
         return []
     if _RX_SCALE_OR_CURRENCY_AHEAD.match(text, m.end()):
-        return []  # "13-plus billion dollars": an amount whose scale we would misread
+        return []  # "10-plus billion dollars": an amount whose scale we would misread
     np_end = noun_phrase_end(text, m.end())
     v = parse_number(m.group("n1"))
     if np_end is None or np_end == EXCLUDED or v is None:
@@ -128,8 +128,8 @@ def parse_count_digits(text: str, start: int) -> list[Found]:
     ]
 
 
-# A part of a group named after "of" and a determiner: "25 of its drones", "10 of Russia's
-# largest banks", "300 of those bills" (the whole is not stated; "23 of 32 members" is X of Y).
+# A part of a group named after "of" and a determiner: "25 of its drones", "10 of Acme's
+# largest plants", "300 of those bills" (the whole is not stated; "23 of 32 members" is X of Y).
 _RX_PARTITIVE = re.compile(
     r"\s+of\s+(?:(?:the|its|their|his|her|our|these|those)\s+)?(?:[A-Z][\w.&-]*['’]s\s+)?"
     r"(?=[A-Za-z])"
@@ -146,8 +146,8 @@ def _partitive_count(text: str, start: int, end: int, v: float, q: str | None) -
     return [(start, np_end, {"value": v, "unit": "count", "qualifier": q})]
 
 
-# A flattened financial table ("Goodwill 13,136 12,936 Other intangible assets", "-- -- 600,000
-# Repayments on Senior Notes"): after another cell on its line, a number is the last cell of a
+# A flattened financial table ("Goodwill 4,210 4,180 Other assets", "-- -- 250,000
+# Repayments on notes"): after another cell on its line, a number is the last cell of a
 # row and the capitalised words after it are the next row's label, not a counted noun.
 _RX_CELL_BEFORE = re.compile(r"(?:[(\s]\$?\d[\d,.]*\)?|\s--?)[ \t]+$")
 _RX_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
@@ -161,7 +161,7 @@ def _table_row_label(text: str, start: int, end: int) -> bool:
 
 
 # A thousands-grouped number with no noun after it, reached by a change or a measure
-# ("claims fell to 213,000.", "troop numbers rise by 170,000,"): a count.  Not in sentences
+# ("claims fell to 205,000.", "troop numbers rise by 150,000,"): a count.  Not in sentences
 # about index levels, points or prices, where such a number is a level.
 _RX_COUNT_BARE = re.compile(
     rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\d)(?=[\s.,;:)]|$)", re.I
@@ -175,10 +175,10 @@ def _bare_count(text: str, start: int) -> list[Found]:
     if not m or prev_word(text, start) not in _BARE_COUNT_BEFORE or elided_measure(text, start):
         return []
     if RX_RATE_AFTER.match(text, m.end()):
-        return []  # "losses rose to 1,200 per day": a rate with its noun left out
+        return []  # "losses rose to 900 per day": a rate with its noun left out
     nxt = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end() : m.end() + 30])
     if nxt and nxt.group(1).lower() not in NP_STOP:
-        return []  # a unit or a word we cannot read ("1,500 m", "84,000 bpd", "4,580 ringgit")
+        return []  # a unit or a word we cannot read ("1,500 m", "60,000 bpd", "3,200 ringgit")
     ls = text.rfind("\n", 0, start) + 1
     le = text.find("\n", m.end())
     line = text[ls : le if le >= 0 else len(text)]
@@ -236,7 +236,7 @@ def _casualty_count(text: str, start: int) -> list[Found]:
     return [(start, m.end(), {"value": v, "unit": "count", "qualifier": hedge_of(m)})]
 
 
-# A count written as a compound adjective: "the 720-seat parliament", "a 32-member alliance".
+# A count written as a compound adjective: "the 450-seat parliament", "a 32-member alliance".
 _RX_COUNT_COMPOUND = re.compile(
     rf"{QUAL_OPT}(?P<n1>{NUMBER})-{words_alt(_WORDS['compound_count_words'])}\b(?![-'’])", re.I
 )
