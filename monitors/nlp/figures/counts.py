@@ -14,6 +14,7 @@ from monitors.nlp.figures.lexical import (
     NUMWORD,
     NUMWORD_SCALED,
     SCALE_COUNT,
+    SCALE_NAMES,
     SCALE_WORD,
     SEP,
     TENS_WORDS,
@@ -43,7 +44,7 @@ _RX_COUNT_SCALE = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?:(?P<n1>{NUMBER})(?P<s1>{SCALE_COUNT}|(?P<m1>m)\b(?!['’]|-(?!\d)))"
     rf"|(?P<w1>{NUMWORD_SCALED})(?P<ws1>{SCALE_WORD}(?P<ah>\s+and\s+a\s+half\b)?"
     rf"(?!\s+(?:and\s+)?(?:{TENS_WORDS}|{UNIT_WORDS})\b)"
-    rf"|(?P<h1>\s+hundred)\b(?![-'’])(?!\s+(?:and\s+)?(?:thousand|million|billion|trillion|"
+    rf"|(?P<h1>\s+hundred)\b(?![-'’])(?!\s+(?:and\s+)?(?:{SCALE_NAMES}|"
     rf"{TENS_WORDS}|{UNIT_WORDS})\b))"
     rf"|(?P<dz>(?:(?:{NUMWORD}|a)\s+)?dozen)\b)"
     rf"(?:{SEP}(?P<n2>{NUMBER})(?P<s2>{SCALE_COUNT}|(?<=\d)m\b(?!['’-])))?",
@@ -261,9 +262,7 @@ def parse_count_vague(text: str, start: int) -> list[Found]:
     ]
 
 
-RX_PLURAL_SCALE_AFTER = re.compile(
-    r"\s+(?:hundreds|thousands|millions|billions|trillions|dozens)\b", re.I
-)
+RX_PLURAL_SCALE_AFTER = re.compile(rf"\s+(?:hundreds|{SCALE_NAMES}s|dozens)\b", re.I)
 RX_RATE_AFTER = re.compile(
     rf"\s+{words_alt(_WORDS['rate_words'])}\s+{words_alt(_WORDS['rate_periods'])}\b", re.I
 )

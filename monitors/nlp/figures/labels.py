@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from monitors.nlp.figures.lexical import NUMWORD, prev_raw, prev_word, words_alt
+from monitors.nlp.figures.lexical import NUMWORD, SCALE_NAMES, prev_raw, prev_word, words_alt
 from monitors.nlp.figures.nouns import TIME_AND_MEASURE
 from monitors.nlp.figures.numbers import (
     parse_number,
@@ -77,7 +77,7 @@ def is_proportion_base(text: str, start: int) -> bool:
 # the first, so when that unit is a measure (or a time) the second is no count either.
 _ELIDED_BEFORE = word_set(_WORDS["elided_before"])
 _RX_PREV_QUANTITY = re.compile(
-    r"\d[\d.,]*(?:[\s-]*(?:hundred|thousand|million|billion|trillion|bn|mn|m|k)\b)?[\s-]+"
+    rf"\d[\d.,]*(?:[\s-]*(?:hundred|{SCALE_NAMES}|bn|mn|m|k)\b)?[\s-]+"
     r"(?:metric\s+)?([A-Za-z][\w.-]*)"
 )
 

@@ -12,34 +12,10 @@ from monitors.nlp.figures.numbers import (
     CURRENCY_WORDS,
     ISO_CODES,
     ONES,
+    SPELLED_SCALES,
     TENS,
 )
 from monitors.nlp.lexicon import table
-
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?![\d,]*\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
-UNIT_WORDS = "|".join(sorted((w for w in ONES if w != "zero"), key=len, reverse=True))
-TENS_WORDS = "|".join(TENS)
-NUMWORD = (
-    rf"(?:(?:{TENS_WORDS})(?:[-\s](?:{UNIT_WORDS}))?|{UNIT_WORDS})"
-    rf"(?:\s+and\s+a\s+half)?"
-)
-# A spelled number that may stand before a scale word ("a million", "half a billion").
-NUMWORD_SCALED = rf"(?:{NUMWORD}(?:\s+hundred(?:\s+and\s+{NUMWORD})?)?|half\s+an?|an?)"
-SCALE_WORD = r"(?:\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)"
-# After digits the scale word may be glued on, as British copy prints it ("£45.2million").
-# Indian copy counts in lakh (1e5) and crore (1e7): "Rs 12,500 crore", "Rs 1.2 lakh crore".
-_SCALE_WORD_D = (
-    r"(?:\s*(?:(?:hundred\s+)?(?:thousand|million|billion|trillion)|(?:lakh\s+)?crores?|lakhs?)\b)"
-)
-_SCALE_STRICT = r"(?:\s?(?:bn|bln|mn|mln|tn|trn|trln)\b)"
-# US market copy: "$2T" (trillion, a capital T only) and "$50mm" (million).
-_SCALE_LOOSE = r"(?:(?:m|b|k|tr|mm|(?-i:T))\b)"
-SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_WORD_D}|{_SCALE_LOOSE})"
-SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD_D})"
-
-
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def words_alt(spec: str | list[str]) -> str:
@@ -61,6 +37,33 @@ def words_alt(spec: str | list[str]) -> str:
 
 def _ctx(name: str) -> str:
     return words_alt(table("figures_context")[name])
+
+
+_NUMBER_WORDS = table("figures_numbers")
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?![\d,]*\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
+UNIT_WORDS = "|".join(sorted((w for w in ONES if w != "zero"), key=len, reverse=True))
+TENS_WORDS = "|".join(TENS)
+NUMWORD = (
+    rf"(?:(?:{TENS_WORDS})(?:[-\s](?:{UNIT_WORDS}))?|{UNIT_WORDS})"
+    rf"(?:\s+and\s+a\s+half)?"
+)
+# A spelled number that may stand before a scale word ("a million", "half a billion").
+NUMWORD_SCALED = rf"(?:{NUMWORD}(?:\s+hundred(?:\s+and\s+{NUMWORD})?)?|half\s+an?|an?)"
+# "thousand|million|billion|trillion", as a group ("{SCALE_NAMES}s" for the plurals).
+SCALE_NAMES = "(?:" + "|".join(SPELLED_SCALES) + ")"
+SCALE_WORD = rf"(?:\s+(?:hundred\s+)?{SCALE_NAMES}\b)"
+# After digits the scale word may be glued on, as British copy prints it ("£45.2million").
+# Indian copy counts in lakh (1e5) and crore (1e7): "Rs 12,500 crore", "Rs 1.2 lakh crore".
+_SCALE_WORD_D = rf"(?:\s*(?:(?:hundred\s+)?{SCALE_NAMES}|(?:lakh\s+)?crores?|lakhs?)\b)"
+_SCALE_STRICT = rf"(?:\s?{words_alt(_NUMBER_WORDS['scale_abbreviations'])}\b)"
+# US market copy: "$2T" (trillion, a capital T only) and "$50mm" (million).
+_SCALE_LOOSE = rf"(?:(?:{words_alt(_NUMBER_WORDS['scale_abbreviations_glued'])}|(?-i:T))\b)"
+SCALE_MONEY = rf"(?:{_SCALE_STRICT}|{_SCALE_WORD_D}|{_SCALE_LOOSE})"
+SCALE_COUNT = rf"(?:{_SCALE_STRICT}|k\b|{_SCALE_WORD_D})"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 CUR_PRE = (
@@ -88,9 +91,9 @@ GDP_TAIL = (
 )
 OR_MORE = rf"(?P<more>\s+or\s+{_ctx('or_more')})?"
 VAGUE_BIG = (
-    r"(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions|trillions)"
-    r"|(?:several|a\s+few|many)\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)"
-    r"|(?:many\s+)?(?:thousands|millions|billions|trillions))"
+    rf"(?:(?:tens|hundreds)\s+of\s+{SCALE_NAMES}s"
+    rf"|(?:several|a\s+few|many)\s+(?:hundred\s+)?{SCALE_NAMES}"
+    rf"|(?:many\s+)?{SCALE_NAMES}s)"
 )
 _PREV_TOKEN = re.compile(r"([\w&.'’]+)[\s(]*$")
 _AFTER_NUMBER_BAD = re.compile(r"[\w%$€£]|[-/:]\d|-(?:year|month|week|day|hour|minute)|\.\d")

@@ -15,6 +15,7 @@ from monitors.nlp.figures.lexical import (
     NUMWORD,
     NUMWORD_SCALED,
     SCALE_MONEY,
+    SCALE_NAMES,
     SEP,
     VAGUE_BIG,
     Found,
@@ -34,13 +35,13 @@ from monitors.nlp.lexicon import table, word_set
 _CONTEXT = table("figures_context")
 _RX_MONEY_PRE = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?P<cur>{CUR_PRE})\s?(?P<n1>{NUMBER})"
-    rf"(?P<s1>{SCALE_MONEY}|-(?:thousand|million|billion|trillion)\b)?"
+    rf"(?P<s1>{SCALE_MONEY}|-{SCALE_NAMES}\b)?"
     rf"(?:{SEP}(?:{CUR_PRE})?\s?(?P<n2>{NUMBER})(?P<s2>{SCALE_MONEY})?)?",
     re.I,
 )
 _RX_MONEY_POST = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?P<n1>{NUMBER}|{NUMWORD_SCALED})"
-    rf"(?P<s1>{SCALE_MONEY}|-(?:thousand|million|billion|trillion)(?=-))?"
+    rf"(?P<s1>{SCALE_MONEY}|-{SCALE_NAMES}(?=-))?"
     rf"(?:{SEP}(?P<n2>{NUMBER}|{NUMWORD_SCALED})(?P<s2>{SCALE_MONEY})?)?"
     rf"(?P<cwsep>\s+|(?<=[a-z])-)(?P<cw>{CUR_WORD})",
     re.I,

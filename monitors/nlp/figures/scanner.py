@@ -19,7 +19,15 @@ from monitors.nlp.figures.hedges import (
     SYMBOL_QUALIFIERS,
     skip_false_hedges,
 )
-from monitors.nlp.figures.lexical import CUR_PRE, CUR_WORD, NUMBER, NUMWORD, Found, words_alt
+from monitors.nlp.figures.lexical import (
+    CUR_PRE,
+    CUR_WORD,
+    NUMBER,
+    NUMWORD,
+    SCALE_NAMES,
+    Found,
+    words_alt,
+)
 from monitors.nlp.figures.money import (
     parse_money_bare,
     parse_money_post,
@@ -31,6 +39,7 @@ from monitors.nlp.figures.numbers import (
     CURRENCY_PREFIX,
     ISO_CODES,
     ONES,
+    SPELLED_SCALES,
     TENS,
 )
 from monitors.nlp.figures.percent import parse_pct, parse_pp
@@ -42,22 +51,22 @@ from monitors.nlp.subjects import document_actor, figure_subject, orphan
 
 # Where a figure can start: a hedge, a currency sign or code, a digit, a number word.
 _AFTER_WORD_NUMBER = (
-    r"(?=(?:\s+and\s+a\s+half)?[\s-]*(?:hundred|thousand|million|billion|trillion|dozen|"
+    rf"(?=(?:\s+and\s+a\s+half)?[\s-]*(?:hundred|{SCALE_NAMES}|dozen|"
     r"per[\s-]?cent|percent|percentage|%|basis)\b"
     rf"|\s{words_alt(table('figures_context')['spelled_amount_currencies'])}\b)"
 )
 _NUMBER_AHEAD = (
     rf"(?=[\"“”']?(?:[\d$€£¥₴₽₹₩₺₪]|[A-Z]{{1,3}}\$|Rs|(?-i:[A-Z]{{3}}\s?\d)|(?:{NUMWORD}|half|an?|tens|hundreds|"
-    r"dozens?|thousands|millions|billions|trillions|several|a\s+few|many)\b))"
+    rf"dozens?|{SCALE_NAMES}s|several|a\s+few|many)\b))"
 )
 _RX_START = re.compile(
     # An exchange rate quoted against a currency name: "Euro/$1.02", "EUR/$1.05".
     r"(?<=[A-Za-z]/)[$€£](?=\d)|"
     rf"(?<![\w.,:/+#-])(?:(?:{QUAL_ALT}|between)\s+{_NUMBER_AHEAD}|{SYM_QUAL}|[$€£¥₴₽₹₩₺₪]|{CUR_PRE}|\d"
     rf"|(?:{NUMWORD}|half\s+an?){_AFTER_WORD_NUMBER}"
-    r"|an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion|few)\b)"
-    r"|(?:tens|hundreds|dozens?|thousands|millions|billions|trillions)\b"
-    r"|(?:several|a\s+few|many)(?=\s+(?:dozen|hundred|thousand|million|billion|trillion)s?\b))",
+    rf"|an?\s+(?=(?:dozen|hundred|{SCALE_NAMES}|few)\b)"
+    rf"|(?:tens|hundreds|dozens?|{SCALE_NAMES}s)\b"
+    rf"|(?:several|a\s+few|many)(?=\s+(?:dozen|hundred|{SCALE_NAMES})s?\b))",
     re.I,
 )
 
@@ -81,13 +90,10 @@ _TRIGGERS = frozenset(
         "hundreds",
         "dozen",
         "dozens",
-        "thousands",
-        "millions",
-        "billions",
-        "trillions",
         "several",
         "many",
     }
+    | {f"{s}s" for s in SPELLED_SCALES}
     | {p.lower() for p in CURRENCY_PREFIX if p[0].isalpha() and "$" not in p and "." not in p}
 ) - {"a", "an", ""}
 
@@ -120,7 +126,7 @@ def _trie_regex(words: frozenset[str]) -> str:
 _RX_CANDIDATE = re.compile(
     rf"\d[\d.,]*|[$€£¥₴₽₹₩₺₪]|{SYM_QUAL}|(?<![A-Za-z])(?=[A-Za-z])(?:{_trie_regex(_TRIGGERS)}"
     rf"|[A-Za-z]{{1,3}}(?=\$)|U\.S\.(?=\$)|(?-i:{'|'.join(sorted(ISO_CODES))})"
-    r"|an?(?=\s+(?:dozen|hundred|thousand|million|billion|trillion|few|estimated|minimum)\b))"
+    rf"|an?(?=\s+(?:dozen|hundred|{SCALE_NAMES}|few|estimated|minimum)\b))"
     r"(?![A-Za-z])",
     re.I,
 )

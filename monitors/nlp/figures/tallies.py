@@ -13,6 +13,7 @@ from monitors.nlp.figures.labels import elided_measure, is_label_context, is_pro
 from monitors.nlp.figures.lexical import (
     CUR_WORD,
     NUMBER,
+    SCALE_NAMES,
     SEP,
     Found,
     bad_after,
@@ -45,7 +46,7 @@ _RX_COUNT_PLUS = re.compile(rf"(?P<n1>{NUMBER})(?:-plus\b|\+)(?=[ \t])", re.I)
 
 
 _RX_SCALE_OR_CURRENCY_AHEAD = re.compile(
-    rf"\s+(?:(?:hundred|thousand|million|billion|trillion|dozen)s?\b|(?:[A-Z][a-z]+\s+)?"
+    rf"\s+(?:(?:hundred|{SCALE_NAMES}|dozen)s?\b|(?:[A-Z][a-z]+\s+)?"
     rf"(?:{CUR_WORD}))",
     re.I,
 )
