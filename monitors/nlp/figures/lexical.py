@@ -96,7 +96,9 @@ VAGUE_BIG = (
     rf"|(?:many\s+)?{SCALE_NAMES}s)"
 )
 _PREV_TOKEN = re.compile(r"([\w&.'’]+)[\s(]*$")
-_AFTER_NUMBER_BAD = re.compile(r"[\w%$€£]|[-/:]\d|-(?:year|month|week|day|hour|minute)|\.\d")
+_AFTER_NUMBER_BAD = re.compile(
+    rf"[\w%$€£]|[-/:]\d|-{words_alt(table('figures_words')['compound_durations'])}|\.\d"
+)
 
 
 Found = tuple[int, int, dict[str, object]]
