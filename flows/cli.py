@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(sp: argparse.ArgumentParser, *, out: bool = False) -> None:
+    def store_options(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--config",
             metavar="FILE",
@@ -49,6 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FILE",
             help="DuckDB store (default: [store].path in the config, data/newswatch.duckdb)",
         )
+
+    def poll_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--feeds",
+            metavar="FILE",
+            help="poll the URLs in FILE (one per line, # comments) instead of the config's",
+        )
+        sp.add_argument(
+            "--force",
+            action="store_true",
+            help="poll every feed now, even those backing off or asked to wait",
+        )
+
+    def common(sp: argparse.ArgumentParser, *, out: bool = False) -> None:
+        store_options(sp)
         sp.add_argument(
             "--now",
             metavar="ISO",
@@ -70,16 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "figures and quotes, and store them.",
     )
     common(sp)
-    sp.add_argument(
-        "--feeds",
-        metavar="FILE",
-        help="poll the URLs in FILE (one per line, # comments) instead of the config's",
-    )
-    sp.add_argument(
-        "--force",
-        action="store_true",
-        help="poll every feed now, even those backing off or asked to wait",
-    )
+    poll_options(sp)
     sp = sub.add_parser(
         "digest",
         help="write the digest for the window since the last one",
@@ -95,16 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         "when [email] is configured. What a scheduled deployment runs.",
     )
     common(sp, out=True)
-    sp.add_argument(
-        "--feeds",
-        metavar="FILE",
-        help="poll the URLs in FILE (one per line, # comments) instead of the config's",
-    )
-    sp.add_argument(
-        "--force",
-        action="store_true",
-        help="poll every feed now, even those backing off or asked to wait",
-    )
+    poll_options(sp)
 
     sp = sub.add_parser(
         "demo",
@@ -176,16 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RULE-OR-TOPIC",
         help="a topic name from the config, or a TOML file with a [topics.<name>] table",
     )
-    tp.add_argument(
-        "--config",
-        metavar="FILE",
-        help="config file (default: ./monitors.toml, else the bundled one)",
-    )
-    tp.add_argument(
-        "--db",
-        metavar="FILE",
-        help="DuckDB store (default: [store].path in the config, data/newswatch.duckdb)",
-    )
+    store_options(tp)
     tp.add_argument(
         "--show",
         type=int,
@@ -200,16 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="One row per feed: its last status, consecutive failures, last success and "
         "name, with the last error under it. Reads the store only.",
     )
-    sp.add_argument(
-        "--config",
-        metavar="FILE",
-        help="config file (default: ./monitors.toml, else the bundled one)",
-    )
-    sp.add_argument(
-        "--db",
-        metavar="FILE",
-        help="DuckDB store (default: [store].path in the config, data/newswatch.duckdb)",
-    )
+    store_options(sp)
     return p
 
 
