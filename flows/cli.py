@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(sp: argparse.ArgumentParser, *, out: bool = False) -> None:
+    def store_options(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--config",
             metavar="FILE",
@@ -50,6 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FILE",
             help="DuckDB store (default: [store].path in the config, data/newswatch.duckdb)",
         )
+
+    def poll_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--feeds",
+            metavar="FILE",
+            help="poll the URLs in FILE (one per line, # comments) instead of the config's",
+        )
+        sp.add_argument(
+            "--force",
+            action="store_true",
+            help="poll every feed now, even those backing off or asked to wait",
+        )
+
+    def common(sp: argparse.ArgumentParser, *, out: bool = False) -> None:
+        store_options(sp)
         sp.add_argument(
             "--now",
             metavar="ISO",
@@ -71,16 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "figures and quotes, and store them.",
     )
     common(sp)
-    sp.add_argument(
-        "--feeds",
-        metavar="FILE",
-        help="poll the URLs in FILE (one per line, # comments) instead of the config's",
-    )
-    sp.add_argument(
-        "--force",
-        action="store_true",
-        help="poll every feed now, even those backing off or asked to wait",
-    )
+    poll_options(sp)
     sp = sub.add_parser(
         "digest",
         help="write the digest for the window since the last one",
@@ -88,10 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
         "and write it as HTML and text.",
     )
     common(sp, out=True)
-    sp = sub.add_parser("run", help="poll, then write the digest")
+    sp = sub.add_parser(
+        "run",
+        help="poll, then write the digest",
+        description="Poll the feeds into the store (as `newswatch poll`), then write the "
+        "digest for the window since the last one (as `newswatch digest`), and e-mail it "
+        "when [email] is configured. What a scheduled deployment runs.",
+    )
     common(sp, out=True)
-    sp.add_argument("--feeds", metavar="FILE", help="as for poll")
-    sp.add_argument("--force", action="store_true", help="as for poll")
+    poll_options(sp)
 
     sp = sub.add_parser(
         "demo",
@@ -128,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         "path, title, topics, why, figures, quotes. A directory is "
         "walked for article files.",
     )
-    sp.add_argument("paths", nargs="+", metavar="PATH")
+    sp.add_argument("paths", nargs="+", metavar="PATH", help="article files or directories")
     sp.add_argument("--config", metavar="FILE", help="config whose topic rules to use")
     sp.add_argument(
         "--explain",
@@ -144,9 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print one JSON line per file: path and cluster; files "
         "with the same cluster are copies of the same story.",
     )
-    sp.add_argument("paths", nargs="+", metavar="PATH")
+    sp.add_argument("paths", nargs="+", metavar="PATH", help="article files or directories")
 
-    sp = sub.add_parser("topics", help="work with topic rules")
+    sp = sub.add_parser(
+        "topics",
+        help="work with topic rules",
+        description="Work with the topic rules of the config: `topics test` dry-runs one.",
+    )
     tsub = sp.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
     tp = tsub.add_parser(
         "test",
@@ -155,9 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
         "drop compared with what is kept now. RULE-OR-TOPIC is a topic name from the "
         "config, or a TOML file holding a [topics.<name>] table to try out.",
     )
-    tp.add_argument("rule", metavar="RULE-OR-TOPIC")
-    tp.add_argument("--config", metavar="FILE")
-    tp.add_argument("--db", metavar="FILE")
+    tp.add_argument(
+        "rule",
+        metavar="RULE-OR-TOPIC",
+        help="a topic name from the config, or a TOML file with a [topics.<name>] table",
+    )
+    store_options(tp)
     tp.add_argument(
         "--show",
         type=int,
@@ -166,9 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="list at most N articles per group (default 20)",
     )
 
-    sp = sub.add_parser("feeds", help="show feed health as a table")
-    sp.add_argument("--config", metavar="FILE")
-    sp.add_argument("--db", metavar="FILE")
+    sp = sub.add_parser(
+        "feeds",
+        help="show feed health as a table",
+        description="One row per feed: its last status, consecutive failures, last success and "
+        "name, with the last error under it. Reads the store only.",
+    )
+    store_options(sp)
     return p
 
 

@@ -1,6 +1,8 @@
 """Write a rendered digest to the archive folder: ``<out>/<date>.html`` and ``.txt``.
 
-Writes go to a temporary file renamed into place, so a crash never leaves half a digest.
+Writes go to a temporary file renamed into place, so a crash never leaves half a digest.  The
+files get the mode a plain ``open()`` would give them (0666 less the umask: 0644 by default), not
+``mkstemp``'s private 0600, so a web server publishing ``archive_url`` can read them.
 """
 
 from __future__ import annotations
@@ -10,10 +12,25 @@ import tempfile
 from pathlib import Path
 
 
+def current_umask() -> int:
+    """The process's umask: from /proc on Linux, else by setting it and putting it back (a
+    brief change another thread could see; Python has no read-only call)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)

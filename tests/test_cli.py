@@ -217,3 +217,24 @@ def test_topics_test_dry_runs_a_rule_over_stored_articles(
     out = capsys.readouterr().out
     assert "keeps 0 of 2" in out and "-1 dropped" in out and "would drop" in out
     assert main(["topics", "test", "no-such-topic", "--db", str(db)]) == 2
+
+
+def test_every_command_and_option_has_help() -> None:
+    import argparse
+
+    from flows.cli import build_parser
+
+    missing: list[str] = []
+
+    def walk(p: argparse.ArgumentParser, path: list[str]) -> None:
+        if path and not p.description:
+            missing.append(" ".join(path) + ": no description")
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for name, sp in a.choices.items():
+                    walk(sp, [*path, name])
+            elif not a.help:
+                missing.append(" ".join(path) + f": {a.dest} has no help")
+
+    walk(build_parser(), [])
+    assert missing == []

@@ -1,4 +1,4 @@
-"""Counts with a scale word (``twenty million rounds``, ``two dozen detainees``), vague counts
+"""Counts with a scale word (``ten million rounds``, ``two dozen soldiers``), vague counts
 (``tens of thousands of troops``) and ``X of Y`` (``23 of NATO's 32 members``).
 """
 
@@ -14,6 +14,7 @@ from monitors.nlp.figures.lexical import (
     NUMWORD,
     NUMWORD_SCALED,
     SCALE_COUNT,
+    SCALE_NAMES,
     SCALE_WORD,
     SEP,
     TENS_WORDS,
@@ -22,6 +23,7 @@ from monitors.nlp.figures.lexical import (
     bad_after,
     looks_like_year,
     next_word,
+    words_alt,
 )
 from monitors.nlp.figures.money import BARE_MONEY, RX_UNIT_NOTE_BEFORE
 from monitors.nlp.figures.nouns import EXCLUDED, currency_head, noun_phrase_end
@@ -42,7 +44,7 @@ _RX_COUNT_SCALE = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?:(?P<n1>{NUMBER})(?P<s1>{SCALE_COUNT}|(?P<m1>m)\b(?!['’]|-(?!\d)))"
     rf"|(?P<w1>{NUMWORD_SCALED})(?P<ws1>{SCALE_WORD}(?P<ah>\s+and\s+a\s+half\b)?"
     rf"(?!\s+(?:and\s+)?(?:{TENS_WORDS}|{UNIT_WORDS})\b)"
-    rf"|(?P<h1>\s+hundred)\b(?![-'’])(?!\s+(?:and\s+)?(?:thousand|million|billion|trillion|"
+    rf"|(?P<h1>\s+hundred)\b(?![-'’])(?!\s+(?:and\s+)?(?:{SCALE_NAMES}|"
     rf"{TENS_WORDS}|{UNIT_WORDS})\b))"
     rf"|(?P<dz>(?:(?:{NUMWORD}|a)\s+)?dozen)\b)"
     rf"(?:{SEP}(?P<n2>{NUMBER})(?P<s2>{SCALE_COUNT}|(?<=\d)m\b(?!['’-])))?",
@@ -102,7 +104,7 @@ def _first_scaled(m: re.Match[str]) -> tuple[float | None, int, str]:
     ws1 = m.group("ws1")
     scale = ws1[: m.start("ah") - m.start("ws1")] if m.group("ah") else ws1
     v1 = scaled_amount(m.group("w1"), scale)
-    if v1 is not None and m.group("ah"):  # "a million and a half refugees"
+    if v1 is not None and m.group("ah"):  # "a million and a half shells"
         v1 += 0.5 * (scaled_amount("1", scale) or 0.0)
     return v1, m.end("ws1"), scale
 
@@ -162,12 +164,12 @@ def _scaled_head(
             or RX_RATE_AFTER.match(text, end)
             or _RX_UNIT_ABBR_AFTER.match(text, end)
         ):
-            return []  # "9.2 million b/d", "1.8 million DWT": a measure
-        if v1 >= 1e9:  # "80 billion will be needed": an amount, not a count of things
+            return []  # "2.5 million b/d", "1.2 million DWT": a measure
+        if v1 >= 1e9:  # "40 billion more is needed": an amount, not a count of things
             return _range_span(start, end, m, v1, high, BARE_MONEY)
         return _range_span(start, end, m, v1, high, "count")
     money = currency_head(text, end, np_end)
-    if money:  # "50 million taxpayer dollars"
+    if money:  # "40 million taxpayer dollars"
         return _range_span(start, np_end, m, v1, high, money[0], money[1])
     return _range_span(start, np_end, m, v1, high, "count")
 
@@ -177,8 +179,8 @@ _RX_CUR_WORD_AHEAD = re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{CUR_WORD})", re.I)
 
 # Unit abbreviations that follow an amount of a physical quantity.
 _RX_UNIT_ABBR_AFTER = re.compile(
-    r"\s*(?:b/d|bbl/d|boe/d|mb/d|t/d|bbls?\b|boe\b|(?-i:DWT|TEU|BTU|MMBtu|mmBtu|MW|GW|GWh|MWh|"
-    r"TWh|bcm|km|kg|mt|Mt|t)\b)",
+    rf"\s*(?:{words_alt(_WORDS['measure_rates'])}|{words_alt(_WORDS['measure_abbr'])}\b"
+    rf"|(?-i:{words_alt(_WORDS['measure_abbr_cased'])})\b)",
     re.I,
 )
 
@@ -260,9 +262,7 @@ def parse_count_vague(text: str, start: int) -> list[Found]:
     ]
 
 
-RX_PLURAL_SCALE_AFTER = re.compile(
-    r"\s+(?:hundreds|thousands|millions|billions|trillions|dozens)\b", re.I
-)
+RX_PLURAL_SCALE_AFTER = re.compile(rf"\s+(?:hundreds|{SCALE_NAMES}s|dozens)\b", re.I)
 RX_RATE_AFTER = re.compile(
-    r"\s+(?:per|a|an|each|every)\s+(?:day|week|month|year|hour|minute|second|night)\b", re.I
+    rf"\s+{words_alt(_WORDS['rate_words'])}\s+{words_alt(_WORDS['rate_periods'])}\b", re.I
 )

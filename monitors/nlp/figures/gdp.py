@@ -8,46 +8,34 @@ import re
 from dataclasses import replace
 
 from monitors.model import Figure
-from monitors.nlp.figures.lexical import prev_word
+from monitors.nlp.figures.lexical import prev_word, words_alt
 from monitors.nlp.lexicon import table, word_set
 from monitors.nlp.sentences import sentence_at
 
 _WORDS = table("figures_words")
+_CONTEXT = table("figures_context")
 _GROWTH_BEFORE = word_set(_WORDS["growth_before"])
-_GROWTH_AFTER = re.compile(
-    r"\s+(?:increase|rise|jump|hike|boost|cut|drop|decline|fall|gain|growth|more|higher|lower|"
-    r"annual|year-on-year|yoy|stake|share|tariff|tax|rate|chance|probability|interest)",
-    re.I,
-)
+
+
+def _alt(name: str) -> str:
+    return words_alt(_CONTEXT[name])
+
+
+# Matched as word starts (no boundary after): "a 3% rise", "increased", "rates".
+_GROWTH_AFTER = re.compile(rf"\s+{_alt('growth_after')}", re.I)
 TARGET_AFTER = re.compile(
-    r"[\s-]+(?:(?:GDP|NATO|Nato|spending|defen[cs]e|military|alliance|core|benchmark)[\s-]+){0,3}"
-    r"(?:target|goal|threshold|benchmark|guideline|level|mark|commitment|pledge|floor|bar|"
-    r"requirement|minimum|objective|norm)s?\b",
-    re.I,
+    rf"[\s-]+(?:{_alt('target_modifiers')}[\s-]+){{0,3}}{_alt('target_nouns')}s?\b", re.I
 )
-_GDP_CONTEXT = re.compile(
-    r"\b(?:GDP|gross\s+domestic\s+product|economic\s+output|national\s+income)\b", re.I
-)
+_GDP_CONTEXT = re.compile(rf"\b{_alt('gdp_context')}\b", re.I)
 _DEFENCE_TARGET_CONTEXT = re.compile(
-    r"\b(?:defen[cs]e|military)\s+(?:spending|budgets?|expenditures?|outlays?|investment)\b"
-    r"|\bspending\s+(?:target|goal|pledge|commitment)|\b(?:NATO|Nato|alliance)['’]?s?\s+"
-    r"(?:(?:new|current|old|existing|agreed|official|headline|core)\s+)?"
-    r"(?:target|goal|benchmark|guideline)",
+    rf"\b{_alt('defence_words')}\s+{_alt('defence_spending_nouns')}\b"
+    rf"|\b{_alt('spending_targets')}|\b{_alt('alliance_names')}['’]?s?\s+"
+    rf"(?:{_alt('alliance_target_adjectives')}\s+)?{_alt('alliance_target_nouns')}",
     re.I,
 )
-_DEFENCE_CONTEXT = re.compile(
-    r"\b(?:defen[cs]e|military|NATO|Nato|alliance|allies|armed\s+forces|security\s+spending)",
-    re.I,
-)
-_NOT_GDP_CONTEXT = re.compile(
-    r"\b(?:inflation|central\s+bank|Federal\s+Reserve|Fed|interest\s+rates?|yields?|"
-    r"GDP\s+(?:growth|grew|fell|rose|expanded|contracted)|economy\s+(?:grew|shrank|expanded)|"
-    r"tariffs?|parliament|votes?|polls?|approval)\b",
-    re.I,
-)
-_GROWTH_OF = re.compile(
-    r"(?:increase|rise|growth|jump|hike|expansion|decline|drop|fall|cut|gain)s?\s+of\s+$", re.I
-)
+_DEFENCE_CONTEXT = re.compile(rf"\b{_alt('defence_context')}", re.I)
+_NOT_GDP_CONTEXT = re.compile(rf"\b{_alt('not_gdp_context')}\b", re.I)
+_GROWTH_OF = re.compile(rf"{_alt('growth_of_nouns')}s?\s+of\s+$", re.I)
 
 
 _REPEAT_WINDOW = 600
@@ -118,25 +106,16 @@ def is_gdp_percent(text: str, s: int, e: int, ss: int, se: int) -> bool:
 
 _GDP_TIE_WINDOW = 800
 _RX_GDP_TIE = re.compile(
-    r"(?:%|\bper\s*cent|\bpercent)\s+of\s+(?:their\s+|its\s+|our\s+|national\s+)?"
-    r"(?:GDP|gross\s+domestic\s+product|economic\s+output)",
+    rf"(?:%|\bper\s*cent|\bpercent)\s+of\s+(?:{_alt('gdp_tie_owners')}\s+)?"
+    rf"{_alt('gdp_tie_names')}",
     re.I,
 )
-_RX_SPENDING_LEVEL = re.compile(
-    r"\b(?:spend\w*|spent|deal|split|pledge[ds]?|target|goal|commitment|commit\w*|"
-    r"benchmark|guideline|threshold|total\s+of|level)\b",
-    re.I,
-)
+_RX_SPENDING_LEVEL = re.compile(rf"\b{_alt('spending_level')}\b", re.I)
 
 
 _PARA_WINDOW = 250
 # A percent in a sentence about markets, prices, growth or a survey is not a spending level.
-_RX_MARKET_CONTEXT = re.compile(
-    r"\b(?:shares?|stocks?|markets?|index|indices|prices?|CAGR|growth|grew|grow|growing|"
-    r"increases?|uplift|real[\s-]terms|budgets?|revenues?|sales|earnings|margins?|"
-    r"surveys?|surveyed|respondents|expect\w*|experts|voters|population)\b",
-    re.I,
-)
+_RX_MARKET_CONTEXT = re.compile(rf"\b{_alt('market_context')}\b", re.I)
 
 
 _RX_SHARE_OF_OTHER = re.compile(

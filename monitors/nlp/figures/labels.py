@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from monitors.nlp.figures.lexical import NUMWORD, prev_raw, prev_word
+from monitors.nlp.figures.lexical import NUMWORD, SCALE_NAMES, prev_raw, prev_word, words_alt
 from monitors.nlp.figures.nouns import TIME_AND_MEASURE
 from monitors.nlp.figures.numbers import (
     parse_number,
@@ -50,12 +50,11 @@ def _in_capitals_line(text: str, start: int) -> bool:
     return not _RX_LOWER_WORD.search(line) and len(_RX_UPPER_WORD.findall(line)) >= 3
 
 
-_ALLOWED_CAPS = frozenset({"NATO", "EU", "US", "UK", "IMF", "UN"})
+_ALLOWED_CAPS = word_set(_WORDS["allowed_caps"])
 # An index name with a region word between it and its number: "Stoxx Europe 600".
 _INDEX_REGIONS = word_set(_WORDS["index_regions"])
 _RX_INDEX_BEFORE = re.compile(
-    r"\b(?:Stoxx|STOXX|FTSE|MSCI|S&P|Russell)\s+(?:Europe|Eurozone|Euro|World|All[\s-]World|"
-    r"Asia|Emerging\s+Markets|Global|Developed)\s+$"
+    rf"\b{words_alt(_WORDS['index_names'])}\s+{words_alt(_WORDS['index_region_names'])}\s+$"
 )
 
 
@@ -74,11 +73,11 @@ def is_proportion_base(text: str, start: int) -> bool:
     return first is not None and base is not None and base in _PROPORTION_BASES and first < base
 
 
-# "to 1.1 million barrels per day from 0.87 million": the second amount leaves out the unit of
+# "to 2.4 million barrels a day from 1.9 million": the second amount leaves out the unit of
 # the first, so when that unit is a measure (or a time) the second is no count either.
 _ELIDED_BEFORE = word_set(_WORDS["elided_before"])
 _RX_PREV_QUANTITY = re.compile(
-    r"\d[\d.,]*(?:[\s-]*(?:hundred|thousand|million|billion|trillion|bn|mn|m|k)\b)?[\s-]+"
+    rf"\d[\d.,]*(?:[\s-]*(?:hundred|{SCALE_NAMES}|bn|mn|m|k)\b)?[\s-]+"
     r"(?:metric\s+)?([A-Za-z][\w.-]*)"
 )
 

@@ -15,12 +15,14 @@ from monitors.nlp.figures.lexical import (
     NUMWORD,
     NUMWORD_SCALED,
     SCALE_MONEY,
+    SCALE_NAMES,
     SEP,
     VAGUE_BIG,
     Found,
     bad_after,
     looks_like_year,
     prev_word,
+    words_alt,
 )
 from monitors.nlp.figures.numbers import (
     currency_for_prefix,
@@ -30,15 +32,16 @@ from monitors.nlp.figures.numbers import (
 from monitors.nlp.figures.ranges import first_part_end, range_ok, scaled_amount, vague_value
 from monitors.nlp.lexicon import table, word_set
 
+_CONTEXT = table("figures_context")
 _RX_MONEY_PRE = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?P<cur>{CUR_PRE})\s?(?P<n1>{NUMBER})"
-    rf"(?P<s1>{SCALE_MONEY}|-(?:thousand|million|billion|trillion)\b)?"
+    rf"(?P<s1>{SCALE_MONEY}|-{SCALE_NAMES}\b)?"
     rf"(?:{SEP}(?:{CUR_PRE})?\s?(?P<n2>{NUMBER})(?P<s2>{SCALE_MONEY})?)?",
     re.I,
 )
 _RX_MONEY_POST = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?P<n1>{NUMBER}|{NUMWORD_SCALED})"
-    rf"(?P<s1>{SCALE_MONEY}|-(?:thousand|million|billion|trillion)(?=-))?"
+    rf"(?P<s1>{SCALE_MONEY}|-{SCALE_NAMES}(?=-))?"
     rf"(?:{SEP}(?P<n2>{NUMBER}|{NUMWORD_SCALED})(?P<s2>{SCALE_MONEY})?)?"
     rf"(?P<cwsep>\s+|(?<=[a-z])-)(?P<cw>{CUR_WORD})",
     re.I,
@@ -46,10 +49,8 @@ _RX_MONEY_POST = re.compile(
 _RX_MONEY_VAGUE = re.compile(rf"{QUAL_OPT}(?P<v>{VAGUE_BIG})(?:\s+of)?\s+(?P<cw>{CUR_WORD})", re.I)
 _RX_MONEY_BARE = re.compile(
     r"(?P<v>(?:tens|hundreds)\s+of\s+(?:millions|billions)|billions|trillions)"
-    r"(?=\s+(?:of\s+dollars\s+)?(?:more\s+)?in\s+(?:\w+\s+){0,2}?(?:aid|assistance|funding|"
-    r"support|weapons|loans|spending|investments?|contracts|sales|revenue|damages?|"
-    r"reconstruction|assets|subsidies|grants|deals|exports|savings|profits|losses|cuts|"
-    r"debts?|revenues|taxes|fees)\b)",
+    r"(?=\s+(?:of\s+dollars\s+)?(?:more\s+)?in\s+(?:\w+\s+){0,2}?"
+    rf"{words_alt(_CONTEXT['bare_money_nouns'])}\b)",
     re.I,
 )
 # Or bare after a verb of money, with no "of" after ("could save taxpayers billions").
@@ -58,9 +59,7 @@ _RX_MONEY_BARE_AFTER_VERB = re.compile(
     re.I,
 )
 _RX_MONEY_VERB_BEFORE = re.compile(
-    r"\b(?:save[sd]?|saving|costs?|costing|spen[dt]s?|spending|pa(?:y|ys|id|ying)|los(?:e|es|t|ing)|"
-    r"earn(?:s|ed|ing)?|owe[sd]?|owing|rais(?:e|es|ed|ing)|invest(?:s|ed|ing)?|pour(?:s|ed|ing)?|"
-    r"funnel(?:s|ed|led|ing)?|worth|waste[sd]?|wasting)\s+(?:(?!of\s)[a-z]+\s+){0,2}$",
+    rf"\b{words_alt(_CONTEXT['money_verbs'])}\s+(?:(?!of\s)[a-z]+\s+){{0,2}}$",
     re.I,
 )
 
@@ -151,8 +150,7 @@ def parse_money_post(text: str, start: int) -> list[Found]:
 # count spelled as a small number word is not a figure).
 _RX_NUMWORD_ONLY = re.compile(rf"(?:{NUMWORD})(?:\s+hundred)?", re.I)
 _RX_CURRENCY_AS_NOUN = re.compile(
-    r"[\s-]+(?:zone|area|bloc|countries|members?|coins?|notes?|bills?|stores?|shops?|"
-    r"currency|denominated|sign|symbol)\b",
+    rf"[\s-]+{words_alt(_CONTEXT['currency_as_noun'])}\b",
     re.I,
 )
 
@@ -184,15 +182,15 @@ def parse_money_bare(text: str, start: int) -> list[Found]:
 
 
 RX_UNIT_NOTE_BEFORE = re.compile(
-    r"(?:\(|\b(?:expressed|stated|presented|amounts|figures|numbers|dollars|euros))\s*in\s+$", re.I
+    rf"(?:\(|\b{words_alt(_CONTEXT['unit_note_before'])})\s*in\s+$", re.I
 )
 
 
-# Pence abbreviated to "p", as British price copy prints it: a price per unit ("129.09 p/therm",
+# Pence abbreviated to "p", as British price copy prints it: a price per unit ("98.40 p/therm",
 # "85p a litre") or a move of one ("shares fell 3p").  Not "1080p" video, "p.m.", "p 12".
 _RX_PENCE = re.compile(
-    rf"{QUAL_OPT}(?P<n1>{NUMBER})(?:\s?p(?=/[A-Za-z]|\s+(?:a|per)\s+(?:therm|litre|liter|kwh|unit|share|"
-    rf"gallon)\b)|(?P<glued>p)\b(?!['’-]|\.[a-z]))",
+    rf"{QUAL_OPT}(?P<n1>{NUMBER})(?:\s?p(?=/[A-Za-z]|\s+(?:a|per)\s+"
+    rf"{words_alt(_CONTEXT['pence_units'])}\b)|(?P<glued>p)\b(?!['’-]|\.[a-z]))",
     re.I,
 )
 _WORDS = table("figures_words")

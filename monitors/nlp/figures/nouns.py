@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from monitors.nlp.figures.lexical import CUR_WORD, NUMWORD
+from monitors.nlp.figures.lexical import CUR_WORD, NUMWORD, words_alt
 from monitors.nlp.figures.numbers import (
     currency_for_word,
 )
@@ -22,7 +22,7 @@ _NP_TOKEN = re.compile(r"(?:[ \t]*\n?[ \t]*)([A-Za-z][A-Za-z0-9'’-]*(?:\.[A-Za
 
 
 EXCLUDED = -1
-# A number right after another, as in the rows of a flattened table ("Inventories 1,939 1,960").
+# A number right after another, as in the rows of a flattened table ("Inventories 2,410 2,385").
 _RX_TABLE_NUMBER = re.compile(r"(?<![\w.,])\(?\d[\d,.]*\)?[ \t]+\(?\d[\d,.]*\)?$")
 
 
@@ -72,28 +72,19 @@ def noun_phrase_end(text: str, pos: int) -> int | None:
     return None
 
 
-# Compound heads that take an "of" phrase: "heads of state or government", "prisoners of war".
-_OF_IDIOMS = {
-    "heads": "state|government",
-    "prisoners": "war",
-    "chiefs": "staff|defen[cs]e|mission",
-    "members": "parliament|congress",
-    "ministers": "state|defen[cs]e|finance",
-    "weapons": "mass destruction",
-}
+# Compound heads that take an "of" phrase (the [of_idioms] of data/figures_words.toml).
 _RX_OF_IDIOM = {
-    head: re.compile(rf"\s+of\s+(?:{alts})(?:\s+(?:or|and)\s+(?:{alts}))?\b", re.I)
-    for head, alts in _OF_IDIOMS.items()
+    head: re.compile(rf"\s+of\s+{words_alt(tails)}(?:\s+(?:or|and)\s+{words_alt(tails)})?\b", re.I)
+    for head, tails in _WORDS["of_idioms"].items()
 }
-# A second plural noun joined by and/or: "100 locomotives and rail cars".
+# A second plural noun joined by and/or: "60 tanks and armoured vehicles".
 _RX_COORD = re.compile(r"\s+(?:and|or)\s+(?:([a-z][a-z-]*)\s+)?([a-z][a-z-]*)\b(?![-'’])")
-# One word after and/or, not followed by what a verb takes ("15 countries and employs around").
+# One word after and/or, not followed by what a verb takes ("20 countries and employs about 900").
 _RX_COORD_ONE = re.compile(
     r"\s+(?:and|or)\s+([a-z][a-z-]*)\b(?![-'’])"
-    r"(?!\s+(?:a|an|the|its|their|his|her|around|about|some|nearly|more|over|almost|roughly)\b"
-    r"|\s+\d)"
+    rf"(?!\s+{words_alt(_WORDS['coord_verb_objects'])}\b|\s+\d)"
 )
-# An activity counted in units: "80 lines of flying", "40 hours of testing" (hours are excluded).
+# An activity counted in units: "20 rounds of shelling", "40 hours of testing" (hours are excluded).
 _RX_OF_GERUND = re.compile(r"\s+of\s+[a-z]{2,}ing\b(?![-'’])(?!\s+[a-z]+s\b)")
 
 
@@ -118,8 +109,8 @@ def _noun_phrase_tail(text: str, head: str, end: int) -> int:
 
 
 _RX_COORD_NOT_NOUN = re.compile(
-    rf"(?:.*(?:ss|ous|ed|ing)|is|was|has|does|goes|says|{NUMWORD}|dozens?|hundreds|thousands|"
-    r"millions|billions|tens|scores|several|many|more|other|others)$"
+    rf"(?:.*{words_alt(_WORDS['not_noun_endings'])}|{words_alt(_WORDS['not_noun_words'])}"
+    rf"|{NUMWORD})$"
 )
 
 
@@ -137,7 +128,7 @@ def _is_plural(word: str) -> bool:
 
 
 def currency_head(text: str, np_start: int, np_end: int) -> tuple[str, float] | None:
-    """(ISO code, divisor) when the counted noun is a currency ("50 million taxpayer dollars",
+    """(ISO code, divisor) when the counted noun is a currency ("40 million taxpayer dollars",
     "thousands of United States dollars"): the figure is money, not a count."""
     cm = _RX_CUR_HEAD.search(text, np_start, np_end)
     return currency_for_word(cm.group(1)) if cm else None

@@ -86,7 +86,7 @@ def parse_pct(text: str, start: int) -> list[Found]:
         return []  # a table header "2024 2023 % Change": a year, then a column name
     bare_first = not m.group("u1")  # "15 to 20 percent": the first number needs the second's unit
     if bare_first and looks_like_year(m.group("n1")):
-        return []  # "in 2021 to 21.7 percent": a year, then the figure
+        return []  # "in 2019 to 14.5 percent": a year, then the figure
     if n2 is not None and bare_first and (m.group("sep2") or "").strip().lower() == "and":
         if not m.group("btw"):
             return []

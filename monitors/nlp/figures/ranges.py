@@ -8,6 +8,7 @@ import re
 
 from monitors.nlp.figures.lexical import prev_word
 from monitors.nlp.figures.numbers import (
+    SPELLED_SCALES,
     VAGUE,
     parse_number,
     scale_value,
@@ -60,7 +61,7 @@ def vague_value(v: str) -> float:
     for w in words:
         if w in VAGUE:
             value *= VAGUE[w]
-        elif w in ("thousand", "million", "billion", "trillion", "hundred", "dozen"):
+        elif w in SPELLED_SCALES or w in ("hundred", "dozen"):
             value *= scale_value(w)
     return value
 

@@ -19,7 +19,15 @@ from monitors.nlp.figures.hedges import (
     SYMBOL_QUALIFIERS,
     skip_false_hedges,
 )
-from monitors.nlp.figures.lexical import CUR_PRE, CUR_WORD, NUMBER, NUMWORD, Found
+from monitors.nlp.figures.lexical import (
+    CUR_PRE,
+    CUR_WORD,
+    NUMBER,
+    NUMWORD,
+    SCALE_NAMES,
+    Found,
+    words_alt,
+)
 from monitors.nlp.figures.money import (
     parse_money_bare,
     parse_money_post,
@@ -31,32 +39,34 @@ from monitors.nlp.figures.numbers import (
     CURRENCY_PREFIX,
     ISO_CODES,
     ONES,
+    SPELLED_SCALES,
     TENS,
 )
 from monitors.nlp.figures.percent import parse_pct, parse_pp
 from monitors.nlp.figures.series import resolve_by_context
 from monitors.nlp.figures.tallies import parse_count_digits
+from monitors.nlp.lexicon import table
 from monitors.nlp.sentences import sentence_at, split_sentences
 from monitors.nlp.subjects import document_actor, figure_subject, orphan
 
 # Where a figure can start: a hedge, a currency sign or code, a digit, a number word.
 _AFTER_WORD_NUMBER = (
-    r"(?=(?:\s+and\s+a\s+half)?[\s-]*(?:hundred|thousand|million|billion|trillion|dozen|"
+    rf"(?=(?:\s+and\s+a\s+half)?[\s-]*(?:hundred|{SCALE_NAMES}|dozen|"
     r"per[\s-]?cent|percent|percentage|%|basis)\b"
-    r"|\s(?:euros?|dollars?|pounds?|pence|cents|yen|yuan|roubles?|rubles?|hryvnias?)\b)"
+    rf"|\s{words_alt(table('figures_context')['spelled_amount_currencies'])}\b)"
 )
 _NUMBER_AHEAD = (
     rf"(?=[\"“”']?(?:[\d$€£¥₴₽₹₩₺₪]|[A-Z]{{1,3}}\$|Rs|(?-i:[A-Z]{{3}}\s?\d)|(?:{NUMWORD}|half|an?|tens|hundreds|"
-    r"dozens?|thousands|millions|billions|trillions|several|a\s+few|many)\b))"
+    rf"dozens?|{SCALE_NAMES}s|several|a\s+few|many)\b))"
 )
 _RX_START = re.compile(
-    # An exchange rate quoted against a currency name: "Euro/$0.99", "EUR/$1.05".
+    # An exchange rate quoted against a currency name: "Euro/$1.02", "EUR/$1.05".
     r"(?<=[A-Za-z]/)[$€£](?=\d)|"
     rf"(?<![\w.,:/+#-])(?:(?:{QUAL_ALT}|between)\s+{_NUMBER_AHEAD}|{SYM_QUAL}|[$€£¥₴₽₹₩₺₪]|{CUR_PRE}|\d"
     rf"|(?:{NUMWORD}|half\s+an?){_AFTER_WORD_NUMBER}"
-    r"|an?\s+(?=(?:dozen|hundred|thousand|million|billion|trillion|few)\b)"
-    r"|(?:tens|hundreds|dozens?|thousands|millions|billions|trillions)\b"
-    r"|(?:several|a\s+few|many)(?=\s+(?:dozen|hundred|thousand|million|billion|trillion)s?\b))",
+    rf"|an?\s+(?=(?:dozen|hundred|{SCALE_NAMES}|few)\b)"
+    rf"|(?:tens|hundreds|dozens?|{SCALE_NAMES}s)\b"
+    rf"|(?:several|a\s+few|many)(?=\s+(?:dozen|hundred|{SCALE_NAMES})s?\b))",
     re.I,
 )
 
@@ -80,13 +90,10 @@ _TRIGGERS = frozenset(
         "hundreds",
         "dozen",
         "dozens",
-        "thousands",
-        "millions",
-        "billions",
-        "trillions",
         "several",
         "many",
     }
+    | {f"{s}s" for s in SPELLED_SCALES}
     | {p.lower() for p in CURRENCY_PREFIX if p[0].isalpha() and "$" not in p and "." not in p}
 ) - {"a", "an", ""}
 
@@ -119,13 +126,13 @@ def _trie_regex(words: frozenset[str]) -> str:
 _RX_CANDIDATE = re.compile(
     rf"\d[\d.,]*|[$€£¥₴₽₹₩₺₪]|{SYM_QUAL}|(?<![A-Za-z])(?=[A-Za-z])(?:{_trie_regex(_TRIGGERS)}"
     rf"|[A-Za-z]{{1,3}}(?=\$)|U\.S\.(?=\$)|(?-i:{'|'.join(sorted(ISO_CODES))})"
-    r"|an?(?=\s+(?:dozen|hundred|thousand|million|billion|trillion|few|estimated|minimum)\b))"
+    rf"|an?(?=\s+(?:dozen|hundred|{SCALE_NAMES}|few|estimated|minimum)\b))"
     r"(?![A-Za-z])",
     re.I,
 )
 
 
-# The exchange-rate notes at the foot of wire copy, "($1 = 0.9643 euros)", "(1 euro = $1.08)":
+# The exchange-rate notes at the foot of wire copy, "($1 = 0.9200 euros)", "(1 euro = $1.08)":
 # editorial conversions, not facts of the story.
 _RX_RATE_NOTE = re.compile(
     rf"\(\s*(?:{CUR_PRE})?\s?1\s*(?:{CUR_WORD})?\s*=\s*(?:{CUR_PRE})?\s?{NUMBER}"
@@ -192,8 +199,8 @@ def _document_subjects(text: str, figures: list[Figure]) -> list[Figure]:
     ]
 
 
-# A change printed with its sign, as market copy lists it ("EUR/USD +0.27%, GBP/USD -0.03%",
-# "the curve at +26.3bp"): the sign is part of the span and of the value.  Only a sign that
+# A change printed with its sign, as market copy lists it ("EUR/USD +0.18%, GBP/USD -0.05%",
+# "the curve at +14.5bp"): the sign is part of the span and of the value.  Only a sign that
 # stands alone (after a space, "(", "=" or ":", or at the start) -- not the hyphen of a range
 # ("3-5%") or of a name ("F-16").
 _RX_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(=:]))[+\-−]$")
@@ -208,7 +215,7 @@ def _signed_change(text: str, start: int) -> Found | None:
         return None
     if not _RX_SIGN_BEFORE.search(text, max(0, start - 2), start):
         return None
-    # "-$0.57", "(+$3.6B)": a signed money change, as market copy prints flows and spreads.
+    # "-$0.42", "(+$2.4B)": a signed money change, as market copy prints flows and spreads.
     parsers = (parse_money_pre,) if text[start] in "$€£" else (parse_pp, parse_pct)
     for parser in parsers:
         found = parser(text, start)

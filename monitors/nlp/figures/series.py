@@ -9,21 +9,27 @@ from dataclasses import replace
 
 from monitors.model import Figure
 from monitors.nlp.figures.hedges import QUAL_ALT
+from monitors.nlp.figures.lexical import words_alt
 from monitors.nlp.figures.money import BARE_MONEY
+from monitors.nlp.lexicon import table
 
-# The words that chain figures of one series in a sentence: "1.9% of GDP, up from 1.6% in 2022
-# and 1.8% in 2023"; "$2.46 trillion in 2024, up from 2.24 trillion in 2023".
+_CONTEXT = table("figures_context")
+
+
+def _alt(name: str) -> str:
+    return words_alt(_CONTEXT[name])
+
+
+# The words that chain figures of one series in a sentence: "1.8% of GDP, up from 1.5% in 2021
+# and 1.7% in 2022"; "$3.1 trillion in 2025, up from 2.9 trillion in 2024".
 _RX_CHAIN_NOISE = re.compile(
-    r"\b(?:in|for|during|by|since)\s+(?:(?:fiscal|calendar|the)\s+)?(?:year\s+)?"
-    r"(?:FY)?\d{4}(?:/\d{2,4})?\b|\(\s*\d{4}\s*\)|\b(?:a|one)\s+year\s+(?:earlier|ago|before)\b"
-    r"|\b(?:last|this|previous|the\s+previous|the\s+prior)\s+year\b|[,;]",
+    rf"\b{_alt('chain_year_before')}\s+(?:{_alt('chain_year_kinds')}\s+)?(?:year\s+)?"
+    r"(?:FY)?\d{4}(?:/\d{2,4})?\b|\(\s*\d{4}\s*\)"
+    rf"|\b{_alt('chain_year_ago_one')}\s+year\s+{_alt('chain_year_ago')}\b"
+    rf"|\b{_alt('chain_year_which')}\s+year\b|[,;]",
     re.I,
 )
-_RX_CHAIN = re.compile(
-    r"\s*(?:(?:(?:up|down)\s+)?from|to|and|or|(?:compared|against)\s+(?:with|to)|versus|vs\.?|"
-    r"against)\s*",
-    re.I,
-)
+_RX_CHAIN = re.compile(rf"\s*{_alt('chain_words')}\s*", re.I)
 _MONEY_UNITS_EXCLUDED = frozenset({"percent", "percent_gdp", "pp", "count", BARE_MONEY})
 
 
@@ -38,7 +44,7 @@ def _chained(text: str, a: Figure, b: Figure) -> bool:
 def resolve_by_context(text: str, figures: list[Figure]) -> list[Figure]:
     """A percent chained to a percent of GDP is of GDP too; an amount with no currency takes
     the currency of the amount it is chained to, else the single currency of the amounts
-    around it (``€22 billion ... 80 billion will be needed``), else it is dropped."""
+    around it (``€15 billion ... 40 billion more is needed``), else it is dropped."""
     if not figures:
         return figures
     figs = list(figures)
@@ -89,11 +95,6 @@ _CURRENCY_WINDOW = 1500
 # A percent "of" something else is a share of that, not of GDP ("30% of exports").
 _RX_OF_OTHER = re.compile(r"\s+of\s+(?!GDP|gross|economic)", re.I)
 # The amounts that may take the surrounding currency: digits with billion/trillion, in a
-# sentence about money ("80 billion will be needed for defense").
+# sentence about money ("40 billion more is needed for air defence").
 _RX_BARE_MONEY_OK = re.compile(rf"(?:{QUAL_ALT}\s+)?\d[\d.,]*\s*(?:billion|trillion|bn|tn)\b", re.I)
-_RX_MONEY_CUE = re.compile(
-    r"\b(?:spen[dt]\w*|budget\w*|costs?|costing|fund\w*|financ\w*|needed|paid|pay\w*|aid|"
-    r"given|revenues?|profits?|loss(?:es)?|earn\w*|sales|worth|prices?|debts?|deficits?|"
-    r"invest\w*|loans?|allocat\w*|money|cash|budgets?|income|turnover)\b",
-    re.I,
-)
+_RX_MONEY_CUE = re.compile(rf"\b{_alt('money_cue')}\b", re.I)

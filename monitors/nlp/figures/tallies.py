@@ -1,5 +1,5 @@
 """Counts in plain digits: a number and its plural noun (``12,000 troops``), ``4,000-plus``, a part
-of a group (``25 of its drones``), compounds (``the 720-seat parliament``), and the tallies
+of a group (``25 of its drones``), compounds (``the 450-seat parliament``), and the tallies
 that leave out their noun (votes, casualties, a thousands-grouped number after a change).
 """
 
@@ -13,11 +13,13 @@ from monitors.nlp.figures.labels import elided_measure, is_label_context, is_pro
 from monitors.nlp.figures.lexical import (
     CUR_WORD,
     NUMBER,
+    SCALE_NAMES,
     SEP,
     Found,
     bad_after,
     looks_like_year,
     prev_word,
+    words_alt,
 )
 from monitors.nlp.figures.nouns import EXCLUDED, NP_STOP, currency_head, noun_phrase_end
 from monitors.nlp.figures.numbers import (
@@ -25,6 +27,14 @@ from monitors.nlp.figures.numbers import (
 )
 from monitors.nlp.figures.ranges import is_suspended, not_a_range, range_ok
 from monitors.nlp.lexicon import table, word_set
+
+_WORDS = table("figures_words")
+_CONTEXT = table("figures_context")
+
+
+def _alt(name: str) -> str:
+    return words_alt(_CONTEXT[name])
+
 
 _RX_COUNT_DIGITS = re.compile(
     rf"{QUAL_OPT}(?P<btw>between\s+)?(?P<n1>{NUMBER})(?:{SEP}(?P<n2>{NUMBER}))?(?=\s)", re.I
@@ -36,7 +46,7 @@ _RX_COUNT_PLUS = re.compile(rf"(?P<n1>{NUMBER})(?:-plus\b|\+)(?=[ \t])", re.I)
 
 
 _RX_SCALE_OR_CURRENCY_AHEAD = re.compile(
-    rf"\s+(?:(?:hundred|thousand|million|billion|trillion|dozen)s?\b|(?:[A-Z][a-z]+\s+)?"
+    rf"\s+(?:(?:hundred|{SCALE_NAMES}|dozen)s?\b|(?:[A-Z][a-z]+\s+)?"
     rf"(?:{CUR_WORD}))",
     re.I,
 )
@@ -47,7 +57,7 @@ def _plus_count(text: str, start: int) -> list[Found]:
     if not m or looks_like_year(m.group("n1")) or is_label_context(text, start):
         return []
     if _RX_SCALE_OR_CURRENCY_AHEAD.match(text, m.end()):
-        return []  # "13-plus billion dollars": an amount whose scale we would misread
+        return []  # "10-plus billion dollars": an amount whose scale we would misread
     np_end = noun_phrase_end(text, m.end())
     v = parse_number(m.group("n1"))
     if np_end is None or np_end == EXCLUDED or v is None:
@@ -119,8 +129,8 @@ def parse_count_digits(text: str, start: int) -> list[Found]:
     ]
 
 
-# A part of a group named after "of" and a determiner: "25 of its drones", "10 of Russia's
-# largest banks", "300 of those bills" (the whole is not stated; "23 of 32 members" is X of Y).
+# A part of a group named after "of" and a determiner: "25 of its drones", "10 of Acme's
+# largest plants", "300 of those bills" (the whole is not stated; "23 of 32 members" is X of Y).
 _RX_PARTITIVE = re.compile(
     r"\s+of\s+(?:(?:the|its|their|his|her|our|these|those)\s+)?(?:[A-Z][\w.&-]*['’]s\s+)?"
     r"(?=[A-Za-z])"
@@ -137,8 +147,8 @@ def _partitive_count(text: str, start: int, end: int, v: float, q: str | None) -
     return [(start, np_end, {"value": v, "unit": "count", "qualifier": q})]
 
 
-# A flattened financial table ("Goodwill 13,136 12,936 Other intangible assets", "-- -- 600,000
-# Repayments on Senior Notes"): after another cell on its line, a number is the last cell of a
+# A flattened financial table ("Goodwill 4,210 4,180 Other assets", "-- -- 250,000
+# Repayments on notes"): after another cell on its line, a number is the last cell of a
 # row and the capitalised words after it are the next row's label, not a counted noun.
 _RX_CELL_BEFORE = re.compile(r"(?:[(\s]\$?\d[\d,.]*\)?|\s--?)[ \t]+$")
 _RX_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
@@ -152,19 +162,13 @@ def _table_row_label(text: str, start: int, end: int) -> bool:
 
 
 # A thousands-grouped number with no noun after it, reached by a change or a measure
-# ("claims fell to 213,000.", "troop numbers rise by 170,000,"): a count.  Not in sentences
+# ("claims fell to 205,000.", "troop numbers rise by 150,000,"): a count.  Not in sentences
 # about index levels, points or prices, where such a number is a level.
 _RX_COUNT_BARE = re.compile(
     rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})+)(?![\d,]*\d|\.\d)(?=[\s.,;:)]|$)", re.I
 )
-_WORDS = table("figures_words")
 _BARE_COUNT_BEFORE = word_set(_WORDS["bare_count_before"])
-_RX_LEVEL_CONTEXT = re.compile(
-    r"\b(?:index|indices|indexes|points?|pts|level|levels|closed|close|price|prices|barrel|"
-    r"ounce|shares?|stock|stocks|dollar|yen|euro|rupees?|rubles?|roubles?|yuan|bitcoin|"
-    r"Dow|S&P|Nasdaq|Nikkei|Stoxx|FTSE|DAX|CAC|Russell|Hang\s+Seng|Sensex|Nifty|Kospi)\b",
-    re.I,
-)
+_RX_LEVEL_CONTEXT = re.compile(rf"\b{_alt('level_context')}\b", re.I)
 
 
 def _bare_count(text: str, start: int) -> list[Found]:
@@ -172,10 +176,10 @@ def _bare_count(text: str, start: int) -> list[Found]:
     if not m or prev_word(text, start) not in _BARE_COUNT_BEFORE or elided_measure(text, start):
         return []
     if RX_RATE_AFTER.match(text, m.end()):
-        return []  # "losses rose to 1,200 per day": a rate with its noun left out
+        return []  # "losses rose to 900 per day": a rate with its noun left out
     nxt = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end() : m.end() + 30])
     if nxt and nxt.group(1).lower() not in NP_STOP:
-        return []  # a unit or a word we cannot read ("1,500 m", "84,000 bpd", "4,580 ringgit")
+        return []  # a unit or a word we cannot read ("1,500 m", "60,000 bpd", "3,200 ringgit")
     ls = text.rfind("\n", 0, start) + 1
     le = text.find("\n", m.end())
     line = text[ls : le if le >= 0 else len(text)]
@@ -189,10 +193,9 @@ def _bare_count(text: str, start: int) -> list[Found]:
 
 # Vote tallies leave out the noun: "401 votes in favour and 284 against".
 _RX_VOTE_TALLY = re.compile(
-    rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?=\s+(?:against|in\s+favou?r|abstentions?|abstain\w*)\b)",
-    re.I,
+    rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?=\s+{_alt('vote_tally_after')}\b)", re.I
 )
-_RX_VOTE_CONTEXT = re.compile(r"\b(?:vot\w*|ballots?|abstentions?|lawmakers|MEPs)\b", re.I)
+_RX_VOTE_CONTEXT = re.compile(rf"\b{_alt('vote_context')}\b", re.I)
 
 
 def _vote_count(text: str, start: int) -> list[Found]:
@@ -212,19 +215,11 @@ def _vote_count(text: str, start: int) -> list[Found]:
 _RX_CASUALTY_NUMBER = re.compile(
     rf"{QUAL_OPT}(?P<n1>\d{{1,3}}(?:,\d{{3}})*)(?![\d,]*\d|\.\d)(?=[,;:)]|\.(?!\d)|\s|$)", re.I
 )
-_RX_CASUALTY_VERB_BEFORE = re.compile(
-    r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)|injur(?:es|ed|ing)|injure)\s+$", re.I
-)
+_RX_CASUALTY_VERB_BEFORE = re.compile(rf"\b{_alt('casualty_verbs')}\s+$", re.I)
 _RX_CASUALTY_AFTER = re.compile(
-    r"\s+(?:(?:were|was|have\s+been|had\s+been|are|have|had)\s+(?:\w+\s+)?)?"
-    r"(?:killed|wounded|injured|died|dead|hurt)\b",
-    re.I,
+    rf"\s+(?:{_alt('casualty_auxiliaries')}\s+(?:\w+\s+)?)?{_alt('casualty_after')}\b", re.I
 )
-_RX_CASUALTY_END = re.compile(
-    r"(?:[,;:.)]|\s*$|\s*\n|\s+(?:and|in|on|at|when|after|as|during|while|including|"
-    r"since|overnight|last|this|across|near|inside|—|–)\b)",
-    re.I,
-)
+_RX_CASUALTY_END = re.compile(rf"(?:[,;:.)]|\s*$|\s*\n|\s+(?:{_alt('casualty_end')}|—|–)\b)", re.I)
 
 
 def _casualty_count(text: str, start: int) -> list[Found]:
@@ -242,9 +237,9 @@ def _casualty_count(text: str, start: int) -> list[Found]:
     return [(start, m.end(), {"value": v, "unit": "count", "qualifier": hedge_of(m)})]
 
 
-# A count written as a compound adjective: "the 720-seat parliament", "a 32-member alliance".
+# A count written as a compound adjective: "the 450-seat parliament", "a 32-member alliance".
 _RX_COUNT_COMPOUND = re.compile(
-    rf"{QUAL_OPT}(?P<n1>{NUMBER})-(?:seat|member|nation|country|strong)\b(?![-'’])", re.I
+    rf"{QUAL_OPT}(?P<n1>{NUMBER})-{words_alt(_WORDS['compound_count_words'])}\b(?![-'’])", re.I
 )
 
 
