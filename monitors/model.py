@@ -96,6 +96,11 @@ class Quote:
     sentence: str = ""
     start: int = -1
     end: int = -1
+    # the speaker ranker's calibrated probability that its best candidate said it (None: no
+    # model, or no candidate), and that candidate: ``speaker`` is None when the ranker withheld
+    # it (below the threshold), but the store keeps both for ``extract --explain`` and review
+    speaker_p: float | None = None
+    best_speaker: str | None = None
 
 
 @dataclass(frozen=True)

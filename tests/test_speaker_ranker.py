@@ -115,3 +115,23 @@ def test_training_is_reproducible_on_a_tiny_fixture() -> None:
     assert text1 == text2 and table1 == table2
     model = model_from_json(json.loads(text1))
     assert model.trees and model.threshold == table1["threshold"]
+
+
+def test_a_withheld_speaker_is_stored_with_its_best_candidate_and_probability(
+    tmp_path: Path,
+) -> None:
+    from monitors.store.db import Store
+    from tests.factories import T0, processed
+
+    [withheld] = extract_quotes(AMBIGUOUS)
+    [emitted] = extract_quotes(CLEAR)
+    assert withheld.speaker is None and withheld.best_speaker in {"Maria Lind", "Peter Holm"}
+    assert emitted.speaker == emitted.best_speaker == "Anna Kowalska"
+    with Store(tmp_path / "s.duckdb") as s:
+        s.upsert_articles([processed("a", quotes=[withheld, emitted])], T0)
+        rows = s.con.execute(
+            "SELECT speaker, best_speaker, speaker_p FROM quotes ORDER BY idx"
+        ).fetchall()
+    assert rows[0][:2] == (None, withheld.best_speaker)
+    assert rows[1][:2] == ("Anna Kowalska", "Anna Kowalska")
+    assert rows[0][2] == pytest.approx(withheld.speaker_p) and rows[0][2] < rows[1][2]

@@ -54,7 +54,13 @@ def figure_json(f: Figure) -> dict[str, Any]:
 
 
 def quote_json(q: Quote) -> dict[str, Any]:
-    return {"text": q.text, "speaker": q.speaker, "role": q.role, "sentence": q.sentence}
+    return {
+        "text": q.text,
+        "speaker": q.speaker,
+        "role": q.role,
+        "sentence": q.sentence,
+        "speaker_p": None if q.speaker_p is None else round(q.speaker_p, 3),
+    }
 
 
 def why_json(topics: Sequence[TopicMatch]) -> dict[str, Any]:

@@ -22,7 +22,8 @@ Schema (see README "Store schema"; open the file with the DuckDB CLI to explore 
     article_topics(article, topic, score, rule, terms, evidence)
     figures(article, idx, text, value, low, high, unit, of, qualifier, approx, subject,
             sentence, fact_key, first_seen_at)
-    quotes(article, idx, text, speaker, role, sentence, quote_key, first_seen_at)
+    quotes(article, idx, text, speaker, role, sentence, quote_key, first_seen_at, speaker_p,
+           best_speaker)                    speaker_p: the ranker's probability
     digests(id, digest_date, window_start, window_end, status, created_at, sent_at,
             recipients, html, text, message_id, html_path, text_path)
     digest_facts(digest, kind, key)         the ledger: which fact each digest reported
@@ -113,6 +114,8 @@ QUOTE_COLUMNS = (
     "sentence",
     "quote_key",
     "first_seen_at",
+    "speaker_p",
+    "best_speaker",
 )
 CHANGE_COLUMNS = ("article", "changed_at", "old_text", "new_text", "unit", "subject")
 log = logging.getLogger(__name__)
@@ -487,7 +490,18 @@ def _figure_row(w: FigureWrite) -> tuple:
 
 def _quote_row(w: QuoteWrite) -> tuple:
     q = w.quote
-    return (w.article, w.idx, q.text, q.speaker, q.role, q.sentence, w.key, w.first_seen_at)
+    return (
+        w.article,
+        w.idx,
+        q.text,
+        q.speaker,
+        q.role,
+        q.sentence,
+        w.key,
+        w.first_seen_at,
+        q.speaker_p,
+        q.best_speaker,
+    )
 
 
 def _check_file(path: Path, read_only: bool) -> None:

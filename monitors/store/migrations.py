@@ -191,4 +191,11 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     """,
     ),
     ("0007_canonical_fact_keys", _rekey_figures),
+    (
+        "0008_quote_speaker_probability",
+        """
+        ALTER TABLE quotes ADD COLUMN speaker_p DOUBLE;
+        ALTER TABLE quotes ADD COLUMN best_speaker VARCHAR;
+    """,
+    ),
 ]

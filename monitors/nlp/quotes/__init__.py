@@ -60,7 +60,7 @@ The algorithm runs in one linear pass per stage over ``title\\n\\nbody`` text:
    speaker ``None``.  Without a model file the rules' speaker is emitted.
 """
 
-from monitors.nlp.quotes.pipeline import explain_quotes, extract_quotes, rank_quotes
+from monitors.nlp.quotes.pipeline import explain_quotes, extract_quotes, how_chosen, rank_quotes
 from monitors.nlp.quotes.strategies import STRATEGY_NAMES
 
-__all__ = ["STRATEGY_NAMES", "explain_quotes", "extract_quotes", "rank_quotes"]
+__all__ = ["STRATEGY_NAMES", "explain_quotes", "extract_quotes", "how_chosen", "rank_quotes"]

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from monitors.model import Quote
-from monitors.nlp.quotes.cues import VERB_RE, right_attribution
+from monitors.nlp.quotes.cues import VERB_RE
 from monitors.nlp.quotes.document import Doc
 from monitors.nlp.quotes.names import NAME_SEQ_RE, PLACES, PRONOUNS, is_org
 from monitors.nlp.quotes.spans import Span
@@ -34,8 +34,6 @@ from monitors.nlp.quotes.vocab import words
 # (a determiner, an adverb): such a word, and a weekday alone, never names a speaker
 _LEAD_WORDS = words("quote_words", "determiners") | words("quote_words", "np_stop")
 _TIME_NAMES = words("quote_words", "weekdays")
-_CUE_PRONOUNS = {k: words("quote_words", f"cue_pronouns.{k}") for k in ("person", "group", "thing")}
-_ORG_KINDS = ("org", "desc")
 
 WINDOW_PARAS = 2  # paragraphs before the quote's own that are searched for candidates
 _NEAR = 60  # characters: a name this close to a mark is read as the quote's attribution
@@ -261,7 +259,6 @@ def quote_candidates(
         for cand in pool.by_key.values():
             _features(doc, s, cand, pool, counts)
         _relative(doc, s, q, pool)
-        _cue(doc, s, pool)
         out.append(list(pool.by_key.values()))
         prev = q
     return out
@@ -298,46 +295,3 @@ def _relative(doc: Doc, s: Span, q: Quote, pool: _Pool) -> None:
             f["rules_is_nearest_speech"] = float(
                 best_speech is not None and cands[best_speech[1]] is rules
             )
-
-
-def cue_class(phrase: str | None) -> str:
-    """What the subject of the reporting clause after a quote can name: ``person`` (he, she),
-    ``group`` (they), ``thing`` (it), ``desc`` (a lower-case description: "the agency"),
-    ``name`` (a capitalised name), or ``none`` when no clause follows the quote."""
-    if not phrase:
-        return "none"
-    low = phrase.strip().lower()
-    for kind, ws in _CUE_PRONOUNS.items():
-        if low in ws:
-            return kind
-    toks = phrase.split()
-    if toks and toks[0].lower() in _LEAD_WORDS and len(toks) > 1 and toks[1][:1].islower():
-        return "desc"
-    return "name" if phrase[:1].isupper() else "desc"
-
-
-def _cue(doc: Doc, s: Span, pool: _Pool) -> None:
-    """Does each candidate fit the reporting clause that follows the quote?  "…," he said
-    rules out an organisation, "…," it said a person, "…," the agency said favours an
-    organisation whose name holds the description's head word, and "…," Lee said the candidate
-    named there.  The rules read the same clause to pick a speaker; the ranker learns how far
-    each reading can be trusted when the rules' pick and the clause disagree."""
-    phrase = None
-    if s.close_pos >= 0:
-        got = right_attribution(doc.masked, s.close_pos + 1, s.sentence[1])
-        phrase = got[0] if got else None
-    kind = cue_class(phrase)
-    head = phrase.split()[-1].lower() if kind == "desc" and phrase else ""
-    key = candidate_key(fullest_name(doc, phrase)) if kind == "name" and phrase else ""
-    for c in pool.by_key.values():
-        f = c.features
-        f[f"cue:{kind}"] = 1.0
-        if kind == "person":
-            f["cue_agrees"] = float(c.kind == "person")
-        elif kind in ("group", "thing"):
-            f["cue_agrees"] = float(c.kind in _ORG_KINDS or " and " in c.speaker)
-        elif kind == "desc":
-            f["cue_agrees"] = float(c.kind in _ORG_KINDS)
-            f["cue_head_in_name"] = float(bool(head) and head in c.speaker.lower().split())
-        elif kind == "name":
-            f["cue_agrees"] = float(candidate_key(c.speaker) == key)

@@ -79,7 +79,9 @@ def rank_quotes(text: str) -> list[RankedQuote]:
             spk, role = q.speaker, q.role
         else:
             spk, role = (choice.speaker, choice.role) if choice.emitted else (None, None)
-        out.append(RankedQuote(replace(q, speaker=spk, role=role), q.speaker, strategy, choice))
+        best = choice.speaker if choice.p is not None else q.speaker
+        emitted = replace(q, speaker=spk, role=role, speaker_p=choice.p, best_speaker=best)
+        out.append(RankedQuote(emitted, q.speaker, strategy, choice))
     return out
 
 
@@ -93,16 +95,15 @@ def explain_quotes(text: str) -> list[tuple[Quote, str | None]]:
     strategy when the ranker kept the rules' speaker (in its fullest spelling), ``ranker`` when
     it chose another
     candidate, ``abstained`` when it left the quote unattributed (``None``: nobody to choose)."""
-    out = []
-    for r in rank_quotes(text):
-        if r.quote.speaker is None:
-            how = "abstained" if r.rules_speaker or r.choice.speaker else None
-        elif r.choice.from_rules:
-            how = r.strategy
-        else:
-            how = "ranker"
-        out.append((r.quote, how))
-    return out
+    return [(r.quote, how_chosen(r)) for r in rank_quotes(text)]
+
+
+def how_chosen(r: RankedQuote) -> str | None:
+    """The rules' strategy when the ranker kept the rules' speaker, ``ranker`` when it chose
+    another candidate, ``abstained`` when it withheld its best one, None: nobody to choose."""
+    if r.quote.speaker is None:
+        return "abstained" if r.rules_speaker or r.choice.speaker else None
+    return r.strategy if r.choice.from_rules or r.choice.p is None else "ranker"
 
 
 def _to_quote(s: Span, text: str) -> Quote:
