@@ -129,8 +129,11 @@ def test_every_corpus_article_gives_one_json_line(corpus: Path, command: str) ->
 
 
 @pytest.mark.slow
-def test_demo_writes_three_digests_with_figures_and_quotes(tmp_path: Path) -> None:
+def test_demo_writes_three_digests_with_figures_and_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out, db = tmp_path / "digests", tmp_path / "demo.duckdb"
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "INFO")  # the task logs are checked below
     r = newswatch("demo", "--out", str(out), "--db", str(db), "--smtp-sink")
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     assert "Traceback" not in r.stderr
