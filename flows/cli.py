@@ -299,7 +299,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     print(f"{'status':<13} {'fails':>5}  {'last ok (UTC)':<16}  feed")
     for r in rows:
         ok = r.last_ok_at.strftime("%Y-%m-%d %H:%M") if r.last_ok_at else "never"
-        print(f"{r.last_status or '-':<13} {r.failures:>5}  {ok:<16}  {r.name}")
+        named = r.name if r.name in (None, r.url) else f"{r.name} ({r.url})"
+        print(f"{r.last_status or '-':<13} {r.failures:>5}  {ok:<16}  {named or r.url}")
         if r.last_error:
             print(f"{'':<38}{r.last_error}")
     return 0

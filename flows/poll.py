@@ -43,13 +43,18 @@ class PollSummary:
     quotes_new: int
     failures: tuple[tuple[str, str], ...] = ()
     skipped: int = 0
+    articles_unchanged: int = 0
 
     def line(self) -> str:
+        """The run's summary; its article counts are the store step's (``stored: ...``):
+        the feed items read are new, updated or unchanged, and "kept" counts the new ones
+        that are on topic."""
         return (
             f"polled {self.feeds - self.skipped} of {self.feeds} feeds ({self.skipped} not "
             f"due): {self.new} with items, {self.not_modified} not "
-            f"modified, {self.failed} failed; articles: {self.articles_new} new, "
-            f"{self.articles_updated} updated, {self.kept_new} kept; new figures: "
+            f"modified, {self.failed} failed; articles: {self.articles_new} new "
+            f"({self.kept_new} kept), {self.articles_updated} updated, "
+            f"{self.articles_unchanged} unchanged; new figures: "
             f"{self.figures_new}, new quotes: {self.quotes_new}"
         )
 
@@ -79,7 +84,8 @@ def read_task(
     articles: list[Article] = []
     for feed, (outcome, items) in zip(feeds, read_feeds(feeds, results, now), strict=True):
         if outcome.status == "error":
-            logger.warning("feed %s (%s) failed: %s", feed.name, feed.url, outcome.error)
+            named = f"{feed.name} ({feed.url})" if feed.name != feed.url else feed.url
+            logger.warning("feed %s failed: %s", named, outcome.error)
         elif outcome.error:
             logger.info("feed %s: %s", feed.name, outcome.error)
         outcomes.append(outcome)
@@ -126,13 +132,25 @@ def fulltext_task(
 def analyse_task(articles: Sequence[Article], cfg: Config) -> list[Processed]:
     logger = get_run_logger()
     out = analyse_articles(articles, cfg.topics)
-    logger.info("analysed %d articles: %d kept", len(out), sum(p.kept for p in out))
+    logger.info(
+        "analysed %d feed items (new, updated and already stored alike): %d on topic",
+        len(out),
+        sum(p.kept for p in out),
+    )
     return out
 
 
 @task(name="store-articles", cache_policy=NO_CACHE)
 def store_task(store: Store, processed: Sequence[Processed], now: datetime) -> UpsertCounts:
-    return store.upsert_articles(processed, now)
+    counts = store.upsert_articles(processed, now)
+    get_run_logger().info(
+        "stored: %d new articles (%d kept), %d updated, %d unchanged",
+        counts.new,
+        counts.kept_new,
+        counts.updated,
+        counts.unchanged,
+    )
+    return counts
 
 
 @task(name="cluster-stories", cache_policy=NO_CACHE)
@@ -252,6 +270,7 @@ def summarise(
         failed=sum(o.status == "error" for o in outcomes),
         articles_new=counts.new,
         articles_updated=counts.updated,
+        articles_unchanged=counts.unchanged,
         kept_new=counts.kept_new,
         figures_new=counts.figures_new,
         quotes_new=counts.quotes_new,

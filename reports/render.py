@@ -11,6 +11,35 @@ import jinja2
 from reports.digest import Digest, format_value
 
 TOPIC_LABELS = {"nato-spending": "NATO defence spending", "ukraine-aid": "Aid to Ukraine"}
+NAME_CHARS = 60  # a feed name longer than this is shown cut, with an ellipsis (full in title=)
+URL_CHARS = 60  # a URL shown as text: scheme dropped, the middle cut out beyond this
+
+
+def ellipsis(text: str | None, limit: int = NAME_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis (a word boundary when
+    one is near), so a long feed name cannot widen a column."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit * 2 // 3 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def short_url(url: str | None, limit: int = URL_CHARS) -> str:
+    """A URL shown as text: without its scheme, and when still longer than ``limit`` with the
+    middle cut out (the host and the end stay: that is what tells two feeds apart)."""
+    text = (url or "").strip()
+    for scheme in ("https://", "http://"):
+        if text.lower().startswith(scheme):
+            text = text[len(scheme) :]
+            break
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 3 // 5
+    tail = limit - 1 - head
+    return text[:head] + "…" + text[-tail:]
 
 
 def safe_url(url: str | None) -> str:
@@ -32,6 +61,8 @@ def _env() -> jinja2.Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["value"] = format_value
+    env.filters["short"] = ellipsis
+    env.filters["short_url"] = short_url
     env.filters["topic_label"] = lambda t: TOPIC_LABELS.get(t, t) or "Other"
     return env
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,11 +129,19 @@ def test_every_corpus_article_gives_one_json_line(corpus: Path, command: str) ->
 
 
 @pytest.mark.slow
-def test_demo_writes_three_digests_with_figures_and_quotes(tmp_path: Path) -> None:
+def test_demo_writes_three_digests_with_figures_and_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out, db = tmp_path / "digests", tmp_path / "demo.duckdb"
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "INFO")  # the task logs are checked below
     r = newswatch("demo", "--out", str(out), "--db", str(db), "--smtp-sink")
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     assert "Traceback" not in r.stderr
+    assert "could not be fetched" not in r.stderr  # every linked sample item has a page
+    counts = r"(\d+) new(?: articles)? \((\d+) kept\), (\d+) updated, (\d+) unchanged"
+    stored = re.findall("stored: " + counts, r.stderr)  # the store step's log line
+    summary = re.findall("articles: " + counts, r.stderr)  # the run's summary line
+    assert len(stored) == 3 and stored == summary
     pages = sorted(out.glob("*.html"))
     assert [p.name for p in pages] == ["2026-11-23.html", "2026-11-24.html", "2026-11-25.html"]
     for p in pages:

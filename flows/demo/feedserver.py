@@ -5,17 +5,29 @@ Used by ``newswatch demo`` and the integration tests.  Feeds under ``<root>/feed
 shows three days of news arriving), with ``ETag`` support (a second poll gets 304).  The
 placeholder host ``http://newswatch.sample/`` in the files is rewritten to this server, and
 article pages under ``<root>/articles`` are served at ``/articles/<path>``.
+
+Every item a feed links on the placeholder host has a page: the file under ``articles/`` when
+there is one (the truncated Danube Post items, whose figures are only on the page), else a
+page made from the item itself: its title, its outlet and the item's own text (the sample
+data's invented words; nothing is copied from elsewhere).  So the demo's full-text fetches of
+summary-only items all succeed, and a made-up page adds nothing the feed did not say (no
+headline in the body: the extracted text is the item's, and the analysis is unchanged).
 """
 
 from __future__ import annotations
 
 import email.utils
 import hashlib
+import html
 import re
 import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from monitors.errors import FeedError
+from monitors.ingest.parse import parse_feed
+from monitors.model import Entry
 
 PLACEHOLDER = "http://newswatch.sample/"
 _ITEM = re.compile(r"<(item|entry)\b.*?</\1>", re.S)
@@ -49,12 +61,27 @@ def feed_as_of(xml: str, now: datetime | None) -> str:
     return _ITEM.sub(keep, xml)
 
 
+def item_page(outlet: str, entry: Entry) -> bytes:
+    """An outlet's article page for a feed item: its own text, the headline only in <title>."""
+    body = entry.content_html or entry.summary_html
+    title = entry.title
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)} | {html.escape(outlet)}</title></head>\n"
+        f'<body><header><p><a href="/">{html.escape(outlet)}</a></p></header>\n'
+        f"<main><article>{body}</article></main>\n"
+        "<footer><p>A sample page served by the newswatch demo.</p></footer></body></html>\n"
+    ).encode()
+
+
 class FeedServer:
     """Serve ``root`` on 127.0.0.1 in a background thread. Use as a context manager."""
 
     def __init__(self, root: str | Path, now: datetime | None = None) -> None:
         self.root = Path(root)
         self.now = now
+        self._pages: dict[str, bytes] | None = None
+        self._pages_lock = threading.Lock()
         self.requests: list[str] = []
         server = self
 
@@ -101,7 +128,8 @@ class FeedServer:
         if rel.startswith("articles/") and not target.suffix:
             target = target.with_suffix(".html")
         if not target.is_file():
-            return None, ""
+            page = self.item_pages().get(rel) if rel.startswith("articles/") else None
+            return (page, "text/html; charset=utf-8") if page else (None, "")
         data = target.read_bytes()
         if rel.startswith("feeds/") and target.suffix in (".xml", ".rss", ".atom"):
             text = data.decode("utf-8")
@@ -111,6 +139,24 @@ class FeedServer:
         if target.suffix == ".html":
             return data, "text/html; charset=utf-8"
         return data, "application/octet-stream"
+
+    def item_pages(self) -> dict[str, bytes]:
+        """A page for each item the feeds link on the placeholder host, by path
+        (``articles/<outlet>/...``); built once, from the feed files as they are on disk."""
+        with self._pages_lock:  # the server answers on many threads
+            if self._pages is None:
+                pages: dict[str, bytes] = {}
+                for f in sorted((self.root / "feeds").glob("*.xml")):
+                    try:
+                        parsed = parse_feed(f.name, f.read_bytes())
+                    except FeedError:
+                        continue  # a deliberately broken test feed links nothing
+                    for e in parsed.entries:
+                        if e.link and e.link.startswith(PLACEHOLDER):
+                            path = "articles/" + e.link[len(PLACEHOLDER) :].split("?", 1)[0]
+                            pages.setdefault(path, item_page(parsed.title, e))
+                self._pages = pages
+            return self._pages
 
     def __enter__(self) -> FeedServer:
         self.thread.start()

@@ -91,7 +91,7 @@ def _replay(out: str, db: str, until: str | None, sink: SmtpSink | None) -> int:
             print(f"\n=== {day.isoformat()} ===")
             s = poll_feeds(config=config, db=str(db_path), now=now, feeds=feeds, allow_private=True)
             print(
-                f"poll: {s['articles_new']} new articles, {s['kept_new']} kept, "
+                f"poll: {s['articles_new']} new articles ({s['kept_new']} kept), "
                 f"{s['figures_new']} new figures, {s['quotes_new']} new quotes, "
                 f"{s['failed']} feeds failed"
             )

@@ -90,6 +90,15 @@ def feed_updates(
     return health_rows(outcomes, states, now, validators, nxt)
 
 
+def feed_name(given: str, url: str, title: str | None) -> str:
+    """The name a feed is shown by: the name the config or feed list gives it; when it gives
+    none (the name is the URL), the channel title once the feed has been fetched; else the
+    URL."""
+    if given and given != url:
+        return given
+    return title or url
+
+
 def health_rows(
     outcomes: Sequence[FeedOutcome],
     states: Mapping[str, FeedState],
@@ -101,7 +110,8 @@ def health_rows(
     per feed (the last outcome when one is listed twice).  Validators change only when the
     feed parsed; a 304 keeps them and its last error; an error keeps them and counts one more
     consecutive failure; the title, last success and item count keep their stored values
-    when this poll brought none."""
+    when this poll brought none.  A feed with no name of its own is named by its title
+    (:func:`feed_name`)."""
     by_url = {o.url: o for o in outcomes}
     out = []
     for o in by_url.values():
@@ -112,11 +122,12 @@ def health_rows(
         else:
             etag, last_mod = (s.etag, s.last_modified) if s else (None, None)
         keep_error = o.status == "not_modified" and s is not None
+        title = o.title if o.title is not None else (s.title if s else None)
         out.append(
             FeedUpdate(
                 url=o.url,
-                name=o.name,
-                title=o.title if o.title is not None else (s.title if s else None),
+                name=feed_name(o.name, o.url, title),
+                title=title,
                 etag=etag,
                 last_modified=last_mod,
                 last_polled_at=now,

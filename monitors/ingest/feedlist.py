@@ -1,4 +1,14 @@
-"""Read a plain feed list (``newswatch poll --feeds FILE``): one URL per line, ``#`` comments."""
+"""Read a plain feed list (``newswatch poll --feeds FILE``): one feed a line, ``#`` comments.
+
+A line is a URL, optionally followed by whitespace and a name::
+
+    https://news.example.org/rss.xml
+    https://other.example.net/feed   Other Example News
+
+A feed listed without a name is named by its URL until it has been fetched, then by its
+channel ``<title>`` (see :func:`monitors.decide.health.feed_name`); a name given here always
+wins over the channel title.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +31,16 @@ def read_feed_list(path: str | Path) -> tuple[FeedConfig, ...]:
     feeds: list[FeedConfig] = []
     seen: set[str] = set()
     for n, line in enumerate(lines, 1):
-        url = line.strip()
-        if not url or url.startswith("#"):
+        parts = line.strip().split(None, 1)
+        if not parts or parts[0].startswith("#"):
             continue
+        url = parts[0]
+        given = " ".join(parts[1].split()) if len(parts) > 1 else ""
+        name = given if given and not given.startswith("#") else url  # "URL  # note"
         validate_feed_url(url, f"{p}:{n}")
         if url not in seen:
             seen.add(url)
-            feeds.append(FeedConfig(name=url, url=url))
+            feeds.append(FeedConfig(name=name, url=url))
     if not feeds:
         raise ConfigError(f"{p}: feed list has no URLs")
     return tuple(feeds)

@@ -11,7 +11,10 @@ yielded none.  A body that is empty, HTML, or JSON is refused with a reason that
 from __future__ import annotations
 
 import calendar
+import html
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,6 +22,9 @@ import feedparser
 
 from monitors.errors import FeedError
 from monitors.model import Entry
+
+TITLE_MAX = 80  # characters of a channel title kept as a feed's name
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -57,11 +63,31 @@ def parse_feed(url: str, body: bytes, headers: dict[str, str] | None = None) -> 
     ttl = feed.get("ttl")
     return ParsedFeed(
         url=url,
-        title=str(feed.get("title") or ""),
+        title=clean_title(str(feed.get("title") or "")),
         entries=entries,
         ttl_minutes=int(ttl) if isinstance(ttl, str) and ttl.strip().isdigit() else None,
         warning=_reason(parsed.get("bozo_exception")) if parsed.bozo else None,
     )
+
+
+def clean_title(raw: str, limit: int = TITLE_MAX) -> str:
+    """A channel title fit to name a feed: tags dropped, entities decoded (a doubly escaped
+    ``&amp;amp;`` too), control and format characters removed, whitespace collapsed, and cut
+    at ``limit`` characters on a word boundary with an ellipsis.  Escaping is the renderer's
+    job: this returns plain text."""
+    text = raw
+    for _ in range(2):  # feedparser decodes once; feeds that escape twice are common
+        text = html.unescape(_TAG.sub(" ", text))
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+    )
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def _reason(exc: object) -> str:
