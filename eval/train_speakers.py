@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Train the speaker ranker (issue 14) and report its grouped cross-validation.
 
-Labels: every quote set of ``eval/quote_sets.py`` except the blind one (``quotes3_blind`` is
-never loaded, extracted or read: the lead scores it once, at the end).  Each gold quote is
-matched to a predicted span as ``eval/gate.py`` matches them (folded texts ≥ 80% alike); a
-candidate speaker is right when the gate's ``speaker_ok`` accepts it.
+Labels: every quote set of ``eval/quote_sets.py`` except the current blind one
+(``quote_sets.BLIND`` is never loaded, extracted or read: the lead scores it once, at the
+end).  Each gold quote is matched to a predicted span as ``eval/gate.py`` matches them
+(folded texts ≥ 80% alike); a candidate speaker is right when the gate's ``speaker_ok`` accepts it.
 
 Calibration and threshold pool the out-of-fold scores of ``len(SPLIT_SEEDS)`` grouped splits
 (the first balanced by scikit-learn, the others with outlets shuffled into folds); the table's
@@ -42,12 +42,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval"))
 
 from gate import match, similar_quote, speaker_ok  # noqa: E402
-from quote_sets import DEFAULT_CORPUS, SETS, QuoteDoc, load_all  # noqa: E402
+from quote_sets import BLIND, DEFAULT_CORPUS, SETS, QuoteDoc, load_all  # noqa: E402
 
 from monitors.nlp.quotes.pipeline import candidates_of, rule_quotes  # noqa: E402
 from monitors.nlp.quotes.ranker import MODEL_PATH  # noqa: E402
 
-BLIND = "quotes3_blind"
 TRAIN_SETS = tuple(n for n in SETS if n != BLIND)
 TARGET = 0.98  # emitted-speaker precision the threshold must reach out of fold
 FOLDS = 5
