@@ -8,7 +8,8 @@ loggers' levels (``PREFECT_LOGGING_LEVEL``, ``PREFECT_LOGGING_LOGGERS_PREFECT_FL
 cannot hide one and keep the other.  A filter on the console handler tells them apart by where a
 record was emitted: inside the prefect package, or in our code.
 
-- by default, Prefect's own records below WARNING are dropped; ours are kept;
+- by default, Prefect's own records below WARNING are dropped, and so is its "Finished in state
+  Failed(…)" (an ERROR record) of a failed run; ours are kept;
 - without ``--debug``, Prefect's record of an expected error (a :class:`NewswatchError` raised
   inside a flow or task, e.g. "Encountered exception during execution" with its traceback) is
   dropped too: the command line prints that error as one line;
@@ -39,7 +40,11 @@ class ConsoleFilter(logging.Filter):
             return True  # newswatch's own records (and other libraries' warnings)
         if not self.debug and record.exc_info and isinstance(record.exc_info[1], NewswatchError):
             return False
-        return self.verbose or record.levelno >= logging.WARNING
+        if self.verbose:
+            return True
+        return record.levelno >= logging.WARNING and not record.getMessage().startswith(
+            "Finished in state"
+        )
 
 
 def configure_console(*, verbose: bool, debug: bool) -> None:
