@@ -30,6 +30,7 @@ from flows.digest import Window, build_task, mail_settings, send_task, write_tas
 from flows.params import check_date_range
 from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
 from monitors.store.rows import DigestRow
+from monitors.wording import plural
 
 
 def day_window(
@@ -124,11 +125,11 @@ def backfill(
         description=f"newswatch backfill {start.isoformat()}..{end.isoformat()}",
     )
     logger.info(
-        "backfill %s..%s: %d digests (%d re-rendered, %d new), %d sent; new figures: %d, "
+        "backfill %s..%s: %s (%d re-rendered, %d new), %d sent; new figures: %d, "
         "new quotes: %d; files in %s",
         start.isoformat(),
         end.isoformat(),
-        len(rows),
+        plural(len(rows), "digest"),
         sum(r["digest"] == "re-rendered" for r in rows),
         sum(r["digest"] == "new" for r in rows),
         sum(r["delivery"] == "sent" for r in rows),

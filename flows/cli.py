@@ -32,6 +32,7 @@ import flows  # noqa: F401  (sets Prefect environment defaults before prefect is
 from flows.common import default_config_path, parse_now, resolve_config
 from monitors.config import DEFAULT_STORE_PATH
 from monitors.errors import ConfigError, NewswatchError, StoreRefused
+from monitors.wording import plural
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".html.gz", ".htm.gz", ".gz")
 
@@ -323,20 +324,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _print_poll(s: dict) -> None:
     skipped = f" ({s['skipped']} not due yet)" if s.get("skipped") else ""
     print(
-        f"poll: {s['feeds']} feeds{skipped}: {s['new']} with items, "
+        f"poll: {plural(s['feeds'], 'feed')}{skipped}: {s['new']} with items, "
         f"{s['not_modified']} not modified, "
-        f"{s['failed']} failed; {s['articles_new']} new articles ({s['kept_new']} kept), "
-        f"{s['figures_new']} new figures, {s['quotes_new']} new quotes"
+        f"{s['failed']} failed; {plural(s['articles_new'], 'new article')} "
+        f"({s['kept_new']} kept), {plural(s['figures_new'], 'new figure')}, "
+        f"{plural(s['quotes_new'], 'new quote')}"
     )
     for name, error in s.get("failures", ()):
         print(f"  failed: {name}: {error}")
 
 
 def _print_digest(r: dict) -> None:
-    print(f"digest {r['date']}: {r['new_figures']} new figures, {r['new_quotes']} new quotes")
+    print(
+        f"digest {r['date']}: {plural(r['new_figures'], 'new figure')}, "
+        f"{plural(r['new_quotes'], 'new quote')}"
+    )
     print(f"  {r['html']}\n  {r['text']}")
     if r["failing_feeds"]:
-        print(f"  {len(r['failing_feeds'])} feeds could not be read (listed in the digest)")
+        n = plural(len(r["failing_feeds"]), "feed")
+        print(f"  {n} could not be read (listed in the digest)")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -395,7 +401,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
         rows = [asdict(r) for r in store.all_articles()]  # dry_run reads plain mappings
     run = dry_run(rule, rows)
     print(
-        f"{run.topic}: the rule keeps {len(run.kept)} of {run.total} stored articles "
+        f"{run.topic}: the rule keeps {len(run.kept)} of {plural(run.total, 'stored article')} "
         f"(kept now: {sum(v.kept_now for v in run.verdicts)}); "
         f"+{len(run.newly_kept)} newly kept, -{len(run.newly_dropped)} dropped"
     )

@@ -26,6 +26,7 @@ from monitors.nlp.dedupe import DedupeDoc, cluster_documents
 from monitors.pipeline import analyse_articles, read_feeds, with_pages
 from monitors.store.db import Store
 from monitors.store.rows import UpsertCounts
+from monitors.wording import plural
 
 CLUSTER_LOOKBACK = timedelta(days=7)
 
@@ -46,8 +47,8 @@ class PollSummary:
 
     def line(self) -> str:
         return (
-            f"polled {self.feeds - self.skipped} of {self.feeds} feeds ({self.skipped} not "
-            f"due): {self.new} with items, {self.not_modified} not "
+            f"polled {self.feeds - self.skipped} of {plural(self.feeds, 'feed')} "
+            f"({self.skipped} not due): {self.new} with items, {self.not_modified} not "
             f"modified, {self.failed} failed; articles: {self.articles_new} new, "
             f"{self.articles_updated} updated, {self.kept_new} kept; new figures: "
             f"{self.figures_new}, new quotes: {self.quotes_new}"
@@ -126,7 +127,7 @@ def fulltext_task(
 def analyse_task(articles: Sequence[Article], cfg: Config) -> list[Processed]:
     logger = get_run_logger()
     out = analyse_articles(articles, cfg.topics)
-    logger.info("analysed %d articles: %d kept", len(out), sum(p.kept for p in out))
+    logger.info("analysed %s: %d kept", plural(len(out), "article"), sum(p.kept for p in out))
     return out
 
 
@@ -185,8 +186,8 @@ def poll_feeds(
             else due_feeds(configured, store.feed_states(f.url for f in configured), when)
         )
         logger.info(
-            "polling %d feeds into %s%s",
-            len(feed_list),
+            "polling %s into %s%s",
+            plural(len(feed_list), "feed"),
             db or cfg.store_path,
             f"; {len(later)} not due yet (use force to poll them)" if later else "",
         )

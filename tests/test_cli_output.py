@@ -9,6 +9,7 @@ tests are slow (~20 s each).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from flows.cli import build_parser
 from flows.demo.smtpsink import free_port
 from monitors.store.db import Store
+from monitors.wording import plural
 from tests.test_cli_store import HOLDER, cli_env
 
 CLI = [sys.executable, "-m", "flows.cli"]
@@ -135,3 +137,33 @@ def test_lock_taken_while_prefect_starts_is_one_line_and_verbose_shows_prefect(
     assert "Traceback" not in stderr and "Encountered exception" not in stderr
     errors = errors_in(stderr)
     assert len(errors) == 1 and "in use by another" in errors[0] and str(db) in errors[0]
+
+
+def test_plural() -> None:
+    assert [plural(n, "new figure") for n in (0, 1, 2)] == [
+        "0 new figures",
+        "1 new figure",
+        "2 new figures",
+    ]
+    assert plural(1, "story", "stories") == "1 story" and plural(3, "story", "stories") == (
+        "3 stories"
+    )
+
+
+def test_digest_counts_one_in_the_singular() -> None:
+    """One kept article, one failing feed: no "1 articles kept" or "1 feed(s)" anywhere."""
+    from monitors.model import FeedOutcome
+    from reports.digest import Limits, email_view
+    from reports.render import render_email_html, render_html, render_text
+    from tests.test_digest import gdp, stored, story
+
+    d = stored(
+        story("https://n.test/a", "Outlet", [gdp()]),
+        health=[FeedOutcome("https://x.test/f", "X", "error", error="HTTP 503")],
+    )
+    html, text = render_html(d), render_text(d)
+    mail = render_email_html(email_view(d, Limits(10, 10, 10)))
+    for page in (html, text, mail):
+        assert "1 article kept" in page and "1 articles" not in page
+    assert "1 feed could not be read" in text and "feed(s)" not in text
+    assert "1 feed could not be read" in re.sub(r"<[^>]+>", "", html)
