@@ -30,7 +30,7 @@ from pathlib import Path
 
 import flows  # noqa: F401  (sets Prefect environment defaults before prefect is imported)
 from flows.common import default_config_path, parse_now, resolve_config
-from monitors.config import DEFAULT_STORE_PATH
+from monitors.config import DEFAULT_STORE_PATH, Config
 from monitors.errors import ConfigError, NewswatchError, StoreRefused
 from monitors.wording import plural
 
@@ -286,8 +286,22 @@ def _flow_args(args: argparse.Namespace) -> dict:
         out["out"] = args.out
     if getattr(args, "force", False):
         out["force"] = True
+    if args.command in ("digest", "run"):
+        _check_mail_env(cfg)
     _open_check(args, args.db or cfg.store_path, create=args.command != "digest")
     return out
+
+
+def _check_mail_env(cfg: Config) -> None:
+    """NEWSWATCH_SMTP_* are config too: a bad port or address is exit 2 before Prefect starts."""
+    import os
+
+    from reports.email import settings_from_env
+
+    try:
+        settings_from_env(os.environ, cfg.digest.recipients)
+    except NewswatchError as e:
+        raise ConfigError(str(e)) from e
 
 
 def _run_flow(args: argparse.Namespace, name: str) -> dict:

@@ -167,3 +167,26 @@ def test_digest_counts_one_in_the_singular() -> None:
         assert "1 article kept" in page and "1 articles" not in page
     assert "1 feed could not be read" in text and "feed(s)" not in text
     assert "1 feed could not be read" in re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "named"),
+    [("NEWSWATCH_SMTP_PORT", "abc", "NEWSWATCH_SMTP_PORT"), ("NEWSWATCH_SMTP_TO", "a b", "a b")],
+)
+def test_bad_smtp_settings_are_a_config_error_before_prefect(
+    tmp_path: Path, var: str, value: str, named: str
+) -> None:
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    env = prefect_env(NEWSWATCH_SMTP_HOST="127.0.0.1") | {var: value}
+    r = subprocess.run(
+        [*CLI, "digest", "--db", str(db), "--out", str(tmp_path / "out")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and named in errors_in(r.stderr)[0]
+    assert not (tmp_path / "out").exists()
