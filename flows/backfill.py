@@ -85,7 +85,7 @@ def backfill(
     success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
     rows: list[dict] = []
-    with Store(db or cfg.store_path) as store:
+    with Store(db or cfg.store_path, create=False) as store:  # only a poll creates a store
         for day in dates:
             known = store.digests()
             recorded = [d for d in known if d.digest_date == day.isoformat()]

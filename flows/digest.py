@@ -283,7 +283,7 @@ def daily_digest(
         mail = None
     success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
-    with Store(db or cfg.store_path) as store:
+    with Store(db or cfg.store_path, create=False) as store:  # only a poll creates a store
         if mail:
             resend_task(store, mail, when)
         w = window_task(store, cfg, when, success)
