@@ -190,3 +190,36 @@ def test_bad_smtp_settings_are_a_config_error_before_prefect(
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and named in errors_in(r.stderr)[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_console_filter_tells_prefect_records_from_ours() -> None:
+    """The filter decides by where a record was emitted (flows/logs.py)."""
+    import logging
+
+    from flows.logs import ConsoleFilter
+    from monitors.errors import StoreError
+
+    prefect_dir = "/venv/site-packages/prefect/"
+
+    def record(
+        path: str, level: int, msg: str, exc: BaseException | None = None
+    ) -> logging.LogRecord:
+        info = (type(exc), exc, None) if exc else None
+        return logging.LogRecord("prefect.flow_runs", level, path, 1, msg, None, info)
+
+    banner = record(prefect_dir + "server/api/server.py", logging.INFO, "Starting temporary")
+    state = record(prefect_dir + "task_engine.py", logging.ERROR, "Finished in state Failed()")
+    expected = record(prefect_dir + "flow_engine.py", logging.ERROR, "Encountered", StoreError())
+    bug = record(prefect_dir + "flow_engine.py", logging.ERROR, "Encountered", KeyError("x"))
+    ours = record("/repo/flows/poll.py", logging.INFO, "polling 3 feeds")
+    email = record("/venv/site-packages/prefect_email/x.py", logging.INFO, "not prefect's own")
+    cases = {  # (verbose, debug) -> records kept
+        (False, False): [ours, bug, email],
+        (True, False): [banner, state, ours, bug, email],
+        (False, True): [expected, ours, bug, email],
+        (True, True): [banner, state, expected, ours, bug, email],
+    }
+    for (verbose, debug), kept in cases.items():
+        f = ConsoleFilter(prefect_dir, verbose=verbose, debug=debug)
+        got = [r for r in (banner, state, expected, ours, bug, email) if f.filter(r)]
+        assert got == kept, (verbose, debug)
