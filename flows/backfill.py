@@ -30,6 +30,7 @@ from flows.digest import Window, build_task, mail_settings, send_task, write_tas
 from flows.params import check_date_range
 from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
 from monitors.store.rows import DigestRow
+from monitors.wording import plural
 
 
 def day_window(
@@ -84,7 +85,7 @@ def backfill(
     success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
     rows: list[dict] = []
-    with Store(db or cfg.store_path) as store:
+    with Store(db or cfg.store_path, create=False) as store:  # only a poll creates a store
         for day in dates:
             known = store.digests()
             recorded = [d for d in known if d.digest_date == day.isoformat()]
@@ -124,11 +125,11 @@ def backfill(
         description=f"newswatch backfill {start.isoformat()}..{end.isoformat()}",
     )
     logger.info(
-        "backfill %s..%s: %d digests (%d re-rendered, %d new), %d sent; new figures: %d, "
+        "backfill %s..%s: %s (%d re-rendered, %d new), %d sent; new figures: %d, "
         "new quotes: %d; files in %s",
         start.isoformat(),
         end.isoformat(),
-        len(rows),
+        plural(len(rows), "digest"),
         sum(r["digest"] == "re-rendered" for r in rows),
         sum(r["digest"] == "new" for r in rows),
         sum(r["delivery"] == "sent" for r in rows),

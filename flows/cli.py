@@ -9,9 +9,14 @@
     newswatch feeds    [--config F] [--db F]                             feed health table
     newswatch topics test RULE-OR-TOPIC [--db F]                         dry-run a topic rule
 
-Exit status: 0 on success, 2 for a usage or config error (nothing is touched), 1 for any
-other failure (a message names the file or feed).  Prefect is imported only by the commands
-that run flows, so ``extract`` and ``dedupe`` start fast.
+Global options (before or after the command): ``-v`` also shows Prefect's own INFO logs (the
+temporary server's banner, flow and task states), ``--debug`` shows the traceback of an error.
+
+Exit status: 0 on success; 2 for a usage or config error or a store refused (missing, foreign,
+or its directory missing: nothing is touched); 1 for any other failure (a message names the
+file or feed); 130/143 when interrupted.  Only ``poll``, ``run`` and ``demo`` create a store.
+Prefect is imported only by the commands that run flows, so ``extract`` and ``dedupe`` start
+fast.
 """
 
 from __future__ import annotations
@@ -19,15 +24,37 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import flows  # noqa: F401  (sets Prefect environment defaults before prefect is imported)
 from flows.common import default_config_path, parse_now, resolve_config
-from monitors.errors import ConfigError, NewswatchError
+from monitors.config import DEFAULT_STORE_PATH, Config
+from monitors.errors import ConfigError, NewswatchError, StoreRefused
+from monitors.wording import plural
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".html.gz", ".htm.gz", ".gz")
+
+
+def global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``-v`` and ``--debug``, accepted before the command and after it (a subcommand's default
+    is SUPPRESS so that it does not overwrite a value given before the command)."""
+    default = False if top else argparse.SUPPRESS
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="also show Prefect's own INFO logs (server start, flow and task states)",
+    )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="show the Python traceback of an error (an expected one is otherwise one line)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "them in DuckDB, and write a daily digest of new figures and quotes.",
         epilog="Run `newswatch demo` for an offline tour on the bundled sample feeds.",
     )
+    global_options(p, top=True)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def store_options(sp: argparse.ArgumentParser) -> None:
@@ -61,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
             "--force",
             action="store_true",
             help="poll every feed now, even those backing off or asked to wait",
+        )
+        sp.add_argument(
+            "--create",
+            action="store_true",
+            help="make the store's directory when it does not exist (without it a store is "
+            "created only in an existing directory, or at the default data/newswatch.duckdb)",
         )
 
     def common(sp: argparse.ArgumentParser, *, out: bool = False) -> None:
@@ -191,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
         "name, with the last error under it. Reads the store only.",
     )
     store_options(sp)
+    for sp in [*sub.choices.values(), *tsub.choices.values()]:
+        global_options(sp, top=False)
     return p
 
 
@@ -198,18 +234,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except ConfigError as e:
-        print(f"newswatch: error: {e}", file=sys.stderr)
+    except (ConfigError, StoreRefused) as e:
+        _report(e, args)
         return 2
     except NewswatchError as e:
-        print(f"newswatch: error: {e}", file=sys.stderr)
+        _report(e, args)
         return 1
     except KeyboardInterrupt:
         print("newswatch: interrupted", file=sys.stderr)
         return 130
 
 
+def _report(e: Exception, args: argparse.Namespace) -> None:
+    """An expected error: one line; with ``--debug`` its traceback first."""
+    if getattr(args, "debug", False):
+        traceback.print_exception(e)
+    print(f"newswatch: error: {e}", file=sys.stderr)
+
+
 # -- flow commands ------------------------------------------------------------------------
+
+
+def _open_check(args: argparse.Namespace, path: str, *, create: bool) -> None:
+    """Open the store once before Prefect starts, so that a missing, foreign, corrupt or
+    locked store fails with a clear message; poll and run (``create``) may create it."""
+    from monitors.store.db import Store
+
+    make_dirs = getattr(args, "create", False) or (args.db is None and path == DEFAULT_STORE_PATH)
+    is_new = create and not Path(path).exists()
+    Store(path, create=create, make_dirs=make_dirs).close()
+    if is_new:
+        print(f"newswatch: created a new store {path}", file=sys.stderr)
+
+
+def _start_prefect(args: argparse.Namespace) -> None:
+    """Before a flow runs: the console shows Prefect's INFO logs only with -v (flows/logs.py)."""
+    from flows.logs import configure_console
+
+    configure_console(verbose=args.verbose, debug=args.debug)
 
 
 def _flow_args(args: argparse.Namespace) -> dict:
@@ -226,16 +288,29 @@ def _flow_args(args: argparse.Namespace) -> dict:
         out["out"] = args.out
     if getattr(args, "force", False):
         out["force"] = True
-    from monitors.store.db import Store
+    if args.command in ("digest", "run"):
+        _check_mail_env(cfg)
+    _open_check(args, args.db or cfg.store_path, create=args.command != "digest")
+    return out
 
-    Store(args.db or cfg.store_path).close()  # a foreign, corrupt or locked store fails here,
-    return out  # with a clear message, before Prefect starts
+
+def _check_mail_env(cfg: Config) -> None:
+    """NEWSWATCH_SMTP_* are config too: a bad port or address is exit 2 before Prefect starts."""
+    import os
+
+    from reports.email import settings_from_env
+
+    try:
+        settings_from_env(os.environ, cfg.digest.recipients)
+    except NewswatchError as e:
+        raise ConfigError(str(e)) from e
 
 
 def _run_flow(args: argparse.Namespace, name: str) -> dict:
     """The common part of poll, digest and run: validate the arguments and the store, then
     import the flow (Prefect starts only now) and run it."""
     kw = _flow_args(args)
+    _start_prefect(args)
     if name == "poll":
         from flows.poll import poll_feeds as run
     elif name == "digest":
@@ -265,25 +340,31 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _print_poll(s: dict) -> None:
     skipped = f" ({s['skipped']} not due yet)" if s.get("skipped") else ""
     print(
-        f"poll: {s['feeds']} feeds{skipped}: {s['new']} with items, "
+        f"poll: {plural(s['feeds'], 'feed')}{skipped}: {s['new']} with items, "
         f"{s['not_modified']} not modified, "
-        f"{s['failed']} failed; {s['articles_new']} new articles ({s['kept_new']} kept), "
-        f"{s['figures_new']} new figures, {s['quotes_new']} new quotes"
+        f"{s['failed']} failed; {plural(s['articles_new'], 'new article')} "
+        f"({s['kept_new']} kept), {plural(s['figures_new'], 'new figure')}, "
+        f"{plural(s['quotes_new'], 'new quote')}"
     )
     for name, error in s.get("failures", ()):
         print(f"  failed: {name}: {error}")
 
 
 def _print_digest(r: dict) -> None:
-    print(f"digest {r['date']}: {r['new_figures']} new figures, {r['new_quotes']} new quotes")
+    print(
+        f"digest {r['date']}: {plural(r['new_figures'], 'new figure')}, "
+        f"{plural(r['new_quotes'], 'new quote')}"
+    )
     print(f"  {r['html']}\n  {r['text']}")
     if r["failing_feeds"]:
-        print(f"  {len(r['failing_feeds'])} feeds could not be read (listed in the digest)")
+        n = plural(len(r["failing_feeds"]), "feed")
+        print(f"  {n} could not be read (listed in the digest)")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from flows.demo.run import run_demo
 
+    _start_prefect(args)
     return run_demo(out=args.out, db=args.db, until=args.now, smtp_sink=args.smtp_sink)
 
 
@@ -337,7 +418,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
         rows = [asdict(r) for r in store.all_articles()]  # dry_run reads plain mappings
     run = dry_run(rule, rows)
     print(
-        f"{run.topic}: the rule keeps {len(run.kept)} of {run.total} stored articles "
+        f"{run.topic}: the rule keeps {len(run.kept)} of {plural(run.total, 'stored article')} "
         f"(kept now: {sum(v.kept_now for v in run.verdicts)}); "
         f"+{len(run.newly_kept)} newly kept, -{len(run.newly_dropped)} dropped"
     )

@@ -26,6 +26,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.common import resolve_config, resolve_now
 from monitors.config import Config
 from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
+from monitors.wording import plural
 from reports.archive import write_digest
 from reports.chart import DayCount, chart_alt_text, mentions_chart_png
 from reports.digest import Digest, Limits, build_digest, email_view, format_value
@@ -191,7 +192,8 @@ def send_task(
     n_fig = len(digest.new_figures) + digest.more_figures
     n_quote = len(digest.new_quotes) + digest.more_quotes
     subject = (
-        f"{cfg.digest.title} — {w.date}: {n_fig} new figures, {n_quote} new quotes"
+        f"{cfg.digest.title} — {w.date}: {plural(n_fig, 'new figure')}, "
+        f"{plural(n_quote, 'new quote')}"
         if not digest.empty
         else f"{cfg.digest.title} — {w.date}: nothing new"
     )
@@ -281,7 +283,7 @@ def daily_digest(
         mail = None
     success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
-    with Store(db or cfg.store_path) as store:
+    with Store(db or cfg.store_path, create=False) as store:  # only a poll creates a store
         if mail:
             resend_task(store, mail, when)
         w = window_task(store, cfg, when, success)
@@ -292,13 +294,12 @@ def daily_digest(
     n_fig = len(digest.new_figures) + digest.more_figures
     n_quote = len(digest.new_quotes) + digest.more_quotes
     logger.info(
-        "digest %s: %d new figures, %d new quotes, %d stories, %d failing feeds, "
-        "delivery: %s -> %s",
+        "digest %s: %s, %s, %s, %s, delivery: %s -> %s",
         w.date,
-        n_fig,
-        n_quote,
-        sum(len(s.stories) + s.more for s in digest.sections),
-        len(digest.failing_feeds),
+        plural(n_fig, "new figure"),
+        plural(n_quote, "new quote"),
+        plural(sum(len(s.stories) + s.more for s in digest.sections), "story", "stories"),
+        plural(len(digest.failing_feeds), "failing feed"),
         delivery,
         html_path,
     )

@@ -26,6 +26,7 @@ from monitors.nlp.dedupe import DedupeDoc, cluster_documents
 from monitors.pipeline import analyse_articles, read_feeds, with_pages
 from monitors.store.db import Store
 from monitors.store.rows import UpsertCounts
+from monitors.wording import plural
 
 CLUSTER_LOOKBACK = timedelta(days=7)
 
@@ -50,8 +51,8 @@ class PollSummary:
         the feed items read are new, updated or unchanged, and "kept" counts the new ones
         that are on topic."""
         return (
-            f"polled {self.feeds - self.skipped} of {self.feeds} feeds ({self.skipped} not "
-            f"due): {self.new} with items, {self.not_modified} not "
+            f"polled {self.feeds - self.skipped} of {plural(self.feeds, 'feed')} "
+            f"({self.skipped} not due): {self.new} with items, {self.not_modified} not "
             f"modified, {self.failed} failed; articles: {self.articles_new} new "
             f"({self.kept_new} kept), {self.articles_updated} updated, "
             f"{self.articles_unchanged} unchanged; new figures: "
@@ -133,8 +134,8 @@ def analyse_task(articles: Sequence[Article], cfg: Config) -> list[Processed]:
     logger = get_run_logger()
     out = analyse_articles(articles, cfg.topics)
     logger.info(
-        "analysed %d feed items (new, updated and already stored alike): %d on topic",
-        len(out),
+        "analysed %s (new, updated and already stored alike): %d on topic",
+        plural(len(out), "feed item"),
         sum(p.kept for p in out),
     )
     return out
@@ -203,8 +204,8 @@ def poll_feeds(
             else due_feeds(configured, store.feed_states(f.url for f in configured), when)
         )
         logger.info(
-            "polling %d feeds into %s%s",
-            len(feed_list),
+            "polling %s into %s%s",
+            plural(len(feed_list), "feed"),
             db or cfg.store_path,
             f"; {len(later)} not due yet (use force to poll them)" if later else "",
         )

@@ -18,6 +18,7 @@ from monitors.errors import ConfigError
 from monitors.model import FeedConfig
 
 DEFAULT_CONFIG = "monitors.toml"
+DEFAULT_STORE_PATH = "data/newswatch.duckdb"  # its directory is made on first poll
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Config:
     source: str
     feeds: tuple[FeedConfig, ...]
     topics: tuple[Any, ...]  # monitors.nlp.topics.TopicRule values
-    store_path: str = "data/newswatch.duckdb"
+    store_path: str = DEFAULT_STORE_PATH
     polling: PollSettings = field(default_factory=PollSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
 
@@ -93,7 +94,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
         source=source,
         feeds=feeds,
         topics=topics,
-        store_path=_str(store, "path", "store", source, "data/newswatch.duckdb"),
+        store_path=_str(store, "path", "store", source, DEFAULT_STORE_PATH),
         polling=_parse_polling(polling, source),
         digest=_parse_digest(digest, source),
     )

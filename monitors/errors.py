@@ -2,7 +2,9 @@
 
     NewswatchError              root: every error newswatch raises on purpose
     ├── ConfigError             monitors.toml is missing, malformed or invalid (names file + field)
-    ├── StoreError              the DuckDB file cannot be opened, is foreign, or is locked
+    ├── StoreError              the DuckDB file cannot be opened or is locked
+    │   └── StoreRefused        the file is missing (and may not be created), foreign or not
+    │                           DuckDB: nothing was touched (the CLI exits 2, like ConfigError)
     ├── ArticleLoadError        an article file cannot be read or decoded (names the file)
     └── FeedError               one feed failed; carried as a value in a FeedOutcome, not raised
                                 out of a run (names the feed and the reason)
@@ -23,6 +25,11 @@ class ConfigError(NewswatchError):
 
 class StoreError(NewswatchError):
     """The store cannot be opened or written (foreign file, corrupt file, lock held)."""
+
+
+class StoreRefused(StoreError):
+    """The store file is missing and may not be created here, or is not a newswatch store
+    (foreign, empty, not DuckDB, a directory). Nothing was touched."""
 
 
 class ArticleLoadError(NewswatchError):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from monitors.wording import plural
 from reports.digest import Digest, format_value
 
 TOPIC_LABELS = {"nato-spending": "NATO defence spending", "ukraine-aid": "Aid to Ukraine"}
@@ -64,6 +65,7 @@ def _env() -> jinja2.Environment:
     env.filters["short"] = ellipsis
     env.filters["short_url"] = short_url
     env.filters["topic_label"] = lambda t: TOPIC_LABELS.get(t, t) or "Other"
+    env.filters["plural"] = plural  # {{ n | plural("new figure") }}: "1 new figure"
     return env
 
 

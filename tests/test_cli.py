@@ -191,7 +191,7 @@ def test_foreign_store_is_a_clear_error_before_anything_runs(
 ) -> None:
     junk = tmp_path / "notes.duckdb"
     junk.write_text("my notes, not a database\n", encoding="utf-8")
-    assert main(["poll", "--db", str(junk)]) == 1
+    assert main(["poll", "--db", str(junk)]) == 2
     err = capsys.readouterr().err
     assert "not a DuckDB database" in err and str(junk) in err
     assert junk.read_text(encoding="utf-8") == "my notes, not a database\n"

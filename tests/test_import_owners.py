@@ -20,7 +20,7 @@ OWNERS = {
     "aiosmtpd": {"flows/demo/smtpsink.py"},
     "prefect_email": {"flows/digest.py"},
     # Prefect is the wiring: only flows/ (never monitors/ or reports/)
-    "prefect": {"flows/digest.py", "flows/poll.py", "flows/backfill.py"},
+    "prefect": {"flows/digest.py", "flows/poll.py", "flows/backfill.py", "flows/logs.py"},
 }
 
 

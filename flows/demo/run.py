@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from flows.common import REPO_ROOT, default_config_path, parse_now
 from flows.demo.feedserver import FeedServer, item_time
+from monitors.wording import plural
 
 if TYPE_CHECKING:
     from flows.demo.smtpsink import SmtpSink
@@ -83,7 +84,7 @@ def _replay(out: str, db: str, until: str | None, sink: SmtpSink | None) -> int:
         feeds = sample_feeds(server)
         print(
             f"demo: serving {len(feeds)} sample feeds on {server.base_url}; "
-            f"replaying {len(days)} days into {db_path}"
+            f"replaying {plural(len(days), 'day')} into {db_path}"
         )
         for day in days:
             now = datetime.combine(day, DAY_END_UTC, UTC)
@@ -91,13 +92,17 @@ def _replay(out: str, db: str, until: str | None, sink: SmtpSink | None) -> int:
             print(f"\n=== {day.isoformat()} ===")
             s = poll_feeds(config=config, db=str(db_path), now=now, feeds=feeds, allow_private=True)
             print(
-                f"poll: {s['articles_new']} new articles ({s['kept_new']} kept), "
-                f"{s['figures_new']} new figures, {s['quotes_new']} new quotes, "
-                f"{s['failed']} feeds failed"
+                f"poll: {plural(s['articles_new'], 'new article')} ({s['kept_new']} kept), "
+                f"{plural(s['figures_new'], 'new figure')}, "
+                f"{plural(s['quotes_new'], 'new quote')}, "
+                f"{plural(s['failed'], 'feed')} failed"
             )
             before = len(sink.received) if sink else 0
             r = daily_digest(config=config, db=str(db_path), now=now, out=out)
-            print(f"digest: {r['new_figures']} new figures, {r['new_quotes']} new quotes")
+            print(
+                f"digest: {plural(r['new_figures'], 'new figure')}, "
+                f"{plural(r['new_quotes'], 'new quote')}"
+            )
             written.append(r["html"])
             if sink is not None:
                 for got in sink.received[before:]:

@@ -49,7 +49,7 @@ import duckdb
 
 from monitors.decide.articles import fact_writes, plan_upsert, sort_batch
 from monitors.decide.health import health_rows
-from monitors.errors import StoreError
+from monitors.errors import StoreError, StoreRefused
 from monitors.model import FeedOutcome, Processed
 from monitors.store.digests import FILE_SUCCESS, MAIL_SUCCESS, DigestQueries
 from monitors.store.migrations import MIGRATIONS
@@ -130,13 +130,19 @@ class Store(DigestQueries):
         *,
         read_only: bool = False,
         lock_wait: float | None = None,
+        create: bool = True,
+        make_dirs: bool = True,
     ) -> None:
         """Open (creating and migrating) the store. When another process holds the file,
         wait up to ``lock_wait`` seconds (default: $NEWSWATCH_LOCK_WAIT, else 30) for it, then
-        fail with a StoreError that says so."""
+        fail with a StoreError that says so.
+
+        A missing file is created only when ``create`` (never when ``read_only``), and its
+        directory only when ``make_dirs``; otherwise, and for a file that is not a newswatch
+        store, :class:`StoreRefused` is raised and nothing is touched."""
         self.path = str(path)
         if self.path != ":memory:":
-            _check_file(Path(self.path), read_only)
+            _check_file(Path(self.path), read_only=read_only, create=create, make_dirs=make_dirs)
         if lock_wait is None:
             lock_wait = float(os.environ.get("NEWSWATCH_LOCK_WAIT", DEFAULT_LOCK_WAIT))
         deadline = time.monotonic() + lock_wait
@@ -163,10 +169,12 @@ class Store(DigestQueries):
                     self._told = True
                 time.sleep(0.5)
             except duckdb.Error as e:
-                raise StoreError(f"{self.path}: not a usable DuckDB file: {e}") from e
+                raise StoreRefused(f"{self.path}: not a usable DuckDB file: {e}") from e
         self.con.execute("SET TimeZone = 'UTC'")
         if not read_only:
             self.migrate()
+        elif self.path != ":memory:":
+            self._check_schema()
 
     # -- lifecycle ---------------------------------------------------------------------
     @contextmanager
@@ -199,10 +207,8 @@ class Store(DigestQueries):
             ).fetchall()
         }
         if tables and "schema_migrations" not in tables:
-            raise StoreError(
-                f"{self.path}: a DuckDB file that newswatch did not create "
-                f"(tables: {', '.join(sorted(tables)[:5])}); refusing to touch it"
-            )
+            self.con.close()
+            raise _foreign(self.path, tables)
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
@@ -221,6 +227,27 @@ class Store(DigestQueries):
             applied.append(name)
             log.info("store %s: applied migration %s", self.path, name)
         return applied
+
+    def _check_schema(self) -> None:
+        """Read-only: refuse a DuckDB file newswatch did not create, or one whose schema is
+        older than this code (a read-only connection cannot migrate it)."""
+        tables = {
+            r[0]
+            for r in self.con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        if "schema_migrations" not in tables:
+            self.con.close()
+            raise _foreign(self.path, tables)
+        done = set(self.applied_migrations())
+        pending = [name for name, _ in MIGRATIONS if name not in done]
+        if pending:
+            self.con.close()
+            raise StoreRefused(
+                f"{self.path}: the store's schema is older than this newswatch (missing "
+                f"{pending[0]}); run `newswatch poll` once to upgrade it"
+            )
 
     def applied_migrations(self) -> list[str]:
         return [
@@ -504,23 +531,38 @@ def _quote_row(w: QuoteWrite) -> tuple:
     )
 
 
-def _check_file(path: Path, read_only: bool) -> None:
-    """Refuse a file that exists but is not a DuckDB database, so it is never overwritten."""
+def _foreign(path: str, tables: set[str]) -> StoreRefused:
+    listed = ", ".join(sorted(tables)[:5]) or "none"
+    return StoreRefused(
+        f"{path}: a DuckDB file that newswatch did not create (tables: {listed}); "
+        f"refusing to touch it"
+    )
+
+
+def _check_file(path: Path, *, read_only: bool, create: bool, make_dirs: bool) -> None:
+    """Refuse a missing file that may not be created here, and a file that exists but is not
+    a DuckDB database, so that nothing is ever created by mistake or overwritten."""
     if not path.exists():
-        if read_only:
-            raise StoreError(f"{path}: no such store; run `newswatch poll` first")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only or not create:
+            raise StoreRefused(f"{path}: no such store; run `newswatch poll` first")
+        if not path.parent.is_dir():
+            if not make_dirs:
+                raise StoreRefused(
+                    f"{path}: no such directory {str(path.parent)!r}; create it, or pass "
+                    f"--create to make it"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
         return
     if path.is_dir():
-        raise StoreError(f"{path}: is a directory, not a DuckDB file")
+        raise StoreRefused(f"{path}: is a directory, not a DuckDB file")
     try:
         with path.open("rb") as fh:
             header = fh.read(16)
     except OSError as e:
-        raise StoreError(f"{path}: cannot read: {e.strerror or e}") from e
+        raise StoreRefused(f"{path}: cannot read: {e.strerror or e}") from e
     if len(header) == 0:
-        raise StoreError(f"{path}: empty file, not a DuckDB database; refusing to overwrite it")
+        raise StoreRefused(f"{path}: empty file, not a DuckDB database; refusing to overwrite it")
     if header[8:12] != DUCKDB_MAGIC:
-        raise StoreError(
+        raise StoreRefused(
             f"{path}: not a DuckDB database (foreign or corrupt file); refusing to overwrite it"
         )
