@@ -194,8 +194,8 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     (
         "0008_quote_speaker_probability",
         """
-        ALTER TABLE quotes ADD COLUMN speaker_p DOUBLE;
-        ALTER TABLE quotes ADD COLUMN best_speaker VARCHAR;
+        ALTER TABLE quotes ADD COLUMN IF NOT EXISTS speaker_p DOUBLE;
+        ALTER TABLE quotes ADD COLUMN IF NOT EXISTS best_speaker VARCHAR;
     """,
     ),
 ]
