@@ -4,6 +4,9 @@ feedparser parses about 4 MB/s and extraction costs a few milliseconds per artic
 of hundreds of feeds would otherwise serialise on one core.  Work goes to a process pool (the
 ``spawn`` start method: the flow runs inside Prefect's threads, and forking a threaded process is
 unsafe); small batches stay in-process, where a pool would cost more than it saves.
+
+The workers start with SIGINT blocked, so a terminal's Ctrl-C (sent to the whole process group)
+reaches only the main process, which stops them with ``stop_workers()``.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -46,9 +51,20 @@ def map_chunked(
     size = max(1, -(-len(items) // (n * 4)))  # ~4 chunks per worker balances uneven items
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     out: list[R] = []
-    for part in _pool(n).map(fn, chunks):
+    with _sigint_blocked():  # workers start here and inherit the mask
+        parts = _pool(n).map(fn, chunks)
+    for part in parts:
         out.extend(part)
     return out
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
@@ -65,6 +81,21 @@ def _pool(n: int) -> ProcessPoolExecutor:
             )
             _POOLS[n] = pool
         return pool
+
+
+def stop_workers() -> None:
+    """Stop every pool now: queued chunks are dropped and the worker processes terminated
+    (for an interrupted run; their results would be thrown away)."""
+    with _LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for pool in pools:
+        pool.shutdown(wait=False, cancel_futures=True)
+    children = multiprocessing.active_children()
+    for p in children:
+        p.terminate()
+    for p in children:
+        p.join(timeout=2)
 
 
 @atexit.register
