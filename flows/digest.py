@@ -302,20 +302,20 @@ def daily_digest(
         mail = None
     success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
-    stage = ""
+    wid = None
     with Store(db or cfg.store_path) as store:
         try:
             if mail:
                 resend_task(store, mail, when)
             w = window_task(store, cfg, when, success)
+            wid = w.id
             digest = build_task(store, cfg, w, success)
             html_path, text_path = write_task(store, digest, cfg, w, out_dir, when)
-            stage = "written"
             delivery = send_task(store, digest, cfg, w, mail, when) if mail else "files only"
-            stage = delivery
             artifacts_task(digest, w, html_path, delivery)
         except Interrupted as e:
-            e.done = interrupted_note(stage, mail is not None)
+            row = store.digest(wid) if wid else None
+            e.done = interrupted_note(row.status if row else None, mail is not None)
             raise
     n_fig = len(digest.new_figures) + digest.more_figures
     n_quote = len(digest.new_quotes) + digest.more_quotes
@@ -341,16 +341,16 @@ def daily_digest(
     }
 
 
-def interrupted_note(stage: str, mailing: bool) -> str:
-    """What an interrupted digest run left behind (``stage``: "" before the files were written,
-    then "written", then the delivery), for the CLI's one line."""
-    if stage == "sent":
+def interrupted_note(status: str | None, mailing: bool) -> str:
+    """What an interrupted digest run left behind (``status``: its digest row's, None before
+    it was recorded), for the CLI's one line."""
+    if status == "sent":
         return "the digest was sent and recorded"
-    if stage == "written" and mailing:
+    if status is None:
+        return "no digest written or sent; the next digest run covers this window"
+    if mailing and status != "empty":
         return "the digest was written but not sent; the next digest run sends it"
-    if stage:
-        return "the digest was written"
-    return "no digest written or sent; the next digest run covers this window"
+    return "the digest was written"
 
 
 @flow(name="newswatch-run")
