@@ -12,8 +12,9 @@
 A terminal sends SIGINT to the whole process group.  Prefect's temporary API server is a child
 in that group: left alone it dies at once, and the flow then spends minutes retrying to log to
 it.  It is started with SIGINT blocked (the mask is inherited), so it lives until the CLI stops
-it at exit; the worker processes of ``monitors.parallel`` are started the same way.  A second
-signal while stopping is ignored; a third exits at once (``os._exit``), skipping the clean-up.
+it at exit; the worker processes of ``monitors.parallel`` ignore SIGINT and are terminated.
+A second signal while stopping is ignored; a third exits at once (``os._exit``), skipping the
+clean-up.
 Deployment runs (no ``install()``) keep Prefect's own SIGTERM handling (cancellation).
 """
 

@@ -5,8 +5,8 @@ of hundreds of feeds would otherwise serialise on one core.  Work goes to a proc
 ``spawn`` start method: the flow runs inside Prefect's threads, and forking a threaded process is
 unsafe); small batches stay in-process, where a pool would cost more than it saves.
 
-The workers start with SIGINT blocked, so a terminal's Ctrl-C (sent to the whole process group)
-reaches only the main process, which stops them with ``stop_workers()``.
+The workers ignore SIGINT, so a terminal's Ctrl-C (sent to the whole process group) stops only
+the main process, which stops them with ``stop_workers()``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -51,20 +50,15 @@ def map_chunked(
     size = max(1, -(-len(items) // (n * 4)))  # ~4 chunks per worker balances uneven items
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     out: list[R] = []
-    with _sigint_blocked():  # workers start here and inherit the mask
-        parts = _pool(n).map(fn, chunks)
-    for part in parts:
+    for part in _pool(n).map(fn, chunks):
         out.extend(part)
     return out
 
 
-@contextmanager
-def _sigint_blocked() -> Iterator[None]:
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+def _ignore_sigint() -> None:
+    """Each worker's first act: ignore SIGINT (a spawned worker does not inherit a blocked
+    signal mask), so Ctrl-C, sent to the whole group, stops only the main process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
@@ -77,7 +71,9 @@ def _pool(n: int) -> ProcessPoolExecutor:
         pool = _POOLS.get(n)
         if pool is None:
             pool = ProcessPoolExecutor(
-                max_workers=n, mp_context=multiprocessing.get_context("spawn")
+                max_workers=n,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_sigint,
             )
             _POOLS[n] = pool
         return pool

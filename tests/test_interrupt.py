@@ -9,6 +9,7 @@ while it is being sent is sent and recorded exactly once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -30,8 +31,8 @@ from tests.faultserver import rss
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-23T12:00:00+00:00"
-FEEDS = 6
-BATCH = 2
+BATCH = 40  # feeds per batch: enough for the process pool (monitors.parallel) to start
+FEEDS = 2 * BATCH
 
 pytestmark = pytest.mark.slow
 
@@ -171,6 +172,20 @@ def descendants(pid: int) -> set[int]:
     return out
 
 
+def outliving(pids: set[int], grace: float = 3.0) -> list[str]:
+    """The command lines of ``pids`` still running after ``grace`` seconds (children that exit on
+    their own once the parent's pipe closes, such as multiprocessing's resource tracker, get
+    that long)."""
+    deadline = time.monotonic() + grace
+    while alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    out = []
+    for p in alive(pids):
+        with contextlib.suppress(OSError):
+            out.append(Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+    return out
+
+
 def alive(pids: set[int]) -> set[int]:
     out = set()
     for p in pids:
@@ -240,7 +255,9 @@ def test_ctrl_c_to_the_process_group_mid_poll(setup: dict, tmp_path: Path) -> No
             "the next poll finishes the rest"
         ], err[-3000:]
         assert "Traceback" not in out + err
-        assert not alive(children), "child processes outlived newswatch"
+        if len(os.sched_getaffinity(0)) > 1:  # the pool's workers ran beside the server
+            assert len(children) >= 3, children
+        assert not outliving(children), "child processes outlived newswatch"
         assert store_rows(setup["db"], "SELECT status FROM runs") == [("interrupted",)]
         assert store_rows(setup["db"], "SELECT count(*) FROM articles")[0][0] == 2 * BATCH
 
@@ -282,7 +299,7 @@ def test_sigterm_mid_digest_sends_it_exactly_once(setup: dict, tmp_path: Path) -
             timeout=300,
         )
         assert polled.returncode == 0, polled.stderr[-3000:]
-    with SlowSink(delay=2.0) as sink:
+    with SlowSink(delay=1.0) as sink:  # the signal comes mid-DATA; the send waits 1 s more
         digest = ["digest", *store, "--out", str(setup["out"])]
         proc = start([*digest, "--now", NOW], sink.env())
         wait_for(sink.data_started.is_set, 240, "the digest's DATA", proc)
@@ -294,7 +311,7 @@ def test_sigterm_mid_digest_sends_it_exactly_once(setup: dict, tmp_path: Path) -
         lines = [line for line in err.splitlines() if line.strip()]
         assert lines == ["newswatch: interrupted: the digest was sent and recorded"], err[-3000:]
         assert "Traceback" not in out + err
-        assert not alive(children), "child processes outlived newswatch"
+        assert not outliving(children), "child processes outlived newswatch"
         assert len(sink.received) == 1
         rows = store_rows(setup["db"], "SELECT status, message_id FROM digests")
         assert rows == [("sent", sink.message_ids()[0])]
