@@ -232,7 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from flows import interrupt
+
+    if args.command in ("poll", "digest", "run", "demo"):
+        interrupt.install()  # SIGINT -> exit 130, SIGTERM -> exit 143, with one line
     try:
+        if args.command == "demo":  # (the others start it once their arguments are checked)
+            interrupt.start_api_server()
         return COMMANDS[args.command](args)
     except (ConfigError, StoreRefused) as e:
         _report(e, args)
@@ -240,9 +246,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewswatchError as e:
         _report(e, args)
         return 1
+    except interrupt.Interrupted as e:
+        print(f"newswatch: {e.line()}", file=sys.stderr)
+        return e.exit_code
     except KeyboardInterrupt:
         print("newswatch: interrupted", file=sys.stderr)
         return 130
+    finally:
+        interrupt.finishing()
 
 
 def _report(e: Exception, args: argparse.Namespace) -> None:
@@ -317,6 +328,9 @@ def _run_flow(args: argparse.Namespace, name: str) -> dict:
         from flows.digest import daily_digest as run
     else:
         from flows.digest import run_all as run
+    from flows.interrupt import start_api_server
+
+    start_api_server()  # before the flow, so Ctrl-C reaches this process, not the server
     return run(**kw)
 
 

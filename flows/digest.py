@@ -24,6 +24,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.common import resolve_config, resolve_now
+from flows.interrupt import Interrupted, arm, shielded
 from monitors.config import Config
 from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
 from monitors.wording import plural
@@ -117,7 +118,23 @@ def write_task(
     html = render_html(digest, cfg.digest.timezone)
     text = render_text(digest, cfg.digest.timezone)
     stem = archive_stem(store, w)
-    html_path, text_path = write_digest(out_dir, stem, html, text)
+    with shielded():
+        html_path, text_path = write_digest(out_dir, stem, html, text)
+        record(store, w, html, text, html_path, text_path, cfg, digest, now)
+    return html_path, text_path
+
+
+def record(
+    store: Store,
+    w: Window,
+    html: str,
+    text: str,
+    html_path: Path,
+    text_path: Path,
+    cfg: Config,
+    digest: Digest,
+    now: datetime,
+) -> None:
     store.record_digest(
         digest_id=w.id,
         digest_date=w.date,
@@ -132,7 +149,6 @@ def write_task(
         recipients=cfg.digest.recipients,
         facts=digest.ledger,
     )
-    return html_path, text_path
 
 
 def archive_stem(store: Store, w: Window) -> str:
@@ -160,8 +176,9 @@ def resend_task(store: Store, mail: MailSettings, now: datetime) -> int:
             row.message_id,
         )
         msg = message_from_string(row.eml or "", policy=policy.SMTP)
-        send(msg, mail)  # type: ignore[arg-type]
-        store.mark_sent(row.id, now)
+        with shielded():  # sent and recorded, or neither
+            send(msg, mail)  # type: ignore[arg-type]
+            store.mark_sent(row.id, now)
     return len(pending)
 
 
@@ -211,17 +228,20 @@ def send_task(
         chart_png=mentions_chart_png(counts),
         chart_alt=chart_alt_text(counts),
     )
-    store.mark_sending(w.id, message_id, msg.as_string())
-    logger.info("sending digest %s (%d bytes) via %s", w.date, len(msg.as_bytes()), mail.describe())
-    try:
-        send(msg, mail)
-    except Exception as e:
-        store.mark_status(w.id, "failed", str(e))
-        logger.error(
-            "digest %s not delivered: %s; the next run will cover this window again", w.date, e
+    with shielded():  # a signal waits: the digest is sent and recorded, or neither
+        store.mark_sending(w.id, message_id, msg.as_string())
+        logger.info(
+            "sending digest %s (%d bytes) via %s", w.date, len(msg.as_bytes()), mail.describe()
         )
-        raise
-    store.mark_sent(w.id, now)
+        try:
+            send(msg, mail)
+        except Exception as e:
+            store.mark_status(w.id, "failed", str(e))
+            logger.error(
+                "digest %s not delivered: %s; the next run will cover this window again", w.date, e
+            )
+            raise
+        store.mark_sent(w.id, now)
     return "sent"
 
 
@@ -271,6 +291,7 @@ def daily_digest(
     """Build the digest of everything kept since the last digest, write it as HTML + text, and
     e-mail it when SMTP is configured (``smtp_block``: a prefect-email EmailServerCredentials
     block name; otherwise NEWSWATCH_SMTP_* environment variables)."""
+    arm()  # the CLI's Ctrl-C / SIGTERM handling, when run from the CLI
     logger = get_run_logger()
     cfg = resolve_config(config)
     when = resolve_now(now)
@@ -283,14 +304,21 @@ def daily_digest(
         mail = None
     success = MAIL_SUCCESS if mail else FILE_SUCCESS
     out_dir = out or cfg.digest.out_dir
+    wid = None
     with Store(db or cfg.store_path, create=False) as store:  # only a poll creates a store
-        if mail:
-            resend_task(store, mail, when)
-        w = window_task(store, cfg, when, success)
-        digest = build_task(store, cfg, w, success)
-        html_path, text_path = write_task(store, digest, cfg, w, out_dir, when)
-        delivery = send_task(store, digest, cfg, w, mail, when) if mail else "files only"
-        artifacts_task(digest, w, html_path, delivery)
+        try:
+            if mail:
+                resend_task(store, mail, when)
+            w = window_task(store, cfg, when, success)
+            wid = w.id
+            digest = build_task(store, cfg, w, success)
+            html_path, text_path = write_task(store, digest, cfg, w, out_dir, when)
+            delivery = send_task(store, digest, cfg, w, mail, when) if mail else "files only"
+            artifacts_task(digest, w, html_path, delivery)
+        except Interrupted as e:
+            row = store.digest(wid) if wid else None
+            e.done = interrupted_note(row.status if row else None, mail is not None)
+            raise
     n_fig = len(digest.new_figures) + digest.more_figures
     n_quote = len(digest.new_quotes) + digest.more_quotes
     logger.info(
@@ -314,6 +342,18 @@ def daily_digest(
     }
 
 
+def interrupted_note(status: str | None, mailing: bool) -> str:
+    """What an interrupted digest run left behind (``status``: its digest row's, None before
+    it was recorded), for the CLI's one line."""
+    if status == "sent":
+        return "the digest was sent and recorded"
+    if status is None:
+        return "no digest written or sent; the next digest run covers this window"
+    if mailing and status != "empty":
+        return "the digest was written but not sent; the next digest run sends it"
+    return "the digest was written"
+
+
 @flow(name="newswatch-run")
 def run_all(
     config: str | None = None,
@@ -328,6 +368,7 @@ def run_all(
     """Poll, then build (and send) the digest."""
     from flows.poll import poll_feeds
 
+    arm()
     poll = poll_feeds(
         config=config, db=db, now=now, feeds=feeds, force=force, feeds_file=feeds_file
     )

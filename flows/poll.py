@@ -7,8 +7,9 @@ of contents.  One broken feed is an outcome in the summary, never a failed run.
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.common import feeds_from_param, resolve_config, resolve_now
+from flows.interrupt import Interrupted, arm, shielded
 from monitors.config import Config
 from monitors.decide.schedule import due_feeds, feed_updates, plan_requests
 from monitors.ingest.feedlist import read_feed_list
@@ -190,6 +192,7 @@ def poll_feeds(
     Retry-After, Cache-Control or <ttl>) are skipped unless ``force``.  ``allow_private`` lets
     full-text fetching follow article links to private or loopback addresses (the demo and
     tests serve pages on 127.0.0.1); leave it off in production."""
+    arm()  # the CLI's Ctrl-C / SIGTERM handling, when run from the CLI
     logger = get_run_logger()
     cfg = resolve_config(config)
     when = resolve_now(now)
@@ -210,37 +213,54 @@ def poll_feeds(
             f"; {len(later)} not due yet (use force to poll them)" if later else "",
         )
         run_id = f"poll-{datetime.now(UTC).isoformat()}"
-        interrupted = store.close_interrupted_runs("poll-feeds", when)
-        if interrupted:
+        interrupted = store.last_run_status("poll-feeds") == "interrupted"
+        killed = store.close_interrupted_runs("poll-feeds", when)
+        if interrupted or killed:
             logger.warning(
                 "%d earlier poll(s) did not finish; their stored batches are kept "
                 "and the stories will be clustered again",
-                interrupted,
+                max(killed, 1),
             )
         store.start_run(run_id, "poll-feeds", when)
         outcomes: list[FeedOutcome] = []
         counts = UpsertCounts()
-        size = cfg.polling.batch_size
-        batches = [feed_list[i : i + size] for i in range(0, len(feed_list), size)]
-        for n, batch in enumerate(batches, 1):
-            if len(batches) > 1:
-                logger.info(
-                    "batch %d of %d: feeds %d-%d of %d",
-                    n,
-                    len(batches),
-                    (n - 1) * size + 1,
-                    (n - 1) * size + len(batch),
-                    len(feed_list),
-                )
-            done, stored = poll_batch(batch, store, cfg, when, allow_private)
-            outcomes.extend(done)
-            counts = counts + stored
-        if counts.new or counts.updated or interrupted:
+        try:
+            for batch in batches_of(feed_list, cfg.polling.batch_size, logger):
+                done, stored = poll_batch(batch, store, cfg, when, allow_private)
+                outcomes.extend(done)
+                counts = counts + stored
+        except Interrupted as e:
+            e.done = (
+                f"{len(outcomes)} of {len(feed_list)} feeds stored; the next poll finishes the rest"
+            )
+            with shielded():
+                summary = summarise(outcomes, counts, skipped=len(later))
+                store.finish_run(run_id, when, "interrupted", asdict(summary))
+            raise
+        if counts.new or counts.updated or interrupted or killed:
             cluster_task(store, when)
         summary = summarise(outcomes, counts, skipped=len(later))
         store.finish_run(run_id, when, "ok", asdict(summary))
     logger.info(summary.line())
     return asdict(summary)
+
+
+def batches_of(
+    feeds: Sequence[FeedConfig], size: int, logger: logging.Logger | logging.LoggerAdapter
+) -> Iterator[list[FeedConfig]]:
+    """``feeds`` in batches of ``size``, logging each batch's place when there are several."""
+    batches = [list(feeds[i : i + size]) for i in range(0, len(feeds), size)]
+    for n, batch in enumerate(batches, 1):
+        if len(batches) > 1:
+            logger.info(
+                "batch %d of %d: feeds %d-%d of %d",
+                n,
+                len(batches),
+                (n - 1) * size + 1,
+                (n - 1) * size + len(batch),
+                len(feeds),
+            )
+        yield batch
 
 
 def poll_batch(
@@ -250,13 +270,15 @@ def poll_batch(
 
     A batch holds at most ``[polling].batch_size`` feeds' bodies and articles in memory, so a
     poll of 10,000 feeds costs no more memory than one of 500; each batch is committed before
-    the next is fetched, so a crash loses at most the batch in flight (its feeds stay due)."""
+    the next is fetched, so a crash or Ctrl-C loses at most the batch in flight (its feeds stay
+    due); a signal never cuts the batch's store writes in half."""
     results = fetch_task(feeds, store, cfg)
     outcomes, articles = read_task(feeds, results, when)
     articles = fulltext_task(articles, store, cfg, allow_private)
     processed = analyse_task(articles, cfg)
-    counts = store_task(store, processed, when)
-    health_task(store, outcomes, results, when)
+    with shielded():  # a signal waits until the batch and its feeds' health are recorded
+        counts = store_task(store, processed, when)
+        health_task(store, outcomes, results, when)
     return outcomes, counts
 
 

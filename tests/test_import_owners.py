@@ -19,8 +19,15 @@ OWNERS = {
     "css_inline": {"reports/email.py"},
     "aiosmtpd": {"flows/demo/smtpsink.py"},
     "prefect_email": {"flows/digest.py"},
-    # Prefect is the wiring: only flows/ (never monitors/ or reports/)
-    "prefect": {"flows/digest.py", "flows/poll.py", "flows/backfill.py", "flows/logs.py"},
+    # Prefect is the wiring: only flows/ (never monitors/ or reports/); flows/interrupt.py starts
+    # Prefect's temporary API server so that Ctrl-C does not reach it
+    "prefect": {
+        "flows/digest.py",
+        "flows/poll.py",
+        "flows/backfill.py",
+        "flows/interrupt.py",
+        "flows/logs.py",
+    },
 }
 
 

@@ -479,6 +479,16 @@ class Store(DigestQueries):
             )
         return n
 
+    def last_run_status(self, flow: str) -> str | None:
+        """The status of the latest finished run of ``flow`` (None before the first).  Run ids
+        end in the real UTC start time, so they sort in the order the runs happened."""
+        row = self.con.execute(
+            "SELECT status FROM runs WHERE flow = ? AND status <> 'running' "
+            "ORDER BY id DESC LIMIT 1",
+            [flow],
+        ).fetchone()
+        return row[0] if row else None
+
     def finish_run(self, run_id: str, now: datetime, status: str, counts: dict[str, Any]) -> None:
         self.con.execute(
             "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
