@@ -162,6 +162,7 @@ def test_demo_writes_three_digests_with_figures_and_quotes(
                 "SELECT text FROM quotes WHERE speaker IS NULL AND best_speaker IS NOT NULL"
             ).fetchall()
         )
+
     def fold(t: str) -> str:
         return " ".join(re.findall(r"\w+", t.lower()))
 
