@@ -340,11 +340,9 @@ def run(
                 held = heldout_pairs(corpus, name)
                 results[section] = score(held)
                 tally_strategies(held, tally)
-        blind = blind_quote_pairs(corpus)
-        quotes = score(blind)
-        results[BLIND] = {
-            k: v for k, v in quotes.items() if k.startswith(("quote", "speaker", "rules"))
-        }
+        for name in QUOTE_ONLY_SETS:
+            quotes = score(quote_only_pairs(corpus, name))
+            results[name] = {k: v for k, v in quotes.items() if k.startswith(QUOTE_KEYS)}
         cv = speaker_cv(corpus)
         if cv:
             results["speaker_cv"] = cv
@@ -352,16 +350,17 @@ def run(
 
 
 QUOTE_KEYS = ("quote", "speaker", "rules")
-BLIND = "quotes3_blind"  # quotes only, from outlets absent from every other set (issue 14)
+# quote-only label sets (issue 14): quotes3_blind, round 1's blind set (training data since),
+# and quote_sets.BLIND, the current round's (never trained or tuned on; floors measured once)
+QUOTE_ONLY_SETS = ("quotes3_blind", "quotes4_blind")
 
 
-def blind_quote_pairs(corpus: Path) -> list[tuple[dict, dict]]:
-    """The blind quote set: labelled by someone who had not seen our output, never used to tune
-    or train (eval/train_speakers.py refuses to read it); scored here, its floors measured once."""
+def quote_only_pairs(corpus: Path, name: str) -> list[tuple[dict, dict]]:
+    """A quote-only label set (offsets into an article or a feed entry), as (gold, pred)."""
     from quote_sets import load_set
 
     pairs = []
-    for doc in load_set(BLIND, corpus):
+    for doc in load_set(name, corpus):
         gold = [{"text": doc.text[q.start : q.end], "speaker": q.speaker} for q in doc.quotes]
         pairs.append(({"figures": [], "quotes": gold}, {"figures": [], **_quotes(doc.text)}))
     return pairs
