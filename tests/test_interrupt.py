@@ -250,7 +250,8 @@ def test_ctrl_c_to_the_process_group_mid_poll(setup: dict, tmp_path: Path) -> No
         assert proc.returncode == 130, err[-3000:]
         assert elapsed <= 5, f"took {elapsed:.1f} s to stop"
         lines = [line for line in err.splitlines() if line.strip()]
-        assert lines == [
+        assert lines[0] == f"newswatch: created a new store {setup['db']}", err[-3000:]
+        assert lines[1:] == [
             f"newswatch: interrupted: {BATCH} of {FEEDS} feeds stored; "
             "the next poll finishes the rest"
         ], err[-3000:]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -123,9 +124,16 @@ def model_from_json(data: dict[str, Any]) -> Model:
     )
 
 
+RANKER_ENV = "NEWSWATCH_SPEAKER_RANKER"  # "off": the rules' speakers, no abstention
+
+
 @cache
 def load_model(path: Path = MODEL_PATH) -> Model | None:
-    """The fitted model, or None when the file is missing or unreadable (rules fallback)."""
+    """The fitted model, or None when the file is missing or unreadable, or when the
+    environment turns the ranker off (``NEWSWATCH_SPEAKER_RANKER=off``: an operator who
+    prefers more attributed quotes over fewer wrong ones); then the rules' speaker is emitted."""
+    if os.environ.get(RANKER_ENV, "").strip().lower() in ("off", "0", "false", "no"):
+        return None
     try:
         return model_from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
