@@ -376,8 +376,9 @@ def _print_digest(r: dict) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from flows.demo.run import run_demo
+    from flows.demo.run import check_demo_store, run_demo
 
+    check_demo_store(args.db)  # before Prefect starts: a refusal is one line, exit 2
     _start_prefect(args)
     return run_demo(out=args.out, db=args.db, until=args.now, smtp_sink=args.smtp_sink)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from flows.common import REPO_ROOT, default_config_path, parse_now
 from flows.demo.feedserver import FeedServer, item_time
+from monitors.errors import ConfigError
 from monitors.wording import plural
 
 if TYPE_CHECKING:
@@ -44,9 +45,26 @@ def sample_feeds(server: FeedServer, root: Path = SAMPLES) -> list[dict[str, str
     return feeds
 
 
+MARKER = ".demo"  # beside a store the demo made: ``<db>.demo``; only such a store is replaced
+
+
+def check_demo_store(db: str | Path) -> None:
+    """The demo recreates its store on every run, so it deletes ``db`` first: refuse unless the
+    file is absent, in the demo's own folder (``data/demo/``), or a store an earlier demo made
+    (its marker file beside it), so a mistyped ``--db`` never wipes a real archive."""
+    path = Path(db)
+    own = path.resolve().is_relative_to((REPO_ROOT / "data" / "demo").resolve())
+    if path.exists() and not own and not Path(str(path) + MARKER).exists():
+        raise ConfigError(
+            f"{path}: exists and was not made by the demo, which would replace it; "
+            "pass another --db (the demo's default is data/demo/newswatch.duckdb)"
+        )
+
+
 def run_demo(out: str, db: str, until: str | None = None, smtp_sink: bool = False) -> int:
     """Replay the sample days; with ``smtp_sink`` also e-mail each digest to a local SMTP
     server and save the message it received as ``<date>.eml`` beside the HTML."""
+    check_demo_store(db)
     if not smtp_sink:
         return _replay(out, db, until, None)
     from flows.demo.smtpsink import SmtpSink
@@ -69,8 +87,11 @@ def _replay(out: str, db: str, until: str | None, sink: SmtpSink | None) -> int:
     from flows.poll import poll_feeds
 
     db_path = Path(db)
+    check_demo_store(db_path)
     for suffix in ("", ".wal"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)  # a fresh demo store each time
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    Path(str(db_path) + MARKER).write_text("made by newswatch demo; replaced on each run\n")
     days = sample_days()
     if until:
         last = parse_now(until).date()
