@@ -291,9 +291,7 @@ def _is_roundup(title: str, text: str) -> bool:
     """A collection of short items: a round-up headline, or several time-stamped items."""
     if any(r in title for r in _ROUNDUP_TITLES):
         return True
-    found = 0
-    for _ in _TIMED_ITEM.finditer(text or "", 0, MAX_WORDS * 8):
-        found += 1
+    for found, _ in enumerate(_TIMED_ITEM.finditer(text or "", 0, MAX_WORDS * 8), 1):
         if found >= ROUNDUP_ITEMS:
             return True
     return False
