@@ -144,15 +144,20 @@ def test_updated_story_under_same_headline_matches() -> None:
     assert is_duplicate(first, update)
 
 
-def test_same_canonical_url_clusters_together() -> None:
-    a = doc("a", STORY[:1], url="https://news.example.com/world/allies-plans?utm_source=rss")
+def test_one_url_alone_never_merges_but_a_rescrape_with_updated_text_does() -> None:
+    url = "https://news.example.com/world/allies-plans?utm_source=rss"
+    a = doc("a", STORY[:1], url=url)
     b = doc(
         "b",
         OTHER_STORY_SAME_EVENT[:1],
         title="Something else entirely here",
         url="https://news.example.com/world/allies-plans/",
     )
-    assert cluster_documents([a, b])["a"] == cluster_documents([a, b])["b"]
+    assert cluster_documents([a, b])["a"] != cluster_documents([a, b])["b"]
+    # the same page fetched again after an update: three paragraphs kept, two rewritten
+    first = doc("first", STORY, url=url)
+    updated = doc("updated", [*STORY[:3], *OTHER_STORY_SAME_EVENT[3:]], title="New", url=url)
+    assert len(set(cluster_documents([first, updated]).values())) == 1
 
 
 def test_time_window_and_undated_docs() -> None:

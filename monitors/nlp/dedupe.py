@@ -59,6 +59,11 @@ LEAD_SHINGLES = 30  # the "lead" of a text: its first shingles
 # Confirmation thresholds (see _confirm).
 MIN_SHARED = 6  # shingles in common, at least
 HEAVY_TRUNCATION = 0.3  # |short| / |long| below this: a summary-only or lead-only copy
+SAME_TITLE_BODY = 0.8  # one headline: this much of the shorter body in the longer (re-scrape)
+SAME_URL_BODY = 0.5  # one canonical URL: this much (a re-scrape whose text was updated)
+ROUNDUP_COPY = 0.95  # round-up editions: a copy only when (nearly) all of the body is shared
+ROUNDUP_LENGTH = 0.9  # ... and neither edition has items the other lacks (length ratio)
+ROUNDUP_ITEMS = 3  # time-stamped items ("0845 GMT - ...") that make a text a round-up
 
 
 @dataclass(frozen=True)
@@ -239,6 +244,7 @@ class _Prepared:
     sample: array[int]  # distinct sampled shingles, in order
     url: str | None
     published: datetime | None
+    roundup: bool = False  # a round-up of short items (by its headline or its time stamps)
 
 
 def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
@@ -263,11 +269,34 @@ def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     return _Prepared(
-        idx, doc, title, array("q", seq), len(set(seq)), array("q", sample), url, published
+        idx,
+        doc,
+        title,
+        array("q", seq),
+        len(set(seq)),
+        array("q", sample),
+        url,
+        published,
+        _is_roundup(title, doc.text),
     )
 
 
 _WORDS = table("dedupe_words")
+_ROUNDUP_TITLES = tuple(_WORDS["roundup_titles"])
+# An item of a rolling round-up starts with its time: "0845 GMT - ", "1441 ET - ".
+_TIMED_ITEM = re.compile(r"^\s*\d{3,4}\s+(?:GMT|ET|EST|EDT|CET|BST|UTC)\s*[-–—]", re.M)
+
+
+def _is_roundup(title: str, text: str) -> bool:
+    """A collection of short items: a round-up headline, or several time-stamped items."""
+    if any(r in title for r in _ROUNDUP_TITLES):
+        return True
+    for found, _ in enumerate(_TIMED_ITEM.finditer(text or "", 0, MAX_WORDS * 8), 1):
+        if found >= ROUNDUP_ITEMS:
+            return True
+    return False
+
+
 _TITLE_STOP = word_set(_WORDS["title_stop"])
 _GENERIC_TITLES = tuple(_WORDS["generic_titles"])
 _EDITION_WORDS = word_set(_WORDS["edition_words"])
@@ -306,6 +335,7 @@ class PairEvidence:
     lead_long: float
     other_day: bool = False  # both dated, on different calendar days (UTC)
     edition_title: bool = False  # headlines differ in a weekday/month name: another edition
+    roundup: bool = False  # either text is a round-up of short items
 
 
 def _evidence(pa: _Prepared, pb: _Prepared) -> PairEvidence | None:
@@ -329,17 +359,23 @@ def _evidence(pa: _Prepared, pb: _Prepared) -> PairEvidence | None:
             and pa.published.date() != pb.published.date()
         ),
         edition_title=bool((set(pa.title.split()) ^ set(pb.title.split())) & _EDITION_WORDS),
+        roundup=pa.roundup or pb.roundup,
     )
 
 
 def _decide(e: PairEvidence) -> bool:
-    """The confirmation rules.  Containment alone is not enough: different stories on one
-    event (and rolling round-ups, press releases of one company) share whole paragraphs, so a
-    high overlap must come with a shared lead or a similar headline."""
+    """The confirmation rules.  Every rule needs the bodies to share most of their text: a
+    headline (or a URL) never merges on its own.  Containment alone is not enough either:
+    different stories on one event (and press releases of one company) share whole
+    paragraphs, so a high overlap must come with a shared lead or a similar headline."""
     if e.shared < MIN_SHARED:
         return False
     c, ts = e.containment, e.title_similarity
     lo, hi = min(e.lead_short, e.lead_long), max(e.lead_short, e.lead_long)
+    if e.roundup:
+        # Editions of a round-up share their template and many items, but each edition that
+        # adds or drops items is another story: only a copy of the same edition merges.
+        return c >= ROUNDUP_COPY and e.length_ratio >= ROUNDUP_LENGTH
     if e.length_ratio < HEAVY_TRUNCATION:
         # Summary-only / lead-only copy: nearly all of it inside the long text, starting at
         # the long text's lead, under a similar headline (not one item of a round-up).
@@ -347,9 +383,9 @@ def _decide(e: PairEvidence) -> bool:
     if e.edition_title:
         return c >= 0.97  # "... Thursday at 9 PM" vs "... Friday at 3 AM": another edition
     if e.same_title:
-        # re-scrape or update of one story under its headline; a recurring headline (daily
-        # round-up, column) on another day needs more of the text in common
-        return c >= (0.85 if e.other_day else 0.5)
+        # re-scrape or update of one story under its headline: most of the body in common (a
+        # recurring headline on another day needs a little more)
+        return c >= (0.85 if e.other_day else SAME_TITLE_BODY)
     if ts >= 0.5 and ((c >= 0.6 and lo >= 0.3) or (c >= 0.8 and hi >= 0.5)):
         return True  # updated story or re-titled copy
     if ts >= 0.25 and c >= 0.8 and hi >= 0.6 and lo >= 0.2:
@@ -358,10 +394,13 @@ def _decide(e: PairEvidence) -> bool:
 
 
 def _confirm(pa: _Prepared, pb: _Prepared) -> bool:
-    if pa.url is not None and pa.url == pb.url:
-        return True
     e = _evidence(pa, pb)
-    return e is not None and _decide(e)
+    if e is None or e.shared < MIN_SHARED:
+        return False
+    if pa.url is not None and pa.url == pb.url and not e.roundup:
+        # one page fetched twice: its text may have been updated, but half of it must remain
+        return e.containment >= SAME_URL_BODY or _decide(e)
+    return _decide(e)
 
 
 def pair_evidence(a: DedupeDoc, b: DedupeDoc, k: int = SHINGLE_K) -> PairEvidence | None:
