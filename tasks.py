@@ -6,9 +6,10 @@
                                     the test suite (what CI runs)
     python3.11 tasks.py setup       only create/refresh .venv (runtime + test dependencies)
     python3.11 tasks.py lock        rewrite requirements.lock from the current .venv
-    python3.11 tasks.py train       retrain the speaker ranker (eval/train_speakers.py): print
-                                    its grouped cross-validation, write the model file
-                                    monitors/nlp/data/speaker_model.json
+    python3.11 tasks.py train       retrain the speaker ranker (eval/train_speakers.py) and the
+                                    topic scorer (eval/train_topics.py): print their grouped
+                                    cross-validation, write monitors/nlp/data/speaker_model.json
+                                    and monitors/nlp/data/topic_model.json
     python3.11 tasks.py eval        print the extraction/relevance/dedupe evaluation numbers and
                                     the digest audits (eval/digest_audit.py) against their floors
 
@@ -123,6 +124,7 @@ def main(argv: list[str]) -> None:
     elif cmd == "train":
         setup()
         run(PY, "eval/train_speakers.py", *argv[1:])
+        run(PY, "eval/train_topics.py", *argv[1:])
     elif cmd == "lock":
         out = subprocess.check_output(
             [str(PY), "-m", "pip", "freeze", "--exclude-editable"], text=True

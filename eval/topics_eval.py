@@ -43,6 +43,16 @@ from monitors.nlp.topics import TopicRule, match_topics, parse_topics  # noqa: E
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 DEFAULT_LABELS = REPO / "eval" / "topics_labels.jsonl"
 DEFAULT_FEED_LABELS = REPO / "eval" / "topics_feed_labels.jsonl"
+DEFAULT_LABELS3 = REPO / "eval" / "topics_labels3_train.jsonl"
+_WH_KINDS = {
+    "remarks": "transcript",
+    "speeches-remarks": "transcript",
+    "press-briefings": "briefing",
+    "fact-sheets": "fact sheet",
+    "statements-releases": "statement",
+    "briefings-statements": "statement",
+}
+_ROUNDUP_WORDS = ("roundup", "round-up", "market talk", "morning report", "newsletter", "live")
 DEFAULT_CONFIG = REPO / "monitors.toml"
 FLOORS_FILE = REPO / "eval" / "relevance_floors.json"
 
@@ -90,6 +100,7 @@ class SetResult:
     cpu_seconds: float = 0.0
     scores: dict[str, TopicScore] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    by_kind: dict[str, dict[str, TopicScore]] = field(default_factory=dict)
 
     @property
     def ms_per_item(self) -> float:
@@ -154,6 +165,22 @@ def _load_item(
     return f"{row['file']}#{index}", title, text
 
 
+def doc_kind(row: dict[str, object], title: str = "") -> str:
+    """The document kind of a labelled item: the label's ``kind`` when it has one, ``feed`` for
+    a feed entry, else a guess from the White House section or the headline (for reports)."""
+    if row.get("kind"):
+        return str(row["kind"])
+    if "file" in row:
+        return "feed"
+    parts = str(row.get("path", "")).split("/")
+    if len(parts) > 2 and parts[1] == "brian14708-wh-briefings":
+        return _WH_KINDS.get(parts[2], "statement")
+    low = title.lower()
+    if any(w in low for w in _ROUNDUP_WORDS):
+        return "round-up"
+    return "news"
+
+
 def score_set(
     name: str,
     labels: list[dict[str, object]],
@@ -179,6 +206,13 @@ def score_set(
         result.cpu_seconds += time.process_time() - t0
         got = {m.topic: m for m in matches}
         note = str(row.get("note", row.get("notes", "")))[:160]
+        kind = result.by_kind.setdefault(
+            doc_kind(row, title), {r.name: TopicScore(r.name) for r in rules}
+        )
+        for topic, k in kind.items():
+            k.tp += topic in gold and topic in got
+            k.fp += topic in got and topic not in gold
+            k.fn += topic in gold and topic not in got
         for topic, s in result.scores.items():
             if topic in gold and topic in got:
                 s.tp += 1
@@ -204,6 +238,7 @@ def evaluate_sets(
     *,
     labels: Path = DEFAULT_LABELS,
     feed_labels: Path | None = DEFAULT_FEED_LABELS,
+    labels3: Path | None = DEFAULT_LABELS3,
     config: Path = DEFAULT_CONFIG,
     gold: bool = True,
     verbose: bool = False,
@@ -219,6 +254,10 @@ def evaluate_sets(
     if feed_labels is not None and feed_labels.is_file():
         results["feed"] = score_set(
             f"feed items {feed_labels}", load_labels(feed_labels), corpus, rules, verbose=verbose
+        )
+    if labels3 is not None and labels3.is_file():
+        results["labels3"] = score_set(
+            f"independent labels {labels3}", load_labels(labels3), corpus, rules, verbose=verbose
         )
     if gold:
         gold_rows = load_gold(corpus)
@@ -267,6 +306,13 @@ def print_result(result: SetResult) -> None:
         print(
             f"{topic:16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  {s.tp:3} {s.fp:3} {s.fn:3}"
         )
+    if len(result.by_kind) > 1:
+        for kind, per in sorted(result.by_kind.items()):
+            cells = "  ".join(
+                f"{t} P {k.precision:.3f} R {k.recall:.3f} ({k.tp}/{k.fp}/{k.fn})"
+                for t, k in per.items()
+            )
+            print(f"  by kind {kind:11} {cells}")
     if result.items:
         print(f"match_topics: {result.ms_per_item:.2f} CPU ms/item")
     if result.errors:
@@ -289,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=DEFAULT_FEED_LABELS,
         help="labelled feed entries (skipped when the file does not exist)",
+    )
+    ap.add_argument(
+        "--labels3",
+        type=Path,
+        default=DEFAULT_LABELS3,
+        help="independently labelled articles with document kinds (skipped when absent)",
     )
     ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     ap.add_argument(
@@ -320,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             args.corpus,
             labels=args.labels,
             feed_labels=args.feed_labels,
+            labels3=args.labels3,
             config=args.config,
             gold=not args.no_gold,
             verbose=args.verbose,

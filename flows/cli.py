@@ -447,9 +447,16 @@ def cmd_topics(args: argparse.Namespace) -> int:
         print(f"\n{label}: {len(group)}")
         for v in group[: args.show]:
             why = f"  [{', '.join(v.match.terms[:5])}]" if v.match else ""
-            print(f"  {v.title[:90]}{why}\n    {v.url}")
+            p = "" if v.probability is None else f"  p={v.probability:.3f}"
+            print(f"  {v.title[:90]}{why}{p}\n    {v.url}")
         if len(group) > args.show:
             print(f"  … and {len(group) - args.show} more (--show N)")
+    if run.threshold is not None:
+        kept, dropped = run.near_misses()
+        print(f"\nmodel threshold {run.threshold:.3f}; near misses:")
+        for tag, vs in (("kept, lowest p", kept), ("dropped, highest p", dropped)):
+            for v in vs:
+                print(f"  {tag}: p={v.probability:.3f}  {v.title[:80]}\n    {v.url}")
     return 0
 
 

@@ -80,7 +80,7 @@ def test_topic_rules_meet_their_floors(corpus: Path) -> None:
     results = topics_eval.evaluate_sets(corpus)
     for name, result in results.items():
         assert result.missing == 0, (name, [e for e in result.errors if "LOADERR" in e])
-    assert set(results) == set(SETS)
+    assert set(SETS) <= set(results)  # labels3 (issue 16) is reported, not floored yet
     failures = topics_eval.check_floors(
         {k: v.as_dict() for k, v in results.items()}, FLOORS["topics"]
     )

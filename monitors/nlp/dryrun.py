@@ -8,6 +8,7 @@ from typing import Any
 
 from monitors.model import TopicMatch
 from monitors.nlp.topics import TopicRule, match_topics
+from monitors.nlp.topics.model import load_model
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Verdict:
     kept_now: bool
     kept_by_rule: bool
     match: TopicMatch | None
+    probability: float | None = None  # the learned scorer's calibrated p (None: no model)
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,17 @@ class DryRun:
     topic: str
     total: int
     verdicts: tuple[Verdict, ...]
+    threshold: float | None = None  # the learned scorer's threshold (None: no model)
+
+    def near_misses(self, k: int = 3) -> tuple[list[Verdict], list[Verdict]]:
+        """The ``k`` kept articles with the lowest model score and the ``k`` dropped ones with
+        the highest: the articles a small change would flip."""
+        scored = [v for v in self.verdicts if v.probability is not None]
+        kept = sorted((v for v in scored if v.kept_by_rule), key=lambda v: v.probability or 0)
+        dropped = sorted(
+            (v for v in scored if not v.kept_by_rule), key=lambda v: -(v.probability or 0)
+        )
+        return kept[:k], dropped[:k]
 
     @property
     def kept(self) -> list[Verdict]:
@@ -42,8 +55,10 @@ class DryRun:
 def dry_run(rule: TopicRule, articles: Sequence[dict[str, Any]]) -> DryRun:
     """Run ``rule`` over stored articles (dicts with id, title, url, text, topics)."""
     verdicts = []
+    model = load_model().get(rule.name)
     for a in articles:
         matches = match_topics(a.get("title") or "", a.get("text") or "", [rule])
+        p = model.probability(a.get("title") or "", a.get("text") or "") if model else None
         verdicts.append(
             Verdict(
                 a["id"],
@@ -52,6 +67,7 @@ def dry_run(rule: TopicRule, articles: Sequence[dict[str, Any]]) -> DryRun:
                 rule.name in (a.get("topics") or []),
                 bool(matches),
                 matches[0] if matches else None,
+                p,
             )
         )
-    return DryRun(rule.name, len(articles), tuple(verdicts))
+    return DryRun(rule.name, len(articles), tuple(verdicts), model.threshold if model else None)

@@ -68,7 +68,16 @@ Topic table keys
     ``window = N`` (default 0 = off): for a text of more than N sentences, only the best passage
     of N consecutive sentences counts (plus the headline), so mentions spread thinly over a long
     transcript or newsletter do not add up to a topic; ``description``; ``max_sentences``
-    evidence sentences to report (default 3).
+    evidence sentences to report (default 3);
+    ``passages = true`` (default false): a text of 8 paragraphs or more that the whole-text rule
+    drops is tried passage by passage (:mod:`monitors.nlp.passages`: Q&A turns, headed sections,
+    blocks of 4-6 paragraphs): a passage keeps it when its own hits (each cue's best
+    ``max_hits`` inside it, body weight, ``sentence_cap``) minus its own negatives reach
+    ``passage_threshold`` (default: ``threshold``) from ``min_sentences`` sentences, and the
+    explanation names the passage;
+    ``model = true`` (default false): an article the rules drop is also kept when the learned
+    scorer (:mod:`monitors.nlp.topics.model`) gives it a calibrated probability at or above the
+    threshold in its model file; the explanation says so and names its best passage.
 
 Decision
     Kept when ``score >= threshold`` (after the ``short_article`` scaling) with positive hits in

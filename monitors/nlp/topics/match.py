@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitors.model import TopicMatch
+from monitors.nlp.passages import Passage, split_passages
 from monitors.nlp.topics.doc import TopicDoc, term_lexicon
+from monitors.nlp.topics.model import model_match
 from monitors.nlp.topics.rules import Cue, Term, TopicRule
 
 _SHORT_SENTENCES = 12  # below this many sentences a short text may need fewer evidence sentences
@@ -115,8 +117,8 @@ def _candidates(doc: TopicDoc, cue: Cue) -> list[tuple[int, _Found]]:
     return _near_candidates(doc, cue, per_group)
 
 
-def _cue_hits(doc: TopicDoc, cue: Cue, rule: TopicRule) -> list[_Hit]:
-    """The cue's best ``max_hits`` hits: (sentence, value, matched terms)."""
+def _cue_all_hits(doc: TopicDoc, cue: Cue, rule: TopicRule) -> list[_Hit]:
+    """All the cue's hits, best first (a passage takes its own best ``max_hits``)."""
     raw = _candidates(doc, cue)
     if not raw:
         return []
@@ -138,7 +140,7 @@ def _cue_hits(doc: TopicDoc, cue: Cue, rule: TopicRule) -> list[_Hit]:
     scored.sort(key=lambda x: -abs(x[0]))
     return [
         _Hit(sid, value, tuple(dict.fromkeys(_surface(doc, i, t) for i, t in found)))
-        for value, sid, found in scored[: cue.max_hits]
+        for value, sid, found in scored
     ]
 
 
@@ -156,17 +158,96 @@ def _best_window(values: list[tuple[int, float]], size: int) -> tuple[float, int
     return best, best_start
 
 
-def _score(doc: TopicDoc, rule: TopicRule) -> TopicMatch | None:
+def _score(doc: TopicDoc, rule: TopicRule, passages: Sequence[Passage] = ()) -> TopicMatch | None:
+    """The rule's verdict on the whole document, else on its best passage (``rule.passages``)."""
     if rule.require and not any(doc.find(t) for t in rule.require):
         return None
+    all_hits = [(cue, _cue_all_hits(doc, cue, rule)) for cue in rule.cues]
+    m = _score_doc(doc, rule, all_hits)
+    if m is None and rule.passages and passages:
+        m = _score_passages(doc, rule, all_hits, passages)
+    return m
+
+
+def _passage_value(
+    doc: TopicDoc, rule: TopicRule, all_hits: list[tuple[Cue, list[_Hit]]], lo: int, hi: int
+) -> tuple[float, float, dict[int, float], list[str]]:
+    """(positive, negative, value by sentence, cue parts) of the hits in sentences lo..hi-1,
+    each cue's best ``max_hits`` there, at the body weight (a passage is read as a text)."""
+    negative = 0.0
+    pos_sents: dict[int, float] = {}
+    parts: list[str] = []
+    for cue, hits in all_hits:
+        inside = [h for h in hits if lo <= h.sentence < hi][: cue.max_hits]
+        if not inside:
+            continue
+        total = cue.weight * rule.body_weight * len(inside)
+        parts.append(f"{cue.name} x{len(inside)} {total:+.1f}")
+        if cue.weight > 0:
+            for h in inside:
+                pos_sents[h.sentence] = pos_sents.get(h.sentence, 0.0) + cue.weight
+        else:
+            negative += total
+    cap = rule.sentence_cap
+    positive = sum((min(v, cap) if cap else v) * rule.body_weight for v in pos_sents.values())
+    return positive, negative, pos_sents, parts
+
+
+def _score_passages(
+    doc: TopicDoc,
+    rule: TopicRule,
+    all_hits: list[tuple[Cue, list[_Hit]]],
+    passages: Sequence[Passage],
+) -> TopicMatch | None:
+    """The best passage that the rule keeps on its own: score >= ``passage_threshold`` from at
+    least ``min_sentences`` sentences, negatives counted inside the passage only."""
+    threshold = rule.passage_threshold or rule.threshold
+    para = doc.sent_para
+    best: tuple[float, Passage, dict[int, float], float, list[str]] | None = None
+    for ps in passages:
+        lo = bisect_left(para, ps.first)
+        hi = bisect_left(para, ps.last + 1)
+        if hi - lo < rule.min_sentences:
+            continue
+        positive, negative, pos_sents, parts = _passage_value(doc, rule, all_hits, lo, hi)
+        score = positive + negative
+        kept = score >= threshold and len(pos_sents) >= rule.min_sentences
+        if kept and (best is None or score > best[0]):
+            best = (score, ps, pos_sents, negative, parts)
+    if best is None:
+        return None
+    score, ps, pos_sents, negative, parts = best
+    top = sorted(pos_sents, key=lambda s: (-pos_sents[s], s))[: rule.max_sentences]
+    terms: dict[str, int] = {}
+    for _cue, hits in all_hits:
+        for h in hits:
+            if h.sentence in pos_sents and _cue.weight > 0:
+                for t in h.terms:
+                    terms[t] = terms.get(t, 0) + 1
+    explanation = (
+        f"{rule.name}: in {ps.label()}: score {score:.1f} >= {threshold:g} "
+        f"({len(pos_sents)} sentences; {negative:+.1f}) [{'; '.join(parts)}]"
+    )
+    return TopicMatch(
+        topic=rule.name,
+        score=round(score, 2),
+        rule=explanation,
+        terms=tuple(sorted(terms, key=lambda t: (-terms[t], t))[:12]),
+        sentences=tuple(doc.sentence(s) for s in sorted(top)),
+    )
+
+
+def _score_doc(
+    doc: TopicDoc, rule: TopicRule, all_hits: list[tuple[Cue, list[_Hit]]]
+) -> TopicMatch | None:
     negative = 0.0
     parts: list[str] = []
     pos_sents: dict[int, float] = {}
     term_count: dict[str, int] = {}
     title_raw = 0.0
     para = doc.sent_para
-    for cue in rule.cues:
-        hits = _cue_hits(doc, cue, rule)
+    for cue, every in all_hits:
+        hits = every[: cue.max_hits]
         if not hits:
             continue
         total = sum(h.value for h in hits)
@@ -243,8 +324,11 @@ def match_topics(title: str, text: str, rules: Sequence[TopicRule]) -> list[Topi
     if not rules:
         return out
     doc = TopicDoc(title or "", text or "", term_lexicon(rules))
+    passages = split_passages(text or "") if any(r.passages for r in rules) else []
     for rule in rules:
-        m = _score(doc, rule)
+        m = _score(doc, rule, passages)
+        if m is None and rule.model:
+            m = model_match(title or "", text or "", rule.name, passages)
         if m is not None:
             out.append(m)
     return out

@@ -24,6 +24,9 @@ ZONES = ("title", "lead", "body")
 _TOPIC_KEYS = {
     "description",
     "threshold",
+    "passages",
+    "passage_threshold",
+    "model",
     "require",
     "min_sentences",
     "lead_paragraphs",
@@ -96,6 +99,9 @@ class TopicRule:
     title_alone: float = 0.0
     title_veto: float = 0.0
     window: int = 0
+    passages: bool = False
+    passage_threshold: float = 0.0  # 0 = the rule's threshold
+    model: bool = False  # also keep what the learned scorer keeps (topics/model.py)
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,6 +227,13 @@ def _int(
         raise ctx.err(field, f"expected an integer, got {v!r}")
     if v < minimum:
         raise ctx.err(field, f"must be at least {minimum}, got {v}")
+    return v
+
+
+def _bool(tbl: Mapping[str, Any], key: str, ctx: _Ctx) -> bool:
+    v = tbl.get(key, False)
+    if not isinstance(v, bool):
+        raise ctx.err(key, f"expected true or false, got {v!r}")
     return v
 
 
@@ -384,6 +397,11 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
                 title_alone=_number(tbl, "title_alone", ctx, "title_alone", 0.0, positive=True),
                 title_veto=_number(tbl, "title_veto", ctx, "title_veto", 0.0, positive=True),
                 window=_int(tbl, "window", ctx, "window", 0, 0),
+                passages=_bool(tbl, "passages", ctx),
+                model=_bool(tbl, "model", ctx),
+                passage_threshold=_number(
+                    tbl, "passage_threshold", ctx, "passage_threshold", 0.0, positive=True
+                ),
                 description=description,
             )
         )
