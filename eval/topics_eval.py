@@ -44,6 +44,8 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 DEFAULT_LABELS = REPO / "eval" / "topics_labels.jsonl"
 DEFAULT_FEED_LABELS = REPO / "eval" / "topics_feed_labels.jsonl"
 DEFAULT_LABELS3 = REPO / "eval" / "topics_labels3_train.jsonl"
+# issue 16's blind portion: labelled independently, never used to tune; scored once per round
+DEFAULT_BLIND = REPO / "eval" / "topics_labels3_blind.jsonl"
 _WH_KINDS = {
     "remarks": "transcript",
     "speeches-remarks": "transcript",
@@ -239,6 +241,7 @@ def evaluate_sets(
     labels: Path = DEFAULT_LABELS,
     feed_labels: Path | None = DEFAULT_FEED_LABELS,
     labels3: Path | None = DEFAULT_LABELS3,
+    blind: Path | None = DEFAULT_BLIND,
     config: Path = DEFAULT_CONFIG,
     gold: bool = True,
     verbose: bool = False,
@@ -258,6 +261,10 @@ def evaluate_sets(
     if labels3 is not None and labels3.is_file():
         results["labels3"] = score_set(
             f"independent labels {labels3}", load_labels(labels3), corpus, rules, verbose=verbose
+        )
+    if blind is not None and blind.is_file():
+        results["blind"] = score_set(
+            f"blind labels {blind}", load_labels(blind), corpus, rules, verbose=verbose
         )
     if gold:
         gold_rows = load_gold(corpus)
