@@ -143,6 +143,36 @@ def evaluate(
     )  # type: ignore[misc]
 
 
+DEFAULT_BLIND = Path(__file__).resolve().parent / "dedupe_blind_pairs.jsonl"
+
+
+def evaluate_blind(corpus: Path = DEFAULT_CORPUS, pairs: Path = DEFAULT_BLIND) -> dict[str, Any]:
+    """Issue 16's blind pairs (``{"pair": [a, b], "label": "copy|same-event|unrelated"}``,
+    labelled independently, never tuned on): the pairs' documents are clustered together, as
+    one window, and each pair is merged or not.  ``precision``: merged pairs that are copies;
+    ``recall``: copies merged; ``negatives_merged``: same-event pairs merged (unrelated pairs
+    merged are counted in ``unrelated_merged``)."""
+    rows = [json.loads(ln) for ln in _lines(pairs)]
+    paths = sorted({p for r in rows for p in r["pair"]})
+    docs = []
+    for rel in paths:
+        art = load_article(corpus / rel)
+        docs.append(DedupeDoc(rel, art.title, art.text, parse_published(art.published)))
+    clusters = cluster_documents(docs)
+    merged = [r for r in rows if clusters[r["pair"][0]] == clusters[r["pair"][1]]]
+    copies = [r for r in rows if r["label"] == "copy"]
+    hit = [r for r in merged if r["label"] == "copy"]
+    return {
+        "pairs": len(rows),
+        "copies": len(copies),
+        "precision": len(hit) / len(merged) if merged else 1.0,
+        "recall": len(hit) / len(copies) if copies else 1.0,
+        "negatives_merged": sum(r["label"] == "same-event" for r in merged),
+        "unrelated_merged": sum(r["label"] == "unrelated" for r in merged),
+        "wrong": [r["pair"] for r in rows if (r in merged) != (r["label"] == "copy")],
+    }
+
+
 def check_floors(result: dict[str, float | int], floors: dict[str, Any]) -> list[str]:
     """Messages for every metric below its floor (``negatives_merged_max`` is a ceiling)."""
     failures = []
@@ -204,9 +234,22 @@ def main(argv: list[str] | None = None) -> int:
             print("  FP", *p)
         for p in r.missed_pairs:
             print("  FN", *p)
+    blind = evaluate_blind(corpus) if DEFAULT_BLIND.is_file() else None
+    if blind is not None:
+        print(
+            f"blind pairs ({blind['pairs']}, {blind['copies']} copies): P={blind['precision']:.3f} "
+            f"R={blind['recall']:.3f}; same-event merged {blind['negatives_merged']}, "
+            f"unrelated merged {blind['unrelated_merged']}"
+        )
+        if args.verbose:
+            for a, b in blind["wrong"]:
+                print("  BLIND WRONG", a, "~", b)
     if args.floors:
-        floors = json.loads(Path(args.floors).read_text(encoding="utf-8")).get("dedupe", {})
+        all_floors = json.loads(Path(args.floors).read_text(encoding="utf-8"))
+        floors = all_floors.get("dedupe", {})
         failures = check_floors(r.as_dict(), floors)
+        if blind is not None and "dedupe_blind" in all_floors:
+            failures += check_floors(blind, all_floors["dedupe_blind"])
         print("floors: " + ("all met" if not failures else f"{len(failures)} below"))
         for f in failures:
             print("  " + f)

@@ -45,6 +45,15 @@ def test_pairwise_matches_the_shared_definition() -> None:
 
 
 @pytest.mark.corpus
+def test_dedupe_meets_its_floors_on_the_blind_pairs(corpus: Path) -> None:
+    floors = FLOORS["dedupe_blind"]
+    assert floors["precision"] <= FLOORS["_targets"]["dedupe_precision"]
+    result = dedupe_eval.evaluate_blind(corpus)
+    assert result["pairs"] >= 100 and result["copies"] > 0
+    assert dedupe_eval.check_floors(result, floors) == [], result
+
+
+@pytest.mark.corpus
 def test_dedupe_meets_its_floors(corpus: Path) -> None:
     result = dedupe_eval.evaluate(corpus)
     assert result.docs > 0 and result.negatives > 0
