@@ -135,3 +135,21 @@ def test_a_withheld_speaker_is_stored_with_its_best_candidate_and_probability(
     assert rows[0][:2] == (None, withheld.best_speaker)
     assert rows[1][:2] == ("Anna Kowalska", "Anna Kowalska")
     assert rows[0][2] == pytest.approx(withheld.speaker_p) and rows[0][2] < rows[1][2]
+
+
+def test_the_environment_switch_turns_the_ranker_off_in_a_running_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a description after "according to": the rules name it, the ranker is not sure enough
+    text = (
+        "Budget line holds\n\nThe government will keep its defence budget flat next year, "
+        'officials told allies on Monday.\n\nThe plan is "prudent and in line with our '
+        'obligations", according to a finance ministry spokesperson.'
+    )
+    assert load_model() is not None  # loaded (and cached) first
+    [withheld] = extract_quotes(text)
+    assert withheld.speaker is None and withheld.best_speaker == "a finance ministry spokesperson"
+    monkeypatch.setenv("NEWSWATCH_SPEAKER_RANKER", "off")
+    assert load_model() is None
+    [rules] = extract_quotes(text)
+    assert rules.speaker == "a finance ministry spokesperson" and rules.speaker_p is None

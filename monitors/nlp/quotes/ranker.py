@@ -127,13 +127,19 @@ def model_from_json(data: dict[str, Any]) -> Model:
 RANKER_ENV = "NEWSWATCH_SPEAKER_RANKER"  # "off": the rules' speakers, no abstention
 
 
-@cache
 def load_model(path: Path = MODEL_PATH) -> Model | None:
     """The fitted model, or None when the file is missing or unreadable, or when the
     environment turns the ranker off (``NEWSWATCH_SPEAKER_RANKER=off``: an operator who
-    prefers more attributed quotes over fewer wrong ones); then the rules' speaker is emitted."""
+    prefers more attributed quotes over fewer wrong ones); then the rules' speaker is emitted.
+    The switch is read on every call (the file only once), so it holds in a running process."""
     if os.environ.get(RANKER_ENV, "").strip().lower() in ("off", "0", "false", "no"):
         return None
+    return read_model(path)
+
+
+@cache
+def read_model(path: Path = MODEL_PATH) -> Model | None:
+    """The model file, parsed once per process (None when missing or unreadable)."""
     try:
         return model_from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
