@@ -37,7 +37,11 @@ Cues (``[[topics.<name>.cues]]``), each with exactly one of
     ``max_hits = k``             only the k best hits count (default 3): frequency helps, but
                                  saturates;
     ``zones = ["title", "lead", "body"]`` where the cue may fire (default everywhere);
-    ``name = "..."``             shown in the explanation (default ``cue<i>``).
+    ``name = "..."``             shown in the explanation (default ``cue<i>``);
+    ``passage_only = true``      counted only when a passage is scored (the topic needs
+                                 ``passages = true``), never in the whole text's score: wording
+                                 that is on topic inside one Q&A answer but, summed over a long
+                                 transcript, would add up mentions in passing.
 
 Layout
     Runs of table rules left by converted HTML tables (``| --- | --- |``, ``| |``) end a sentence,
@@ -74,7 +78,9 @@ Topic table keys
     blocks of 4-6 paragraphs): a passage keeps it when its own hits (each cue's best
     ``max_hits`` inside it, body weight, ``sentence_cap``) minus its own negatives reach
     ``passage_threshold`` (default: ``threshold``) from ``min_sentences`` sentences, and the
-    explanation names the passage;
+    explanation names the passage; ``passage_merge = N`` (default 0 = off) also scores each Q&A
+    turn or headed section that was cut into blocks as one passage when it spans at most N
+    paragraphs (one long answer is read as a whole);
     ``model = true`` (default false): an article the rules drop is also kept when the learned
     scorer (:mod:`monitors.nlp.topics.model`) gives it a calibrated probability at or above the
     threshold in its model file; the explanation says so and names its best passage.

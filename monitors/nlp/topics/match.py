@@ -193,6 +193,30 @@ def _passage_value(
     return positive, negative, pos_sents, parts
 
 
+def _with_whole_turns(passages: Sequence[Passage], limit: int) -> list[Passage]:
+    """``passages`` plus, when ``limit`` is set, each Q&A turn or headed section that was cut
+    into blocks, whole, when it spans at most ``limit`` paragraphs (an answer read as one)."""
+    out = list(passages)
+    if not limit:
+        return out
+    i = 0
+    while i < len(passages):
+        first = passages[i]
+        j = i
+        while (
+            j + 1 < len(passages)
+            and first.kind in ("qa", "section")
+            and passages[j + 1].kind == first.kind
+            and passages[j + 1].heading == first.heading
+            and passages[j + 1].first == passages[j].last + 1
+        ):
+            j += 1
+        if j > i and passages[j].last - first.first + 1 <= limit:
+            out.append(Passage(first.first, passages[j].last, first.kind, first.heading))
+        i = j + 1
+    return out
+
+
 def _score_passages(
     doc: TopicDoc,
     rule: TopicRule,
@@ -204,7 +228,7 @@ def _score_passages(
     threshold = rule.passage_threshold or rule.threshold
     para = doc.sent_para
     best: tuple[float, Passage, dict[int, float], float, list[str]] | None = None
-    for ps in passages:
+    for ps in _with_whole_turns(passages, rule.passage_merge):
         lo = bisect_left(para, ps.first)
         hi = bisect_left(para, ps.last + 1)
         if hi - lo < rule.min_sentences:
@@ -248,7 +272,7 @@ def _score_doc(
     para = doc.sent_para
     for cue, every in all_hits:
         hits = every[: cue.max_hits]
-        if not hits:
+        if not hits or cue.passage_only:
             continue
         total = sum(h.value for h in hits)
         parts.append(f"{cue.name} x{len(hits)} {total:+.1f}")

@@ -26,6 +26,7 @@ _TOPIC_KEYS = {
     "threshold",
     "passages",
     "passage_threshold",
+    "passage_merge",
     "model",
     "require",
     "min_sentences",
@@ -42,7 +43,19 @@ _TOPIC_KEYS = {
     "title_veto",
     "window",
 }
-_CUE_KEYS = {"name", "any", "all", "near", "within", "none", "weight", "max_hits", "zones", "scope"}
+_CUE_KEYS = {
+    "name",
+    "any",
+    "all",
+    "near",
+    "within",
+    "none",
+    "weight",
+    "max_hits",
+    "zones",
+    "scope",
+    "passage_only",
+}
 _TOPIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -74,6 +87,7 @@ class Cue:
     zones: frozenset[str] = frozenset(ZONES)
     scope: str = "sentence"
     source: str = ""
+    passage_only: bool = False  # counted in a passage's score only, not the whole text's
 
     def describe(self) -> str:
         return self.source
@@ -101,6 +115,7 @@ class TopicRule:
     window: int = 0
     passages: bool = False
     passage_threshold: float = 0.0  # 0 = the rule's threshold
+    passage_merge: int = 0  # a cut Q&A turn / section of at most this many paragraphs, whole
     model: bool = False  # also keep what the learned scorer keeps (topics/model.py)
 
 
@@ -323,6 +338,11 @@ def _parse_cue(i: int, tbl: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ct
     zones = _cue_zones(tbl, ctx, base)
     if "zones" in tbl:
         shown += f" in {'/'.join(x for x in ZONES if x in zones)}"
+    passage_only = tbl.get("passage_only", False)
+    if not isinstance(passage_only, bool):
+        raise ctx.err(f"{base}.passage_only", f"expected true or false, got {passage_only!r}")
+    if passage_only:
+        shown += " passage only"
     return Cue(
         name=name.strip(),
         kind=kind,
@@ -334,6 +354,7 @@ def _parse_cue(i: int, tbl: Any, lists: Mapping[str, tuple[Term, ...]], ctx: _Ct
         zones=zones,
         scope=scope,
         source=shown,
+        passage_only=passage_only,
     )
 
 
@@ -380,6 +401,10 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
         description = tbl.get("description", "")
         if not isinstance(description, str):
             raise ctx.err("description", "expected a string")
+        if not _bool(tbl, "passages", ctx):
+            for i, c in enumerate(cues):
+                if c.passage_only:
+                    raise ctx.err(f"cues[{i}].passage_only", "needs passages = true on the topic")
         rules.append(
             TopicRule(
                 name=name,
@@ -399,6 +424,7 @@ def parse_topics(tables: dict[str, Any], source: str) -> list[TopicRule]:
                 window=_int(tbl, "window", ctx, "window", 0, 0),
                 passages=_bool(tbl, "passages", ctx),
                 model=_bool(tbl, "model", ctx),
+                passage_merge=_int(tbl, "passage_merge", ctx, "passage_merge", 0, 0),
                 passage_threshold=_number(
                     tbl, "passage_threshold", ctx, "passage_threshold", 0.0, positive=True
                 ),
