@@ -46,6 +46,8 @@ DEFAULT_FEED_LABELS = REPO / "eval" / "topics_feed_labels.jsonl"
 DEFAULT_LABELS3 = REPO / "eval" / "topics_labels3_train.jsonl"
 # issue 16's blind portion: labelled independently, never used to tune; scored once per round
 DEFAULT_BLIND = REPO / "eval" / "topics_labels3_blind.jsonl"
+# round 2's blind portion (after the passage cues were tuned on labels3): scored once
+DEFAULT_BLIND2 = REPO / "eval" / "topics_labels4_blind.jsonl"
 _WH_KINDS = {
     "remarks": "transcript",
     "speeches-remarks": "transcript",
@@ -266,6 +268,14 @@ def evaluate_sets(
         results["blind"] = score_set(
             f"blind labels {blind}", load_labels(blind), corpus, rules, verbose=verbose
         )
+        if DEFAULT_BLIND2.is_file() and blind == DEFAULT_BLIND:
+            results["blind2"] = score_set(
+                f"blind labels {DEFAULT_BLIND2}",
+                load_labels(DEFAULT_BLIND2),
+                corpus,
+                rules,
+                verbose=verbose,
+            )
     if gold:
         gold_rows = load_gold(corpus)
         if gold_rows:
@@ -409,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         floors = dict(floors_file.get("topics", floors_file))
         if "blind" not in results and not args.blind.is_file():
             floors.pop("blind", None)
+            floors.pop("blind2", None)
             print(
                 "\nfloors: the blind set was not scored (--blind is not a file); its floors skipped"
             )

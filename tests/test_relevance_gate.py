@@ -21,7 +21,7 @@ topics_eval = importlib.util.module_from_spec(_spec)
 sys.modules["topics_eval"] = topics_eval  # dataclasses look their module up
 _spec.loader.exec_module(topics_eval)
 FLOORS = json.loads((ROOT / "eval" / "relevance_floors.json").read_text(encoding="utf-8"))
-SETS = ("articles", "feed", "gold", "blind")
+SETS = ("articles", "feed", "gold", "blind", "blind2")
 
 
 def _topics() -> list[str]:
