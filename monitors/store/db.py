@@ -67,6 +67,7 @@ from monitors.store.rows import (
     columns_of,
     rows_from,
 )
+from monitors.store.search import reindex_articles
 
 __all__ = ["FILE_SUCCESS", "MAIL_SUCCESS", "MIGRATIONS", "FeedState", "Store", "UpsertCounts"]
 
@@ -394,6 +395,7 @@ class Store(DigestQueries):
             )
             self._insert_many("figures", FIGURE_COLUMNS, [_figure_row(w) for w in plan.figures])
             self._insert_many("quotes", QUOTE_COLUMNS, [_quote_row(w) for w in plan.quotes])
+            reindex_articles(self.con, [p.article.id for p in plan.changed])  # same transaction
 
     def _first_seen_many(self, table: str, column: str, keys: set[str]) -> dict[str, datetime]:
         if not keys:
