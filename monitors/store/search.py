@@ -231,12 +231,15 @@ def search(
     if not terms:
         return []
     where, params = _filters(f)
+    marks = ", ".join(f"$t{i}" for i in range(len(terms)))  # IN (...): the zonemaps prune
+    params |= {f"t{i}": t for i, t in enumerate(terms)}
+    only = "WHERE d.kind = $kind" if f.kind else ""
     cur = con.execute(
         f"""
         WITH p AS (
             SELECT p.term, p.doc, p.tf, d.kind, d.len
-            FROM search_postings p JOIN search_docs d ON d.doc = p.doc
-            WHERE list_contains($terms, p.term)),
+            FROM (SELECT * FROM search_postings WHERE term IN ({marks})) p
+            JOIN search_docs d ON d.doc = p.doc {only}),
         stats AS (SELECT kind, count(*) AS n, avg(len) AS avgdl FROM search_docs GROUP BY kind),
         df AS (SELECT kind, term, count(*) AS df FROM p GROUP BY kind, term),
         scored AS (
@@ -244,9 +247,17 @@ def search(
                    * p.tf * ({K1} + 1) / (p.tf + {K1} * (1 - {B} + {B} * p.len / s.avgdl)))
                    AS score
             FROM p JOIN stats s USING (kind) JOIN df USING (kind, term)
-            GROUP BY p.doc)
-        SELECT s.score, d.kind, d.article, d.idx, a.title, a.url, a.feed, fd.name,
-               coalesce(a.published_at, a.fetched_at) AS date,
+            GROUP BY p.doc),
+        top AS (
+            SELECT s.score, d.kind, d.article, d.idx,
+                   coalesce(a.published_at, a.fetched_at) AS date
+            FROM scored s JOIN search_docs d ON d.doc = s.doc
+            JOIN articles a ON a.id = d.article
+            LEFT JOIN quotes q ON d.kind = 'quote' AND q.article = d.article AND q.idx = d.idx
+            WHERE {where}
+            ORDER BY s.score DESC, date DESC NULLS LAST, d.article, d.kind, d.idx
+            LIMIT $limit)
+        SELECT d.score, d.kind, d.article, d.idx, a.title, a.url, a.feed, fd.name, d.date,
                CASE d.kind WHEN 'article' THEN a.text
                            WHEN 'quote' THEN coalesce(q.sentence, q.text)
                            ELSE coalesce(fg.sentence, fg.text) END,
@@ -254,15 +265,12 @@ def search(
                q.speaker,
                coalesce((SELECT list(t.topic ORDER BY t.topic) FROM article_topics t
                          WHERE t.article = d.article), [])
-        FROM scored s JOIN search_docs d ON d.doc = s.doc
-        JOIN articles a ON a.id = d.article
+        FROM top d JOIN articles a ON a.id = d.article
         LEFT JOIN feeds fd ON fd.url = a.feed
         LEFT JOIN quotes q ON d.kind = 'quote' AND q.article = d.article AND q.idx = d.idx
         LEFT JOIN figures fg ON d.kind = 'figure' AND fg.article = d.article AND fg.idx = d.idx
-        WHERE {where}
-        ORDER BY s.score DESC, date DESC NULLS LAST, d.article, d.kind, d.idx
-        LIMIT $limit""",
-        {"terms": list(terms), "limit": int(limit)} | params,
+        ORDER BY d.score DESC, d.date DESC NULLS LAST, d.article, d.kind, d.idx""",
+        {"limit": int(limit)} | params,
     )
     return [SearchRow(*r) for r in cur.fetchall()]
 
