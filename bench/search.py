@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitors.store import search  # noqa: E402
-from monitors.store.db import Store  # noqa: E402
+from monitors.store import search
+from monitors.store.db import Store
 
 QUERIES = ["hegseth europe", "ukraine aid package", "defence spending gdp", "patriot", "nato"]
 REAL = ["defence", "spending", "europe", "ukraine", "aid", "package", "gdp", "hegseth", "patriot"]

@@ -78,8 +78,20 @@ def add_parsers(
     )
     sp.add_argument("dir", metavar="DIR", help="a new or empty directory")
     fmt = sp.add_mutually_exclusive_group()
-    fmt.add_argument("--parquet", dest="fmt", action="store_const", const="parquet")
-    fmt.add_argument("--csv", dest="fmt", action="store_const", const="csv")
+    fmt.add_argument(
+        "--parquet",
+        dest="fmt",
+        action="store_const",
+        const="parquet",
+        help="write Parquet files (the default)",
+    )
+    fmt.add_argument(
+        "--csv",
+        dest="fmt",
+        action="store_const",
+        const="csv",
+        help="write CSV files with a header row",
+    )
     sp.add_argument("--since", metavar="DATE", help=since_help)
     sp.add_argument("--force", action="store_true", help="write into DIR even if not empty")
     store_options(sp)

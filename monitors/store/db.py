@@ -30,6 +30,8 @@ Schema (see README "Store schema"; open the file with the DuckDB CLI to explore 
     figure_changes(article, changed_at, old_text, new_text, unit, subject)
                                             an updated article's figure that changed
     runs(id, flow, started_at, finished_at, status, counts)
+    search_docs(doc, article, kind, idx, len), search_postings(term, doc, tf)
+                                            the search index (monitors/store/search.py)
 """
 
 from __future__ import annotations
