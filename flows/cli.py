@@ -13,10 +13,9 @@ Global options (before or after the command): ``-v`` also shows Prefect's own IN
 temporary server's banner, flow and task states), ``--debug`` shows the traceback of an error.
 
 Exit status: 0 on success; 2 for a usage or config error or a store refused (missing, foreign,
-or its directory missing: nothing is touched); 1 for any other failure (a message names the
-file or feed); 130/143 when interrupted.  Only ``poll``, ``run`` and ``demo`` create a store.
-Prefect is imported only by the commands that run flows, so ``extract`` and ``dedupe`` start
-fast.
+or its directory missing: nothing is touched); 1 for any other failure (a message names the file
+or feed); 130/143 when interrupted.  Only ``poll``, ``run`` and ``demo`` create a store.  Prefect
+is imported only by the commands that run flows, so ``extract`` and ``dedupe`` start fast.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import flows  # noqa: F401  (sets Prefect environment defaults before prefect is imported)
+from flows import cli_archive  # (flows sets Prefect env defaults before prefect loads)
 from flows.common import default_config_path, parse_now, resolve_config
 from monitors.config import DEFAULT_STORE_PATH, Config
 from monitors.errors import ConfigError, NewswatchError, StoreRefused
@@ -225,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         "name, with the last error under it. Reads the store only.",
     )
     store_options(sp)
+    cli_archive.add_parsers(sub, store_options)  # search, export
     for sp in [*sub.choices.values(), *tsub.choices.values()]:
         global_options(sp, top=False)
     return p
@@ -594,7 +594,7 @@ COMMANDS = {
     "dedupe": cmd_dedupe,
     "feeds": cmd_feeds,
     "topics": cmd_topics,
-}
+} | cli_archive.COMMANDS
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -30,6 +30,8 @@ Schema (see README "Store schema"; open the file with the DuckDB CLI to explore 
     figure_changes(article, changed_at, old_text, new_text, unit, subject)
                                             an updated article's figure that changed
     runs(id, flow, started_at, finished_at, status, counts)
+    search_docs(doc, article, kind, idx, len), search_postings(term, doc, tf)
+                                            the search index (monitors/store/search.py)
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ from monitors.store.rows import (
     columns_of,
     rows_from,
 )
+from monitors.store.search import reindex_articles
 
 __all__ = ["FILE_SUCCESS", "MAIL_SUCCESS", "MIGRATIONS", "FeedState", "Store", "UpsertCounts"]
 
@@ -394,6 +397,7 @@ class Store(DigestQueries):
             )
             self._insert_many("figures", FIGURE_COLUMNS, [_figure_row(w) for w in plan.figures])
             self._insert_many("quotes", QUOTE_COLUMNS, [_quote_row(w) for w in plan.quotes])
+            reindex_articles(self.con, [p.article.id for p in plan.changed])  # same transaction
 
     def _first_seen_many(self, table: str, column: str, keys: set[str]) -> dict[str, datetime]:
         if not keys:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import duckdb
 
 from monitors.decide.keys import fact_key
+from monitors.store.search import build_index
 
 
 def _rekey_figures(con: duckdb.DuckDBPyConnection) -> None:
@@ -198,4 +199,5 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
         ALTER TABLE quotes ADD COLUMN IF NOT EXISTS best_speaker VARCHAR;
     """,
     ),
+    ("0009_search_index", build_index),  # the BM25 index of monitors/store/search.py
 ]
