@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -221,7 +221,9 @@ def _subject(row: FigureRow, names: Iterable[str]) -> str | None:
     return name if name in names else None
 
 
-def _latest_and_previous(cells: list[Cell], measure) -> tuple[Cell | None, Cell | None]:  # noqa: ANN001
+def _latest_and_previous(
+    cells: list[Cell], measure: Callable[[Cell], object]
+) -> tuple[Cell | None, Cell | None]:
     """The latest cell, and the value its measure had before the latest report changed it.
 
     Walking back report by report (an article is one report) over the same measure: a report
