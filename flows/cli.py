@@ -7,6 +7,7 @@
     newswatch extract  PATH...                                           JSON line per article file
     newswatch dedupe   PATH...                                           JSON line per file: cluster
     newswatch feeds    [--config F] [--db F]                             feed health table
+    newswatch ledger   [spending|aid] [--since D] [--csv|--json] [--db F]  spending/aid ledgers
     newswatch topics test RULE-OR-TOPIC [--db F]                         dry-run a topic rule
 
 Global options (before or after the command): ``-v`` also shows Prefect's own INFO logs (the
@@ -30,6 +31,7 @@ from typing import Any
 
 from flows import cli_archive  # (flows sets Prefect env defaults before prefect loads)
 from flows.common import default_config_path, parse_now, resolve_config
+from flows.ledger_cli import add_ledger_parser, cmd_ledger
 from monitors.config import DEFAULT_STORE_PATH, Config
 from monitors.errors import ConfigError, NewswatchError, StoreRefused
 from monitors.wording import plural
@@ -225,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     store_options(sp)
     cli_archive.add_parsers(sub, store_options)  # search, export
+    add_ledger_parser(sub, store_options)
     for sp in [*sub.choices.values(), *tsub.choices.values()]:
         global_options(sp, top=False)
     return p
@@ -511,20 +514,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         except ArticleLoadError as e:
             failed += 1
             print(f"newswatch: {e}", file=sys.stderr)
-            print(
-                json.dumps(
-                    {
-                        "path": str(path),
-                        "error": str(e),
-                        "title": None,
-                        "topics": [],
-                        "why": {},
-                        "figures": [],
-                        "quotes": [],
-                    }
-                ),
-                flush=True,
-            )
+            empty = {"title": None, "topics": [], "why": {}, "figures": [], "quotes": []}
+            print(json.dumps({"path": str(path), "error": str(e)} | empty), flush=True)
             continue
         ex = analyse(doc.title, doc.text, cfg.topics, always_extract=True)
         by_span = _ranked_quotes(doc.title, doc.text) if ex.quotes else {}
@@ -594,6 +585,7 @@ COMMANDS = {
     "dedupe": cmd_dedupe,
     "feeds": cmd_feeds,
     "topics": cmd_topics,
+    "ledger": cmd_ledger,
 } | cli_archive.COMMANDS
 
 if __name__ == "__main__":
