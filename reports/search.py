@@ -7,29 +7,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from monitors.nlp.sentences import split_sentences
+from monitors.store.rows import SearchRow
 
 WORD = re.compile(r"[^\W_]+")
 MARK_OPEN, MARK_CLOSE = "**", "**"
 MAX_SNIPPET = 320
 
 
-class Hit(Protocol):
-    score: float
-    kind: str
-    article: str
-    idx: int
-    title: str | None
-    url: str
-    feed: str | None
-    feed_name: str | None
-    date: datetime | None
-    text: str | None
-    quote: str | None
-    speaker: str | None
-    topics: list[str]
+Hit = SearchRow  # one ranked hit, as monitors.store.search returns it
 
 
 def _matches(sentence: str, terms: set[str]) -> tuple[int, int]:

@@ -283,3 +283,22 @@ class DigestRow:
     text_path: str | None
     message_id: str | None = None
     eml: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """One ranked hit with what its printed block needs."""
+
+    score: float
+    kind: str
+    article: str
+    idx: int
+    title: str | None
+    url: str
+    feed: str | None
+    feed_name: str | None
+    date: datetime | None
+    text: str | None  # the article text, the quote's or figure's sentence
+    quote: str | None  # the quoted words (quotes), the figure as written (figures)
+    speaker: str | None
+    topics: list[str]

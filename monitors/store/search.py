@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from monitors.store.rows import SearchRow
+
 
 class Connection(Protocol):
     """A DuckDB connection (only :mod:`monitors.store.db` and the migrations import duckdb)."""
@@ -184,25 +186,6 @@ class SearchFilter:
     speaker: str | None = None
     topic: str | None = None
     since: datetime | None = None
-
-
-@dataclass(frozen=True)
-class SearchRow:
-    """One ranked hit with what its printed block needs."""
-
-    score: float
-    kind: str
-    article: str
-    idx: int
-    title: str | None
-    url: str
-    feed: str | None
-    feed_name: str | None
-    date: datetime | None
-    text: str | None  # the article text, the quote's or figure's sentence
-    quote: str | None  # the quoted words (quotes), the figure as written (figures)
-    speaker: str | None
-    topics: list[str]
 
 
 def _filters(f: SearchFilter) -> tuple[str, dict]:
