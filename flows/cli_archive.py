@@ -5,6 +5,9 @@ read-only; a missing, foreign or outdated store is refused, exit 2, as by ``feed
                      [--json] [--config F] [--db F]
     newswatch export DIR [--parquet|--csv] [--since DATE] [--force] [--config F] [--db F]
 
+``export`` also writes the ledgers (:mod:`monitors.decide.ledgers`, flattened by
+:mod:`reports.ledger_tables`) built from the figures of the same window.
+
 The parsers are added to the main parser by :func:`add_parsers`; the commands are in
 :data:`COMMANDS`.  Ranking is in :mod:`monitors.store.search`, the printed blocks in
 :mod:`reports.search`, the COPY in :mod:`monitors.store.export`.
@@ -71,10 +74,11 @@ def add_parsers(
     store_options(sp)
     sp = sub.add_parser(
         "export",
-        help="write articles, topics, figures and quotes as Parquet or CSV files",
+        help="write articles, topics, figures, quotes and the ledgers as Parquet or CSV files",
         description="Write the archive's tables (articles, article_topics, figures, quotes) "
-        "into DIR with DuckDB COPY, and schema.md / schema.json describing every column; one "
-        "line per file written. Reads the store only.",
+        "and the two ledgers (spending: a row per ally's latest share of GDP or amount; aid: a "
+        "row per donor's reported amount) into DIR with DuckDB COPY, and schema.md / "
+        "schema.json describing every column; one line per file written. Reads the store only.",
     )
     sp.add_argument("dir", metavar="DIR", help="a new or empty directory")
     fmt = sp.add_mutually_exclusive_group()
@@ -131,9 +135,12 @@ def _check_out_dir(path: Path, force: bool) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from monitors.decide.ledgers import aid_ledger, spending_ledger
     from monitors.store.db import Store
-    from monitors.store.export import export_tables
+    from monitors.store.export import export_rows, export_tables
+    from monitors.store.ledgers import ledger_figures
     from reports.exportdoc import schema_json, schema_md
+    from reports.ledger_tables import LEDGER_TABLES, aid_table, spending_table
 
     cfg = resolve_config(args.config)
     since = parse_since(args.since, cfg.digest.timezone) if args.since else None
@@ -143,6 +150,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     with Store(args.db or cfg.store_path, read_only=True) as store:
         out.mkdir(exist_ok=True)
         written = export_tables(store.con, out, fmt, since)
+        figures = ledger_figures(store.con, since)
+        ledgers = {
+            "spending": spending_table(spending_ledger(figures)),
+            "aid": aid_table(aid_ledger(figures)),
+        }
+        for name, (row_is, columns) in LEDGER_TABLES.items():
+            written.append(export_rows(store.con, out, fmt, name, row_is, columns, ledgers[name]))
     (out / "schema.md").write_text(schema_md(written, fmt, since), encoding="utf-8")
     (out / "schema.json").write_text(schema_json(written, fmt, since), encoding="utf-8")
     for w in written:

@@ -47,7 +47,10 @@ def schema_md(written: Sequence[Written], fmt: str, since: datetime | None) -> s
         "# newswatch export",
         "",
         f"Format: {fmt}; {window}. Times are UTC. Join the tables on `articles.id` = "
-        "`article_topics.article` = `figures.article` = `quotes.article`.",
+        "`article_topics.article` = `figures.article` = `quotes.article`. The ledgers "
+        "(`spending`, `aid`) are built by `newswatch ledger`'s rules from the figures of the "
+        "same window (the latest value within it); their `article` is `articles.id` and "
+        "their `fact_key` is `figures.fact_key`.",
     ]
     for w in written:
         out += ["", f"## {w.table} ({w.path.name}, {w.rows} rows)", "", f"One row: {w.row_is}.", ""]

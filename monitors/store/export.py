@@ -3,6 +3,7 @@ with a schema (column names, DuckDB types, meaning) that :mod:`reports.exportdoc
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -111,14 +112,18 @@ def _select(table: str, columns: list[str], since: bool) -> str:
     return f"{sql} ORDER BY {order}"
 
 
+def _options(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    return "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
+
+
 def export_tables(
     con: Connection, out: Path, fmt: str, since: datetime | None = None
 ) -> list[Written]:
     """COPY each table (the rows of articles published, else first seen, since ``since``) to
     ``out/<table>.<fmt>``; returns what was written with each column's type."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
+    options = _options(fmt)
     written = []
     for table, (row_is, meanings) in TABLES.items():
         select = _select(table, list(meanings), since is not None)
@@ -130,6 +135,36 @@ def export_tables(
         columns = tuple(Column(name, typ, meanings[name]) for name, typ, *_ in types)
         written.append(Written(table, path, int(rows[0]) if rows else 0, row_is, columns))
     return written
+
+
+def export_rows(
+    con: Connection,
+    out: Path,
+    fmt: str,
+    table: str,
+    row_is: str,
+    columns: Mapping[str, tuple[str, str]],
+    rows: Sequence[Mapping[str, object]],
+) -> Written:
+    """COPY rows computed outside SQL (the ledgers) to ``out/<table>.<fmt>`` with the given
+    ``{column: (DuckDB type, meaning)}``, through a temporary table (a read-only store allows
+    one: it lives in memory and goes with the connection)."""
+    options = _options(fmt)
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    temp = f"export_{table}"
+    ddl = ", ".join(f'"{name}" {typ}' for name, (typ, _) in columns.items())
+    marks = ", ".join("?" * len(columns))
+    path = out / f"{table}.{fmt}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} ({ddl})")
+    try:
+        for r in rows:  # a ledger is small: tens to hundreds of rows
+            con.execute(f"INSERT INTO {temp} VALUES ({marks})", [r[c] for c in columns])
+        con.execute(f"COPY {temp} TO '{_quoted(path)}' ({options})")
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    cols = tuple(Column(name, typ, meaning) for name, (typ, meaning) in columns.items())
+    return Written(table, path, len(rows), row_is, cols)
 
 
 def _quoted(path: Path) -> str:
