@@ -26,12 +26,15 @@ from prefect.cache_policies import NO_CACHE
 from flows.common import resolve_config, resolve_now
 from flows.interrupt import Interrupted, arm, shielded
 from monitors.config import Config
+from monitors.decide.ledgers import aid_ledger, spending_ledger
 from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
+from monitors.store.ledgers import ledger_figures
 from monitors.wording import plural
 from reports.archive import write_digest
 from reports.chart import DayCount, chart_alt_text, mentions_chart_png
 from reports.digest import Digest, Limits, build_digest, email_view, format_value
 from reports.email import MailSettings, message_id_for, send, settings_from_env
+from reports.ledger_tables import LEDGER_TABLES, aid_table, jsonable, spending_table
 from reports.letter import build_email
 from reports.render import render_html, render_text
 
@@ -280,6 +283,25 @@ def artifacts_task(digest: Digest, w: Window, html_path: Path, delivery: str) ->
     )
 
 
+@task(name="publish-ledgers", cache_policy=NO_CACHE)
+def ledger_artifacts_task(store: Store, w: Window) -> dict[str, int]:
+    """A table artifact per ledger (``ledger-spending``, ``ledger-aid``): the ledgers of every
+    figure reported before the digest's end, the same rows and columns as ``newswatch export``."""
+    figures = ledger_figures(store.con, until=w.end)
+    tables = {
+        "spending": spending_table(spending_ledger(figures)),
+        "aid": aid_table(aid_ledger(figures)),
+    }
+    for name, rows in tables.items():
+        row_is, columns = LEDGER_TABLES[name]
+        create_table_artifact(
+            key=f"ledger-{name}",
+            description=f"Ledger {name} as of the digest of {w.date}: {row_is}",
+            table=jsonable(rows) or [{next(iter(columns)): "(none)"}],
+        )
+    return {name: len(rows) for name, rows in tables.items()}
+
+
 @flow(name="daily-digest")
 def daily_digest(
     config: str | None = None,
@@ -315,6 +337,7 @@ def daily_digest(
             html_path, text_path = write_task(store, digest, cfg, w, out_dir, when)
             delivery = send_task(store, digest, cfg, w, mail, when) if mail else "files only"
             artifacts_task(digest, w, html_path, delivery)
+            ledger_artifacts_task(store, w)
         except Interrupted as e:
             row = store.digest(wid) if wid else None
             e.done = interrupted_note(row.status if row else None, mail is not None)

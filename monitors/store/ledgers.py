@@ -16,9 +16,12 @@ from monitors.store.digests import ARTICLE_CONTEXT
 from monitors.store.rows import FigureRow, rows_from
 
 
-def ledger_figures(con: Any, since: datetime | None = None) -> list[FigureRow]:
-    """The candidate figures (see the module docstring) reported at or after ``since`` (the
-    article's publication time, else when the figure was first seen), oldest first."""
+def ledger_figures(
+    con: Any, since: datetime | None = None, until: datetime | None = None
+) -> list[FigureRow]:
+    """The candidate figures (see the module docstring) reported at or after ``since`` and
+    before ``until`` (the article's publication time, else when the figure was first seen),
+    oldest first."""
     select = ", ".join(
         f"{ARTICLE_CONTEXT[f.name]} AS {f.name}" if f.name in ARTICLE_CONTEXT else f"x.{f.name}"
         for f in fields(FigureRow)
@@ -34,7 +37,8 @@ def ledger_figures(con: Any, since: datetime | None = None) -> list[FigureRow]:
           AND x.value IS NOT NULL
           AND (x.unit = 'percent_gdp' OR regexp_full_match(x.unit, '[A-Z]{{3}}'))
           AND (CAST(? AS TIMESTAMPTZ) IS NULL OR coalesce(a.published_at, x.first_seen_at) >= ?)
+          AND (CAST(? AS TIMESTAMPTZ) IS NULL OR coalesce(a.published_at, x.first_seen_at) < ?)
         ORDER BY coalesce(a.published_at, x.first_seen_at), x.first_seen_at, x.article, x.idx""",
-            [since, since],
+            [since, since, until, until],
         ),
     )
