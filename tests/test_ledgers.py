@@ -303,6 +303,20 @@ def test_since_leaves_out_earlier_reports(store_path: Path) -> None:
     assert aid[0].entries[0].cell.url.endswith("/eu-proceeds-copy")
 
 
+def test_until_leaves_out_later_reports(store_path: Path) -> None:
+    """What a digest for an earlier ``now`` publishes: nothing reported at or after it."""
+    with Store(store_path, read_only=True) as s:
+        rows = ledger_figures(s.con, until=T0 + timedelta(days=2))
+    spending = {r.name: r for r in spending_ledger(rows)}
+    assert spending["Germany"].gdp.value == 2.1 and spending["Germany"].amount is None
+    assert spending["NATO"].gdp.value == 3.5
+    aid = aid_ledger(rows)
+    assert [(r.donor, e.cell.value) for r in aid for e in r.entries] == [
+        ("EU", 7e9),
+        ("Canada", 3e8),
+    ]
+
+
 def test_csv_and_json_shapes(store_path: Path) -> None:
     figures = read_rows(store_path)
     spending, aid = spending_ledger(figures), aid_ledger(figures)
