@@ -32,6 +32,7 @@ import pytest
 import flows  # noqa: F401
 from flows.demo.feedserver import FeedServer
 from flows.demo.smtpsink import SmtpSink
+from monitors.parallel import stop_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = ROOT / "tests" / "data" / "xss"
@@ -317,11 +318,13 @@ def check_in_browser(tmp: Path, documents: dict[str, str]) -> None:
 
 
 def test_own_vectors_are_inert_in_digest_and_email(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     # the quotes must reach the page to be checked: the rules' speakers, without the ranker's
-    # abstentions (the pool's worker processes inherit the environment)
+    # abstentions (pool workers started after it inherit the switch)
     monkeypatch.setenv("NEWSWATCH_SPEAKER_RANKER", "off")
+    stop_workers()  # a pool an earlier test started would not see it
+    request.addfinalizer(stop_workers)  # nor may ours outlive the switch
     payloads, links = vectors("vectors.txt"), vectors("links.txt")
     title = "newswatch </title><script>document.title='PWNED'</script> digest"
     page, mail, _ = poll_and_digest(tmp_path, payloads, links, monkeypatch, title=title)
