@@ -11,19 +11,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from monitors.store.db import Store
-from tests.factories import T0
 from tests.test_cli_store import newswatch
-from tests.test_ledgers import AID, SPENDING
+from tests.test_ledgers import write_ledger_store
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("export-ledger") / "store.duckdb"
-    with Store(path) as s:
-        for p in SPENDING + AID:
-            s.upsert_articles([p], p.article.published_at or T0)
-    return path
+    return write_ledger_store(tmp_path_factory.mktemp("export-ledger") / "store.duckdb")
 
 
 def _read(path: Path, fmt: str) -> list[dict]:

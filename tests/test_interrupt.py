@@ -140,6 +140,20 @@ def env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return out
 
 
+def run(
+    args: list[str], extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`newswatch ARGS` to the end (the setup's poll, a follow-up poll or digest)."""
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=ROOT,
+        env=env(extra_env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def start(args: list[str], extra_env: dict[str, str] | None = None) -> subprocess.Popen:
     """`newswatch ARGS` in its own session, so its process group is only it and its children
     (as a terminal's foreground job)."""
@@ -263,14 +277,7 @@ def test_ctrl_c_to_the_process_group_mid_poll(setup: dict, tmp_path: Path) -> No
         assert store_rows(setup["db"], "SELECT count(*) FROM articles")[0][0] == 2 * BATCH
 
         feeds.slow_from = FEEDS  # the slow feeds answer now
-        done = subprocess.run(
-            [sys.executable, "-m", "flows.cli", *args],
-            cwd=ROOT,
-            env=env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = run(args)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "earlier poll(s) did not finish" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -291,14 +298,7 @@ def test_sigterm_mid_digest_sends_it_exactly_once(setup: dict, tmp_path: Path) -
         listing = tmp_path / "feeds.txt"
         listing.write_text("".join(feeds.url(n) + "\n" for n in range(FEEDS)), "utf-8")
         store = ["--config", str(setup["config"]), "--db", str(setup["db"])]
-        polled = subprocess.run(
-            [sys.executable, "-m", "flows.cli", "poll", *store, "--now", NOW, "--feeds", listing],
-            cwd=ROOT,
-            env=env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        polled = run(["poll", *store, "--now", NOW, "--feeds", str(listing)])
         assert polled.returncode == 0, polled.stderr[-3000:]
     with SlowSink(delay=1.0) as sink:  # the signal comes mid-DATA; the send waits 1 s more
         digest = ["digest", *store, "--out", str(setup["out"])]
@@ -318,14 +318,7 @@ def test_sigterm_mid_digest_sends_it_exactly_once(setup: dict, tmp_path: Path) -
         assert rows == [("sent", sink.message_ids()[0])]
 
         sink.delay = 0
-        again = subprocess.run(
-            [sys.executable, "-m", "flows.cli", *digest, "--now", "2026-11-24T12:00:00+00:00"],
-            cwd=ROOT,
-            env=env(sink.env()),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        again = run([*digest, "--now", "2026-11-24T12:00:00+00:00"], sink.env())
     assert again.returncode == 0, again.stderr[-3000:]
     assert "re-sending" not in again.stderr
     ids = sink.message_ids()

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 import flows  # noqa: F401
-from monitors.store.db import Store
 from reports.ledger_tables import AID_COLUMNS, SPENDING_COLUMNS
 from tests.factories import T0
 from tests.test_flows import CONFIG
-from tests.test_ledgers import AID, SPENDING
+from tests.test_ledgers import write_ledger_store
 
 pytestmark = pytest.mark.slow
 
@@ -40,10 +39,7 @@ def _artifacts(flow_run_id: object) -> dict[str, list[dict]]:
 def test_the_digest_run_publishes_both_ledgers_as_table_artifacts(tmp_path: Path) -> None:
     from flows.digest import daily_digest
 
-    db = tmp_path / "store.duckdb"
-    with Store(db) as s:
-        for p in SPENDING + AID:
-            s.upsert_articles([p], p.article.published_at or T0)
+    db = write_ledger_store(tmp_path / "store.duckdb")
     state = daily_digest(
         config=CONFIG, db=str(db), now=T0 + timedelta(days=5), out=str(tmp_path), return_state=True
     )
@@ -79,10 +75,7 @@ def test_the_artifacts_hold_only_what_was_reported_before_the_digest(tmp_path: P
     """A digest run for an earlier ``now`` (a replay) does not show later reports."""
     from flows.digest import daily_digest
 
-    db = tmp_path / "store.duckdb"
-    with Store(db) as s:
-        for p in SPENDING + AID:
-            s.upsert_articles([p], p.article.published_at or T0)
+    db = write_ledger_store(tmp_path / "store.duckdb")
     state = daily_digest(
         config=CONFIG, db=str(db), now=T0 + timedelta(days=1, hours=12), out=str(tmp_path),
         return_state=True,

@@ -10,19 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from monitors.store.db import Store
-from tests.factories import T0
 from tests.test_cli_store import foreign_duckdb, newswatch, one_error_line
-from tests.test_ledgers import AID, SPENDING
+from tests.test_ledgers import write_ledger_store
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ledger") / "store.duckdb"
-    with Store(path) as s:
-        for p in SPENDING + AID:
-            s.upsert_articles([p], p.article.published_at or T0)
-    return path
+    return write_ledger_store(tmp_path_factory.mktemp("ledger") / "store.duckdb")
 
 
 def test_text_prints_both_ledgers_with_sources(db: Path, tmp_path: Path) -> None:

@@ -220,13 +220,17 @@ AID = [
 ]
 
 
-@pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    db = tmp_path / "ledger.duckdb"
+def write_ledger_store(db: Path) -> Path:
+    """A real store holding the SPENDING and AID stories, each stored at its publication."""
     with Store(db) as s:
         for p in SPENDING + AID:
             s.upsert_articles([p], p.article.published_at or T0)
     return db
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return write_ledger_store(tmp_path / "ledger.duckdb")
 
 
 def read_rows(db: Path, since: datetime | None = None):
