@@ -29,7 +29,7 @@ from monitors.ingest.articles import load_article  # noqa: E402
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 # the current round's blind set: never trained or tuned on (eval/train_speakers.py refuses to
 # read it), scored by the gate; a spent blind set (quotes3_blind, round 1) is training data
-BLIND = "quotes4_blind"
+BLIND = "quotes5_blind"
 # set name -> label file in eval/; "blind" sets are scored once at the end of a round, never tuned
 SETS = {
     "heldout": "corpus_labels.jsonl",
@@ -41,6 +41,7 @@ SETS = {
     "quotes3_train": "quotes3_train_labels.jsonl",
     "quotes3_blind": "quotes3_blind_labels.jsonl",
     "quotes4_blind": "quotes4_blind_labels.jsonl",
+    "quotes5_blind": "quotes5_blind_labels.jsonl",
 }
 # file-name prefixes of the wire services mixed in one corpus folder
 WIRE_PREFIXES = (
