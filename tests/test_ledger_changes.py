@@ -90,6 +90,7 @@ def test_what_the_store_knew_is_first_seen_and_reported_before_the_moment(rows) 
     late = replace(de, first_seen_at=day(5))  # reported on day 0, first seen on day 5
     assert late not in known_by([late], day(4))
     assert known_by([late], day(6)) == [late]
+    assert known_by([late], day(5)) == [late]  # found by the poll at the digest's end: in it
     # a late-found report of day 0 moves the ledger in the digest that first sees it
     changed = ledger_state([late], day(4), day(6)).moves
     assert lines(changed) == [(SPENDING, "Germany", SHARE, 2.1, None)]

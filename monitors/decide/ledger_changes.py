@@ -50,8 +50,10 @@ def _reported(row: FigureRow) -> datetime:
 
 
 def known_by(rows: Iterable[FigureRow], t: datetime) -> list[FigureRow]:
-    """The rows the store knew at ``t``: first seen and reported before it."""
-    return [r for r in rows if r.first_seen_at < t and _reported(r) < t]
+    """The rows the store knew at ``t``: first seen and reported at or before it (a digest's
+    window is (start, end], so a figure a poll at ``t`` found belongs to the digest ending at
+    ``t``)."""
+    return [r for r in rows if r.first_seen_at <= t and _reported(r) <= t]
 
 
 def _same_value(a: Cell, b: Cell) -> bool:
