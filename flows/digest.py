@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email import message_from_string, policy
 from pathlib import Path
@@ -26,17 +26,19 @@ from prefect.cache_policies import NO_CACHE
 from flows.common import resolve_config, resolve_now
 from flows.interrupt import Interrupted, arm, shielded
 from monitors.config import Config
+from monitors.decide.ledger_changes import ledger_state
 from monitors.decide.ledgers import aid_ledger, spending_ledger
+from monitors.store.charts import topic_daily_counts
 from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
 from monitors.store.ledgers import ledger_figures
 from monitors.wording import plural
 from reports.archive import write_digest
-from reports.chart import DayCount, chart_alt_text, mentions_chart_png
+from reports.charts import TOPIC_DAYS, ChartImage, TopicDay, digest_charts
 from reports.digest import Digest, Limits, build_digest, email_view, format_value
 from reports.email import MailSettings, message_id_for, send, settings_from_env
 from reports.ledger_tables import LEDGER_TABLES, aid_table, jsonable, spending_table
 from reports.letter import build_email
-from reports.render import render_html, render_text
+from reports.render import TOPIC_LABELS, chart_file, render_html, render_text
 
 FIRST_WINDOW = timedelta(hours=24)
 LIST_ID = "newswatch digest <digest.newswatch.local>"
@@ -114,15 +116,50 @@ def build_task(store: Store, cfg: Config, w: Window, success: tuple[str, ...]) -
     )
 
 
+@task(name="ledger-changes", cache_policy=NO_CACHE)
+def ledger_task(store: Store, digest: Digest, w: Window) -> Digest:
+    """The digest with its "Ledger changes" (what moved since the window's start, the previous
+    digest's end) and the full ledgers as of its end.  The reported-facts ledger is unchanged."""
+    state = ledger_state(ledger_figures(store.con, until=w.end), w.start, w.end)
+    return replace(
+        digest,
+        ledger_changes=state.moves,
+        ledger_spending=state.spending,
+        ledger_aid=state.aid,
+    )
+
+
+@task(name="draw-charts", cache_policy=NO_CACHE)
+def charts_task(store: Store, cfg: Config, digest: Digest, w: Window) -> list[ChartImage]:
+    """Per topic, stories and new figures per day (the last 14 days to the window's end), and
+    the allies by latest share of GDP."""
+    counts = topic_daily_counts(store.con, w.end - timedelta(days=TOPIC_DAYS), w.end)
+    return digest_charts(
+        [t.name for t in cfg.topics],
+        [TopicDay(*row) for row in counts],
+        w.end.astimezone(ZoneInfo("UTC")).date(),
+        digest.ledger_spending,
+        TOPIC_LABELS,
+    )
+
+
 @task(name="render-and-write", cache_policy=NO_CACHE)
 def write_task(
-    store: Store, digest: Digest, cfg: Config, w: Window, out_dir: str, now: datetime
+    store: Store,
+    digest: Digest,
+    cfg: Config,
+    w: Window,
+    out_dir: str,
+    now: datetime,
+    charts: list[ChartImage] | None = None,
 ) -> tuple[Path, Path]:
-    html = render_html(digest, cfg.digest.timezone)
-    text = render_text(digest, cfg.digest.timezone)
     stem = archive_stem(store, w)
+    charts = charts or []
+    html = render_html(digest, cfg.digest.timezone, charts=charts, stem=stem)
+    text = render_text(digest, cfg.digest.timezone)
+    files = {chart_file(stem, c): c.png for c in charts}
     with shielded():
-        html_path, text_path = write_digest(out_dir, stem, html, text)
+        html_path, text_path = write_digest(out_dir, stem, html, text, files)
         record(store, w, html, text, html_path, text_path, cfg, digest, now)
     return html_path, text_path
 
@@ -187,7 +224,13 @@ def resend_task(store: Store, mail: MailSettings, now: datetime) -> int:
 
 @task(name="send-email", cache_policy=NO_CACHE, retries=0)
 def send_task(
-    store: Store, digest: Digest, cfg: Config, w: Window, mail: MailSettings, now: datetime
+    store: Store,
+    digest: Digest,
+    cfg: Config,
+    w: Window,
+    mail: MailSettings,
+    now: datetime,
+    charts: list[ChartImage] | None = None,
 ) -> str:
     """Send this window's digest unless it was sent already; returns what happened."""
     logger = get_run_logger()
@@ -199,8 +242,6 @@ def send_task(
         store.mark_status(w.id, "empty")
         logger.info('nothing new for %s and when_empty = "skip": no e-mail', w.date)
         return "empty"
-    days = store.daily_counts(now - timedelta(days=30), now)
-    counts = [DayCount(d, a, f) for d, a, f in days]
     message_id = message_id_for(w.id)
     html_file = row.html_path if row else None
     archive = (
@@ -228,8 +269,7 @@ def send_task(
         list_id=LIST_ID,
         archive_url=archive,
         archive_file=archive_file,
-        chart_png=mentions_chart_png(counts),
-        chart_alt=chart_alt_text(counts),
+        charts=charts or [],
     )
     with shielded():  # a signal waits: the digest is sent and recorded, or neither
         store.mark_sending(w.id, message_id, msg.as_string())
@@ -333,9 +373,12 @@ def daily_digest(
                 resend_task(store, mail, when)
             w = window_task(store, cfg, when, success)
             wid = w.id
-            digest = build_task(store, cfg, w, success)
-            html_path, text_path = write_task(store, digest, cfg, w, out_dir, when)
-            delivery = send_task(store, digest, cfg, w, mail, when) if mail else "files only"
+            digest = ledger_task(store, build_task(store, cfg, w, success), w)
+            charts = charts_task(store, cfg, digest, w)
+            html_path, text_path = write_task(store, digest, cfg, w, out_dir, when, charts)
+            delivery = (
+                send_task(store, digest, cfg, w, mail, when, charts) if mail else "files only"
+            )
             artifacts_task(digest, w, html_path, delivery)
             ledger_artifacts_task(store, w)
         except Interrupted as e:

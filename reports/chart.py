@@ -42,8 +42,9 @@ PALETTE: tuple[tuple[int, int, int], ...] = (
     (221, 107, 32),  # new figures (orange)
 )
 
-# 5x7 glyphs: '#' is ink. Digits, '-', and the letters the labels use.
-_FONT: dict[str, tuple[str, ...]] = {
+# 5x7 glyphs: '#' is ink. Digits, A-Z and the punctuation labels use; lower case is drawn as
+# upper case and any other character as '?'.
+FONT: dict[str, tuple[str, ...]] = {
     "0": (" ### ", "#   #", "#  ##", "# # #", "##  #", "#   #", " ### "),
     "1": ("  #  ", " ##  ", "  #  ", "  #  ", "  #  ", "  #  ", " ### "),
     "2": (" ### ", "#   #", "    #", "   # ", "  #  ", " #   ", "#####"),
@@ -56,21 +57,45 @@ _FONT: dict[str, tuple[str, ...]] = {
     "9": (" ### ", "#   #", "#   #", " ####", "    #", "   # ", " ##  "),
     "-": ("     ", "     ", "     ", " ### ", "     ", "     ", "     "),
     " ": ("     ",) * 7,
+    ".": ("     ", "     ", "     ", "     ", "     ", " ##  ", " ##  "),
+    ",": ("     ", "     ", "     ", "     ", " ##  ", "  #  ", " #   "),
+    ":": ("     ", " ##  ", " ##  ", "     ", " ##  ", " ##  ", "     "),
+    "%": ("##   ", "##  #", "   # ", "  #  ", " #   ", "#  ##", "   ##"),
+    ">": (" #   ", "  #  ", "   # ", "    #", "   # ", "  #  ", " #   "),
+    "<": ("   # ", "  #  ", " #   ", "#    ", " #   ", "  #  ", "   # "),
+    "/": ("     ", "    #", "   # ", "  #  ", " #   ", "#    ", "     "),
+    "(": ("   # ", "  #  ", " #   ", " #   ", " #   ", "  #  ", "   # "),
+    ")": (" #   ", "  #  ", "   # ", "   # ", "   # ", "  #  ", " #   "),
+    "'": ("  #  ", "  #  ", " #   ", "     ", "     ", "     ", "     "),
+    "&": (" ##  ", "#  # ", "# #  ", " #   ", "# # #", "#  # ", " ## #"),
+    "+": ("     ", "  #  ", "  #  ", "#####", "  #  ", "  #  ", "     "),
+    "?": (" ### ", "#   #", "    #", "   # ", "  #  ", "     ", "  #  "),
     "A": (" ### ", "#   #", "#   #", "#####", "#   #", "#   #", "#   #"),
+    "B": ("#### ", "#   #", "#   #", "#### ", "#   #", "#   #", "#### "),
     "C": (" ### ", "#   #", "#    ", "#    ", "#    ", "#   #", " ### "),
+    "D": ("#### ", "#   #", "#   #", "#   #", "#   #", "#   #", "#### "),
     "E": ("#####", "#    ", "#    ", "#### ", "#    ", "#    ", "#####"),
     "F": ("#####", "#    ", "#    ", "#### ", "#    ", "#    ", "#    "),
     "G": (" ### ", "#   #", "#    ", "# ###", "#   #", "#   #", " ####"),
+    "H": ("#   #", "#   #", "#   #", "#####", "#   #", "#   #", "#   #"),
     "I": (" ### ", "  #  ", "  #  ", "  #  ", "  #  ", "  #  ", " ### "),
+    "J": ("  ###", "   # ", "   # ", "   # ", "   # ", "#  # ", " ##  "),
     "K": ("#   #", "#  # ", "# #  ", "##   ", "# #  ", "#  # ", "#   #"),
     "L": ("#    ", "#    ", "#    ", "#    ", "#    ", "#    ", "#####"),
+    "M": ("#   #", "## ##", "# # #", "# # #", "#   #", "#   #", "#   #"),
     "N": ("#   #", "##  #", "# # #", "#  ##", "#   #", "#   #", "#   #"),
+    "O": (" ### ", "#   #", "#   #", "#   #", "#   #", "#   #", " ### "),
     "P": ("#### ", "#   #", "#   #", "#### ", "#    ", "#    ", "#    "),
+    "Q": (" ### ", "#   #", "#   #", "#   #", "# # #", "#  # ", " ## #"),
     "R": ("#### ", "#   #", "#   #", "#### ", "# #  ", "#  # ", "#   #"),
     "S": (" ####", "#    ", "#    ", " ### ", "    #", "    #", "#### "),
     "T": ("#####", "  #  ", "  #  ", "  #  ", "  #  ", "  #  ", "  #  "),
     "U": ("#   #", "#   #", "#   #", "#   #", "#   #", "#   #", " ### "),
+    "V": ("#   #", "#   #", "#   #", "#   #", "#   #", " # # ", "  #  "),
     "W": ("#   #", "#   #", "#   #", "# # #", "# # #", "## ##", "#   #"),
+    "X": ("#   #", "#   #", " # # ", "  #  ", " # # ", "#   #", "#   #"),
+    "Y": ("#   #", "#   #", " # # ", "  #  ", "  #  ", "  #  ", "  #  "),
+    "Z": ("#####", "    #", "   # ", "  #  ", " #   ", "#    ", "#####"),
 }
 GLYPH_W, GLYPH_H, GLYPH_GAP = 5, 7, 1
 
@@ -113,7 +138,7 @@ def _mmdd(d: date) -> str:
     return f"{d.month:02d}-{d.day:02d}"
 
 
-class _Canvas:
+class Canvas:
     def __init__(self, width: int, height: int) -> None:
         self.width, self.height = width, height
         self.rows = [bytearray(width) for _ in range(height)]  # all WHITE (index 0)
@@ -128,17 +153,32 @@ class _Canvas:
         for y in range(y0, y1):
             self.rows[y][x0:x1] = run
 
-    def text(self, x: int, y: int, s: str, colour: int) -> None:
+    def text(self, x: int, y: int, s: str, colour: int, scale: int = 1) -> None:
+        """Draw ``s`` with its top-left corner at (x, y), each font pixel ``scale`` x ``scale``."""
         for ch in s:
-            for gy, line in enumerate(_FONT[ch]):
+            for gy, line in enumerate(glyph(ch)):
                 for gx, c in enumerate(line):
                     if c == "#":
-                        self.rect(x + gx, y + gy, x + gx + 1, y + gy + 1, colour)
-            x += GLYPH_W + GLYPH_GAP
+                        px, py = x + gx * scale, y + gy * scale
+                        self.rect(px, py, px + scale, py + scale, colour)
+            x += (GLYPH_W + GLYPH_GAP) * scale
 
 
-def text_width(s: str) -> int:
-    return max(0, len(s) * (GLYPH_W + GLYPH_GAP) - GLYPH_GAP)
+def glyph(ch: str) -> tuple[str, ...]:
+    """The 5x7 glyph of ``ch`` (lower case as upper case; unknown characters as '?')."""
+    return FONT.get(ch) or FONT.get(ch.upper()) or FONT["?"]
+
+
+def text_width(s: str, scale: int = 1) -> int:
+    return max(0, len(s) * (GLYPH_W + GLYPH_GAP) - GLYPH_GAP) * scale
+
+
+def text_bitmap(s: str, scale: int = 1) -> list[list[bool]]:
+    """The ink of ``s`` as drawn by :meth:`Canvas.text` (rows of booleans), for tests that look
+    for a label in a decoded chart."""
+    c = Canvas(max(1, text_width(s, scale)), GLYPH_H * scale)
+    c.text(0, 0, s, 1, scale)
+    return [[px == 1 for px in row] for row in c.rows]
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -171,7 +211,7 @@ def mentions_chart_png(days: Sequence[DayCount], *, width: int = 560, height: in
         raise ValueError(f"chart too small: {width}x{height} (minimum 200x80)")
     window = _window(days)
     peak = max((max(d.articles, d.figures) for d in window), default=0)
-    c = _Canvas(width, height)
+    c = Canvas(width, height)
 
     # Frame: 1 px border.
     c.rect(0, 0, width, 1, BORDER)

@@ -103,6 +103,11 @@ def message_id_for(window_id: str, domain: str = "newswatch.local") -> str:
     return f"<digest.{window_id}@{domain}>"
 
 
+def image_cid(name: str) -> str:
+    """The Content-ID (without angle brackets) of the inline image ``name``."""
+    return f"{name}@newswatch"
+
+
 def inline_css(html: str) -> str:
     """Move the <style> rules onto the elements (keeping @media rules in <style> for clients
     that support them: dark mode, phone width)."""
@@ -120,8 +125,10 @@ def compose(
     date: datetime,
     list_id: str,
     chart_png: bytes | None = None,
+    images: Sequence[tuple[str, bytes]] = (),
 ) -> EmailMessage:
-    """The digest as one multipart/alternative message."""
+    """The digest as one multipart/alternative message; ``chart_png`` and each of ``images``
+    (name, PNG bytes: Content-ID :func:`image_cid`) are inline images of the HTML part."""
     for name, value in (("subject", subject), ("sender", sender), ("list_id", list_id)):
         if "\r" in value or "\n" in value:
             raise NewswatchError(f"{name}: line breaks are not allowed in mail headers")
@@ -135,11 +142,15 @@ def compose(
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(inline_css(html), subtype="html", charset="utf-8", cte="quoted-printable")
-    if chart_png:
+    inline = ([(CHART_CID, "chart", chart_png)] if chart_png else []) + [
+        (image_cid(name), name, png) for name, png in images
+    ]
+    if inline:
         html_part = msg.get_payload()[1]
-        html_part.add_related(
-            chart_png, maintype="image", subtype="png", cid=f"<{CHART_CID}>", filename="chart.png"
-        )
+        for cid, name, png in inline:
+            html_part.add_related(
+                png, maintype="image", subtype="png", cid=f"<{cid}>", filename=f"{name}.png"
+            )
     return msg
 
 

@@ -7,6 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from monitors.decide.ledger_changes import LedgerMove
+from monitors.decide.ledgers import AidRow, SpendingRow
+
+LEDGER_CHANGES_SHOWN = 8  # lines of "Ledger changes"; the rest are counted ("… and N more")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -124,6 +129,20 @@ class Digest:
     # new facts left out of the highlights: figures whose sentence is about no topic, quotes
     # that are fragments; not ledgered, so a later on-topic report of the fact is still new
     not_highlighted: int = 0
+    # issue 17: what moved in the ledgers since the previous digest, and the ledgers as of this
+    # digest's end (the archive page's full tables).  Not facts of ``ledger`` above: showing
+    # them marks nothing as reported.
+    ledger_changes: tuple[LedgerMove, ...] = ()
+    ledger_spending: tuple[SpendingRow, ...] = ()
+    ledger_aid: tuple[AidRow, ...] = ()
+
+    @property
+    def ledger_changes_shown(self) -> tuple[LedgerMove, ...]:
+        return self.ledger_changes[:LEDGER_CHANGES_SHOWN]
+
+    @property
+    def ledger_changes_more(self) -> int:
+        return max(0, len(self.ledger_changes) - LEDGER_CHANGES_SHOWN)
 
     def by_topic(self) -> list[tuple[str, tuple[FigureItem, ...], tuple[QuoteItem, ...]]]:
         """The highlights grouped by topic, in the configured order (topics with none left

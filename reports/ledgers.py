@@ -143,6 +143,16 @@ def _what(c: Cell) -> str:
     return " ".join(str(x) for x in (c.kind, c.year) if x) or "reported"
 
 
+def cell_value(c: Cell) -> str:
+    """A ledger cell's figure for a reader: '2.4% of GDP', '>3% of GDP', 'EUR 90 bn'."""
+    return _share(c) if c.unit == "percent_gdp" else amount(c.value, c.unit)
+
+
+def cell_what(c: Cell) -> str:
+    """What the cell is, when its sentence says: 'planned 2027', 'target 2035', 'military'."""
+    return " ".join(str(x) for x in (c.kind, c.year) if x)
+
+
 def _source_lines(c: Cell, indent: str) -> list[str]:
     sentence = (c.sentence or "").strip()
     if len(sentence) > 160:

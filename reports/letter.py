@@ -7,10 +7,12 @@ measures the whole encoded message, and shortens the longest lists until it fits
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 
+from reports.charts import ChartImage
 from reports.digest import Digest, TopicSection, cut_per_topic
 from reports.email import CHART_CID, MAX_EMAIL_BYTES, compose
 from reports.render import render_email_html, render_text
@@ -64,6 +66,7 @@ def build_email(
     archive_file: str | None = None,
     chart_png: bytes | None = None,
     chart_alt: str | None = None,
+    charts: Sequence[ChartImage] = (),
     limit: int = MAX_EMAIL_BYTES,
 ) -> EmailMessage:
     """Compose the digest e-mail, shortened until the encoded message is under ``limit``."""
@@ -77,6 +80,7 @@ def build_email(
             date=date,
             list_id=list_id,
             chart_png=chart_png,
+            images=[(c.name, c.png) for c in charts],
             html=render_email_html(
                 d,
                 timezone,
@@ -84,6 +88,7 @@ def build_email(
                 archive_file=archive_file,
                 chart_alt=chart_alt if chart_png else None,
                 chart_cid=CHART_CID,
+                charts=charts,
             ),
             text=render_text(d, timezone, archive_file=archive_url or archive_file),
         )

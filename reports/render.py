@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
 
 from monitors.wording import plural
+from reports.charts import ChartImage
 from reports.digest import Digest, format_value
+from reports.email import image_cid
+from reports.ledgers import amount, cell_value, cell_what
 
 TOPIC_LABELS = {"nato-spending": "NATO defence spending", "ukraine-aid": "Aid to Ukraine"}
 NAME_CHARS = 60  # a feed name longer than this is shown cut, with an ellipsis (full in title=)
@@ -65,6 +69,9 @@ def _env() -> jinja2.Environment:
     env.filters["short"] = ellipsis
     env.filters["short_url"] = short_url
     env.filters["topic_label"] = lambda t: TOPIC_LABELS.get(t, t) or "Other"
+    env.filters["ledger_value"] = cell_value
+    env.filters["ledger_what"] = cell_what
+    env.filters["money"] = lambda value, currency: amount(value, currency)
     env.filters["plural"] = plural  # {{ n | plural("new figure") }}: "1 new figure"
     return env
 
@@ -86,17 +93,40 @@ def _day(dt: datetime | None, tz: str) -> str:
     return dt.astimezone(ZoneInfo(tz)).strftime("%d %b %Y").lstrip("0")
 
 
+def _date(d: date | None) -> str:
+    return d.strftime("%d %b %Y").lstrip("0") if d else ""
+
+
 def _helpers(timezone: str) -> dict[str, object]:
     return {
         "local": lambda dt: _local(dt, timezone),
         "day": lambda dt: _day(dt, timezone),
+        "date": _date,
         "tz": timezone,
     }
 
 
-def render_html(digest: Digest, timezone: str = "UTC") -> str:
-    """The archive page: every new fact of the window, grouped by topic."""
-    return _ENV.get_template("digest.html.j2").render(d=digest, **_helpers(timezone))
+def chart_file(stem: str, chart: ChartImage) -> str:
+    """The file name of a chart beside the archive page ``<stem>.html``."""
+    return f"{stem}-{chart.name}.png"
+
+
+def _charts(charts: Sequence[ChartImage], src: object) -> list[dict[str, str]]:
+    return [{"src": src(c), "alt": c.alt, "title": c.title} for c in charts]  # type: ignore[operator]
+
+
+def render_html(
+    digest: Digest,
+    timezone: str = "UTC",
+    *,
+    charts: Sequence[ChartImage] = (),
+    stem: str = "digest",
+) -> str:
+    """The archive page: every new fact of the window, grouped by topic, the ledger changes,
+    the charts (``<stem>-<name>.png`` beside the page) and the full ledgers."""
+    return _ENV.get_template("digest.html.j2").render(
+        d=digest, charts=_charts(charts, lambda c: chart_file(stem, c)), **_helpers(timezone)
+    )
 
 
 def render_text(digest: Digest, timezone: str = "UTC", *, archive_file: str | None = None) -> str:
@@ -113,6 +143,7 @@ def render_email_html(
     archive_file: str | None = None,
     chart_alt: str | None = None,
     chart_cid: str = "chart@newswatch",
+    charts: Sequence[ChartImage] = (),
 ) -> str:
     """The e-mail body: table layout, CSS still in <style> (inlined at composition).  Items
     the e-mail leaves out are linked (``archive_url``) or named (``archive_file``)."""
@@ -123,5 +154,6 @@ def render_email_html(
         chart=chart_alt is not None,
         chart_alt=chart_alt or "",
         chart_cid=chart_cid,
+        charts=_charts(charts, lambda c: f"cid:{image_cid(c.name)}"),
         **_helpers(timezone),
     )

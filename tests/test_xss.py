@@ -6,9 +6,10 @@ with feedparser's sanitiser off) go into item titles, summaries, quotes, links a
 of RSS feeds served on 127.0.0.1.  The real flows poll them and write the digest, which is also
 e-mailed to a local SMTP sink.  Both HTML documents must hold no <script>, no on* attribute, no
 javascript:/vbscript:/data: URL, and only http(s)/mailto links (plus "#", and the e-mail's
-cid: chart).  Then headless Chromium loads them: every vector would set document.title to PWNED
-if it ran, and the title must stay the one the page declares (a control page proves that
-script does run in that browser).  CR/LF in titles, config or SMTP settings never adds a header.
+cid: charts, the archive's chart files beside it).  Then headless Chromium loads them: every
+vector would set document.title to PWNED if it ran, and the title must stay the one the page
+declares (a control page proves that script does run in that browser).  CR/LF in titles,
+config or SMTP settings never adds a header.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ FORBIDDEN = {
     "details",
     "marquee",
 }
+CHART_FILE = re.compile(r"[\w-]+-chart-[a-z0-9-]+\.png")  # the archive's charts, beside it
 DANGEROUS = re.compile(r"(?:java|vb)script\s*:|data\s*:|expression\s*\(", re.I)
 
 pytestmark = pytest.mark.slow
@@ -225,6 +227,7 @@ class Audit(HTMLParser):
                     v == "#"
                     or scheme in ("http", "https", "mailto")
                     or (tag == "img" and name == "src" and scheme == "cid")
+                    or (tag == "img" and name == "src" and CHART_FILE.fullmatch(v))
                 )
                 if not ok:
                     self.problems.append(f"<{tag} {name}={v[:60]!r}>")
