@@ -26,7 +26,15 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
 from flows.common import resolve_config, resolve_now
-from flows.digest import Window, build_task, mail_settings, send_task, write_task
+from flows.digest import (
+    Window,
+    build_task,
+    charts_task,
+    ledger_task,
+    mail_settings,
+    send_task,
+    write_task,
+)
 from flows.params import check_date_range
 from monitors.store.db import FILE_SUCCESS, MAIL_SUCCESS, Store
 from monitors.store.rows import DigestRow
@@ -103,10 +111,13 @@ def backfill(
                     continue
                 windows = [w]
             for w in windows:
-                digest = build_task(store, cfg, w, success)
-                html_path, _ = write_task(store, digest, cfg, w, out_dir, when)
+                digest = ledger_task(store, build_task(store, cfg, w, success), w)
+                charts = charts_task(store, cfg, digest, w)
+                html_path, _ = write_task(store, digest, cfg, w, out_dir, when, charts)
                 delivery = (
-                    send_task(store, digest, cfg, w, mail, when) if send and mail else "not sent"
+                    send_task(store, digest, cfg, w, mail, when, charts)
+                    if send and mail
+                    else "not sent"
                 )
                 rows.append(
                     {

@@ -19,9 +19,13 @@ pytestmark = pytest.mark.slow
 
 
 def new_figures(html: str) -> list[str]:
-    """The figure texts a digest marks NEW (the text right after each NEW badge)."""
+    """The figure texts a digest marks NEW in its figure table (the value right after each
+    NEW badge; the "Ledger changes" section's NEW badges, before a linked value, are rows
+    new to a ledger, not facts)."""
     out = []
     for chunk in html.split('<span class="new">NEW</span>')[1:]:
+        if not chunk.lstrip().startswith('<span class="val">'):
+            continue
         start = chunk.index('<span class="val">') + len('<span class="val">')
         out.append(chunk[start : chunk.index("</span>", start)])
     return out
