@@ -140,7 +140,17 @@ def _reported(row: FigureRow | QuoteRow) -> datetime:
 
 
 def _first_first(rows: Iterable[Any]) -> list[Any]:
-    return sorted(rows, key=lambda r: (r.first_seen_at, _reported(r), r.article, r.idx))
+    """First seen first; in one article a body sentence before the headline (it says more)."""
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.first_seen_at,
+            _reported(r),
+            r.article,
+            bool(r.sentence) and r.sentence == r.article_title,
+            r.idx,
+        ),
+    )
 
 
 def _source(row: FigureRow | QuoteRow) -> dict[str, Any]:
