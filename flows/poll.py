@@ -1,5 +1,5 @@
 """The ``poll-feeds`` flow: per batch of feeds, fetch -> parse -> normalise -> match ->
-extract -> store -> feed health; then cluster the stories once.
+extract -> store -> feed health; then cluster the stories once and raise the alerts.
 
 Each task is a thin wrapper over a pure function in ``monitors``; the flow reads like a table
 of contents.  One broken feed is an outcome in the summary, never a failed run.
@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.alerts import alerts_task
 from flows.common import feeds_from_param, resolve_config, resolve_now
 from flows.interrupt import Interrupted, arm, shielded
 from monitors.config import Config
@@ -239,6 +240,8 @@ def poll_feeds(
             raise
         if counts.new or counts.updated or interrupted or killed:
             cluster_task(store, when)
+        if cfg.alerts:  # flows/alerts.py: the [[alerts]] rules raise Prefect events
+            alerts_task(store, cfg, when)
         summary = summarise(outcomes, counts, skipped=len(later))
         store.finish_run(run_id, when, "ok", asdict(summary))
     logger.info(summary.line())

@@ -52,6 +52,7 @@ class Config:
     store_path: str = DEFAULT_STORE_PATH
     polling: PollSettings = field(default_factory=PollSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    alerts: tuple[Any, ...] = ()  # monitors.decide.alerts.AlertRule values ([[alerts]])
 
 
 def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
@@ -76,7 +77,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
     """Validate a parsed TOML document; ``source`` names the file in error messages."""
     from monitors.nlp.topics import parse_topics
 
-    known = {"store", "polling", "digest", "feeds", "topics"}
+    known = {"store", "polling", "digest", "feeds", "topics", "alerts"}
     for key in data:
         if key not in known:
             raise ConfigError(
@@ -90,6 +91,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
     if not topics_table:
         raise ConfigError(f"{source}: topics: at least one topic must be configured")
     topics = tuple(parse_topics(topics_table, source))
+    alerts = parse_alerts(data.get("alerts", []), source, tuple(t.name for t in topics))
     return Config(
         source=source,
         feeds=feeds,
@@ -97,6 +99,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
         store_path=_str(store, "path", "store", source, DEFAULT_STORE_PATH),
         polling=_parse_polling(polling, source),
         digest=_parse_digest(digest, source),
+        alerts=alerts,
     )
 
 
@@ -248,3 +251,144 @@ def _parse_digest(table: dict[str, Any], source: str) -> DigestSettings:
         archive_url=archive_url.rstrip("/") + "/" if archive_url else None,
         when_empty=when_empty,
     )
+
+
+# -- [[alerts]] (issue 17) -------------------------------------------------------------------
+_ALERT_FIELDS = {
+    "figure": {"name", "kind", "unit", "min", "topic", "subjects"},
+    "gdp-change": {"name", "kind", "allies"},
+    "quote": {"name", "kind", "speakers", "topic"},
+}
+
+
+def parse_alerts(value: Any, source: str, topics: tuple[str, ...]) -> tuple[Any, ...]:
+    """The ``[[alerts]]`` rules as :class:`monitors.decide.alerts.AlertRule` values.  An error
+    names the file, the rule (its index and name) and the field:
+    ``monitors.toml: alerts[1] (big-aid).min: must be a number >= 0``."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{source}: alerts: must be an array of tables ([[alerts]])")
+    rules = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ConfigError(f"{source}: alerts[{i}]: must be a table with name and kind")
+        name = item.get("name")
+        where = (
+            f"alerts[{i}] ({name})" if isinstance(name, str) and name.strip() else f"alerts[{i}]"
+        )
+        rule = _parse_alert(item, where, source, topics)
+        if rule.name in seen:
+            raise ConfigError(
+                f"{source}: {where}.name: duplicate of alerts[{seen[rule.name]}].name"
+            )
+        seen[rule.name] = i
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _parse_alert(item: dict[str, Any], where: str, source: str, topics: tuple[str, ...]) -> Any:
+    from monitors.decide.alerts import KINDS, AlertRule
+
+    if "name" not in item:
+        raise ConfigError(f"{source}: {where}.name: missing")
+    name = _str(item, "name", where, source, "")
+    if not all(c.isalnum() or c in "-_." for c in name):
+        raise ConfigError(
+            f"{source}: {where}.name: letters, digits, '-', '_' and '.' only, got {name!r}"
+        )
+    kind = item.get("kind")
+    if kind not in KINDS:
+        raise ConfigError(
+            f"{source}: {where}.kind: must be one of {', '.join(KINDS)}, got {kind!r}"
+        )
+    _check_keys(item, _ALERT_FIELDS[kind], where, source)
+    topic = item.get("topic")
+    if topic is not None and topic not in topics:
+        raise ConfigError(
+            f"{source}: {where}.topic: not a configured topic (one of {', '.join(topics)}), "
+            f"got {topic!r}"
+        )
+    if kind == "figure":
+        unit, minimum = _alert_unit(item, where, source)
+        subjects = _strings(item, "subjects", where, source)
+        return AlertRule(name, kind, unit=unit, min=minimum, topic=topic, subjects=subjects)
+    if kind == "gdp-change":
+        return AlertRule(name, kind, allies=_allies(item, where, source))
+    return AlertRule(name, kind, topic=topic, speakers=_speakers(item, where, source))
+
+
+def _strings(item: dict[str, Any], key: str, where: str, source: str) -> tuple[str, ...]:
+    value = item.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{source}: {where}.{key}: must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _alert_unit(item: dict[str, Any], where: str, source: str) -> tuple[str, float | None]:
+    from monitors.decide.alerts import ANY_CURRENCY, UNITS
+
+    if "unit" not in item:
+        raise ConfigError(f'{source}: {where}.unit: missing (e.g. "USD" or "percent_gdp")')
+    unit = item["unit"]
+    is_code = isinstance(unit, str) and len(unit) == 3 and unit.isalpha() and unit.isupper()
+    if not is_code and unit not in UNITS:
+        raise ConfigError(
+            f'{source}: {where}.unit: an ISO 4217 currency code ("USD") or one of '
+            f"{', '.join(UNITS)}, got {unit!r}"
+        )
+    minimum = item.get("min")
+    if minimum is None:
+        return unit, None
+    if isinstance(minimum, bool) or not isinstance(minimum, int | float) or minimum < 0:
+        raise ConfigError(f"{source}: {where}.min: must be a number >= 0")
+    if unit == ANY_CURRENCY:
+        raise ConfigError(
+            f'{source}: {where}.min: needs one currency (unit = "USD", ...): amounts in '
+            f"different currencies are not compared"
+        )
+    return unit, float(minimum)
+
+
+def _allies(item: dict[str, Any], where: str, source: str) -> tuple[str, ...]:
+    from monitors.decide.ledgers import spending_names
+    from monitors.nlp.actors import canonical_actor
+
+    names = spending_names()
+    out = []
+    for ally in _strings(item, "allies", where, source):
+        name = canonical_actor(ally)
+        if name not in names:
+            raise ConfigError(
+                f"{source}: {where}.allies: {ally!r} is not a row of the spending ledger "
+                f"(a NATO member, or NATO)"
+            )
+        out.append(name)
+    return tuple(out)
+
+
+def _speakers(item: dict[str, Any], where: str, source: str) -> tuple[Any, ...]:
+    from monitors.decide.alerts import Speaker, words
+
+    value = item.get("speakers")
+    if not isinstance(value, list) or not value:
+        raise ConfigError(
+            f"{source}: {where}.speakers: must be a non-empty list of names or "
+            f"{{name = ..., aliases = [...]}} tables"
+        )
+    out = []
+    for j, s in enumerate(value):
+        at = f"{where}.speakers[{j}]"
+        if isinstance(s, str):
+            s = {"name": s}
+        if not isinstance(s, dict):
+            raise ConfigError(f"{source}: {at}: must be a name or a table with name and aliases")
+        _check_keys(s, {"name", "aliases"}, at, source)
+        if "name" not in s:
+            raise ConfigError(f"{source}: {at}.name: missing")
+        name = _str(s, "name", at, source, "")
+        aliases = _strings(s, "aliases", at, source)
+        for n in (name, *aliases):
+            if not words(n):
+                raise ConfigError(f"{source}: {at}: {n!r} has no letters or digits to match")
+        out.append(Speaker(name.strip(), aliases))
+    return tuple(out)

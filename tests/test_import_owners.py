@@ -27,6 +27,7 @@ OWNERS = {
         "flows/backfill.py",
         "flows/interrupt.py",
         "flows/logs.py",
+        "flows/alerts.py",  # the poll's alert events (emit_event) and their automation's setup
     },
 }
 

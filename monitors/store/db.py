@@ -32,6 +32,8 @@ Schema (see README "Store schema"; open the file with the DuckDB CLI to explore 
     runs(id, flow, started_at, finished_at, status, counts)
     search_docs(doc, article, kind, idx, len), search_postings(term, doc, tf)
                                             the search index (monitors/store/search.py)
+    alerts(rule, fact, kind, event_id, article, raised_at)
+                                            the alerts raised (monitors/store/alerts.py)
 """
 
 from __future__ import annotations

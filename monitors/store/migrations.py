@@ -200,4 +200,20 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     """,
     ),
     ("0009_search_index", build_index),  # the BM25 index of monitors/store/search.py
+    (
+        # the alerts raised (monitors/store/alerts.py): one row per (rule, fact), so the same
+        # fact never alerts twice for a rule
+        "0010_alerts",
+        """
+        CREATE TABLE IF NOT EXISTS alerts (
+            rule VARCHAR NOT NULL,
+            fact VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            event_id VARCHAR NOT NULL,
+            article VARCHAR,
+            raised_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (rule, fact)
+        );
+    """,
+    ),
 ]
