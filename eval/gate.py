@@ -350,10 +350,10 @@ def run(
 
 
 QUOTE_KEYS = ("quote", "speaker", "rules")
-# quote-only label sets (issue 14): quotes3_blind and quotes4_blind, rounds 1 and 2's blind sets
-# (training data since), and quote_sets.BLIND, the current round's (round 3: quotes5_blind,
-# never trained or tuned on; floors measured once)
-QUOTE_ONLY_SETS = ("quotes3_blind", "quotes4_blind", "quotes5_blind")
+# quote-only label sets (issue 14): quotes3..5_blind, rounds 1-3's blind sets (spent), and
+# quote_sets.BLIND, the current round's (round 4: quotes6_blind, never trained or tuned on;
+# floors measured once)
+QUOTE_ONLY_SETS = ("quotes3_blind", "quotes4_blind", "quotes5_blind", "quotes6_blind")
 
 
 def quote_only_pairs(corpus: Path, name: str) -> list[tuple[dict, dict]]:

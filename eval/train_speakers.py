@@ -3,7 +3,7 @@
 
 Labels: every quote set of ``eval/quote_sets.py`` except the current blind one
 (``quote_sets.BLIND`` is never loaded, extracted or read: the lead scores it once, at the
-end).  Each gold quote is matched to a predicted span as ``eval/gate.py`` matches them
+end) and the spent blind sets held out of training (``quote_sets.HELD_OUT``, see there).  Each gold quote is matched to a predicted span as ``eval/gate.py`` matches them
 (folded texts ≥ 80% alike); a candidate speaker is right when the gate's ``speaker_ok`` accepts it.
 
 Calibration and threshold pool the out-of-fold scores of ``len(SPLIT_SEEDS)`` grouped splits
@@ -42,12 +42,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval"))
 
 from gate import match, similar_quote, speaker_ok  # noqa: E402
-from quote_sets import BLIND, DEFAULT_CORPUS, SETS, QuoteDoc, load_all  # noqa: E402
+from quote_sets import BLIND, DEFAULT_CORPUS, HELD_OUT, SETS, QuoteDoc, load_all  # noqa: E402
 
 from monitors.nlp.quotes.pipeline import candidates_of, rule_quotes  # noqa: E402
 from monitors.nlp.quotes.ranker import MODEL_PATH  # noqa: E402
 
-TRAIN_SETS = tuple(n for n in SETS if n != BLIND)
+TRAIN_SETS = tuple(n for n in SETS if n != BLIND and n not in HELD_OUT)
 TARGET = 0.98  # emitted-speaker precision the threshold must reach out of fold
 FOLDS = 5
 # the grouped split is repeated with outlets shuffled into folds: the threshold at 0.98 rests on
