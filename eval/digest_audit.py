@@ -39,13 +39,14 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from eval import feed_replay  # noqa: E402
+from eval.feed_replay import PLACEHOLDER, FeedItem, poll_replay  # noqa: E402
 from monitors.ingest.articles import load_article  # noqa: E402
 from monitors.nlp.actors import canonical_subject  # noqa: E402
 
@@ -109,58 +110,31 @@ def load_labels(path: Path, corpus: Path) -> list[dict[str, Any]]:
 # -- the feed --------------------------------------------------------------------------------
 
 
-def _para_html(body: str) -> str:
-    paras = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
-    return "".join(f"<p>{html.escape(p)}</p>" for p in paras)
-
-
 def write_feed(root: Path, labels: list[dict[str, Any]]) -> dict[str, str]:
     """One RSS feed with one item per labelled article; returns item link -> corpus path."""
-    items, links = [], {}
-    for i, lab in enumerate(labels):
-        link = f"http://newswatch.sample/audit/{i:03d}"
-        links[link] = lab["path"]
-        when = NOW - timedelta(hours=12, minutes=i)
-        items.append(
-            "<item>"
-            f"<title>{html.escape(lab['doc'].title or lab['path'])}</title>"
-            f'<link>{link}</link><guid isPermaLink="false">audit-{i:03d}</guid>'
-            f"<pubDate>{format_datetime(when)}</pubDate>"
-            f"<content:encoded><![CDATA[{_para_html(lab['doc'].text)}]]></content:encoded>"
-            "</item>"
+    items = [
+        FeedItem(
+            lab["path"], lab["doc"].title, lab["doc"].text, NOW - timedelta(hours=12, minutes=i)
         )
-    feed = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-        "<channel><title>Audit wire</title><link>http://newswatch.sample/</link>"
-        "<description>labelled articles</description>" + "".join(items) + "</channel></rss>\n"
-    )
-    (root / "feeds").mkdir(parents=True, exist_ok=True)
-    (root / "feeds" / "audit.xml").write_text(feed, encoding="utf-8")
-    return links
+        for i, lab in enumerate(labels)
+    ]
+    return feed_replay.write_feed(root, "audit", items, title="Audit wire")
 
 
 def replay(labels: list[dict[str, Any]], work: Path) -> tuple[str, dict[str, str]]:
     """Poll the feed and build the digest with the real flows into ``work``: (the archive
     page with links as the feed wrote them, item link -> corpus path)."""
     from flows.common import default_config_path
-    from flows.demo.feedserver import FeedServer
     from flows.digest import daily_digest
-    from flows.poll import poll_feeds
 
     links = write_feed(work, labels)
     db = work / "audit.duckdb"
-    with FeedServer(work, now=NOW) as server:
-        feeds = [{"name": "Audit wire", "url": server.url("feeds/audit.xml")}]
-        poll_feeds(
-            config=str(default_config_path()), db=str(db), now=NOW, feeds=feeds, allow_private=True
-        )
-        r = daily_digest(
-            config=str(default_config_path()), db=str(db), now=NOW, out=str(work / "digests")
-        )
-        served = server.url("articles/")  # where the server put the feed's placeholder host
+    served = poll_replay(work, db, {"audit": "Audit wire"}, NOW)
+    r = daily_digest(
+        config=str(default_config_path()), db=str(db), now=NOW, out=str(work / "digests")
+    )
     page = Path(r["html"]).read_text(encoding="utf-8")
-    return page.replace(served, "http://newswatch.sample/"), links
+    return page.replace(served, PLACEHOLDER), links
 
 
 # -- reading the page ------------------------------------------------------------------------

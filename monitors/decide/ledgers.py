@@ -10,6 +10,10 @@ kind words from ``monitors/nlp/data/ledgers.toml``.  What a row may hold:
 * its sentence must be about the ledger's topic as the digest's highlights decide it
   (:func:`monitors.nlp.highlights.figure_topic`: ``nato-spending`` for spending,
   ``ukraine-aid`` for aid);
+* it must not be a demand made of others (:func:`demanded`: "he wants them to be spending 5
+  percent of their GDP", "Trump's demand to lift the NATO target to 5%"): a demand is neither
+  the demander's own figure nor the others' report, and its subject is doubtful, so it is left
+  out (the Feb 2025 wire-copy audit, ``eval/ledger_audit.md``);
 * *spending*: the latest share of GDP and the latest defence money figure, each with the
   previous value of the same measure when a later report changed it;
 * *aid*: every distinct reported amount (one per fact: the same "$1.5bn" in three outlets is one
@@ -41,6 +45,16 @@ _YEAR = re.compile(
     r"\b(?:by|in|for|until|through|before)\s+(20\d\d)\b|\b(20\d\d)(?:\s+|-)budget\b", re.I
 )
 _RELATIVE_YEAR = {"this year": 0, "next year": 1, "last year": -1}
+# words just before a figure that make it a demand of someone else: "demands", "calls for",
+# "urged allies to", "wants them to", "telling members to", "pressing Europe to"
+_DEMAND = re.compile(
+    r"(?<![\w-])(?:demand(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|for)|urg(?:e|es|ed|ing)"
+    r"|insist(?:s|ed|ing)?|press(?:es|ed|ing)|push(?:es|ed|ing)?\s+for"
+    # "wants them to", "telling NATO members to"; not "wants its budget to" (its own plan)
+    r"|(?:want(?:s|ed|ing)?|tell(?:s|ing)?|told|ask(?:s|ed|ing)?)\s+(?!(?:to|its|our|my)\b)"
+    r"[\w’'-]+(?:\s+(?!to\b)[\w’'-]+){0,2}\s+to)(?![\w-])",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +171,13 @@ def figure_year(sentence: str | None, reported: date, kind: str | None) -> int |
     return years[0] if years else None
 
 
+def demanded(row: FigureRow) -> bool:
+    """Whether the words just before the figure make it a demand of others ("he wants them to
+    be spending 5 percent", "Trump's demand to lift the target to 5%", "urged allies to give
+    $1bn") rather than a report of the subject's own spending, plan, target or pledge."""
+    return bool(_DEMAND.search(_before(row)))
+
+
 def aid_kind(sentence: str | None) -> str | None:
     """military / financial / humanitarian when the sentence says one; "mixed" for several."""
     found = [k for k, rx in _patterns("aid", AID_KINDS) if rx.search(sentence or "")]
@@ -201,6 +222,8 @@ def _order(row: FigureRow) -> tuple:
 
 def _fits(row: FigureRow, topic: str) -> bool:
     if row.question or row.value is None or not row.sentence or not row.unit:
+        return False
+    if demanded(row):
         return False
     return (
         figure_topic(
