@@ -3,8 +3,9 @@
 
 Labels: every quote set of ``eval/quote_sets.py`` except the current blind one
 (``quote_sets.BLIND`` is never loaded, extracted or read: the lead scores it once, at the
-end) and the spent blind sets held out of training (``quote_sets.HELD_OUT``, see there).  Each gold quote is matched to a predicted span as ``eval/gate.py`` matches them
-(folded texts ≥ 80% alike); a candidate speaker is right when the gate's ``speaker_ok`` accepts it.
+end) and the spent blind sets held out of training (``quote_sets.HELD_OUT``, see there).
+Each gold quote is matched to a predicted span as ``eval/gate.py`` matches them (folded texts
+≥ 80% alike); a candidate speaker is right when the gate's ``speaker_ok`` accepts it.
 
 Calibration and threshold pool the out-of-fold scores of ``len(SPLIT_SEEDS)`` grouped splits
 (the first balanced by scikit-learn, the others with outlets shuffled into folds); the table's
