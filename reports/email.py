@@ -1,10 +1,10 @@
 """Compose the digest e-mail and deliver it over SMTP.
 
-Composition is pure: :func:`compose` turns rendered HTML and text, the chart PNG and the headers
-into one ``multipart/alternative`` message (text first, then a ``multipart/related`` HTML part
-carrying the chart as a CID image), with the CSS inlined by css-inline so Gmail and Outlook keep
-the styles.  Header values never carry CR or LF (the stdlib's header policy refuses them, and
-the config refuses them earlier), so a feed title cannot inject headers.
+Composition is pure: :func:`compose` turns rendered HTML and text, the charts' PNGs and the
+headers into one ``multipart/alternative`` message (text first, then a ``multipart/related``
+HTML part carrying each chart as a CID image), with the CSS inlined by css-inline so Gmail and
+Outlook keep the styles.  Header values never carry CR or LF (the stdlib's header policy
+refuses them, and the config refuses them earlier), so a feed title cannot inject headers.
 
 Delivery (:func:`send`) is the only network code here: STARTTLS, implicit TLS (SSL) or plain,
 login when a user is set, and retries for transient failures (connection errors, timeouts, 4xx
@@ -30,7 +30,6 @@ from monitors.errors import NewswatchError
 log = logging.getLogger(__name__)
 MAX_EMAIL_BYTES = 100_000
 RETRY_BACKOFF = 2.0  # seconds; the n-th retry waits n times this
-CHART_CID = "chart@newswatch"
 
 
 class DeliveryError(NewswatchError):
@@ -124,11 +123,10 @@ def compose(
     message_id: str,
     date: datetime,
     list_id: str,
-    chart_png: bytes | None = None,
     images: Sequence[tuple[str, bytes]] = (),
 ) -> EmailMessage:
-    """The digest as one multipart/alternative message; ``chart_png`` and each of ``images``
-    (name, PNG bytes: Content-ID :func:`image_cid`) are inline images of the HTML part."""
+    """The digest as one multipart/alternative message; each of ``images`` (name, PNG bytes:
+    Content-ID :func:`image_cid`) is an inline image of the HTML part."""
     for name, value in (("subject", subject), ("sender", sender), ("list_id", list_id)):
         if "\r" in value or "\n" in value:
             raise NewswatchError(f"{name}: line breaks are not allowed in mail headers")
@@ -142,14 +140,15 @@ def compose(
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(inline_css(html), subtype="html", charset="utf-8", cte="quoted-printable")
-    inline = ([(CHART_CID, "chart", chart_png)] if chart_png else []) + [
-        (image_cid(name), name, png) for name, png in images
-    ]
-    if inline:
+    if images:
         html_part = msg.get_payload()[1]
-        for cid, name, png in inline:
+        for name, png in images:
             html_part.add_related(
-                png, maintype="image", subtype="png", cid=f"<{cid}>", filename=f"{name}.png"
+                png,
+                maintype="image",
+                subtype="png",
+                cid=f"<{image_cid(name)}>",
+                filename=f"{name}.png",
             )
     return msg
 

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from reports.charts import ChartImage
 from reports.digest import Digest, TopicSection, cut_per_topic
-from reports.email import CHART_CID, MAX_EMAIL_BYTES, compose
+from reports.email import MAX_EMAIL_BYTES, compose
 from reports.render import render_email_html, render_text
 
 SAFETY = 2_000  # bytes kept free under the limit
@@ -64,8 +64,6 @@ def build_email(
     list_id: str,
     archive_url: str | None = None,
     archive_file: str | None = None,
-    chart_png: bytes | None = None,
-    chart_alt: str | None = None,
     charts: Sequence[ChartImage] = (),
     limit: int = MAX_EMAIL_BYTES,
 ) -> EmailMessage:
@@ -79,15 +77,12 @@ def build_email(
             message_id=message_id,
             date=date,
             list_id=list_id,
-            chart_png=chart_png,
             images=[(c.name, c.png) for c in charts],
             html=render_email_html(
                 d,
                 timezone,
                 archive_url=archive_url,
                 archive_file=archive_file,
-                chart_alt=chart_alt if chart_png else None,
-                chart_cid=CHART_CID,
                 charts=charts,
             ),
             text=render_text(d, timezone, archive_file=archive_url or archive_file),

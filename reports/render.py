@@ -141,8 +141,6 @@ def render_email_html(
     *,
     archive_url: str | None = None,
     archive_file: str | None = None,
-    chart_alt: str | None = None,
-    chart_cid: str = "chart@newswatch",
     charts: Sequence[ChartImage] = (),
 ) -> str:
     """The e-mail body: table layout, CSS still in <style> (inlined at composition).  Items
@@ -151,9 +149,6 @@ def render_email_html(
         d=digest,
         archive_url=archive_url,
         archive_file=archive_file,
-        chart=chart_alt is not None,
-        chart_alt=chart_alt or "",
-        chart_cid=chart_cid,
         charts=_charts(charts, lambda c: f"cid:{image_cid(c.name)}"),
         **_helpers(timezone),
     )

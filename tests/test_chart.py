@@ -1,20 +1,27 @@
-"""The digest chart: a valid, small, deterministic PNG, checked with a minimal decoder."""
+"""The charts' primitives (reports/chart.py): the canvas, the 5x7 bitmap font and the PNG
+encoder, read back with a minimal decoder (also used by tests/test_charts.py)."""
 
 from __future__ import annotations
 
 import struct
 import zlib
-from dataclasses import FrozenInstanceError
-from datetime import date, timedelta
 
 import pytest
 
-from reports.chart import DayCount, chart_alt_text, mentions_chart_png
+from reports.chart import (
+    FONT,
+    GLYPH_GAP,
+    GLYPH_H,
+    GLYPH_W,
+    Canvas,
+    encode_png,
+    glyph,
+    text_bitmap,
+    text_width,
+)
 
-BLUE = (43, 108, 176)
-ORANGE = (221, 107, 32)
-WHITE = (255, 255, 255)
-END = date(2025, 11, 27)
+PALETTE = ((255, 255, 255), (43, 108, 176), (221, 107, 32), (80, 80, 80))
+WHITE, BLUE, ORANGE, GREY = PALETTE
 
 
 def decode_png(data: bytes) -> tuple[int, int, list[list[tuple[int, int, int]]]]:
@@ -55,109 +62,75 @@ def decode_png(data: bytes) -> tuple[int, int, list[list[tuple[int, int, int]]]]
     return width, height, rows
 
 
-def month(values: dict[int, tuple[int, int]]) -> list[DayCount]:
-    """30 days ending on END; ``values`` maps day index (0 = oldest) to (articles, figures)."""
-    return [DayCount(END - timedelta(days=29 - i), *values.get(i, (0, 0))) for i in range(30)]
+def chunk_kinds(data: bytes) -> list[bytes]:
+    pos, kinds = 8, []
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kinds.append(data[pos + 4 : pos + 8])
+        pos += 12 + length
+    return kinds
 
 
-def columns_with(rows, colour, y_from: int) -> set[int]:
-    return {x for row in rows[y_from:] for x, px in enumerate(row) if px == colour}
+def picture() -> Canvas:
+    c = Canvas(40, 20)
+    c.rect(0, 0, 40, 1, 3)  # top row grey
+    c.rect(5, 5, 10, 15, 1)  # a blue box
+    c.rect(35, 10, 60, 30, 2)  # an orange box, clipped at the right and bottom edges
+    c.rect(-5, -5, 2, 2, 1)  # clipped at the top-left corner
+    c.rect(20, 5, 20, 15, 2)  # empty: draws nothing
+    return c
 
 
-def test_png_decodes_with_requested_size():
-    data = mentions_chart_png(month({i: (i % 7, i % 3) for i in range(30)}))
-    width, height, rows = decode_png(data)
-    assert (width, height) == (560, 140)
-    assert len(rows) == 140 and all(len(r) == 560 for r in rows)
-    w2, h2, _ = decode_png(mentions_chart_png(month({3: (1, 1)}), width=300, height=100))
-    assert (w2, h2) == (300, 100)
+def test_png_decodes_to_the_canvas_pixels() -> None:
+    width, height, rows = decode_png(encode_png(picture().rows, 40, PALETTE))
+    assert (width, height) == (40, 20) and all(len(r) == 40 for r in rows)
+    assert rows[0][2:] == [GREY] * 38 and rows[0][:2] == [BLUE] * 2 and rows[1][:2] == [BLUE] * 2
+    assert all(rows[y][x] == BLUE for y in range(5, 15) for x in range(5, 10))
+    assert rows[4][5] == rows[15][5] == rows[10][4] == rows[10][10] == WHITE  # half-open box
+    assert all(rows[y][x] == ORANGE for y in range(10, 20) for x in range(35, 40))
+    assert rows[9][36] == WHITE and rows[10][34] == WHITE
+    assert all(r[20] == WHITE for r in rows[1:])  # the empty box
+    assert sum(px == WHITE for r in rows for px in r) == 40 * 20 - 38 - 4 - 50 - 50
 
 
-def test_bars_sit_where_their_day_is():
-    # Only day 15 has articles, only day 29 (the last) has figures.
-    width, height, rows = decode_png(mentions_chart_png(month({15: (9, 0), 29: (0, 4)})))
-    below_legend = 25
-    blue = columns_with(rows, BLUE, below_legend)
-    orange = columns_with(rows, ORANGE, below_legend)
-    assert blue and orange
-    # One bar each: a narrow contiguous band of columns.
-    assert max(blue) - min(blue) == len(blue) - 1 and len(blue) < width / 30
-    assert max(orange) - min(orange) == len(orange) - 1
-    # Day 15 of 30 is just past the middle; day 29 is at the right edge.
-    assert 0.45 * width < min(blue) < 0.6 * width
-    assert min(orange) > 0.9 * width
-    # The blue bar (9) is taller than the orange one (4), and starts at the same baseline.
-    bx, ox = min(blue), min(orange)
-    blue_ys = [y for y in range(height) if rows[y][bx] == BLUE and y >= below_legend]
-    orange_ys = [y for y in range(height) if rows[y][ox] == ORANGE and y >= below_legend]
-    assert max(blue_ys) == max(orange_ys)
-    assert len(blue_ys) > 2 * len(orange_ys) > 0
-    # Background elsewhere: above the short bar, and between the two bars.
-    assert rows[min(orange_ys) - 3][ox] == WHITE
-    assert rows[max(blue_ys)][(bx + ox) // 2] != BLUE
+def test_png_bytes_are_deterministic_with_no_variable_metadata() -> None:
+    data = encode_png(picture().rows, 40, PALETTE)
+    assert data == encode_png(picture().rows, 40, PALETTE)
+    other = picture()
+    other.rect(0, 19, 1, 20, 3)
+    assert encode_png(other.rows, 40, PALETTE) != data
+    assert chunk_kinds(data) == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]  # no tIME, tEXt, ...
 
 
-def test_border_background_and_labels():
-    width, height, rows = decode_png(mentions_chart_png(month({0: (14, 2)})))
-    border = rows[0][0]
-    assert border != WHITE and border[0] == border[1] == border[2] > 180  # light grey
-    assert all(px == border for px in rows[0]) and all(px == border for px in rows[-1])
-    assert all(rows[y][0] == border and rows[y][-1] == border for y in range(height))
-    assert rows[2][width // 2] == WHITE
-
-    # Label ink (dark grey) at the bottom-left (first date) and bottom-right (last date).
-    def ink(x0: int, x1: int, y0: int, y1: int) -> bool:
-        return any(
-            rows[y][x][0] < 120 and rows[y][x] not in (BLUE, ORANGE)
-            for y in range(y0, y1)
-            for x in range(x0, x1)
-        )
-
-    assert ink(5, 60, height - 16, height - 2)
-    assert ink(width - 60, width - 5, height - 16, height - 2)
+def test_a_busy_560px_image_stays_small() -> None:
+    c = Canvas(560, 140)
+    for i in range(60):
+        c.rect(10 + 9 * i, 140 - 10 - (i * 37) % 120, 16 + 9 * i, 130, 1 + i % 2)
+        c.text(5, 5 + (i % 10) * 12, "NEW FIGURES 1234", 3)
+    assert len(encode_png(c.rows, 560, PALETTE)) < 8 * 1024
 
 
-def test_small_enough_for_email_even_with_big_numbers():
-    busy = month({i: (1000 + 37 * i, 999 - 13 * i) for i in range(30)})
-    assert len(mentions_chart_png(busy)) < 8 * 1024
-    assert len(mentions_chart_png(month({i: (i % 15, i % 4) for i in range(30)}))) < 8 * 1024
+def ink(rows: list[list[bool]]) -> list[str]:
+    return ["".join("#" if b else " " for b in r) for r in rows]
 
 
-@pytest.mark.parametrize("days", [[], month({})], ids=["empty", "all-zero"])
-def test_empty_and_zero_input_still_give_a_valid_image(days):
-    width, height, rows = decode_png(mentions_chart_png(days))
-    assert (width, height) == (560, 140)
-    assert not columns_with(rows, BLUE, 25) and not columns_with(rows, ORANGE, 25)
+def test_font_glyphs_are_drawn_as_defined() -> None:
+    assert all(len(g) == GLYPH_H and all(len(line) == GLYPH_W for line in g) for g in FONT.values())
+    assert ink(text_bitmap("A")) == list(FONT["A"])
+    assert text_bitmap("nato") == text_bitmap("NATO")  # lower case drawn as upper case
+    assert glyph("~") == FONT["?"] and text_bitmap("é") == text_bitmap("?")
+    # two glyphs side by side with a blank gap column between them
+    assert text_width("42") == 2 * GLYPH_W + GLYPH_GAP and text_width("") == 0
+    two = ink(text_bitmap("42"))
+    assert [r[:GLYPH_W] for r in two] == list(FONT["4"])
+    assert [r[GLYPH_W + GLYPH_GAP :] for r in two] == list(FONT["2"])
+    assert all(r[GLYPH_W] == " " for r in two)
 
 
-def test_deterministic():
-    days = month({i: (i * 3 % 11, i % 5) for i in range(30)})
-    assert mentions_chart_png(days) == mentions_chart_png(list(days))
-    assert mentions_chart_png(days) != mentions_chart_png(month({}))
-
-
-def test_window_is_the_last_30_days_and_gaps_count_zero():
-    old = [DayCount(END - timedelta(days=100), 50, 50)]  # outside the window: ignored
-    sparse = [DayCount(END - timedelta(days=29), 3, 0), DayCount(END, 3, 1)]
-    assert mentions_chart_png(old + sparse) == mentions_chart_png(sparse)
-    # Unordered input and a gap-filled full month give the same picture.
-    assert mentions_chart_png(sparse[::-1]) == mentions_chart_png(month({0: (3, 0), 29: (3, 1)}))
-
-
-def test_alt_text():
-    days = month({5: (14, 3), 20: (14, 30), 29: (2, 5)})
-    assert chart_alt_text(days) == (
-        "Articles kept per day over the last 30 days: peak 14 on 11-03; 38 new figures in total."
+@pytest.mark.parametrize("label", ["7", "3.5%", "NOV"])
+def test_scaled_text_is_each_font_pixel_as_a_square(label: str) -> None:
+    small, big = text_bitmap(label), text_bitmap(label, 2)
+    assert len(big) == 2 * GLYPH_H and len(big[0]) == text_width(label, 2) == 2 * len(small[0])
+    assert all(
+        big[y][x] == small[y // 2][x // 2] for y in range(len(big)) for x in range(len(big[0]))
     )
-    assert chart_alt_text([]) == (
-        "Articles kept per day over the last 30 days: none; 0 new figures in total."
-    )
-    assert chart_alt_text(month({1: (0, 1)})).endswith("; 1 new figure in total.")
-
-
-def test_daycount_is_frozen_and_rejects_negative_counts():
-    d = DayCount(END, 1, 2)
-    with pytest.raises(FrozenInstanceError):
-        d.articles = 3  # type: ignore[misc]
-    with pytest.raises(ValueError):
-        DayCount(END, -1, 0)

@@ -12,7 +12,7 @@ import pytest
 import flows  # noqa: F401
 from flows.demo.feedserver import FeedServer
 from flows.demo.smtpsink import SmtpSink, free_port
-from reports.chart import DayCount, mentions_chart_png
+from reports.charts import ChartImage, TopicDay, topic_chart_png
 from reports.digest import Source, Story, TopicSection
 from reports.email import MAX_EMAIL_BYTES, compose, message_id_for
 from reports.letter import build_email
@@ -22,6 +22,14 @@ from tests.test_digest import art_row, build, fig_row, quote_row
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "monitors.toml")
 NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
+CHART = ChartImage(
+    "chart-nato-spending",
+    topic_chart_png(
+        "NATO: LAST 14 DAYS", [TopicDay("nato-spending", NOW.date(), 4, 2)], NOW.date()
+    ),
+    "NATO defence spending, last 14 days: 4 stories and 2 new figures.",
+    "NATO defence spending",
+)
 
 
 def letter(digest, **kw):
@@ -34,8 +42,7 @@ def letter(digest, **kw):
         date=NOW,
         list_id="newswatch digest <digest.newswatch.local>",
         archive_url="https://news.example.org/digests/2026-11-23.html",
-        chart_png=mentions_chart_png([DayCount(NOW.date(), 4, 2)]),
-        chart_alt="chart",
+        charts=[CHART],
     )
     args.update(kw)
     return build_email(digest, **args)
@@ -55,8 +62,12 @@ def test_message_is_multipart_alternative_with_inlined_css_and_headers() -> None
     image = related.get_payload()[1]
     html = html_part.get_content()
     assert related.get_content_type() == "multipart/related"
-    assert image.get_content_type() == "image/png" and image["Content-ID"] == "<chart@newswatch>"
-    assert 'src="cid:chart@newswatch"' in html
+    assert len(related.get_payload()) == 2  # the HTML and the one chart
+    assert image.get_content_type() == "image/png" and image.get_content() == CHART.png
+    assert image["Content-ID"] == "<chart-nato-spending@newswatch>"
+    assert image.get_filename() == "chart-nato-spending.png"
+    assert 'src="cid:chart-nato-spending@newswatch"' in html
+    assert f'alt="{CHART.alt}"' in html
     assert "<script" not in html.lower()
     assert 'style="' in html and "font-family" in html  # rules moved onto the elements
     for header in ("Message-ID", "Date", "List-Id", "From", "To", "Subject"):
