@@ -1,16 +1,19 @@
 """Benchmark: poll a local farm of N real feeds with newswatch and with lemon24/reader.
 
-    .venv/bin/python bench/poll.py               # 1,000 feeds, 200 ms latency per request
+    .venv/bin/python bench/poll.py               # 1,000 feeds, 200 ms, farms of 8 and 250 hosts
+    .venv/bin/python bench/poll.py --hosts 250   # the 250-host farm only
     .venv/bin/python bench/poll.py --quick       # 100 feeds
     .venv/bin/python bench/poll.py --skip-reader # newswatch only
+    .venv/bin/python bench/poll.py --baseline main --skip-prefect  # this tree vs main, plain
 
 The farm serves feeds built from ../shared/corpus/feeds (the RSS/Atom files as they are; the
 rumca-js JSON entry dumps turned into RSS in memory), N feeds cycling over those documents.  Each
 copy's item links and ids are rewritten to point at the farm (``/a/<feed>/<original path>``), so
 every feed carries distinct articles and full-text fetching stays on this machine.  Every request
-waits ``--latency`` ms; ETag / If-None-Match gets 304.  Feeds are spread over several loopback
-addresses (127.0.0.1 .. 127.0.0.K, one listening socket each) so a per-host limit does not
-serialise the run.
+waits ``--latency`` ms; ETag / If-None-Match gets 304.  Feeds, and so their article pages, are
+spread over K loopback addresses (127.0.0.1 .. 127.0.0.K, one listening socket each): 250 is
+shaped like a real feed list, 8 shows that the per-host limits hold.  Each farm in ``--hosts``
+is run in turn, every contender against it, so the ratios of a farm come from the same run.
 
 Each contender runs in its own subprocess, which does a cold poll (empty store) then a warm one
 (everything answers 304) and reports both times and its peak RSS (ru_maxrss):
@@ -41,6 +44,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+
+from pollreport import print_farm, print_timelines
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -241,8 +246,10 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def child_newswatch(urls: list[str], workdir: Path, mode: str) -> dict:
-    sys.path.insert(0, str(ROOT))
+def child_newswatch(urls: list[str], workdir: Path, mode: str, root: Path = ROOT) -> dict:
+    """Poll cold then warm with the code under ``root`` (this tree, or a ``--baseline``
+    revision's copy); in plain mode also the seconds of each stage and their timeline."""
+    sys.path.insert(0, str(root))
     os.environ.setdefault("PREFECT_HOME", str(workdir / "prefect-home"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -250,23 +257,26 @@ def child_newswatch(urls: list[str], workdir: Path, mode: str) -> dict:
 
     import flows.poll as fp
 
+    try:  # a baseline revision may predate the timeline
+        from monitors import timeline
+    except ImportError:
+        timeline = None
+    spans: list[tuple[str, float, float]] = []
     feeds = [{"url": u, "name": f"feed {i}"} for i, u in enumerate(urls)]
-    db = str(workdir / f"newswatch-{mode}.duckdb")
-    config = str(ROOT / "monitors.toml")
+    db = str(workdir / f"newswatch-{mode}-{root.name}.duckdb")
+    config = str(root / "monitors.toml")
     if mode == "plain":
         # the flow's own code, minus Prefect: tasks become their functions, the run logger a
         # plain logger; poll_feeds.fn is the undecorated flow function
         from prefect import Task
 
-        stages: dict[str, float] = {}
-
         def timed(name: str, fn):
             def run(*a, **k):
-                t = time.perf_counter()
+                t = time.monotonic()
                 try:
                     return fn(*a, **k)
                 finally:
-                    stages[name] = stages.get(name, 0.0) + time.perf_counter() - t
+                    spans.append((name, t, time.monotonic()))
 
             return run
 
@@ -283,18 +293,22 @@ def child_newswatch(urls: list[str], workdir: Path, mode: str) -> dict:
         started = time.perf_counter()
         flow(name="bench-warm-up")(lambda: None)()
         startup = time.perf_counter() - started
-        stages = {}
         run = fp.poll_feeds
+    if timeline is not None:
+        timeline.enable()
     out: dict = {"prefect_startup": startup} if mode == "prefect" else {}
     for label, when in (("cold", NOW), ("warm", NOW + timedelta(hours=13))):
-        before = dict(stages)
+        spans.clear()
+        if timeline is not None:
+            timeline.take()
         started = time.perf_counter()
+        t0 = time.monotonic()
         summary = run(config=config, db=db, now=when, feeds=feeds, allow_private=True)
         out[label] = time.perf_counter() - started
+        every = spans + (timeline.take() if timeline is not None else [])
+        out[label + "_timeline"] = [(s, round(a - t0, 3), round(b - t0, 3)) for s, a, b in every]
         out[label + "_stages"] = {
-            k: round(v - before.get(k, 0.0), 2)
-            for k, v in stages.items()
-            if v - before.get(k, 0.0) > 0.005
+            k: round(v, 2) for k, v in stage_seconds(spans).items() if v > 0.005
         }
         out[label + "_summary"] = {
             k: summary.get(k)
@@ -309,6 +323,13 @@ def child_newswatch(urls: list[str], workdir: Path, mode: str) -> dict:
             )
         }
     out["rss_mb"] = peak_rss_mb()
+    return out
+
+
+def stage_seconds(spans: list[tuple[str, float, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, a, b in spans:
+        out[name] = out.get(name, 0.0) + b - a
     return out
 
 
@@ -389,32 +410,35 @@ def run_child(cmd: list[str], label: str) -> dict | None:
 # -- main ---------------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--feeds", type=int, default=1000, help="number of feeds (default 1000)")
-    ap.add_argument("--latency", type=float, default=200, help="ms per request (default 200)")
-    ap.add_argument("--hosts", type=int, default=8, help="loopback addresses to spread over")
-    ap.add_argument("--quick", action="store_true", help="100 feeds")
-    ap.add_argument("--skip-reader", action="store_true", help="do not run lemon24/reader")
-    ap.add_argument("--child", choices=["plain", "prefect"], help=argparse.SUPPRESS)
-    ap.add_argument("--urls", help=argparse.SUPPRESS)
-    ap.add_argument("--workdir", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
+def export_revision(rev: str, dest: Path) -> Path:
+    """A copy of the tree at ``rev`` (``git archive``), to run as the baseline contender."""
+    dest.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
 
-    if args.child:
-        urls = json.loads(Path(args.urls).read_text())
-        print(json.dumps(child_newswatch(urls, Path(args.workdir), args.child)))
-        return 0
 
-    n = 100 if args.quick else args.feeds
-    reader_py = None if args.skip_reader else ensure_reader(quiet=True)
-    if not args.skip_reader and reader_py is None:
-        print("bench: lemon24/reader could not be installed; skipping it")
-    with (
-        tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp,
-        Farm(n, args.hosts, args.latency / 1000) as farm,
-    ):
-        work = Path(tmp)
+def contenders(args: argparse.Namespace, work: Path) -> list[tuple[str, str, Path | None]]:
+    """(label, child mode, code root) of each newswatch contender, in running order."""
+    out = [("newswatch (plain)", "plain", ROOT)]
+    if args.baseline:
+        base = export_revision(args.baseline, work / f"baseline-{args.baseline[:12]}")
+        out.append((f"baseline {args.baseline[:12]} (plain)", "plain", base))
+    if not args.skip_prefect:
+        out.append(("newswatch (Prefect)", "prefect", ROOT))
+    return out
+
+
+def run_farm(
+    n: int, hosts: int, args: argparse.Namespace, work: Path, reader_py: Path | None
+) -> dict[str, dict | None]:
+    """Every contender against one farm of ``n`` feeds on ``hosts`` loopback addresses."""
+    results: dict[str, dict | None] = {}
+    work = work / f"farm-{hosts}"  # a store per farm and contender: each farm starts cold
+    work.mkdir()
+    with Farm(n, hosts, args.latency / 1000) as farm:
         urls = farm.feed_urls()
         (work / "urls.json").write_text(json.dumps(urls))
         print(
@@ -423,64 +447,67 @@ def main(argv: list[str] | None = None) -> int:
             f"{os.cpu_count()} CPUs",
             flush=True,
         )
-        results: dict[str, dict | None] = {}
-        for mode, label in (("plain", "newswatch (plain)"), ("prefect", "newswatch (Prefect)")):
-            results[label] = run_child(
-                [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    mode,
-                    "--urls",
-                    str(work / "urls.json"),
-                    "--workdir",
-                    str(work),
-                ],
-                label,
-            )
+        for label, mode, root in contenders(args, work):
+            cmd = [sys.executable, __file__, "--child", mode, "--urls", str(work / "urls.json")]
+            cmd += ["--workdir", str(work), "--root", str(root)]
+            results[label] = run_child(cmd, label)
         if reader_py is not None:
+            db = work / "reader.sqlite"
             results["reader"] = run_child(
-                [str(reader_py), "-c", READER_CHILD, json.dumps(urls), str(work / "reader.sqlite")],
-                "reader",
+                [str(reader_py), "-c", READER_CHILD, json.dumps(urls), str(db)], "reader"
             )
         print(
             f"bench: the farm answered {farm.requests} requests ({farm.not_modified} with "
             f"304, {farm.articles} article pages)"
         )
-    print_table(results, n, args.latency)
-    return 0
+    return results
 
 
-def print_table(results: dict[str, dict | None], n: int, latency: float) -> None:
-    print()
-    print(f"poll of {n} feeds, {latency:.0f} ms latency per request")
-    print(f"{'contender':22} {'cold s':>8} {'warm s':>8} {'peak RSS MB':>12}")
-    for label, r in results.items():
-        if r is None:
-            print(f"{label:22} {'failed':>8}")
-            continue
-        print(f"{label:22} {r['cold']:8.2f} {r['warm']:8.2f} {r['rss_mb']:12.0f}")
-    plain, flow, rdr = (
-        results.get(k) for k in ("newswatch (plain)", "newswatch (Prefect)", "reader")
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--feeds", type=int, default=1000, help="number of feeds (default 1000)")
+    ap.add_argument("--latency", type=float, default=200, help="ms per request (default 200)")
+    ap.add_argument(
+        "--hosts",
+        default="8,250",
+        help="loopback addresses to spread the feeds over; a comma list runs one farm after "
+        "another in the same run (default 8,250)",
     )
-    print()
-    if plain and flow:
-        for phase in ("cold", "warm"):
-            over = flow[phase] / plain[phase] - 1
-            print(f"Prefect overhead, {phase}: {over:+.0%} (target: at most +20%)")
-    if rdr:
-        for label in ("newswatch (plain)", "newswatch (Prefect)"):
-            nw = results.get(label)
-            if nw:
-                print(
-                    f"reader/{label}: cold {rdr['cold'] / nw['cold']:.2f}x (target >= 2.5x), "
-                    f"warm {rdr['warm'] / nw['warm']:.2f}x (target >= 6x)"
-                )
-    if flow:
-        print(
-            f"newswatch warm poll (Prefect) {flow['warm']:.2f} s (target <= 2 s); peak RSS "
-            f"{max(r['rss_mb'] for r in (plain, flow) if r):.0f} MB (target < 500 MB)"
-        )
+    ap.add_argument("--quick", action="store_true", help="100 feeds")
+    ap.add_argument("--skip-reader", action="store_true", help="do not run lemon24/reader")
+    ap.add_argument("--skip-prefect", action="store_true", help="do not run the Prefect flow")
+    ap.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also run the plain calls of git revision REV (its tree exported to a temp dir)",
+    )
+    ap.add_argument("--child", choices=["plain", "prefect"], help=argparse.SUPPRESS)
+    ap.add_argument("--urls", help=argparse.SUPPRESS)
+    ap.add_argument("--workdir", help=argparse.SUPPRESS)
+    ap.add_argument("--root", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.child:
+        urls = json.loads(Path(args.urls).read_text())
+        root = Path(args.root) if args.root else ROOT
+        print(json.dumps(child_newswatch(urls, Path(args.workdir), args.child, root)))
+        return 0
+
+    n = 100 if args.quick else args.feeds
+    farms = [int(h) for h in str(args.hosts).split(",") if h.strip()]
+    if any(not 1 <= h <= 254 for h in farms):
+        ap.error("--hosts: each farm needs 1 to 254 loopback addresses")
+    reader_py = None if args.skip_reader else ensure_reader(quiet=True)
+    if not args.skip_reader and reader_py is None:
+        print("bench: lemon24/reader could not be installed; skipping it")
+    by_farm: dict[int, dict[str, dict | None]] = {}
+    with tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp:
+        for hosts in farms:
+            by_farm[hosts] = run_farm(n, hosts, args, Path(tmp), reader_py)
+    for hosts, results in by_farm.items():
+        print_farm(results, n, hosts, args.latency)
+    print_timelines(by_farm)
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""The ``poll-feeds`` flow: per batch of feeds, fetch -> parse -> normalise -> match ->
-extract -> store -> feed health; then cluster the stories once and raise the alerts.
+"""The ``poll-feeds`` flow: per batch of feeds, fetch -> parse -> normalise -> pages -> match ->
+extract (overlapped: monitors.stream) -> store -> feed health; then cluster the stories once
+and raise the alerts.
 
 Each task is a thin wrapper over a pure function in ``monitors``; the flow reads like a table
 of contents.  One broken feed is an outcome in the summary, never a failed run.
@@ -8,7 +9,6 @@ of contents.  One broken feed is an outcome in the summary, never a failed run.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,13 +22,12 @@ from flows.interrupt import Interrupted, arm, shielded
 from monitors.config import Config
 from monitors.decide.schedule import due_feeds, feed_updates, plan_requests
 from monitors.ingest.feedlist import read_feed_list
-from monitors.ingest.fetch import FetchResult, fetch_all, fetch_pages
-from monitors.ingest.fulltext import wants_full_text
-from monitors.model import Article, FeedConfig, FeedOutcome, Processed
+from monitors.ingest.fetch import FetchResult
+from monitors.model import FeedConfig, FeedOutcome, Processed
 from monitors.nlp.dedupe import DedupeDoc, cluster_documents
-from monitors.pipeline import analyse_articles, read_feeds, with_pages
 from monitors.store.db import Store
 from monitors.store.rows import UpsertCounts
+from monitors.stream import BatchRead, read_batch
 from monitors.wording import plural
 
 CLUSTER_LOOKBACK = timedelta(days=7)
@@ -63,85 +62,40 @@ class PollSummary:
         )
 
 
-@task(name="fetch-feeds", cache_policy=NO_CACHE)
-def fetch_task(feeds: Sequence[FeedConfig], store: Store, cfg: Config) -> list[FetchResult]:
+@task(name="fetch-read-analyse", cache_policy=NO_CACHE)
+def read_task(
+    feeds: Sequence[FeedConfig], store: Store, cfg: Config, now: datetime, allow_private: bool
+) -> BatchRead:
+    """Fetch, parse, fetch the pages wanted and analyse one batch, the stages overlapped."""
     logger = get_run_logger()
     requests = plan_requests(feeds, store.feed_states(f.url for f in feeds))
-    done = [0]
-    last = [time.monotonic()]
-
-    def progress(r: FetchResult) -> None:
-        done[0] += 1
-        if time.monotonic() - last[0] > 2 or done[0] == len(requests):
-            last[0] = time.monotonic()
-            logger.info("fetched %d/%d feeds", done[0], len(requests))
-
-    return fetch_all(requests, cfg.polling, on_result=progress)
-
-
-@task(name="read-feeds", cache_policy=NO_CACHE)
-def read_task(
-    feeds: Sequence[FeedConfig], results: Sequence[FetchResult], now: datetime
-) -> tuple[list[FeedOutcome], list[Article]]:
-    logger = get_run_logger()
-    outcomes: list[FeedOutcome] = []
-    articles: list[Article] = []
-    for feed, (outcome, items) in zip(feeds, read_feeds(feeds, results, now), strict=True):
-        if outcome.status == "error":
-            named = f"{feed.name} ({feed.url})" if feed.name != feed.url else feed.url
-            logger.warning("feed %s failed: %s", named, outcome.error)
-        elif outcome.error:
-            logger.info("feed %s: %s", feed.name, outcome.error)
-        outcomes.append(outcome)
-        articles.extend(items)
-    return outcomes, articles
-
-
-@task(name="fetch-full-text", cache_policy=NO_CACHE)
-def fulltext_task(
-    articles: Sequence[Article], store: Store, cfg: Config, allow_private: bool
-) -> list[Article]:
-    """Fetch the page of summary-only items that may be on topic and are new or changed."""
-    logger = get_run_logger()
-    known = store.existing_hashes([a.id for a in articles])
-    wanted = [
-        i for i, a in enumerate(articles) if known.get(a.id) != a.feed_hash and wants_full_text(a)
-    ]
-    if not wanted:
-        return list(articles)
-    logger.info("fetching the full text of %d summary-only items", len(wanted))
-    pages = fetch_pages([articles[i].url for i in wanted], cfg.polling, allow_private=allow_private)
-    out = list(articles)
-    fetched = [
-        (i, page.body) for i, page in zip(wanted, pages, strict=True) if page.ok and page.body
-    ]
-    for (i, _), article in zip(
-        fetched, with_pages([(articles[i], body) for i, body in fetched]), strict=True
-    ):
-        out[i] = article
-    failed = len(wanted) - len(fetched)
-    for i, page in zip(wanted, pages, strict=True):
-        if not (page.ok and page.body):
-            logger.debug("full text of %s not fetched: %s", articles[i].url, page.error)
-    if failed:
-        logger.info(
-            "%d of %d article pages could not be fetched; their summaries are used",
-            failed,
-            len(wanted),
-        )
-    return out
-
-
-@task(name="analyse-articles", cache_policy=NO_CACHE)
-def analyse_task(articles: Sequence[Article], cfg: Config) -> list[Processed]:
-    logger = get_run_logger()
-    out = analyse_articles(articles, cfg.topics)
-    logger.info(
-        "analysed %s (new, updated and already stored alike): %d on topic",
-        plural(len(out), "feed item"),
-        sum(p.kept for p in out),
+    read = read_batch(
+        feeds,
+        requests,
+        cfg.polling,
+        cfg.topics,
+        now,
+        store.existing_hashes,
+        allow_private=allow_private,
+        logger=logger,
     )
-    return out
+    for url, error in read.pages_failed:
+        logger.debug("full text of %s not fetched: %s", url, error)
+    if read.pages_wanted:
+        logger.info(
+            "fetched the full text of %d summary-only items%s",
+            read.pages_wanted - len(read.pages_failed),
+            f"; {len(read.pages_failed)} of {read.pages_wanted} article pages could not be "
+            "fetched; their summaries are used"
+            if read.pages_failed
+            else "",
+        )
+    logger.info(
+        "analysed %s (items stored unchanged are not analysed again): %d on topic",
+        plural(len(read.processed), "feed item"),
+        sum(p.kept for p in read.processed),
+    )
+    return read
 
 
 @task(name="store-articles", cache_policy=NO_CACHE)
@@ -275,14 +229,11 @@ def poll_batch(
     poll of 10,000 feeds costs no more memory than one of 500; each batch is committed before
     the next is fetched, so a crash or Ctrl-C loses at most the batch in flight (its feeds stay
     due); a signal never cuts the batch's store writes in half."""
-    results = fetch_task(feeds, store, cfg)
-    outcomes, articles = read_task(feeds, results, when)
-    articles = fulltext_task(articles, store, cfg, allow_private)
-    processed = analyse_task(articles, cfg)
+    read = read_task(feeds, store, cfg, when, allow_private)
     with shielded():  # a signal waits until the batch and its feeds' health are recorded
-        counts = store_task(store, processed, when)
-        health_task(store, outcomes, results, when)
-    return outcomes, counts
+        counts = store_task(store, read.processed, when)
+        health_task(store, read.outcomes, read.results, when)
+    return read.outcomes, counts
 
 
 def summarise(

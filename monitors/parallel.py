@@ -55,6 +55,13 @@ def map_chunked(
     return out
 
 
+def shared_pool(processes: int | None = None) -> ProcessPoolExecutor:
+    """The process's pool of ``processes`` workers (default :func:`workers`), started on first
+    use and kept: for callers that submit chunks themselves as work arrives
+    (monitors.stream)."""
+    return _pool(processes or workers())
+
+
 def _ignore_sigint() -> None:
     """Each worker's first act: ignore SIGINT (a spawned worker does not inherit a blocked
     signal mask), so Ctrl-C, sent to the whole group, stops only the main process."""

@@ -23,7 +23,14 @@ import httpx
 from monitors.config import PollSettings
 from monitors.model import FetchRequest
 
-__all__ = ["FetchRequest", "FetchResult", "fetch_all", "fetch_pages"]
+__all__ = [
+    "FetchRequest",
+    "FetchResult",
+    "PageFetcher",
+    "fetch_all",
+    "fetch_all_async",
+    "fetch_pages",
+]
 
 MAX_REDIRECTS = 5
 ACCEPT_ENCODING = "gzip, deflate"  # the encodings _read_capped inflates with a bound
@@ -90,15 +97,19 @@ def fetch_all(
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> list[FetchResult]:
     """Fetch every request concurrently; results come back in the order of ``requests``."""
-    return asyncio.run(_fetch_all(requests, settings, transport, on_result))
+    report = None if on_result is None else (lambda _i, r: on_result(r))
+    return asyncio.run(fetch_all_async(requests, settings, transport=transport, on_result=report))
 
 
-async def _fetch_all(
+async def fetch_all_async(
     requests: Sequence[FetchRequest],
     settings: PollSettings,
-    transport: httpx.AsyncBaseTransport | None,
-    on_result: Callable[[FetchResult], None] | None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_result: Callable[[int, FetchResult], None] | None = None,
 ) -> list[FetchResult]:
+    """:func:`fetch_all` inside a running event loop; ``on_result(i, result)`` is called as
+    each request ``i`` ends (so its body can be worked on while the others download)."""
     limits = httpx.Limits(
         max_connections=settings.max_concurrency, max_keepalive_connections=settings.max_concurrency
     )
@@ -118,16 +129,16 @@ async def _fetch_all(
         },
     ) as client:
 
-        async def one(req: FetchRequest) -> FetchResult:
+        async def one(i: int, req: FetchRequest) -> FetchResult:
             host = _host(req.url)
             host_sem = per_host.setdefault(host, asyncio.Semaphore(settings.max_per_host))
             async with host_sem, semaphore:
                 result = await fetch_one(client, req, settings)
             if on_result is not None:
-                on_result(result)
+                on_result(i, result)
             return result
 
-        return list(await asyncio.gather(*(one(r) for r in requests)))
+        return list(await asyncio.gather(*(one(i, r) for i, r in enumerate(requests))))
 
 
 def _host(url: str) -> str:
@@ -333,28 +344,62 @@ async def _fetch_pages(
     allow_private: bool,
     transport: httpx.AsyncBaseTransport | None,
 ) -> list[FetchResult]:
-    overall = asyncio.Semaphore(settings.max_concurrency)
-    per_host: dict[str, asyncio.Semaphore] = {}
-    verdicts: dict[tuple[str, int], str | None] = {}  # one DNS check per host per batch
-    timeout = httpx.Timeout(settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds))
-    async with httpx.AsyncClient(
-        transport=transport,
-        timeout=timeout,
-        follow_redirects=False,
-        headers={
-            "User-Agent": settings.user_agent,
-            "Accept": "text/html,*/*;q=0.5",
-            "Accept-Encoding": ACCEPT_ENCODING,
-        },
-    ) as client:
+    async with PageFetcher(settings, allow_private, transport=transport) as pages:
+        return list(await asyncio.gather(*(pages.get(u) for u in urls)))
 
-        async def one(url: str) -> FetchResult:
-            host = _host(url)
-            sem = per_host.setdefault(host, asyncio.Semaphore(PER_HOST_PAGES))
-            async with overall, sem:
-                return await _fetch_page(client, url, settings, allow_private, verdicts)
 
-        return list(await asyncio.gather(*(one(u) for u in urls)))
+class PageFetcher:
+    """Article pages inside a running event loop, one client for a whole batch: at most
+    PER_HOST_PAGES requests at once per host and ``max_concurrency`` in all, every URL and
+    redirect hop checked against SSRF.  A request waits for its host's turn *before* it takes
+    one of the overall slots, so a feed's many links on one host never hold slots that pages of
+    other hosts could use."""
+
+    def __init__(
+        self,
+        settings: PollSettings,
+        allow_private: bool,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.allow_private = allow_private
+        self._overall = asyncio.Semaphore(settings.max_concurrency)
+        self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._verdicts: dict[tuple[str, int], str | None] = {}  # one DNS check per host
+        timeout = httpx.Timeout(
+            settings.timeout_seconds, connect=min(10.0, settings.timeout_seconds)
+        )
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=False,
+            limits=httpx.Limits(
+                max_connections=settings.max_concurrency,
+                max_keepalive_connections=settings.max_concurrency,
+            ),
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "text/html,*/*;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
+        )
+
+    async def __aenter__(self) -> PageFetcher:
+        await self._client.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.__aexit__(*exc)
+
+    async def get(self, url: str) -> FetchResult:
+        """One page (following up to MAX_REDIRECTS checked redirects); never raises for network
+        or HTTP failures."""
+        sem = self._per_host.setdefault(_host(url), asyncio.Semaphore(PER_HOST_PAGES))
+        async with sem, self._overall:
+            return await _fetch_page(
+                self._client, url, self.settings, self.allow_private, self._verdicts
+            )
 
 
 async def _fetch_page(

@@ -33,16 +33,26 @@ def wants_full_text(article: Article) -> bool:
     return bool(_MAYBE_ON_TOPIC.search(f"{article.title} {article.text}"))
 
 
-def with_page_text(article: Article, page: bytes) -> Article:
-    """The article with the page's main text, when that is longer than the summary."""
+def page_body(page: bytes, summary: str) -> str | None:
+    """The page's main text (trafilatura), when it is longer than ``summary``; else None."""
     from monitors.ingest.articles import decode_bytes
 
     _, body = html_to_text(decode_bytes(page))
-    if len(body) <= len(article.text):
-        return article
+    return body if len(body) > len(summary) else None
+
+
+def with_body(article: Article, body: str) -> Article:
+    """The article with ``body`` (a page's text) for its text; the feed's hash is kept as the
+    source hash, so a later poll of the same summary is "unchanged"."""
     return replace(
         article,
         text=body,
         content_hash=content_hash(article.title, body),
         source_hash=article.feed_hash,
     )
+
+
+def with_page_text(article: Article, page: bytes) -> Article:
+    """The article with the page's main text, when that is longer than the summary."""
+    body = page_body(page, article.text)
+    return article if body is None else with_body(article, body)
