@@ -45,16 +45,6 @@ _YEAR = re.compile(
     r"\b(?:by|in|for|until|through|before)\s+(20\d\d)\b|\b(20\d\d)(?:\s+|-)budget\b", re.I
 )
 _RELATIVE_YEAR = {"this year": 0, "next year": 1, "last year": -1}
-# words just before a figure that make it a demand of someone else: "demands", "calls for",
-# "urged allies to", "wants them to", "telling members to", "pressing Europe to"
-_DEMAND = re.compile(
-    r"(?<![\w-])(?:demand(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|for)|urg(?:e|es|ed|ing)"
-    r"|insist(?:s|ed|ing)?|press(?:es|ed|ing)|push(?:es|ed|ing)?\s+for"
-    # "wants them to", "telling NATO members to"; not "wants its budget to" (its own plan)
-    r"|(?:want(?:s|ed|ing)?|tell(?:s|ing)?|told|ask(?:s|ed|ing)?)\s+(?!(?:to|its|our|my)\b)"
-    r"[\w’'-]+(?:\s+(?!to\b)[\w’'-]+){0,2}\s+to)(?![\w-])",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -175,7 +165,18 @@ def demanded(row: FigureRow) -> bool:
     """Whether the words just before the figure make it a demand of others ("he wants them to
     be spending 5 percent", "Trump's demand to lift the target to 5%", "urged allies to give
     $1bn") rather than a report of the subject's own spending, plan, target or pledge."""
-    return bool(_DEMAND.search(_before(row)))
+    return bool(_demand_re().search(_before(row)))
+
+
+@cache
+def _demand_re() -> re.Pattern[str]:
+    """The ``[demand]`` words of the table as one pattern (see ledgers.toml)."""
+    d = _table()["demand"]
+    asking = (
+        rf"(?:{'|'.join(d['asking'])})\s+(?!(?:{'|'.join(d['own'])})\b)"
+        r"[\w’'-]+(?:\s+(?!to\b)[\w’'-]+){0,2}\s+to"
+    )
+    return _rx([*d["verbs"], asking])
 
 
 def aid_kind(sentence: str | None) -> str | None:
