@@ -172,6 +172,8 @@ def test_on_a_real_store_an_allys_share_of_gdp_changing_alerts_once(tmp_path: Pa
     assert [(a.rule, a.name) for a in gdp] == [("gdp", "Germany: 2.1% of GDP → 2.4% of GDP")]
     p = gdp[0].payload
     assert p["ally"] == "Germany" and p["value"] == 2.4 and p["previous"]["value"] == 2.1
+    # the payload's kind is the alert's, as for every alert; the ledger measure has its own key
+    assert p["kind"] == "gdp-change" and p["measure"] in ("actual", "planned", "target")
     assert p["url"].endswith("/de-raise") and p["previous"]["url"].endswith("/de-actual")
     assert gdp[0].resource_id == f"newswatch.figure.{p['fact_key']}"
     # the big aid figures, once each: none below USD 1 bn, none in euros

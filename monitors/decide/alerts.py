@@ -190,82 +190,77 @@ def figure_fits(
     )
 
 
+def _alert(
+    rule: AlertRule, kind: str, fact: str, article: str, name: str, /, **fields: Any
+) -> Alert:
+    """One alert; its payload is the rule, the kind, ``fields`` and the fact key."""
+    payload = {"rule": rule.name, "kind": kind, **fields, "fact_key": fact}
+    return Alert(rule=rule.name, kind=kind, fact=fact, article=article, name=name, payload=payload)
+
+
 def _figure_alert(rule: AlertRule, row: FigureRow) -> Alert:
     label = f"{row.text} ({row.subject})" if row.subject else row.text
-    return Alert(
-        rule=rule.name,
-        kind=FIGURE,
-        fact=row.fact_key,
-        article=row.article,
-        name=label,
-        payload={
-            "rule": rule.name,
-            "kind": FIGURE,
-            "text": row.text,
-            "value": row.value,
-            "unit": row.unit,
-            "subject": row.subject,
-            "sentence": row.sentence,
-            "fact_key": row.fact_key,
-            **_source(row),
-        },
+    return _alert(
+        rule,
+        FIGURE,
+        row.fact_key,
+        row.article,
+        label,
+        text=row.text,
+        value=row.value,
+        unit=row.unit,
+        subject=row.subject,
+        sentence=row.sentence,
+        **_source(row),
     )
 
 
 def _quote_alert(rule: AlertRule, row: QuoteRow, watched: Speaker) -> Alert:
-    return Alert(
-        rule=rule.name,
-        kind=QUOTE,
-        fact=row.quote_key,
-        article=row.article,
-        name=f"{row.speaker}: “{short(row.text)}”",
-        payload={
-            "rule": rule.name,
-            "kind": QUOTE,
-            "text": row.text,
-            "speaker": row.speaker,
-            "watched": watched.name,
-            "role": row.role,
-            "sentence": row.sentence,
-            "fact_key": row.quote_key,
-            **_source(row),
-        },
+    return _alert(
+        rule,
+        QUOTE,
+        row.quote_key,
+        row.article,
+        f"{row.speaker}: “{short(row.text)}”",
+        text=row.text,
+        speaker=row.speaker,
+        watched=watched.name,
+        role=row.role,
+        sentence=row.sentence,
+        **_source(row),
     )
 
 
 def _cell_fields(c: Cell) -> dict[str, Any]:
-    return {"text": c.text, "value": c.value, "kind": c.kind, "year": c.year}
+    """A ledger cell's value; ``measure`` is actual/planned/target (``kind`` is the alert's)."""
+    return {"text": c.text, "value": c.value, "measure": c.kind, "year": c.year}
 
 
 def _gdp_alert(rule: AlertRule, row: SpendingRow) -> Alert:
     new, old = row.gdp, row.gdp_previous
     assert new is not None and old is not None
-    return Alert(
-        rule=rule.name,
-        kind=GDP_CHANGE,
-        fact=new.fact_key,
+    previous = {
+        **_cell_fields(old),
+        "date": old.date.isoformat(),
+        "url": old.url,
+        "title": old.title,
+    }
+    return _alert(
+        rule,
+        GDP_CHANGE,
+        new.fact_key,
+        new.article,
+        f"{row.name}: {old.text} → {new.text}",
+        ally=row.name,
+        **_cell_fields(new),
+        unit=new.unit,
+        previous=previous,
+        sentence=new.sentence,
+        url=new.url,
+        title=new.title,
+        source=new.source,
+        published_at=new.date.isoformat(),
         article=new.article,
-        name=f"{row.name}: {old.text} → {new.text}",
-        payload={
-            "rule": rule.name,
-            "kind": GDP_CHANGE,
-            "ally": row.name,
-            **_cell_fields(new),
-            "unit": new.unit,
-            "previous": {
-                **_cell_fields(old),
-                "date": old.date.isoformat(),
-                "url": old.url,
-                "title": old.title,
-            },
-            "sentence": new.sentence,
-            "fact_key": new.fact_key,
-            "url": new.url,
-            "title": new.title,
-            "source": new.source,
-            "published_at": new.date.isoformat(),
-            "article": new.article,
-        },
     )
 
 
