@@ -350,10 +350,11 @@ def run(
 
 
 QUOTE_KEYS = ("quote", "speaker", "rules")
-# quote-only label sets (issue 14): quotes3..5_blind, rounds 1-3's blind sets (spent), and
-# quote_sets.BLIND, the current round's (round 4: quotes6_blind, never trained or tuned on;
-# floors measured once)
-QUOTE_ONLY_SETS = ("quotes3_blind", "quotes4_blind", "quotes5_blind", "quotes6_blind")
+# quote-only label sets (issue 14): quotes3..7_blind, rounds 1-5's blind sets, each scored
+# once when its labels landed (floors at those values); 3 and 4 are training data since
+QUOTE_ONLY_SETS = (
+    "quotes3_blind", "quotes4_blind", "quotes5_blind", "quotes6_blind", "quotes7_blind",
+)  # fmt: skip
 
 
 def quote_only_pairs(corpus: Path, name: str) -> list[tuple[dict, dict]]:

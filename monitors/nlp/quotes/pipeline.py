@@ -1,4 +1,4 @@
-"""The stages in order: marks, masking, attribution, post-passes, then the speaker ranker."""
+"""The stages in order: marks, masking, attribution, post-passes, the speaker ranker, names."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from monitors.model import Quote
 from monitors.nlp.acronyms import expand_speakers
 from monitors.nlp.quotes.candidates import Candidate, quote_candidates
 from monitors.nlp.quotes.document import Doc
+from monitors.nlp.quotes.fullnames import fullest
 from monitors.nlp.quotes.marks import find_spans, mask, paragraphs
 from monitors.nlp.quotes.passes import (
     label_line_blocks,
@@ -80,6 +81,7 @@ def rank_quotes(text: str) -> list[RankedQuote]:
         else:
             spk, role = (choice.speaker, choice.role) if choice.emitted else (None, None)
         best = choice.speaker if choice.p is not None else q.speaker
+        spk, best = fullest(text, spk), fullest(text, best)  # the names stage, after the choice
         emitted = replace(q, speaker=spk, role=role, speaker_p=choice.p, best_speaker=best)
         out.append(RankedQuote(emitted, q.speaker, strategy, choice))
     return out

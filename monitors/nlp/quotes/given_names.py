@@ -1,0 +1,61 @@
+"""Given names and the gender they are mostly given to, from the US Census 1990 name lists.
+
+The lists ship with the ``names`` package (MIT licence, ``dist.male.first`` and
+``dist.female.first``: 1,219 and 4,275 names with their share of the population;
+``dist.all.last``: 88,799 surnames); they are read in place, once.  A name in both lists takes
+the gender whose share is at least ``DOMINANT`` times the other's, else none ("Jordan").
+Without the package every name is unknown and the names stage completes none.  Pure after the
+first read.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+DOMINANT = 4.0  # a name given this many times more often to one gender is that gender's
+
+
+def _read(name: str) -> dict[str, float]:
+    try:
+        text = (files("names") / name).read_text(encoding="ascii")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return {}
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            out[parts[0].lower()] = float(parts[1])
+    return out
+
+
+@cache
+def genders() -> dict[str, str]:
+    """Lower-case given name -> ``"m"``, ``"f"`` or ``""`` (given to both)."""
+    male, female = _read("dist.male.first"), _read("dist.female.first")
+    out: dict[str, str] = {}
+    for n in male.keys() | female.keys():
+        m, f = male.get(n, 0.0), female.get(n, 0.0)
+        out[n] = "m" if m >= DOMINANT * f else "f" if f >= DOMINANT * m else ""
+    return out
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Lower-case surnames of the Census list (``dist.all.last``, 88,799 names)."""
+    return frozenset(_read("dist.all.last"))
+
+
+def known_surname(name: str) -> bool:
+    """Is the last word of ``name`` a surname the Census list knows?"""
+    toks = name.split()
+    return bool(toks) and toks[-1].lower().strip(".,") in surnames()
+
+
+def given_gender(name: str) -> str | None:
+    """The gender of a person's first name (``"m"``/``"f"``), ``""`` for a given name of both,
+    None when the first word is no given name the lists know."""
+    toks = name.split()
+    if not toks:
+        return None
+    return genders().get(toks[0].lower().strip(".,"))
