@@ -81,7 +81,9 @@ def rank_quotes(text: str) -> list[RankedQuote]:
         else:
             spk, role = (choice.speaker, choice.role) if choice.emitted else (None, None)
         best = choice.speaker if choice.p is not None else q.speaker
-        spk, best = fullest(text, spk), fullest(text, best)  # the names stage, after the choice
+        # the names stage, after the choice (once when the emitted and the best speaker agree)
+        done = fullest(text, spk)
+        spk, best = done, done if best == spk else fullest(text, best)
         emitted = replace(q, speaker=spk, role=role, speaker_p=choice.p, best_speaker=best)
         out.append(RankedQuote(emitted, q.speaker, strategy, choice))
     return out
