@@ -288,6 +288,7 @@ LOCK_MESSAGE = "in use by another newswatch process"
 
 
 COMBOS = (("poll", "60"), ("poll", "1"), ("digest", "60"), ("digest", "1"))
+HOLD_S = 12  # seconds the first run of a concurrent case keeps the store (a slow feed)
 
 
 def concurrent(
@@ -301,9 +302,19 @@ def concurrent(
     NEWSWATCH_LOCK_WAIT as given."""
     from flows.demo.smtpsink import SmtpSink
 
+    from tests.faultserver import FaultServer
+
     cases = []
     work.mkdir(parents=True, exist_ok=True)
-    with SmtpSink() as sink:
+    with SmtpSink() as sink, FaultServer() as srv:
+        # the first poll also fetches one feed that answers after HOLD_S seconds, so it still
+        # holds the store when the second run (a few seconds to start) asks for it; the farm
+        # alone polls in about a second, which let a second run find the store free
+        held = work / "held-feeds.txt"
+        held.write_text(
+            listing.read_text(encoding="utf-8") + srv.url(f"/slow?s={HOLD_S}") + "\n",
+            encoding="utf-8",
+        )
         for second_kind, wait in combos:
             case = Case(f"concurrent poll + {second_kind}, NEWSWATCH_LOCK_WAIT={wait}")
             db = work / f"conc-{second_kind}-{wait}.duckdb"
@@ -312,7 +323,7 @@ def concurrent(
                 forget_validators(db)  # so the first (forced) poll does its full work
             env = child_env(api, NEWSWATCH_LOCK_WAIT=wait, **sink.env())
             # the first run is a forced poll (the farm is polled again in full)
-            first = start([*poll_args(listing, db), "--force"], env, work / "logs")
+            first = start([*poll_args(held, db), "--force"], env, work / "logs")
             first.wait_for("polling ")  # it holds the store from here on
             second_args = (
                 poll_args(listing, db)
