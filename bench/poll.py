@@ -269,7 +269,6 @@ def child_newswatch(urls: list[str], workdir: Path, mode: str, root: Path = ROOT
         # the flow's own code, minus Prefect: tasks become their functions, the run logger a
         # plain logger; poll_feeds.fn is the undecorated flow function
         from prefect import Task
-
         from prefect.utilities.annotations import quote
 
         def timed(name: str, fn):
