@@ -269,9 +269,13 @@ def child_newswatch(urls: list[str], workdir: Path, mode: str, root: Path = ROOT
         # the flow's own code, minus Prefect: tasks become their functions, the run logger a
         # plain logger; poll_feeds.fn is the undecorated flow function
         from prefect import Task
+        from prefect.utilities.annotations import quote
 
         def timed(name: str, fn):
             def run(*a, **k):
+                # what Prefect's task engine does with a quote()d input: hand over its value
+                a = tuple(x.unquote() if isinstance(x, quote) else x for x in a)
+                k = {n: x.unquote() if isinstance(x, quote) else x for n, x in k.items()}
                 t = time.monotonic()
                 try:
                     return fn(*a, **k)

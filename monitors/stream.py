@@ -50,6 +50,10 @@ MIN_FEEDS_FOR_POOL = 32  # fewer feeds are worked on in this process
 PARSE_CHUNK = 4  # feeds per parsing job
 ANALYSE_CHUNK = 32  # articles per analysis job
 PAGE_CHUNK = 8  # pages per extraction + analysis job
+# article pages fetching or fetched and waiting for extraction, at most: a page's HTML is held
+# until a worker has extracted it, and without a bound the network (fast) got ahead of the
+# workers (slow) and held nearly every page of the batch at once
+PAGE_BUFFER = 64
 
 Logger = logging.Logger | logging.LoggerAdapter
 
@@ -82,7 +86,13 @@ def read_batch(
     ``stored_hashes(ids)`` gives the stored feed hash of the ids already stored."""
     pool = len(feeds) >= MIN_FEEDS_FOR_POOL and workers() > 1 if use_pool is None else use_pool
     run = _Batch(feeds, settings, tuple(rules), now, stored_hashes, allow_private, pool, logger)
-    return asyncio.run(run.go(requests))
+    # the batch is kept on ``run``, not returned by the coroutine: on leaving asyncio.run, Python
+    # 3.11's Runner asks signal.getsignal() about its SIGINT handler, which formats the handler
+    # -- a partial holding the main task, whose repr is its result's: a full repr of the batch
+    # (111 MB and seconds of CPU for 500 feeds)
+    asyncio.run(run.go(requests))
+    assert run.read is not None
+    return run.read
 
 
 class _Batch:
@@ -114,13 +124,16 @@ class _Batch:
         self.fetching: list[asyncio.Future] = []
         self.working: list[asyncio.Future] = []
         self.pages_by_url: dict[str, asyncio.Future[FetchResult]] = {}
+        self.page_users: dict[str, int] = {}
         self.pages_wanted = 0
         self.pages_failed: list[tuple[str, str]] = []
         self.fetched = 0
         self.last_log = time.monotonic()
+        self.read: BatchRead | None = None
 
-    async def go(self, requests: Sequence[FetchRequest]) -> BatchRead:
+    async def go(self, requests: Sequence[FetchRequest]) -> None:
         self.slots = asyncio.Semaphore(2 * workers() if self.pool else 1)
+        self.page_budget = asyncio.Semaphore(PAGE_BUFFER)
         if self.pool is not None:  # start the workers while the first feeds download
             warm = [self._cpu("warm-up", warm_up) for _ in range(workers())]
             self.working += [asyncio.ensure_future(w) for w in warm]
@@ -136,7 +149,7 @@ class _Batch:
         while self.working:  # a job's end can queue no more work now, but be safe
             jobs, self.working = self.working, []
             await asyncio.gather(*jobs)
-        return BatchRead(
+        self.read = BatchRead(
             results=[r for r in self.results if r is not None],
             outcomes=[o for o in self.outcomes if o is not None],
             processed=[p for row in self.done for p in row if p is not None],
@@ -207,18 +220,27 @@ class _Batch:
 
     # -- pages ---------------------------------------------------------------------------------
     async def _page(self, i: int, j: int, article: Article) -> None:
+        """Fetch one item's page (a URL two items share once, while both wait for it) and
+        queue it for extraction; the page's share of ``PAGE_BUFFER`` is held until then."""
         self.pages_wanted += 1
-        fut = self.pages_by_url.get(article.url)
+        await self.page_budget.acquire()
+        url = article.url
+        fut = self.pages_by_url.get(url)
         if fut is None:
-            fut = asyncio.ensure_future(self._get_page(article.url))
-            self.pages_by_url[article.url] = fut
+            fut = asyncio.ensure_future(self._get_page(url))
+            self.pages_by_url[url] = fut
+        self.page_users[url] = self.page_users.get(url, 0) + 1
         page = await fut
+        self.page_users[url] -= 1
+        if not self.page_users[url] and page.body:
+            del self.pages_by_url[url], self.page_users[url]  # its HTML is not kept
         if page.ok and page.body:
             self.to_extract.append((i, j, page.body))
-            if len(self.to_extract) >= PAGE_CHUNK:
+            if len(self.to_extract) >= PAGE_CHUNK or self.page_budget.locked():
                 self._flush_extract()
         else:
-            self.pages_failed.append((article.url, page.error or "empty page"))
+            self.page_budget.release()
+            self.pages_failed.append((url, page.error or "empty page"))
             self.to_analyse.append((i, j))  # its summary is used
             if len(self.to_analyse) >= ANALYSE_CHUNK:
                 self._flush_analyse()
@@ -238,7 +260,11 @@ class _Batch:
         items = [
             (self.articles[i][j].title, self.articles[i][j].text, body) for i, j, body in chunk
         ]
-        out = await self._cpu("pages + analyse", page_chunk, items, self.rules)
+        try:
+            out = await self._cpu("pages + analyse", page_chunk, items, self.rules)
+        finally:
+            for _ in chunk:
+                self.page_budget.release()
         for (i, j, _), (body, ex) in zip(chunk, out, strict=True):
             a = self.articles[i][j]
             self._finish(i, j, a if body is None else with_body(a, body), ex)
