@@ -301,7 +301,6 @@ def concurrent(
     """A forced poll holds the store; a second poll or digest starts while it runs, with
     NEWSWATCH_LOCK_WAIT as given."""
     from flows.demo.smtpsink import SmtpSink
-
     from tests.faultserver import FaultServer
 
     cases = []
