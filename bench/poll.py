@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -246,6 +247,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def as_the_cli_runs(flow_fn: Callable[..., dict]) -> Callable[..., dict]:
+    """The flow run as ``newswatch poll`` runs it: no heartbeats against the ephemeral API
+    (flows/local_runs.py; a revision from before it runs the flow as it is)."""
+    try:
+        from flows.local_runs import local_run_settings
+    except ImportError:
+        return flow_fn
+
+    def run(**kw: object) -> dict:
+        with local_run_settings():
+            return flow_fn(**kw)
+
+    return run
+
+
 def child_newswatch(urls: list[str], workdir: Path, mode: str, root: Path = ROOT) -> dict:
     """Poll cold then warm with the code under ``root`` (this tree, or a ``--baseline``
     revision's copy); in plain mode also the seconds of each stage and their timeline."""
@@ -297,7 +313,7 @@ def child_newswatch(urls: list[str], workdir: Path, mode: str, root: Path = ROOT
         started = time.perf_counter()
         flow(name="bench-warm-up")(lambda: None)()
         startup = time.perf_counter() - started
-        run = fp.poll_feeds
+        run = as_the_cli_runs(fp.poll_feeds)
     if timeline is not None:
         timeline.enable()
     out: dict = {"prefect_startup": startup} if mode == "prefect" else {}

@@ -332,9 +332,11 @@ def _run_flow(args: argparse.Namespace, name: str) -> dict:
     else:
         from flows.digest import run_all as run
     from flows.interrupt import start_api_server
+    from flows.local_runs import local_run_settings
 
     start_api_server()  # before the flow, so Ctrl-C reaches this process, not the server
-    return run(**kw)
+    with local_run_settings():
+        return run(**kw)
 
 
 def cmd_poll(args: argparse.Namespace) -> int:

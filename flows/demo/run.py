@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from flows.common import REPO_ROOT, default_config_path, parse_now
 from flows.demo.feedserver import FeedServer, item_time
+from flows.local_runs import local_run_settings
 from monitors.errors import ConfigError
 from monitors.wording import plural
 
@@ -101,7 +102,7 @@ def _replay(out: str, db: str, until: str | None, sink: SmtpSink | None) -> int:
         return 1
     config = str(default_config_path())
     written = []
-    with FeedServer(SAMPLES) as server:
+    with FeedServer(SAMPLES) as server, local_run_settings():
         feeds = sample_feeds(server)
         print(
             f"demo: serving {len(feeds)} sample feeds on {server.base_url}; "
