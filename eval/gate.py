@@ -340,7 +340,12 @@ def run(
                 held = heldout_pairs(corpus, name)
                 results[section] = score(held)
                 tally_strategies(held, tally)
+        from quote_sets import available
+
         for name in QUOTE_ONLY_SETS:
+            if not available(name):
+                print(f"note: {name}'s texts are not here; not scored", file=sys.stderr)
+                continue
             quotes = score(quote_only_pairs(corpus, name))
             results[name] = {k: v for k, v in quotes.items() if k.startswith(QUOTE_KEYS)}
         cv = speaker_cv(corpus)
@@ -350,10 +355,12 @@ def run(
 
 
 QUOTE_KEYS = ("quote", "speaker", "rules")
-# quote-only label sets (issue 14): quotes3..7_blind, rounds 1-5's blind sets, each scored
-# once when its labels landed (floors at those values); 3 and 4 are training data since
+# quote-only label sets (issue 14): quotes3..8_blind, rounds 1-6's blind sets, each scored
+# once when its labels landed (floors at those values); 3 and 4 are training data since;
+# quotes8_blind's texts are PolNeAR's (eval/quote_sets.py: scored where they are present)
 QUOTE_ONLY_SETS = (
     "quotes3_blind", "quotes4_blind", "quotes5_blind", "quotes6_blind", "quotes7_blind",
+    "quotes8_blind",
 )  # fmt: skip
 
 

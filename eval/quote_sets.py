@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -27,15 +28,28 @@ sys.path.insert(0, str(ROOT))
 from monitors.ingest.articles import load_article  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+# PolNeAR (networkdynamics/PolNeAR, US election coverage of 2016 by seven publishers): its texts
+# written out beside the checkout by scripts/polnear_texts.py; label paths "polnear/data/..."
+# point into it.  Its own attribution annotations are not used: our labellers read the texts.
+POLNEAR = Path(os.environ.get("NEWSWATCH_POLNEAR") or ROOT.parent / "polnear")
+POLNEAR_OUTLETS = {
+    "breitbart": "breitbart.com",
+    "huff-post": "huffpost.com",
+    "nyt": "nytimes.com",
+    "politico": "politico.com",
+    "usa-today": "usatoday.com",
+    "wash-post": "washingtonpost.com",
+    "west-journal": "westernjournal.com",
+}
 # the last round's blind set: never trained or tuned on (eval/train_speakers.py refuses to
-# read it), scored once by the gate when its labels landed (round 5: quotes7_blind); a spent
-# blind set (quotes3_blind, quotes4_blind) is training data
-BLIND = "quotes7_blind"
+# read it), scored once by the gate when its labels landed (round 6: quotes8_blind, PolNeAR
+# texts); a spent blind set (quotes3_blind, quotes4_blind) is training data
+BLIND = "quotes8_blind"
 # spent blind sets not yet in the shipped model's training data: rounds 4 and 5 retrained with
 # them and each retrained model fell below a floor of another set (round 4: quotes4_blind and
 # quotes5_blind accuracy; round 5: the digest audit's item precision, 0.880 < 0.884), so the
 # round-3 model ships and these wait for a retrain that keeps every floor
-HELD_OUT = ("quotes5_blind", "quotes6_blind")
+HELD_OUT = ("quotes5_blind", "quotes6_blind", "quotes7_blind")
 # set name -> label file in eval/; "blind" sets are scored once at the end of a round, never tuned
 SETS = {
     "heldout": "corpus_labels.jsonl",
@@ -50,7 +64,10 @@ SETS = {
     "quotes5_blind": "quotes5_blind_labels.jsonl",
     "quotes6_blind": "quotes6_blind_labels.jsonl",
     "quotes7_blind": "quotes7_blind_labels.jsonl",
+    "quotes8_blind": "quotes8_blind_labels.jsonl",
 }
+# sets whose texts live outside the corpus (PolNeAR): loaded only where those texts are present
+EXTERNAL = {"quotes8_blind": POLNEAR}
 # file-name prefixes of the wire services mixed in one corpus folder
 WIRE_PREFIXES = (
     ("DJN", "dowjones"),
@@ -81,6 +98,8 @@ class QuoteDoc:
 def outlet_of(path: str, urls: dict[str, str] | None = None) -> str:
     """The outlet a corpus path comes from: the unit of grouping for cross-validation."""
     parts = path.split("/")
+    if parts[0] == "polnear":
+        return POLNEAR_OUTLETS[parts[-1].split("_")[0]]
     repo = parts[1] if len(parts) > 1 else path
     if repo == "MmdrzaCo-Latest":
         return "cnn.com"
@@ -113,7 +132,9 @@ def _read(path: Path) -> list[dict[str, Any]]:
 def load_text(corpus: Path, path: str) -> str:
     """The labelled text: ``articles/...`` an article file (``load_article``), or
     ``feeds/<file>#<n>`` the n-th entry of a captured feed, as newswatch's parser and normaliser
-    read it (title, blank line, text)."""
+    read it (title, blank line, text); ``polnear/...`` a PolNeAR text (``POLNEAR``)."""
+    if path.startswith("polnear/"):
+        return load_article(POLNEAR / path.removeprefix("polnear/")).full_text
     if "#" not in path:
         return load_article(corpus / path).full_text
     from datetime import UTC, datetime
@@ -150,13 +171,15 @@ def load_set(name: str, corpus: Path = DEFAULT_CORPUS) -> list[QuoteDoc]:
     return out
 
 
+def available(name: str) -> bool:
+    """The set's label file exists and, for a set of external texts, those texts are here."""
+    return (ROOT / "eval" / SETS[name]).exists() and (
+        name not in EXTERNAL or EXTERNAL[name].is_dir()
+    )
+
+
 def load_all(corpus: Path = DEFAULT_CORPUS, names: tuple[str, ...] | None = None) -> list[QuoteDoc]:
-    return [
-        d
-        for n in (names or tuple(SETS))
-        if (ROOT / "eval" / SETS[n]).exists()
-        for d in load_set(n, corpus)
-    ]
+    return [d for n in (names or tuple(SETS)) if available(n) for d in load_set(n, corpus)]
 
 
 def main() -> None:
