@@ -221,16 +221,20 @@ class _Batch:
     # -- pages ---------------------------------------------------------------------------------
     async def _page(self, i: int, j: int, article: Article) -> None:
         """Fetch one item's page (a URL two items share once, while both wait for it) and
-        queue it for extraction; the page's share of ``PAGE_BUFFER`` is held until then."""
+        queue it for extraction.  Each item holds a share of ``PAGE_BUFFER`` until its page is
+        extracted: the item that fetches the page from when its host's turn comes (never while
+        it waits for the host), an item sharing a page already asked for once that page is in."""
         self.pages_wanted += 1
-        await self.page_budget.acquire()
         url = article.url
         fut = self.pages_by_url.get(url)
+        fetching = fut is None
         if fut is None:
             fut = asyncio.ensure_future(self._get_page(url))
             self.pages_by_url[url] = fut
         self.page_users[url] = self.page_users.get(url, 0) + 1
         page = await fut
+        if not fetching:
+            await self.page_budget.acquire()
         self.page_users[url] -= 1
         if not self.page_users[url] and page.body:
             del self.pages_by_url[url], self.page_users[url]  # its HTML is not kept
@@ -247,7 +251,7 @@ class _Batch:
 
     async def _get_page(self, url: str) -> FetchResult:
         started = time.monotonic()
-        page = await self.page_fetcher.get(url)
+        page = await self.page_fetcher.get(url, hold=self.page_budget)
         timeline.add("fetch pages: request", started, time.monotonic())
         return page
 

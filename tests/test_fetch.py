@@ -79,3 +79,49 @@ def test_user_agent_names_newswatch() -> None:
 def test_results_keep_request_order() -> None:
     urls = [f"http://t/{p}" for p in ("ok", "boom", "ok", "refused")]
     assert [r.url for r in fetch(*(FetchRequest(u) for u in urls))] == urls
+
+
+def test_a_page_waiting_for_its_host_holds_no_share_of_the_buffer() -> None:
+    """PageFetcher.get(hold=...) takes the caller's share once the host's turn has come: a
+    long queue on one host (2 at a time) must not keep another host's pages waiting."""
+    import asyncio
+
+    from monitors.ingest.fetch import PER_HOST_PAGES, PageFetcher
+
+    done: list[str] = []
+    held = {"now": 0, "most": 0}
+
+    async def slow_or_fast(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.2 if request.url.host == "127.0.0.1" else 0.01)
+        return httpx.Response(200, content=b"<html><body>page</body></html>")
+
+    async def run() -> None:
+        hold = asyncio.Semaphore(4)
+        settings = PollSettings(timeout_seconds=5, max_concurrency=16, max_body_bytes=10_000)
+        async with PageFetcher(
+            settings, allow_private=True, transport=httpx.MockTransport(slow_or_fast)
+        ) as pages:
+
+            async def one(url: str) -> None:
+                page = await pages.get(url, hold=hold)
+                held["now"] += 1
+                held["most"] = max(held["most"], held["now"])
+                assert page.ok, page.error
+                done.append(url)
+                await asyncio.sleep(0)
+                held["now"] -= 1
+                hold.release()
+
+            slow = [f"http://127.0.0.1/a{i}" for i in range(12)]
+            fast = [f"http://127.0.0.2/b{i}" for i in range(4)]
+            await asyncio.gather(*(one(u) for u in slow + fast))
+        for _ in range(4):  # every share was given back
+            assert not hold.locked()
+            await hold.acquire()
+        assert hold.locked()
+
+    asyncio.run(run())
+    assert len(done) == 16
+    # the fast host's pages finish while the slow host still has most of its queue
+    last_fast = max(done.index(u) for u in done if "127.0.0.2" in u)
+    assert last_fast < 2 * PER_HOST_PAGES + 4, done

@@ -392,14 +392,27 @@ class PageFetcher:
     async def __aexit__(self, *exc: object) -> None:
         await self._client.__aexit__(*exc)
 
-    async def get(self, url: str) -> FetchResult:
+    async def get(self, url: str, hold: asyncio.Semaphore | None = None) -> FetchResult:
         """One page (following up to MAX_REDIRECTS checked redirects); never raises for network
-        or HTTP failures."""
+        or HTTP failures.
+
+        ``hold``, when given, is acquired once the host's turn has come (before the overall
+        slot) and stays held for the caller to release when it is done with the page: a bound
+        on pages being fetched or waiting to be processed that never counts a page still
+        waiting for its host (which would let one host's queue hold every share)."""
         sem = self._per_host.setdefault(_host(url), asyncio.Semaphore(PER_HOST_PAGES))
-        async with sem, self._overall:
-            return await _fetch_page(
-                self._client, url, self.settings, self.allow_private, self._verdicts
-            )
+        async with sem:
+            if hold is not None:
+                await hold.acquire()
+            try:
+                async with self._overall:
+                    return await _fetch_page(
+                        self._client, url, self.settings, self.allow_private, self._verdicts
+                    )
+            except BaseException:
+                if hold is not None:
+                    hold.release()
+                raise
 
 
 async def _fetch_page(
