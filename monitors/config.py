@@ -25,7 +25,7 @@ DEFAULT_STORE_PATH = "data/newswatch.duckdb"  # its directory is made on first p
 class PollSettings:
     timeout_seconds: float = 20.0
     max_concurrency: int = 64
-    batch_size: int = 500
+    batch_size: int = 250
     max_per_host: int = 4
     max_body_bytes: int = 10_000_000
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
@@ -195,7 +195,7 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
     return PollSettings(
         timeout_seconds=float(timeout),
         max_concurrency=_int(table, "max_concurrency", "polling", source, 64),
-        batch_size=_int(table, "batch_size", "polling", source, 500),
+        batch_size=_int(table, "batch_size", "polling", source, 250),
         max_per_host=_int(table, "max_per_host", "polling", source, 4),
         max_body_bytes=_int(table, "max_body_bytes", "polling", source, 10_000_000, 1024),
         user_agent=_str(table, "user_agent", "polling", source, PollSettings.user_agent),

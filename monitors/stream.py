@@ -53,7 +53,7 @@ PAGE_CHUNK = 8  # pages per extraction + analysis job
 # article pages fetching or fetched and waiting for extraction, at most: a page's HTML is held
 # until a worker has extracted it, and without a bound the network (fast) got ahead of the
 # workers (slow) and held nearly every page of the batch at once
-PAGE_BUFFER = 64
+PAGE_BUFFER = 128
 
 Logger = logging.Logger | logging.LoggerAdapter
 

@@ -443,7 +443,7 @@ def config_with_feeds(path: Path, urls: list[str]) -> Path:
     return path
 
 
-LOAD_BASE_FEEDS = 500  # one batch ([polling].batch_size): the memory a poll may need
+LOAD_BASE_FEEDS = 500  # two batches ([polling].batch_size 250): the memory a poll may need
 
 
 def load(api: str, work: Path, n: int, budget_mb: float = 200.0) -> list[Case]:
