@@ -28,6 +28,7 @@ OWNERS = {
         "flows/interrupt.py",
         "flows/logs.py",
         "flows/alerts.py",  # the poll's alert events (emit_event) and their automation's setup
+        "flows/local_runs.py",  # no heartbeats for runs against the ephemeral API
     },
 }
 
