@@ -125,3 +125,14 @@ def test_a_page_waiting_for_its_host_holds_no_share_of_the_buffer() -> None:
     # the fast host's pages finish while the slow host still has most of its queue
     last_fast = max(done.index(u) for u in done if "127.0.0.2" in u)
     assert last_fast < 2 * PER_HOST_PAGES + 4, done
+
+
+def test_every_client_shares_one_verifying_tls_context() -> None:
+    import ssl
+
+    from monitors.ingest.fetch import tls_context
+
+    ctx = tls_context()
+    assert ctx is tls_context()  # built once per process, not per client
+    assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
+    assert ctx.cert_store_stats()["x509_ca"] > 0  # the CA bundle is loaded

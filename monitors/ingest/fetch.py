@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import re
+import ssl
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -101,6 +103,14 @@ def fetch_all(
     return asyncio.run(fetch_all_async(requests, settings, transport=transport, on_result=report))
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context (httpx's default: certifi's CA bundle, or SSL_CERT_FILE/SSL_CERT_DIR) for
+    every client of the process: building one reads the CA bundle (~23 ms of CPU), and a poll
+    built two per batch (the feeds' client and the pages')."""
+    return httpx.create_ssl_context()
+
+
 async def fetch_all_async(
     requests: Sequence[FetchRequest],
     settings: PollSettings,
@@ -118,6 +128,7 @@ async def fetch_all_async(
     per_host: dict[str, asyncio.Semaphore] = {}
     async with httpx.AsyncClient(
         transport=transport,
+        verify=tls_context(),
         limits=limits,
         timeout=timeout,
         follow_redirects=True,
@@ -372,6 +383,7 @@ class PageFetcher:
         )
         self._client = httpx.AsyncClient(
             transport=transport,
+            verify=tls_context(),
             timeout=timeout,
             follow_redirects=False,
             limits=httpx.Limits(
