@@ -6,7 +6,8 @@ run whose process died as crashed; with the ephemeral API there is no one left t
 Prefect 3.9 joins the heartbeat thread at the end of every flow run while it sleeps in 1-second
 steps: up to 1 s per run, a third of a warm poll of 1,000 feeds (measured: an empty flow run
 takes 1.12 s with heartbeats, 0.15 s without).  So local runs turn them off; runs on a server
-(``PREFECT_API_URL`` set: deployments, workers, ``--api``) keep Prefect's default.
+(``PREFECT_API_URL`` set: deployments, workers, a CLI pointed at a server) keep Prefect's
+default.
 """
 
 from __future__ import annotations
