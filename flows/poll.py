@@ -156,7 +156,7 @@ def poll_feeds(
         configured = read_feed_list(feeds_file)
     else:
         configured = feeds_from_param(feeds) if feeds else cfg.feeds
-    with Store(db or cfg.store_path) as store:
+    with Store(db or cfg.store_path, memory_limit=cfg.store_memory_limit) as store:
         feed_list, later = (
             (list(configured), [])
             if force

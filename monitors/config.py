@@ -7,6 +7,7 @@ e.g. ``monitors.toml: feeds[3].url: must be an http(s) URL``.  The result is a f
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,12 @@ from monitors.model import FeedConfig
 
 DEFAULT_CONFIG = "monitors.toml"
 DEFAULT_STORE_PATH = "data/newswatch.duckdb"  # its directory is made on first poll
+# DuckDB's memory for a poll's writes.  Its own default is 80 % of the machine's RAM, and it
+# keeps what it took: 1,000 feeds peaked at ~380 MB of RSS, 304 MB at 128MB, 291 MB at 96MB
+# (bench/poll.py, 250 hosts); at 50MB the search index of one batch ran out.  A batch that runs
+# out is retried once without the limit (monitors/store/db.py).
+DEFAULT_MEMORY_LIMIT = "96MB"
+_MEMORY_RE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Config:
     feeds: tuple[FeedConfig, ...]
     topics: tuple[Any, ...]  # monitors.nlp.topics.TopicRule values
     store_path: str = DEFAULT_STORE_PATH
+    store_memory_limit: str = DEFAULT_MEMORY_LIMIT  # [store] memory_limit, for polls
     polling: PollSettings = field(default_factory=PollSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     alerts: tuple[Any, ...] = ()  # monitors.decide.alerts.AlertRule values ([[alerts]])
@@ -84,6 +92,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
                 f"{source}: {key}: unknown section (expected one of {', '.join(sorted(known))})"
             )
     store = _table(data, "store", source)
+    _check_keys(store, {"path", "memory_limit"}, "store", source)
     polling = _table(data, "polling", source)
     digest = _table(data, "digest", source)
     feeds = _parse_feeds(data.get("feeds", []), source)
@@ -97,6 +106,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
         feeds=feeds,
         topics=topics,
         store_path=_str(store, "path", "store", source, DEFAULT_STORE_PATH),
+        store_memory_limit=_memory(store, source),
         polling=_parse_polling(polling, source),
         digest=_parse_digest(digest, source),
         alerts=alerts,
@@ -126,6 +136,16 @@ def _str(table: dict[str, Any], key: str, where: str, source: str, default: str)
     if "\r" in value or "\n" in value:
         raise ConfigError(f"{source}: {where}.{key}: must not contain line breaks")
     return value
+
+
+def _memory(store: dict[str, Any], source: str) -> str:
+    value = _str(store, "memory_limit", "store", source, DEFAULT_MEMORY_LIMIT)
+    if not _MEMORY_RE.fullmatch(value.strip()):
+        raise ConfigError(
+            f'{source}: store.memory_limit: must be a size such as "96MB" or "1GB" '
+            f"(KB, MB, GB, TB or KiB, MiB, GiB, TiB), got {value!r}"
+        )
+    return value.strip()
 
 
 def _int(

@@ -17,6 +17,12 @@ def test_default_config_is_valid_and_lists_real_feeds() -> None:
     assert {t.name for t in cfg.topics} == {"nato-spending", "ukraine-aid"}
     assert cfg.digest.timezone == "Europe/Brussels"
     assert cfg.store_path == "data/newswatch.duckdb"
+    assert cfg.store_memory_limit == "96MB"
+
+
+def test_store_memory_limit_is_read(tmp_path: Path) -> None:
+    p = _write(tmp_path, '[store]\nmemory_limit = " 1.5 GiB "\n')
+    assert load_config(p).store_memory_limit == "1.5 GiB"
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -38,6 +44,9 @@ def _write(tmp_path: Path, text: str) -> Path:
         ("[digest]\nmax_new_figures = 0\n", "digest.max_new_figures"),
         ('[polling]\ntimeout_seconds = "soon"\n', "polling.timeout_seconds"),
         ("[surprise]\n", "surprise: unknown section"),
+        ('[store]\nmemory_limit = "lots"\n', "store.memory_limit: must be a size"),
+        ('[store]\nmemory_limit = 96\n', "store.memory_limit"),
+        ('[store]\nmemory = "1GB"\n', "store.memory: unknown field"),
     ],
 )
 def test_errors_name_file_and_field(tmp_path: Path, snippet: str, field: str) -> None:

@@ -12,7 +12,7 @@ PACKAGES = ("flows", "monitors", "reports")
 OWNERS = {
     "feedparser": {"monitors/ingest/parse.py"},
     "httpx": {"monitors/ingest/fetch.py"},
-    "duckdb": {"monitors/store/db.py", "monitors/store/migrations.py"},  # the store and its schema
+    "duckdb": {"monitors/store/db.py", "monitors/store/migrations.py", "monitors/store/memory.py"},
     "jinja2": {"reports/render.py"},
     "trafilatura": {"monitors/ingest/text.py"},
     "yaml": {"monitors/ingest/articles.py"},

@@ -3,11 +3,11 @@ queries are in :mod:`monitors.store.digests`, the schema's named migrations in
 :mod:`monitors.store.migrations`, the typed rows every query returns in
 :mod:`monitors.store.rows`).
 
-With its migrations, the only module that imports duckdb.  One :class:`Store` wraps one
-connection; each batch of articles is written in one transaction, so a crash leaves either the
-whole batch or none of it.  The store decides nothing: what a batch or a poll changes is
-decided by :mod:`monitors.decide.articles` and :mod:`monitors.decide.health` from the state the
-store reads, and the store writes the plan they return.
+With its migrations and :mod:`monitors.store.memory`, the only module that imports duckdb. One
+:class:`Store` wraps one connection; each batch of articles is written in one transaction, so a
+crash leaves either the whole batch or none of it. The store decides nothing: what a batch or a
+poll changes is decided by :mod:`monitors.decide.articles` and :mod:`monitors.decide.health`
+from the state the store reads, and the store writes the plan they return.
 Articles are keyed by a hash of their canonical URL, so polling the same feeds twice stores
 nothing twice; an article whose text changed is updated in place and its figures, quotes and
 topics replaced.
@@ -56,6 +56,7 @@ from monitors.decide.health import health_rows
 from monitors.errors import StoreError, StoreRefused
 from monitors.model import FeedOutcome, Processed
 from monitors.store.digests import FILE_SUCCESS, MAIL_SUCCESS, DigestQueries
+from monitors.store.memory import limit_memory, unbounded_on_oom
 from monitors.store.migrations import MIGRATIONS
 from monitors.store.rows import (
     FeedHealth,
@@ -137,6 +138,7 @@ class Store(DigestQueries):
         lock_wait: float | None = None,
         create: bool = True,
         make_dirs: bool = True,
+        memory_limit: str | None = None,
     ) -> None:
         """Open (creating and migrating) the store. When another process holds the file,
         wait up to ``lock_wait`` seconds (default: $NEWSWATCH_LOCK_WAIT, else 30) for it, then
@@ -144,7 +146,10 @@ class Store(DigestQueries):
 
         A missing file is created only when ``create`` (never when ``read_only``), and its
         directory only when ``make_dirs``; otherwise, and for a file that is not a newswatch
-        store, :class:`StoreRefused` is raised and nothing is touched."""
+        store, :class:`StoreRefused` is raised and nothing is touched.
+
+        ``memory_limit`` (a DuckDB size, "96MB") caps DuckDB's memory once the migrations (which
+        index a whole store) have run: see :mod:`monitors.store.memory`."""
         self.path = str(path)
         if self.path != ":memory:":
             _check_file(Path(self.path), read_only=read_only, create=create, make_dirs=make_dirs)
@@ -180,6 +185,9 @@ class Store(DigestQueries):
             self.migrate()
         elif self.path != ":memory:":
             self._check_schema()
+        self.memory_limit = memory_limit
+        if memory_limit:
+            limit_memory(self.con, self.path, memory_limit)
 
     # -- lifecycle ---------------------------------------------------------------------
     @contextmanager
@@ -297,6 +305,7 @@ class Store(DigestQueries):
                     [v for row in part for v in row],
                 )
 
+    @unbounded_on_oom
     def feed_health(self, quiet_days: int = 3) -> list[FeedHealth]:
         """Feed rows; ``quiet`` marks a feed that answers but has brought no new article for
         ``quiet_days`` (a coverage gap: a moved or frozen feed)."""
@@ -324,7 +333,12 @@ class Store(DigestQueries):
 
     def upsert_articles(self, batch: Sequence[Processed], now: datetime) -> UpsertCounts:
         """Store a batch in one transaction: read what the decision needs, let
-        :mod:`monitors.decide.articles` decide, write its plan.  Returns what changed."""
+        :mod:`monitors.decide.articles` decide, write its plan.  Returns what changed.  Run
+        out of ``memory_limit``, it is rolled back and run again unbounded (:mod:`..memory`)."""
+        return self._upsert(batch, now)
+
+    @unbounded_on_oom
+    def _upsert(self, batch: Sequence[Processed], now: datetime) -> UpsertCounts:
         sort = sort_batch(batch, self.existing_hashes([p.article.id for p in batch]))
         figures, quotes = fact_writes(sort.changed)
         plan = plan_upsert(
@@ -434,6 +448,7 @@ class Store(DigestQueries):
             GROUP BY ALL ORDER BY a.fetched_at, a.id"""),
         )
 
+    @unbounded_on_oom
     def recent_articles(self, since: datetime) -> list[RecentArticle]:
         return rows_from(
             RecentArticle,
@@ -444,6 +459,7 @@ class Store(DigestQueries):
             ),
         )
 
+    @unbounded_on_oom
     def set_clusters(self, mapping: dict[str, str]) -> None:
         """Set ``cluster_id`` of many articles in one transaction (through a temporary table:
         one UPDATE statement, not one per article)."""
