@@ -114,10 +114,14 @@ def store_task(store: Store, processed: Sequence[Processed], now: datetime) -> U
 
 @task(name="cluster-stories", cache_policy=NO_CACHE)
 def cluster_task(store: Store, now: datetime) -> int:
-    rows = store.recent_articles(now - CLUSTER_LOOKBACK)
-    docs = [DedupeDoc(r.id, r.title or "", r.text or "", r.published_at, r.url) for r in rows]
-    mapping = cluster_documents(docs)
-    current = {r.id: r.cluster_id for r in rows}
+    current: dict[str, str | None] = {}
+
+    def docs() -> Iterator[DedupeDoc]:  # read page by page; no text outlives its shingles
+        for r in store.recent_articles(now - CLUSTER_LOOKBACK):
+            current[r.id] = r.cluster_id
+            yield DedupeDoc(r.id, r.title or "", r.text or "", r.published_at, r.url)
+
+    mapping = cluster_documents(docs())
     store.set_clusters({a: c for a, c in mapping.items() if c != current.get(a)})
     return len(set(mapping.values()))
 

@@ -45,7 +45,7 @@ def _write(tmp_path: Path, text: str) -> Path:
         ('[polling]\ntimeout_seconds = "soon"\n', "polling.timeout_seconds"),
         ("[surprise]\n", "surprise: unknown section"),
         ('[store]\nmemory_limit = "lots"\n', "store.memory_limit: must be a size"),
-        ('[store]\nmemory_limit = 96\n', "store.memory_limit"),
+        ("[store]\nmemory_limit = 96\n", "store.memory_limit"),
         ('[store]\nmemory = "1GB"\n', "store.memory: unknown field"),
     ],
 )

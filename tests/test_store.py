@@ -201,3 +201,16 @@ def test_upgrading_rekeys_stored_facts_and_keeps_them_reported(tmp_path) -> None
         keys = {r[0] for r in s.con.execute("SELECT key FROM digest_facts").fetchall()}
         assert keys == {"old-key", new}
         assert "0007_canonical_fact_keys" in s.applied_migrations()
+
+
+def test_recent_articles_are_read_page_by_page_without_gaps_or_repeats() -> None:
+    with Store() as s:
+        s.upsert_articles([processed(f"r{i}") for i in range(7)], T0)  # one fetched_at: ties
+        s.upsert_articles([processed(f"q{i}") for i in range(3)], T0 + timedelta(hours=1))
+        s.upsert_articles([processed("off", topic=None)], T0)  # not kept: not clustered
+        paged = [a.id for a in s.recent_articles(T0 - timedelta(days=1), page=2)]
+        whole = [a.id for a in s.recent_articles(T0 - timedelta(days=1), page=1000)]
+        assert paged == whole
+        assert len(set(paged)) == len(paged) == 10
+        later = [a.id for a in s.recent_articles(T0 + timedelta(minutes=30), page=2)]
+        assert len(later) == 3 and set(later) < set(paged)

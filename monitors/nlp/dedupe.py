@@ -237,7 +237,7 @@ class _Prepared:
     of articles must fit in a poll's memory.  Sets are built per comparison."""
 
     idx: int
-    doc: DedupeDoc
+    id: str  # the document's id (its text is not kept: only its shingles are compared)
     title: str
     seq: array[int]
     size: int  # distinct shingles
@@ -270,7 +270,7 @@ def _prepare(idx: int, doc: DedupeDoc, k: int) -> _Prepared:
         published = published.replace(tzinfo=UTC)
     return _Prepared(
         idx,
-        doc,
+        doc.id,
         title,
         array("q", seq),
         len(set(seq)),
@@ -518,11 +518,11 @@ def _within(a: _Prepared, b: _Prepared, window: timedelta | None) -> bool:
 
 def _canonical_key(p: _Prepared) -> tuple[int, datetime, int, str]:
     published = p.published or datetime.max.replace(tzinfo=UTC)
-    return (p.published is None, published, -p.size, p.doc.id)
+    return (p.published is None, published, -p.size, p.id)
 
 
 def cluster_documents(
-    docs: Sequence[DedupeDoc],
+    docs: Iterable[DedupeDoc],
     window: timedelta | None = DEFAULT_WINDOW,
     k: int = SHINGLE_K,
 ) -> dict[str, str]:
@@ -531,6 +531,8 @@ def cluster_documents(
     Documents are compared only when published within ``window`` of each other (``None``: no
     limit; undated documents are always comparable).  The canonical member is the earliest
     published one, then the most complete (most shingles), then the smallest id.
+
+    ``docs`` may be a generator: each text is read once, to its shingles, and not kept.
     """
     prepared = [_prepare(i, d, k) for i, d in enumerate(docs)]
     uf = _UnionFind(len(prepared))
@@ -548,7 +550,7 @@ def cluster_documents(
         groups[uf.find(p.idx)].append(p)
     result: dict[str, str] = {}
     for members in groups.values():
-        canonical = min(members, key=_canonical_key).doc.id
+        canonical = min(members, key=_canonical_key).id
         for m in members:
-            result[m.doc.id] = canonical
+            result[m.id] = canonical
     return result

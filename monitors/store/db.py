@@ -72,6 +72,7 @@ from monitors.store.rows import (
     columns_of,
     rows_from,
 )
+from monitors.store.runs import RunLog
 from monitors.store.search import reindex_articles
 
 __all__ = ["FILE_SUCCESS", "MAIL_SUCCESS", "MIGRATIONS", "FeedState", "Store", "UpsertCounts"]
@@ -127,7 +128,7 @@ CHANGE_COLUMNS = ("article", "changed_at", "old_text", "new_text", "unit", "subj
 log = logging.getLogger(__name__)
 
 
-class Store(DigestQueries):
+class Store(DigestQueries, RunLog):
     """One DuckDB file (or ``:memory:``) holding everything newswatch knows."""
 
     def __init__(
@@ -449,13 +450,31 @@ class Store(DigestQueries):
         )
 
     @unbounded_on_oom
-    def recent_articles(self, since: datetime) -> list[RecentArticle]:
+    def recent_articles(self, since: datetime, page: int = 2000) -> Iterator[RecentArticle]:
+        """Kept articles fetched since ``since``, oldest first, read ``page`` rows at a time so
+        that neither DuckDB nor the caller holds every text of the window at once."""
+        after: tuple[datetime, str] | None = None
+        while True:
+            rows = self._recent_page(since, after, page)
+            yield from rows
+            if len(rows) < page:
+                return
+            after = (rows[-1].fetched_at, rows[-1].id)
+
+    @unbounded_on_oom
+    def _recent_page(
+        self, since: datetime, after: tuple[datetime, str] | None, page: int
+    ) -> list[RecentArticle]:
+        where, args = "kept AND fetched_at >= ?", [since]
+        if after is not None:
+            where += " AND (fetched_at > ? OR (fetched_at = ? AND id > ?))"
+            args += [after[0], after[0], after[1]]
         return rows_from(
             RecentArticle,
             self.con.execute(
-                f"SELECT {columns_of(RecentArticle)} FROM articles "
-                "WHERE kept AND fetched_at >= ? ORDER BY fetched_at",
-                [since],
+                f"SELECT {columns_of(RecentArticle)} FROM articles WHERE {where} "
+                "ORDER BY fetched_at, id LIMIT ?",
+                [*args, page],
             ),
         )
 
@@ -476,46 +495,6 @@ class Store(DigestQueries):
                 "WHERE articles.id = c.id"
             )
             self.con.execute("DELETE FROM new_clusters")
-
-    # -- runs --------------------------------------------------------------------------
-    def start_run(self, run_id: str, flow: str, now: datetime) -> None:
-        self.con.execute(
-            "INSERT INTO runs (id, flow, started_at, status) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO NOTHING",
-            [run_id, flow, now, "running"],
-        )
-
-    def close_interrupted_runs(self, flow: str, now: datetime) -> int:
-        """Mark runs of ``flow`` still 'running' as 'interrupted' and say how many there were.
-
-        Only one process writes the store at a time, so at the start of a run any run still
-        'running' was killed before it finished."""
-        n = self.con.execute(
-            "SELECT count(*) FROM runs WHERE flow = ? AND status = 'running'", [flow]
-        ).fetchone()[0]
-        if n:
-            self.con.execute(
-                "UPDATE runs SET status = 'interrupted', finished_at = ? "
-                "WHERE flow = ? AND status = 'running'",
-                [now, flow],
-            )
-        return n
-
-    def last_run_status(self, flow: str) -> str | None:
-        """The status of the latest finished run of ``flow`` (None before the first).  Run ids
-        end in the real UTC start time, so they sort in the order the runs happened."""
-        row = self.con.execute(
-            "SELECT status FROM runs WHERE flow = ? AND status <> 'running' "
-            "ORDER BY id DESC LIMIT 1",
-            [flow],
-        ).fetchone()
-        return row[0] if row else None
-
-    def finish_run(self, run_id: str, now: datetime, status: str, counts: dict[str, Any]) -> None:
-        self.con.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
-            [now, status, json.dumps(counts, default=str), run_id],
-        )
 
     # -- generic -----------------------------------------------------------------------
     def count(self, table: str) -> int:
