@@ -23,8 +23,7 @@ from flows.interrupt import Interrupted, arm, shielded
 from monitors.config import Config
 from monitors.decide.schedule import due_feeds, feed_updates, plan_requests
 from monitors.ingest.feedlist import read_feed_list
-from monitors.ingest.fetch import FetchResult
-from monitors.model import FeedConfig, FeedOutcome, Processed
+from monitors.model import FeedConfig, FeedOutcome
 from monitors.nlp.dedupe import DedupeDoc, cluster_documents
 from monitors.store.db import Store
 from monitors.store.rows import UpsertCounts
@@ -99,16 +98,21 @@ def read_task(
     return read
 
 
-@task(name="store-articles", cache_policy=NO_CACHE)
-def store_task(store: Store, processed: Sequence[Processed], now: datetime) -> UpsertCounts:
-    counts = store.upsert_articles(processed, now)
-    get_run_logger().info(
-        "stored: %d new articles (%d kept), %d updated, %d unchanged",
-        counts.new,
-        counts.kept_new,
-        counts.updated,
-        counts.unchanged,
-    )
+@task(name="store-batch", cache_policy=NO_CACHE)
+def store_task(store: Store, read: BatchRead, now: datetime) -> UpsertCounts:
+    """Store a batch's articles (when it has any) and record its feeds' health: one task, as
+    each Prefect task run costs round trips to the API (a warm poll stores nothing)."""
+    counts = store.upsert_articles(read.processed, now) if read.processed else UpsertCounts()
+    if read.processed:
+        get_run_logger().info(
+            "stored: %d new articles (%d kept), %d updated, %d unchanged",
+            counts.new,
+            counts.kept_new,
+            counts.updated,
+            counts.unchanged,
+        )
+    states = store.feed_states(o.url for o in read.outcomes)
+    store.apply_feed_updates(feed_updates(read.outcomes, read.results, states, now))
     return counts
 
 
@@ -124,14 +128,6 @@ def cluster_task(store: Store, now: datetime) -> int:
     mapping = cluster_documents(docs())
     store.set_clusters({a: c for a, c in mapping.items() if c != current.get(a)})
     return len(set(mapping.values()))
-
-
-@task(name="record-feed-health", cache_policy=NO_CACHE)
-def health_task(
-    store: Store, outcomes: Sequence[FeedOutcome], results: Sequence[FetchResult], now: datetime
-) -> None:
-    states = store.feed_states(o.url for o in outcomes)
-    store.apply_feed_updates(feed_updates(outcomes, results, states, now))
 
 
 @flow(name="poll-feeds", log_prints=True)
@@ -239,8 +235,7 @@ def poll_batch(
     # 5 s of CPU per 300-feed cold poll, a sixth of the run; these inputs hold no futures
     read = read_task(quote(feeds), quote(store), quote(cfg), when, allow_private)
     with shielded():  # a signal waits until the batch and its feeds' health are recorded
-        counts = store_task(quote(store), quote(read.processed), when)
-        health_task(quote(store), quote(read.outcomes), quote(read.results), when)
+        counts = store_task(quote(store), quote(read), when)
     return read.outcomes, counts
 
 

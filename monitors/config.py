@@ -31,7 +31,7 @@ _MEMORY_RE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNOR
 @dataclass(frozen=True)
 class PollSettings:
     timeout_seconds: float = 20.0
-    max_concurrency: int = 64
+    max_concurrency: int = 128
     batch_size: int = 250
     max_per_host: int = 4
     max_body_bytes: int = 10_000_000
@@ -214,7 +214,7 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
         raise ConfigError(f"{source}: polling.timeout_seconds: must be a number > 0")
     return PollSettings(
         timeout_seconds=float(timeout),
-        max_concurrency=_int(table, "max_concurrency", "polling", source, 64),
+        max_concurrency=_int(table, "max_concurrency", "polling", source, 128),
         batch_size=_int(table, "batch_size", "polling", source, 250),
         max_per_host=_int(table, "max_per_host", "polling", source, 4),
         max_body_bytes=_int(table, "max_body_bytes", "polling", source, 10_000_000, 1024),
