@@ -136,3 +136,45 @@ def test_every_client_shares_one_verifying_tls_context() -> None:
     assert ctx is tls_context()  # built once per process, not per client
     assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
     assert ctx.cert_store_stats()["x509_ca"] > 0  # the CA bundle is loaded
+
+
+def test_feeds_use_max_concurrency_and_pages_at_most_max_pages_at_once() -> None:
+    """Feeds (mostly cheap 304s) go [polling].max_concurrency at a time; article pages, whose
+    extraction is CPU work, at most MAX_PAGES_AT_ONCE, however high max_concurrency is."""
+    import asyncio
+
+    from monitors.ingest.fetch import MAX_PAGES_AT_ONCE, PER_HOST_PAGES, PageFetcher
+
+    hosts = 2 * MAX_PAGES_AT_ONCE // PER_HOST_PAGES  # enough hosts to exceed the cap
+    flight = {"now": 0, "most": 0}
+
+    async def counting(request: httpx.Request) -> httpx.Response:
+        flight["now"] += 1
+        flight["most"] = max(flight["most"], flight["now"])
+        await asyncio.sleep(0.05)
+        flight["now"] -= 1
+        return httpx.Response(304 if request.url.path == "/feed" else 200, content=b"<p>x</p>")
+
+    settings = PollSettings(timeout_seconds=5, max_concurrency=2 * MAX_PAGES_AT_ONCE)
+    urls = [f"http://127.0.{h // 200}.{h % 200 + 1}" for h in range(hosts)]
+    feeds = fetch_all(
+        [FetchRequest(f"{u}/feed", '"v"') for u in urls for _ in range(PER_HOST_PAGES)],
+        settings,
+        transport=httpx.MockTransport(counting),
+    )
+    assert all(r.status == "not_modified" for r in feeds)
+    assert flight["most"] == 2 * MAX_PAGES_AT_ONCE
+
+    flight["most"] = 0
+
+    async def pages() -> None:
+        async with PageFetcher(
+            settings, allow_private=True, transport=httpx.MockTransport(counting)
+        ) as fetcher:
+            got = await asyncio.gather(
+                *(fetcher.get(f"{u}/a{i}") for u in urls for i in range(PER_HOST_PAGES))
+            )
+        assert all(p.ok for p in got)
+
+    asyncio.run(pages())
+    assert flight["most"] == MAX_PAGES_AT_ONCE
