@@ -102,8 +102,9 @@ def read_task(
 def store_task(store: Store, read: BatchRead, now: datetime) -> UpsertCounts:
     """Store a batch's articles (when it has any) and record its feeds' health: one task, as
     each Prefect task run costs round trips to the API (a warm poll stores nothing)."""
-    counts = store.upsert_articles(read.processed, now) if read.processed else UpsertCounts()
+    counts = UpsertCounts()
     if read.processed:
+        counts = store.upsert_articles(read.processed, now)
         get_run_logger().info(
             "stored: %d new articles (%d kept), %d updated, %d unchanged",
             counts.new,

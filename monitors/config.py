@@ -23,7 +23,7 @@ DEFAULT_STORE_PATH = "data/newswatch.duckdb"  # its directory is made on first p
 # DuckDB's memory for a poll's writes.  Its own default is 80 % of the machine's RAM, and it
 # keeps what it took: 1,000 feeds peaked at ~380 MB of RSS, 304 MB at 128MB, 291 MB at 96MB
 # (bench/poll.py, 250 hosts); at 50MB the search index of one batch ran out.  A batch that runs
-# out is retried once without the limit (monitors/store/db.py).
+# out is retried once without the limit (monitors/store/memory.py).
 DEFAULT_MEMORY_LIMIT = "96MB"
 _MEMORY_RE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 

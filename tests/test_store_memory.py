@@ -61,7 +61,7 @@ def test_a_batch_that_outgrows_the_limit_is_stored_whole_and_said(
         assert (again.new, again.unchanged) == (0, 300)
         assert s.count("articles") == 300
     said = [r.getMessage() for r in caplog.records]
-    assert any("upsert needed more than memory_limit 8MB" in m for m in said), said
+    assert any("upsert_articles needed more than memory_limit 8MB" in m for m in said), said
 
 
 def test_a_batch_within_the_limit_keeps_it(tmp_path: Path) -> None:

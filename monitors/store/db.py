@@ -332,14 +332,11 @@ class Store(DigestQueries, RunLog):
         ).fetchall()
         return dict(rows)
 
+    @unbounded_on_oom
     def upsert_articles(self, batch: Sequence[Processed], now: datetime) -> UpsertCounts:
         """Store a batch in one transaction: read what the decision needs, let
-        :mod:`monitors.decide.articles` decide, write its plan.  Returns what changed.  Run
-        out of ``memory_limit``, it is rolled back and run again unbounded (:mod:`..memory`)."""
-        return self._upsert(batch, now)
-
-    @unbounded_on_oom
-    def _upsert(self, batch: Sequence[Processed], now: datetime) -> UpsertCounts:
+        :mod:`monitors.decide.articles` decide, write its plan.  Returns what changed.  Out of
+        ``memory_limit``, it is rolled back and run once more without it."""
         sort = sort_batch(batch, self.existing_hashes([p.article.id for p in batch]))
         figures, quotes = fact_writes(sort.changed)
         plan = plan_upsert(
@@ -449,7 +446,6 @@ class Store(DigestQueries, RunLog):
             GROUP BY ALL ORDER BY a.fetched_at, a.id"""),
         )
 
-    @unbounded_on_oom
     def recent_articles(self, since: datetime, page: int = 2000) -> Iterator[RecentArticle]:
         """Kept articles fetched since ``since``, oldest first, read ``page`` rows at a time so
         that neither DuckDB nor the caller holds every text of the window at once."""
