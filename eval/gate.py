@@ -355,12 +355,12 @@ def run(
 
 
 QUOTE_KEYS = ("quote", "speaker", "rules")
-# quote-only label sets (issue 14): quotes3..8_blind, rounds 1-6's blind sets, each scored
+# quote-only label sets (issue 14): quotes3..9_blind, rounds 1-7's blind sets, each scored
 # once when its labels landed (floors at those values); 3 and 4 are training data since;
-# quotes8_blind's texts are PolNeAR's (eval/quote_sets.py: scored where they are present)
+# quotes8/9_blind's texts are PolNeAR's (eval/quote_sets.py: scored where they are present)
 QUOTE_ONLY_SETS = (
     "quotes3_blind", "quotes4_blind", "quotes5_blind", "quotes6_blind", "quotes7_blind",
-    "quotes8_blind",
+    "quotes8_blind", "quotes9_blind",
 )  # fmt: skip
 
 
