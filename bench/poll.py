@@ -16,7 +16,10 @@ shaped like a real feed list, 8 shows that the per-host limits hold.  Each farm 
 is run in turn, every contender against it, so the ratios of a farm come from the same run.
 
 Each contender runs in its own subprocess, which does a cold poll (empty store) then a warm one
-(everything answers 304) and reports both times and its peak RSS (ru_maxrss):
+(everything answers 304) and reports both times and two peaks of resident memory: the
+process's own (its ``VmHWM``; ``ru_maxrss`` would not do, as Linux carries it over from the
+parent that started the child: this runner, which holds the farm) and its process tree's (the
+process with its worker processes, summed, sampled every 0.2 s by this runner):
 
     newswatch (plain)   the poll flow's code run as plain function calls (Prefect's @flow/@task
                         wrappers and run logger stubbed out)
@@ -244,7 +247,57 @@ class Farm:
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak resident memory in MB: ``VmHWM``, which a new program starts
+    afresh (``ru_maxrss`` carries over the parent's peak from before the exec: here the farm's)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory in MB of process ``pid`` and all its descendants now (Linux ``/proc``;
+    0 where it is not there)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        rss[int(entry.name)] = int(fields[21]) * resource.getpagesize()
+    tree, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        if p in rss and p not in tree:
+            tree.add(p)
+            todo.extend(c for c, pp in parents.items() if pp == p)
+    return sum(rss[p] for p in tree) / 2**20
+
+
+class TreeSampler:
+    """The peak of :func:`tree_rss_mb` of a running child, sampled every ``every`` seconds."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.pid, self.every, self.peak = pid, every, 0.0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopped.wait(self.every):
+            self.peak = max(self.peak, tree_rss_mb(self.pid))
+
+    def stop(self) -> float:
+        self.stopped.set()
+        self.thread.join()
+        return self.peak
 
 
 def as_the_cli_runs(flow_fn: Callable[..., dict]) -> Callable[..., dict]:
@@ -373,7 +426,10 @@ out["warm"] = time.perf_counter() - t
 counts = r.get_entry_counts()
 out["cold_summary"] = {"feeds": len(urls), "failed": errors, "entries": counts.total}
 out["warm_summary"] = {"updated": n}
-out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+for line in open("/proc/self/status"):  # VmHWM: ru_maxrss holds the parent's peak (the farm)
+    if line.startswith("VmHWM:"):
+        out["rss_mb"] = int(line.split()[1]) / 1024
+out.setdefault("rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 print(json.dumps(out))
 """
 
@@ -405,7 +461,11 @@ def _run_ok(cmd: list[str], quiet: bool = True) -> bool:
 def run_child(cmd: list[str], label: str) -> dict | None:
     print(f"bench: running {label} ...", flush=True)
     started = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        sampler = TreeSampler(child.pid)
+        stdout, stderr = child.communicate()
+        tree_peak = sampler.stop()
+    r = subprocess.CompletedProcess(cmd, child.returncode, stdout, stderr)
     if r.returncode != 0:
         print(f"bench: {label} failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
         return None
@@ -414,6 +474,7 @@ def run_child(cmd: list[str], label: str) -> dict | None:
     except (ValueError, IndexError):
         print(f"bench: {label} printed no result:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
         return None
+    out["tree_rss_mb"] = max(tree_peak, out.get("rss_mb", 0.0))
     print(f"bench: {label} done in {time.perf_counter() - started:.1f} s", flush=True)
     if "prefect_startup" in out:
         print(

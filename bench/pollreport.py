@@ -2,7 +2,9 @@
 
 Targets (issue 18, on the 250-host farm): cold poll at most 1.5x reader's cold time, warm poll
 at least 4x faster than reader's, peak RSS under 300 MB (1,000 feeds), the Prefect flow at most
-10 % slower than the plain calls.
+10 % slower than the plain calls.  Two peaks are printed: the process's own, and its process
+tree's (with the worker processes that extract pages and analyse articles): the tree is what a
+machine must have free, and what the RSS target is judged on.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ def print_farm(results: dict[str, dict | None], n: int, hosts: int, latency: flo
     rdr = results.get("reader")
     print()
     print(f"## {n} feeds on {hosts} loopback hosts, {latency:.0f} ms per request")
-    head = f"{'contender':32} {'cold s':>8} {'warm s':>8} {'peak RSS MB':>12}"
+    head = f"{'contender':32} {'cold s':>8} {'warm s':>8} {'RSS MB':>7} {'tree RSS MB':>12}"
     if rdr:
         head += f" {'cold / reader':>14} {'reader / warm':>14}"
     print(head)
@@ -27,7 +29,8 @@ def print_farm(results: dict[str, dict | None], n: int, hosts: int, latency: flo
         if r is None:
             print(f"{label:32} {'failed':>8}")
             continue
-        line = f"{label:32} {r['cold']:8.2f} {r['warm']:8.2f} {r['rss_mb']:12.0f}"
+        tree = r.get("tree_rss_mb", r["rss_mb"])
+        line = f"{label:32} {r['cold']:8.2f} {r['warm']:8.2f} {r['rss_mb']:7.0f} {tree:12.0f}"
         if rdr and label != "reader":
             line += f" {r['cold'] / rdr['cold']:13.2f}x {rdr['warm'] / r['warm']:13.2f}x"
         print(line)
@@ -41,7 +44,8 @@ def print_farm(results: dict[str, dict | None], n: int, hosts: int, latency: flo
     if rdr:
         print(
             f"targets: cold / reader <= {COLD_TARGET}x, reader / warm >= {WARM_TARGET}x, "
-            f"peak RSS < {RSS_TARGET} MB"
+            f"peak tree RSS < {RSS_TARGET} MB (RSS: the process alone; tree RSS: with its "
+            "worker processes, sampled every 0.2 s)"
         )
 
 
