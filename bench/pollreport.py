@@ -45,7 +45,7 @@ def print_farm(results: dict[str, dict | None], n: int, hosts: int, latency: flo
         print(
             f"targets: cold / reader <= {COLD_TARGET}x, reader / warm >= {WARM_TARGET}x, "
             f"peak tree RSS < {RSS_TARGET} MB (RSS: the process alone; tree RSS: with its "
-            "worker processes, sampled every 0.2 s)"
+            "worker processes, sampled every 0.25 s)"
         )
 
 
