@@ -37,7 +37,7 @@ def page_body(page: bytes, summary: str) -> str | None:
     """The page's main text (trafilatura), when it is longer than ``summary``; else None."""
     from monitors.ingest.articles import decode_bytes
 
-    _, body = html_to_text(decode_bytes(page))
+    _, body = html_to_text(decode_bytes(page), with_title=False)
     return body if len(body) > len(summary) else None
 
 
