@@ -10,6 +10,9 @@ first read.
 
 from __future__ import annotations
 
+import hashlib
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
@@ -45,16 +48,26 @@ def genders() -> dict[str, str]:
     return out
 
 
+def _key(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big")
+
+
 @cache
-def surnames() -> frozenset[str]:
-    """Lower-case surnames of the Census list (``dist.all.last``, 88,799 names)."""
-    return frozenset(parts[0].lower() for parts in _lines("dist.all.last"))
+def _surname_keys() -> array[int]:
+    """The Census surnames (``dist.all.last``, 88,799 names), lower-cased, as sorted 64-bit
+    digests: 0.7 MB in every process that extracts quotes, where a set of the strings took
+    9 MB (two names share a digest with odds of about 1 in 10^14)."""
+    return array("Q", sorted({_key(parts[0].lower()) for parts in _lines("dist.all.last")}))
 
 
 def known_surname(name: str) -> bool:
     """Is the last word of ``name`` a surname the Census list knows?"""
     toks = name.split()
-    return bool(toks) and toks[-1].lower().strip(".,") in surnames()
+    if not toks:
+        return False
+    keys, key = _surname_keys(), _key(toks[-1].lower().strip(".,"))
+    i = bisect_left(keys, key)
+    return i < len(keys) and keys[i] == key
 
 
 def given_gender(name: str) -> str | None:
