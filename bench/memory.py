@@ -30,7 +30,7 @@ def peak_rss_mb() -> float:
 def tree_rss_mb(pid: int) -> float:
     """Resident memory in MB of process ``pid`` and all its descendants now (Linux ``/proc``:
     its threads' ``children`` files, so a sample reads a handful of files, not all of
-    ``/proc``: the sampler shares the farm's process and must not hold up its event loop)."""
+    ``/proc``)."""
     total, todo, seen = 0, [pid], set()
     while todo:
         p = todo.pop()
@@ -59,8 +59,8 @@ def children_of(task: Path) -> list[str]:
 
 class TreeSampler:
     """The peak of :func:`tree_rss_mb` of a running child, sampled every ``every`` seconds by
-    a process of its own (this module run as a script): sampling from a thread of this runner, which
-    serves the farm, slowed the 1,000-feed cold poll by ~6 %."""
+    a process of its own (this module run as a script): a sampling thread in the runner,
+    which serves the farm, would hold up the farm's event loop."""
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
         cmd = [sys.executable, __file__, str(pid), str(every)]

@@ -501,7 +501,7 @@ class Store(DigestQueries, RunLog):
         )
         with self._transaction():
             self.con.execute("DELETE FROM new_clusters")
-            self._insert_many("new_clusters", ("id", "cluster"), list(mapping.items()), chunk=1000)
+            self._insert_many("new_clusters", ("id", "cluster"), list(mapping.items()))
             self.con.execute(
                 "UPDATE articles SET cluster_id = c.cluster FROM new_clusters c "
                 "WHERE articles.id = c.id"
