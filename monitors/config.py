@@ -36,6 +36,7 @@ class PollSettings:
     max_per_host: int = 4
     max_body_bytes: int = 10_000_000
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
+    shards: int = 1  # child flow runs a poll is split into (docs/scale.md)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
                 f"{source}: {key}: unknown section (expected one of {', '.join(sorted(known))})"
             )
     store = _table(data, "store", source)
-    _check_keys(store, {"path", "memory_limit"}, "store", source)
+    _check_keys(store, {"path", "url", "memory_limit"}, "store", source)
     polling = _table(data, "polling", source)
     digest = _table(data, "digest", source)
     feeds = _parse_feeds(data.get("feeds", []), source)
@@ -105,7 +106,7 @@ def parse_config(data: dict[str, Any], source: str) -> Config:
         source=source,
         feeds=feeds,
         topics=topics,
-        store_path=_str(store, "path", "store", source, DEFAULT_STORE_PATH),
+        store_path=_store_location(store, source),
         store_memory_limit=_memory(store, source),
         polling=_parse_polling(polling, source),
         digest=_parse_digest(digest, source),
@@ -136,6 +137,22 @@ def _str(table: dict[str, Any], key: str, where: str, source: str, default: str)
     if "\r" in value or "\n" in value:
         raise ConfigError(f"{source}: {where}.{key}: must not contain line breaks")
     return value
+
+
+def _store_location(store: dict[str, Any], source: str) -> str:
+    """``[store] path`` (the DuckDB file) or ``[store] url`` (a PostgreSQL server shared by
+    several workers, docs/scale.md); the password belongs in ~/.pgpass or $PGPASSWORD, not
+    here."""
+    if "url" not in store:
+        return _str(store, "path", "store", source, DEFAULT_STORE_PATH)
+    if "path" in store:
+        raise ConfigError(f"{source}: store: give path (a DuckDB file) or url, not both")
+    url = _str(store, "url", "store", source, "")
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            f"{source}: store.url: must be a PostgreSQL URL (postgresql://user@host/db)"
+        )
+    return url
 
 
 def _memory(store: dict[str, Any], source: str) -> str:
@@ -205,6 +222,7 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
             "max_per_host",
             "max_body_bytes",
             "user_agent",
+            "shards",
         },
         "polling",
         source,
@@ -219,6 +237,7 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
         max_per_host=_int(table, "max_per_host", "polling", source, 4),
         max_body_bytes=_int(table, "max_body_bytes", "polling", source, 10_000_000, 1024),
         user_agent=_str(table, "user_agent", "polling", source, PollSettings.user_agent),
+        shards=_int(table, "shards", "polling", source, 1),
     )
 
 

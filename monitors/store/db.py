@@ -3,7 +3,9 @@ queries are in :mod:`monitors.store.digests`, the schema's named migrations in
 :mod:`monitors.store.migrations`, the typed rows every query returns in
 :mod:`monitors.store.rows`).
 
-With its migrations and :mod:`monitors.store.memory`, the only module that imports duckdb. One
+With its migrations and :mod:`monitors.store.memory`, the only module that imports duckdb. A
+``postgresql://`` location opens the same schema on a PostgreSQL server instead, written by
+several workers at once (:mod:`monitors.store.postgres`, docs/scale.md). One
 :class:`Store` wraps one connection; each batch of articles is written in one transaction, so a
 crash leaves either the whole batch or none of it. The store decides nothing: what a batch or a
 poll changes is decided by :mod:`monitors.decide.articles` and :mod:`monitors.decide.health`
@@ -56,8 +58,10 @@ from monitors.decide.health import health_rows
 from monitors.errors import StoreError, StoreRefused
 from monitors.model import FeedOutcome, Processed
 from monitors.store.digests import FILE_SUCCESS, MAIL_SUCCESS, DigestQueries
+from monitors.store.files import check_file, foreign_store
 from monitors.store.memory import limit_memory, unbounded_on_oom
 from monitors.store.migrations import MIGRATIONS
+from monitors.store.postgres import PgConnection, is_postgres_url, redact
 from monitors.store.rows import (
     FeedHealth,
     FeedState,
@@ -77,7 +81,6 @@ from monitors.store.search import reindex_articles
 
 __all__ = ["FILE_SUCCESS", "MAIL_SUCCESS", "MIGRATIONS", "FeedState", "Store", "UpsertCounts"]
 
-DUCKDB_MAGIC = b"DUCK"
 DEFAULT_LOCK_WAIT = 30.0  # seconds a second process waits for the writer to finish
 ARTICLE_COLUMNS = (
     "id",
@@ -152,8 +155,11 @@ class Store(DigestQueries, RunLog):
         ``memory_limit`` (a DuckDB size, "96MB") caps DuckDB's memory once the migrations (which
         index a whole store) have run: see :mod:`monitors.store.memory`."""
         self.path = str(path)
+        if is_postgres_url(self.path):
+            self._open_postgres(read_only)
+            return
         if self.path != ":memory:":
-            _check_file(Path(self.path), read_only=read_only, create=create, make_dirs=make_dirs)
+            check_file(Path(self.path), read_only=read_only, create=create, make_dirs=make_dirs)
         if lock_wait is None:
             lock_wait = float(os.environ.get("NEWSWATCH_LOCK_WAIT", DEFAULT_LOCK_WAIT))
         deadline = time.monotonic() + lock_wait
@@ -182,6 +188,7 @@ class Store(DigestQueries, RunLog):
             except duckdb.Error as e:
                 raise StoreRefused(f"{self.path}: not a usable DuckDB file: {e}") from e
         self.con.execute("SET TimeZone = 'UTC'")
+        self.dialect = "duckdb"
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> type, for _insert_many
         if not read_only:
             self.migrate()
@@ -190,6 +197,23 @@ class Store(DigestQueries, RunLog):
         self.memory_limit = memory_limit
         if memory_limit:
             limit_memory(self.con, self.path, memory_limit)
+
+    def _open_postgres(self, read_only: bool) -> None:
+        """A PostgreSQL store (``postgresql://user@host/db``): several writers at once, see
+        :mod:`monitors.store.postgres`.  No file checks and no DuckDB memory limit apply."""
+        self.dialect = "postgres"
+        self.memory_limit = None
+        self._types = {}
+        try:
+            self.con = PgConnection(self.path)
+        except Exception as e:  # psycopg.OperationalError: refused, no such database, auth
+            raise StoreError(
+                f"{redact(self.path)}: cannot connect to the PostgreSQL store: {e}".strip()
+            ) from e
+        if not read_only:
+            self.migrate()
+        else:
+            self._check_schema()
 
     # -- lifecycle ---------------------------------------------------------------------
     @contextmanager
@@ -223,17 +247,22 @@ class Store(DigestQueries, RunLog):
         }
         if tables and "schema_migrations" not in tables:
             self.con.close()
-            raise _foreign(self.path, tables)
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
-        )
+            raise foreign_store(self.path, tables)
+        with self._transaction():  # (on PostgreSQL under the write lock: workers start at once)
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
+            )
         done = {r[0] for r in self.con.execute("SELECT name FROM schema_migrations").fetchall()}
         applied = []
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
             with self._transaction():
+                if self.con.execute(  # another process applied it while this one waited
+                    "SELECT 1 FROM schema_migrations WHERE name = ?", [name]
+                ).fetchone():
+                    continue
                 if callable(sql):
                     sql(self.con)
                 else:
@@ -254,7 +283,7 @@ class Store(DigestQueries, RunLog):
         }
         if "schema_migrations" not in tables:
             self.con.close()
-            raise _foreign(self.path, tables)
+            raise foreign_store(self.path, tables)
         done = set(self.applied_migrations())
         pending = [name for name, _ in MIGRATIONS if name not in done]
         if pending:
@@ -338,18 +367,21 @@ class Store(DigestQueries, RunLog):
         """Store a batch in one transaction: read what the decision needs, let
         :mod:`monitors.decide.articles` decide, write its plan.  Returns what changed.  Out of
         ``memory_limit``, it is rolled back and run once more without it."""
-        sort = sort_batch(batch, self.existing_hashes([p.article.id for p in batch]))
-        figures, quotes = fact_writes(sort.changed)
-        plan = plan_upsert(
-            sort,
-            figures,
-            quotes,
-            first_figures=self._first_seen_many("figures", "fact_key", {f.key for f in figures}),
-            first_quotes=self._first_seen_many("quotes", "quote_key", {q.key for q in quotes}),
-            old_figures=self.stored_figures([p.article.id for p in sort.updated]),
-            now=now,
-        )
-        self.apply_upsert(plan, now)
+        with self._transaction():  # the reads too: no other writer between them and the plan
+            sort = sort_batch(batch, self.existing_hashes([p.article.id for p in batch]))
+            figures, quotes = fact_writes(sort.changed)
+            plan = plan_upsert(
+                sort,
+                figures,
+                quotes,
+                first_figures=self._first_seen_many(
+                    "figures", "fact_key", {f.key for f in figures}
+                ),
+                first_quotes=self._first_seen_many("quotes", "quote_key", {q.key for q in quotes}),
+                old_figures=self.stored_figures([p.article.id for p in sort.updated]),
+                now=now,
+            )
+            self._write_plan(plan, now)
         return plan.counts
 
     def stored_figures(self, article_ids: Sequence[str]) -> list[StoredFigure]:
@@ -370,49 +402,52 @@ class Store(DigestQueries, RunLog):
         articles costs a few statements, not thousands); an updated article's topics, figures
         and quotes are replaced."""
         with self._transaction():
-            self._insert_many("articles", ARTICLE_COLUMNS, [_article_row(p, now) for p in plan.new])
-            for p in plan.updated:
-                a = p.article
-                self.con.execute(
-                    """
-                    UPDATE articles SET title = ?, published_at = ?, updated_at = ?,
-                        text = ?, content_hash = ?, kept = ?, source_hash = ?
-                    WHERE id = ?""",
-                    [
-                        a.title,
-                        a.published_at,
-                        now,
-                        a.text,
-                        a.content_hash,
-                        p.kept,
-                        a.feed_hash,
-                        a.id,
-                    ],
-                )
-            if plan.updated:
-                ids = [p.article.id for p in plan.updated]
-                for table in ("article_topics", "figures", "quotes"):
-                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article)", [ids])
-            self._insert_many("figure_changes", CHANGE_COLUMNS, [astuple(c) for c in plan.changes])
-            self._insert_many(
-                "article_topics",
-                ("article", "topic", "score", "rule", "terms", "evidence"),
+            self._write_plan(plan, now)
+
+    def _write_plan(self, plan: UpsertPlan, now: datetime) -> None:
+        self._insert_many("articles", ARTICLE_COLUMNS, [_article_row(p, now) for p in plan.new])
+        for p in plan.updated:
+            a = p.article
+            self.con.execute(
+                """
+                UPDATE articles SET title = ?, published_at = ?, updated_at = ?,
+                    text = ?, content_hash = ?, kept = ?, source_hash = ?
+                WHERE id = ?""",
                 [
-                    (
-                        p.article.id,
-                        t.topic,
-                        t.score,
-                        t.rule,
-                        json.dumps(list(t.terms)),
-                        json.dumps(list(t.sentences)),
-                    )
-                    for p in plan.changed
-                    for t in p.topics
+                    a.title,
+                    a.published_at,
+                    now,
+                    a.text,
+                    a.content_hash,
+                    p.kept,
+                    a.feed_hash,
+                    a.id,
                 ],
             )
-            self._insert_many("figures", FIGURE_COLUMNS, [_figure_row(w) for w in plan.figures])
-            self._insert_many("quotes", QUOTE_COLUMNS, [_quote_row(w) for w in plan.quotes])
-            reindex_articles(self.con, [p.article.id for p in plan.changed])  # same transaction
+        if plan.updated:
+            ids = [p.article.id for p in plan.updated]
+            for table in ("article_topics", "figures", "quotes"):
+                self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article)", [ids])
+        self._insert_many("figure_changes", CHANGE_COLUMNS, [astuple(c) for c in plan.changes])
+        self._insert_many(
+            "article_topics",
+            ("article", "topic", "score", "rule", "terms", "evidence"),
+            [
+                (
+                    p.article.id,
+                    t.topic,
+                    t.score,
+                    t.rule,
+                    json.dumps(list(t.terms)),
+                    json.dumps(list(t.sentences)),
+                )
+                for p in plan.changed
+                for t in p.topics
+            ],
+        )
+        self._insert_many("figures", FIGURE_COLUMNS, [_figure_row(w) for w in plan.figures])
+        self._insert_many("quotes", QUOTE_COLUMNS, [_quote_row(w) for w in plan.quotes])
+        reindex_articles(self.con, [p.article.id for p in plan.changed])  # same transaction
 
     def _first_seen_many(self, table: str, column: str, keys: set[str]) -> dict[str, datetime]:
         if not keys:
@@ -443,10 +478,12 @@ class Store(DigestQueries, RunLog):
     def _column_types(self, table: str) -> dict[str, str]:
         types = self._types.get(table)
         if types is None:
+            source = (
+                "duckdb_columns()" if self.dialect == "duckdb" else "information_schema.columns"
+            )
             types = self._types[table] = dict(
                 self.con.execute(
-                    "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?",
-                    [table],
+                    f"SELECT column_name, data_type FROM {source} WHERE table_name = ?", [table]
                 ).fetchall()
             )
         return types
@@ -459,7 +496,8 @@ class Store(DigestQueries, RunLog):
             SELECT a.id, a.url, a.title, a.text, a.kept, a.fetched_at,
                    coalesce(list(t.topic) FILTER (WHERE t.topic IS NOT NULL), []) AS topics
             FROM articles a LEFT JOIN article_topics t ON t.article = a.id
-            GROUP BY ALL ORDER BY a.fetched_at, a.id"""),
+            GROUP BY a.id, a.url, a.title, a.text, a.kept, a.fetched_at
+            ORDER BY a.fetched_at, a.id"""),
         )
 
     def recent_articles(self, since: datetime, page: int = 2000) -> Iterator[RecentArticle]:
@@ -552,40 +590,3 @@ def _quote_row(w: QuoteWrite) -> tuple:
         q.speaker_p,
         q.best_speaker,
     )
-
-
-def _foreign(path: str, tables: set[str]) -> StoreRefused:
-    listed = ", ".join(sorted(tables)[:5]) or "none"
-    return StoreRefused(
-        f"{path}: a DuckDB file that newswatch did not create (tables: {listed}); "
-        f"refusing to touch it"
-    )
-
-
-def _check_file(path: Path, *, read_only: bool, create: bool, make_dirs: bool) -> None:
-    """Refuse a missing file that may not be created here, and a file that exists but is not
-    a DuckDB database, so that nothing is ever created by mistake or overwritten."""
-    if not path.exists():
-        if read_only or not create:
-            raise StoreRefused(f"{path}: no such store; run `newswatch poll` first")
-        if not path.parent.is_dir():
-            if not make_dirs:
-                raise StoreRefused(
-                    f"{path}: no such directory {str(path.parent)!r}; create it, or pass "
-                    f"--create to make it"
-                )
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return
-    if path.is_dir():
-        raise StoreRefused(f"{path}: is a directory, not a DuckDB file")
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as e:
-        raise StoreRefused(f"{path}: cannot read: {e.strerror or e}") from e
-    if len(header) == 0:
-        raise StoreRefused(f"{path}: empty file, not a DuckDB database; refusing to overwrite it")
-    if header[8:12] != DUCKDB_MAGIC:
-        raise StoreRefused(
-            f"{path}: not a DuckDB database (foreign or corrupt file); refusing to overwrite it"
-        )

@@ -115,11 +115,25 @@ JOIN articles a ON a.id = f.article WHERE a.kept
 """
 
 
-def _terms_sql(body: str) -> str:
+# PostgreSQL has neither regexp_extract_all nor \p{..}: its [[:alnum:]] is Unicode letters
+# and digits in a UTF-8 database whose ctype is not C (docs/scale.md creates it so)
+PG_TOKEN_RE = "[[:alnum:]]+"
+
+
+def _terms_sql(body: str, dialect: str = "duckdb") -> str:
+    if dialect == "postgres":
+        return (
+            f"ARRAY(SELECT r.m[1] FROM regexp_matches(lower({body}), '{PG_TOKEN_RE}', 'g') "
+            f"AS r(m) WHERE r.m[1] <> ALL($stop))"
+        )
     return (
         f"list_filter(regexp_extract_all(lower({body}), '{TOKEN_RE}'), "
         f"lambda t: NOT list_contains($stop, t))"
     )
+
+
+def _dialect(con: Connection) -> str:
+    return getattr(con, "dialect", "duckdb")
 
 
 def _index_batch(con: Connection) -> None:
@@ -134,8 +148,8 @@ def _index_batch(con: Connection) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE search_new AS
         SELECT nextval('search_doc_seq') AS doc, article, kind, idx,
-               {_terms_sql("body")} AS terms
-        FROM ({_SOURCES})""",
+               {_terms_sql("body", _dialect(con))} AS terms
+        FROM ({_SOURCES}) s""",
         {"stop": STOPWORDS},
     )
     con.execute(
@@ -144,7 +158,7 @@ def _index_batch(con: Connection) -> None:
     con.execute("""
         INSERT INTO search_postings
         SELECT term, doc, count(*)::INTEGER AS tf
-        FROM (SELECT doc, unnest(terms) AS term FROM search_new)
+        FROM (SELECT doc, unnest(terms) AS term FROM search_new) s
         GROUP BY term, doc ORDER BY term""")
     con.execute("DROP TABLE search_new")
 
@@ -155,7 +169,7 @@ def reindex_articles(con: Connection, ids: Sequence[str]) -> None:
     if not ids:
         return
     con.execute("CREATE OR REPLACE TEMP TABLE search_batch (id VARCHAR)")
-    con.execute("INSERT INTO search_batch SELECT unnest(?)", [list(ids)])
+    con.execute("INSERT INTO search_batch SELECT unnest(?::VARCHAR[])", [list(ids)])
     _index_batch(con)
     con.execute("DROP TABLE search_batch")
 
@@ -171,9 +185,9 @@ def build_index(con: Connection) -> None:
 def query_terms(con: Connection, query: str) -> list[str]:
     """The query's distinct terms, tokenised exactly as the index is (in order of use)."""
     row = con.execute(
-        f"SELECT list_distinct({_terms_sql('$q')})", {"q": query, "stop": STOPWORDS}
+        f"SELECT {_terms_sql('$q', _dialect(con))}", {"q": query, "stop": STOPWORDS}
     ).fetchone()
-    terms = row[0] if row else []
+    terms = list(dict.fromkeys(row[0])) if row else []
     return sorted(terms, key=query.lower().find)
 
 
