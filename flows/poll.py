@@ -22,10 +22,12 @@ from flows.common import feeds_from_param, resolve_config, resolve_now
 from flows.interrupt import Interrupted, arm, shielded
 from monitors.config import Config
 from monitors.decide.schedule import due_feeds, feed_updates, plan_requests
+from monitors.decide.shards import shard_feeds
 from monitors.ingest.feedlist import read_feed_list
 from monitors.model import FeedConfig, FeedOutcome
 from monitors.nlp.dedupe import DedupeDoc, cluster_documents
 from monitors.store.db import Store
+from monitors.store.postgres import redact
 from monitors.store.rows import UpsertCounts
 from monitors.stream import BatchRead, read_batch
 from monitors.wording import plural
@@ -131,6 +133,24 @@ def cluster_task(store: Store, now: datetime) -> int:
     return len(set(mapping.values()))
 
 
+@dataclass
+class Polled:
+    """What :func:`poll_list` did: its summary, and whether the stories need clustering."""
+
+    summary: PollSummary
+    counts: UpsertCounts
+    recluster: bool  # an earlier run of this list did not finish
+
+
+def configured_feeds(
+    cfg: Config, feeds: list[dict[str, str]] | None, feeds_file: str | None
+) -> tuple[FeedConfig, ...]:
+    """The feeds to poll: the URLs of ``feeds_file``, else ``feeds``, else the config's."""
+    if feeds_file:
+        return tuple(read_feed_list(feeds_file))
+    return feeds_from_param(feeds) if feeds else cfg.feeds
+
+
 @flow(name="poll-feeds", log_prints=True)
 def poll_feeds(
     config: str | None = None,
@@ -140,6 +160,7 @@ def poll_feeds(
     allow_private: bool = False,
     force: bool = False,
     feeds_file: str | None = None,
+    shards: int | None = None,
 ) -> dict:
     """Poll the config's feeds (or ``feeds``: [{"url", "name"}], or the URLs listed in
     ``feeds_file``, one per line — a path keeps large lists out of the run's parameters) into
@@ -148,60 +169,131 @@ def poll_feeds(
     Feeds whose next poll time has not come (backing off after failures, or asked to wait by
     Retry-After, Cache-Control or <ttl>) are skipped unless ``force``.  ``allow_private`` lets
     full-text fetching follow article links to private or loopback addresses (the demo and
-    tests serve pages on 127.0.0.1); leave it off in production."""
+    tests serve pages on 127.0.0.1); leave it off in production.  ``shards`` (default
+    ``[polling] shards``) above 1 splits the list into child ``poll-shard`` runs, in parallel
+    on the work pool when the store is PostgreSQL (docs/scale.md)."""
     arm()  # the CLI's Ctrl-C / SIGTERM handling, when run from the CLI
     logger = get_run_logger()
     cfg = resolve_config(config)
     when = resolve_now(now)
-    if feeds_file:
-        configured = read_feed_list(feeds_file)
-    else:
-        configured = feeds_from_param(feeds) if feeds else cfg.feeds
+    n = shards if shards is not None else cfg.polling.shards
+    if n < 1:
+        raise ValueError(f"shards: must be >= 1, not {n}")
+    if n > 1:
+        from flows.shards import sharded_poll
+
+        return sharded_poll(
+            dict(config=config, db=db, now=when.isoformat(), feeds=feeds,
+                 allow_private=allow_private, force=force, feeds_file=feeds_file),
+            n, cfg, when,
+        )  # fmt: skip
+    configured = configured_feeds(cfg, feeds, feeds_file)
     with Store(db or cfg.store_path, memory_limit=cfg.store_memory_limit) as store:
-        feed_list, later = (
-            (list(configured), [])
-            if force
-            else due_feeds(configured, store.feed_states(f.url for f in configured), when)
-        )
-        logger.info(
-            "polling %s into %s%s",
-            plural(len(feed_list), "feed"),
-            db or cfg.store_path,
-            f"; {len(later)} not due yet (use force to poll them)" if later else "",
-        )
         run_id = f"poll-{datetime.now(UTC).isoformat()}"
-        interrupted = store.last_run_status("poll-feeds") == "interrupted"
-        killed = store.close_interrupted_runs("poll-feeds", when)
-        if interrupted or killed:
-            logger.warning(
-                "%d earlier poll(s) did not finish; their stored batches are kept "
-                "and the stories will be clustered again",
-                max(killed, 1),
-            )
-        store.start_run(run_id, "poll-feeds", when)
-        outcomes: list[FeedOutcome] = []
-        counts = UpsertCounts()
-        try:
-            for batch in batches_of(feed_list, cfg.polling.batch_size, logger):
-                done, stored = poll_batch(batch, store, cfg, when, allow_private)
-                outcomes.extend(done)
-                counts = counts + stored
-        except Interrupted as e:
-            e.done = (
-                f"{len(outcomes)} of {len(feed_list)} feeds stored; the next poll finishes the rest"
-            )
-            with shielded():
-                summary = summarise(outcomes, counts, skipped=len(later))
-                store.finish_run(run_id, when, "interrupted", asdict(summary))
-            raise
-        if counts.new or counts.updated or interrupted or killed:
-            cluster_task(quote(store), when)
-        if cfg.alerts:  # flows/alerts.py: the [[alerts]] rules raise Prefect events
-            alerts_task(quote(store), quote(cfg), when)
-        summary = summarise(outcomes, counts, skipped=len(later))
+        polled = poll_list(
+            store, configured, cfg, when, allow_private, force, "poll-feeds", run_id, logger
+        )
+        summary = finish_poll(store, cfg, when, polled)
         store.finish_run(run_id, when, "ok", asdict(summary))
     logger.info(summary.line())
     return asdict(summary)
+
+
+def finish_poll(store: Store, cfg: Config, when: datetime, polled: Polled) -> PollSummary:
+    """Once every feed is stored: cluster the stories (when anything changed) and raise the
+    alerts; the poll's summary."""
+    if polled.counts.new or polled.counts.updated or polled.recluster:
+        cluster_task(quote(store), when)
+    if cfg.alerts:  # flows/alerts.py: the [[alerts]] rules raise Prefect events
+        alerts_task(quote(store), quote(cfg), when)
+    return polled.summary
+
+
+@flow(name="poll-shard", log_prints=True, retries=1)
+def poll_shard(
+    shard: int,
+    shards: int,
+    run: str,
+    config: str | None = None,
+    db: str | None = None,
+    now: datetime | None = None,
+    feeds: list[dict[str, str]] | None = None,
+    allow_private: bool = False,
+    force: bool = False,
+    feeds_file: str | None = None,
+) -> dict:
+    """One shard of a sharded ``poll-feeds`` run (``run``, its id): the feeds whose URL hashes
+    to ``shard`` of ``shards``, fetched, analysed and stored batch by batch; no clustering
+    (the parent clusters once every shard is in).  A shard run killed mid-way keeps its
+    stored batches; run again (the parent does), it polls the feeds still due."""
+    arm()
+    logger = get_run_logger()
+    cfg = resolve_config(config)
+    when = resolve_now(now)
+    mine = shard_feeds(configured_feeds(cfg, feeds, feeds_file), shard, shards)
+    name = f"poll-shard {shard + 1}/{shards}"
+    with Store(db or cfg.store_path, memory_limit=cfg.store_memory_limit) as store:
+        run_id = f"{run} shard {shard + 1}/{shards}"
+        polled = poll_list(store, mine, cfg, when, allow_private, force, name, run_id, logger)
+        store.finish_run(
+            run_id, when, "ok", asdict(polled.summary) | {"recluster": polled.recluster}
+        )
+    logger.info("shard %d of %d: %s", shard + 1, shards, polled.summary.line())
+    return asdict(polled.summary)
+
+
+def poll_list(
+    store: Store,
+    configured: Sequence[FeedConfig],
+    cfg: Config,
+    when: datetime,
+    allow_private: bool,
+    force: bool,
+    flow_name: str,
+    run_id: str,
+    logger: logging.Logger | logging.LoggerAdapter,
+) -> Polled:
+    """Poll the due feeds of ``configured`` into ``store`` batch by batch, recording the run
+    (``run_id`` of ``flow_name``; the caller finishes it); an interrupt records the run as
+    interrupted and propagates."""
+    feed_list, later = (
+        (list(configured), [])
+        if force
+        else due_feeds(configured, store.feed_states(f.url for f in configured), when)
+    )
+    logger.info(
+        "polling %s into %s%s",
+        plural(len(feed_list), "feed"),
+        redact(store.path),
+        f"; {len(later)} not due yet (use force to poll them)" if later else "",
+    )
+    interrupted = store.last_run_status(flow_name) == "interrupted"
+    killed = store.close_interrupted_runs(flow_name, when)
+    if interrupted or killed:
+        logger.warning(
+            "%d earlier poll(s) did not finish; their stored batches are kept "
+            "and the stories will be clustered again",
+            max(killed, 1),
+        )
+    store.start_run(run_id, flow_name, when)
+    outcomes: list[FeedOutcome] = []
+    counts = UpsertCounts()
+    try:
+        for batch in batches_of(feed_list, cfg.polling.batch_size, logger):
+            done, stored = poll_batch(batch, store, cfg, when, allow_private)
+            outcomes.extend(done)
+            counts = counts + stored
+    except Interrupted as e:
+        e.done = (
+            f"{len(outcomes)} of {len(feed_list)} feeds stored; the next poll finishes the rest"
+        )
+        with shielded():
+            summary = summarise(outcomes, counts, skipped=len(later))
+            store.finish_run(run_id, when, "interrupted", asdict(summary))
+        raise
+    return Polled(
+        summarise(outcomes, counts, skipped=len(later)), counts, interrupted or killed > 0
+    )
 
 
 def batches_of(

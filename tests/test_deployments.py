@@ -40,6 +40,14 @@ RUN_PARAMETERS: dict[str, dict[str, Any]] = {
         "smtp_block": "newswatch-smtp",
     },
     "run": {"force": True},
+    "poll-shard": {
+        "shard": 1,
+        "shards": 3,
+        "run": "poll-2026-11-20T18:00:00+00:00",
+        "db": "postgresql://newswatch@db.example/newswatch",
+        "now": "2026-11-20T18:00:00+00:00",
+        "feeds_file": "feeds.txt",
+    },
     "backfill": {"start": "2026-11-01", "end": "2026-11-21", "send": False},
 }
 
@@ -62,7 +70,7 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_flows_are_the_ones_we_expect() -> None:
-    assert set(all_flows()) == {"poll_feeds", "daily_digest", "run_all", "backfill"}
+    assert set(all_flows()) == {"poll_feeds", "poll_shard", "daily_digest", "run_all", "backfill"}
 
 
 def test_every_flow_has_a_deployment_whose_entrypoint_imports(in_repo: Path) -> None:
@@ -95,8 +103,13 @@ def test_deployment_parameters_validate(name: str, in_repo: Path) -> None:
 
 
 def test_deployments_share_one_process_pool_and_run_one_at_a_time() -> None:
-    assert set(DEPLOYMENTS) == {"poll-feeds", "daily-digest", "run", "backfill"}
-    for name, dep in DEPLOYMENTS.items():
+    assert set(DEPLOYMENTS) == {"poll-feeds", "poll-shard", "daily-digest", "run", "backfill"}
+    # a sharded poll's children: their own pool, no one-at-a-time limit, never scheduled
+    deployments = dict(DEPLOYMENTS)
+    shard = deployments.pop("poll-shard")
+    assert shard["work_pool"]["name"] == "newswatch-shards"
+    assert "concurrency_limit" not in shard and shard["schedules"] == []
+    for name, dep in deployments.items():
         assert dep["work_pool"]["name"] == "newswatch", name
         env = dep["work_pool"]["job_variables"]["env"]
         assert set(env["PREFECT_LOGGING_EXTRA_LOGGERS"].split(",")) == {"monitors", "reports"}

@@ -55,3 +55,11 @@ class RunLog:
             "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
             [now, status, json.dumps(counts, default=str), run_id],
         )
+
+    def run_counts(self, pattern: str) -> list[dict[str, Any]]:
+        """The recorded counts of the finished (``ok``) runs whose id is LIKE ``pattern``
+        (the shards of a sharded poll: ``"<parent id> shard %"``), in id order."""
+        rows = self.con.execute(
+            "SELECT counts FROM runs WHERE id LIKE ? AND status = 'ok' ORDER BY id", [pattern]
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows if r[0]]

@@ -1,0 +1,149 @@
+"""A sharded ``poll-feeds`` run (issue 19): the feed list split by a stable hash of each URL
+(:mod:`monitors.decide.shards`) into ``shards`` child ``poll-shard`` runs, then the stories
+clustered and the alerts raised once, over the whole store.
+
+Where the shards run:
+
+* **PostgreSQL store and a ``poll-shard`` deployment** (``prefect deploy --all``): each shard
+  is a flow run of that deployment (``run_deployment``), picked up by whichever worker of the
+  pool is free, on any machine; the shards run at once and write the shared store together
+  (:mod:`monitors.store.postgres`).  A shard run that ends failed or crashed (its process
+  killed, its machine gone) is started again, up to :data:`ATTEMPTS` times; its committed
+  batches are kept and the new run polls the feeds still due.  The counts come back through
+  the store's ``runs`` table, so nothing depends on where a child ran.
+* **A DuckDB file** (one writer), or no such deployment (Prefect's ephemeral API): the shards
+  run one after another as subflows of this run, in this process.
+
+The parent waits for its children; it holds no store connection meanwhile (a DuckDB file is
+free for the shard that writes it).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from prefect import get_run_logger
+
+from flows.poll import Polled, PollSummary, finish_poll, poll_shard
+from monitors.config import Config
+from monitors.store.db import Store
+from monitors.store.postgres import is_postgres_url
+from monitors.store.rows import UpsertCounts
+
+SHARD_DEPLOYMENT = "poll-shard/poll-shard"  # flow name / deployment name (prefect.yaml)
+ATTEMPTS = 3  # runs of one shard before the poll gives up on it
+POLL_SECONDS = 1.0  # how often the parent reads its children's states
+
+
+class ShardsFailed(RuntimeError):
+    """Some shards did not complete after :data:`ATTEMPTS` runs."""
+
+
+def sharded_poll(params: dict[str, Any], shards: int, cfg: Config, when: datetime) -> dict:
+    """Run the shards (see the module docstring), then cluster and alert once; the summary
+    of the whole poll."""
+    logger = get_run_logger()
+    db = params.get("db") or cfg.store_path
+    run_id = f"poll-{datetime.now(UTC).isoformat()}"
+    with Store(db, memory_limit=cfg.store_memory_limit) as store:
+        store.start_run(run_id, "poll-feeds", when)
+        parallel = is_postgres_url(db) and shard_deployment_exists()
+    child = dict(params, shards=shards, run=run_id)
+    if parallel:
+        logger.info("polling in %d shards on the work pool (%s)", shards, SHARD_DEPLOYMENT)
+        dispatch(child, shards, logger)
+    else:
+        logger.info(
+            "polling in %d shards one after another in this run (%s)",
+            shards,
+            "a DuckDB store has one writer" if not is_postgres_url(db) else
+            f"no {SHARD_DEPLOYMENT} deployment",
+        )  # fmt: skip
+        for k in range(shards):
+            poll_shard(shard=k, **child)
+    with Store(db, memory_limit=cfg.store_memory_limit) as store:
+        polled = merged(store.run_counts(f"{run_id} shard %"))
+        summary = finish_poll(store, cfg, when, polled)
+        store.finish_run(run_id, when, "ok", asdict(summary) | {"shards": shards})
+    logger.info("%d shards: %s", shards, summary.line())
+    return asdict(summary)
+
+
+def merged(counts: list[dict[str, Any]]) -> Polled:
+    """The shards' recorded summaries added up into one."""
+    numbers = [f.name for f in fields(PollSummary) if f.type in ("int", int)]
+    total = {k: sum(int(c.get(k) or 0) for c in counts) for k in numbers}
+    failures = tuple(tuple(f) for c in counts for f in c.get("failures") or ())
+    summary = PollSummary(**total, failures=failures)  # type: ignore[arg-type]
+    stored = UpsertCounts(
+        new=summary.articles_new,
+        updated=summary.articles_updated,
+        unchanged=summary.articles_unchanged,
+        kept_new=summary.kept_new,
+        figures_new=summary.figures_new,
+        quotes_new=summary.quotes_new,
+    )
+    return Polled(summary, stored, any(c.get("recluster") for c in counts))
+
+
+def shard_deployment_exists() -> bool:
+    """Whether the API knows the ``poll-shard`` deployment (not under the ephemeral API)."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_deployment_by_name(SHARD_DEPLOYMENT)
+        except ObjectNotFound:
+            return False
+    return True
+
+
+def dispatch(params: dict[str, Any], shards: int, logger: Any) -> None:
+    """Start one ``poll-shard`` flow run per shard and wait for all; start a shard again when
+    its run fails or crashes, up to :data:`ATTEMPTS` runs; raise :class:`ShardsFailed` naming
+    the shards that never completed."""
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+
+    def start(k: int, attempt: int) -> Any:
+        run = run_deployment(
+            SHARD_DEPLOYMENT,
+            parameters=dict(params, shard=k),
+            timeout=0,
+            flow_run_name=f"shard {k + 1} of {shards}"
+            + (f" (try {attempt})" if attempt > 1 else ""),
+        )
+        return run.id
+
+    attempt = dict.fromkeys(range(shards), 1)
+    pending = {k: start(k, 1) for k in range(shards)}
+    failed: list[str] = []
+    with get_client(sync_client=True) as client:
+        while pending:
+            time.sleep(POLL_SECONDS)
+            for k, run_id in list(pending.items()):
+                state = client.read_flow_run(run_id).state
+                if state is None or not state.is_final():
+                    continue
+                del pending[k]
+                if state.is_completed():
+                    continue
+                if attempt[k] < ATTEMPTS:
+                    attempt[k] += 1
+                    logger.warning(
+                        "shard %d of %d ended %s (%s); starting it again (run %d of %d)",
+                        k + 1, shards, state.name, state.message or "no message",
+                        attempt[k], ATTEMPTS,
+                    )  # fmt: skip
+                    pending[k] = start(k, attempt[k])
+                else:
+                    failed.append(f"{k + 1} ({state.name}: {state.message or 'no message'})")
+    if failed:
+        raise ShardsFailed(
+            f"shards {', '.join(failed)} of {shards} did not complete after {ATTEMPTS} runs; "
+            "their stored batches are kept and the next poll polls their feeds still due"
+        )
