@@ -13,6 +13,7 @@ OWNERS = {
     "feedparser": {"monitors/ingest/parse.py"},
     "httpx": {"monitors/ingest/fetch.py"},
     "duckdb": {"monitors/store/db.py", "monitors/store/migrations.py", "monitors/store/memory.py"},
+    "psycopg": {"monitors/store/postgres.py"},  # the shared PostgreSQL store (issue 19)
     "jinja2": {"reports/render.py"},
     "trafilatura": {"monitors/ingest/text.py"},
     "yaml": {"monitors/ingest/articles.py"},
@@ -24,6 +25,7 @@ OWNERS = {
     "prefect": {
         "flows/digest.py",
         "flows/poll.py",
+        "flows/shards.py",  # a sharded poll starts and watches its poll-shard runs
         "flows/backfill.py",
         "flows/interrupt.py",
         "flows/logs.py",

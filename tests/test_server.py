@@ -203,6 +203,7 @@ def test_deploy_trigger_and_run_on_a_real_server(
 
     cli.run("work-pool", "create", "newswatch", "--type", "process")
     cli.run("work-pool", "set-concurrency-limit", "newswatch", "1")
+    cli.run("work-pool", "create", "newswatch-shards", "--type", "process")  # poll-shard's
     deployed = cli.run("deploy", "--all")
     for name in (
         "poll-feeds/poll-feeds",
