@@ -60,37 +60,32 @@ def setup() -> None:
     STAMP.write_text(want)
 
 
-def ensure_chromium() -> None:
-    """The screenshot tests use Debian's chromium; install it when we can (root, apt-get)."""
-    if shutil.which("chromium") or shutil.which("chromium-browser"):
-        return
+def apt_install(package: str, tests: str) -> None:
+    """``apt-get install package`` when we can (root, apt-get), else a note that ``tests``
+    will be skipped."""
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
-        print("note: chromium is not installed; the screenshot tests will be skipped")
+        print(f"note: {package} is not installed; {tests} will be skipped")
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]):
         print("+", " ".join(cmd), flush=True)
         if subprocess.call(cmd, env=env, stdout=subprocess.DEVNULL) != 0:
-            print("note: could not install chromium; the screenshot tests will be skipped")
+            print(f"note: could not install {package}; {tests} will be skipped")
             return
+
+
+def ensure_chromium() -> None:
+    """The screenshot tests use Debian's chromium."""
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        apt_install("chromium", "the screenshot tests")
 
 
 def ensure_postgres() -> None:
-    """The shared-store tests (issue 19) start Debian's PostgreSQL in a temporary directory;
-    install the package when we can (root, apt-get)."""
+    """The shared-store tests (issue 19) start Debian's PostgreSQL in a temporary directory."""
     import glob
 
-    if shutil.which("initdb") or glob.glob("/usr/lib/postgresql/*/bin/initdb"):
-        return
-    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
-        print("note: PostgreSQL is not installed; the shared-store tests will be skipped")
-        return
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "postgresql"]):
-        print("+", " ".join(cmd), flush=True)
-        if subprocess.call(cmd, env=env, stdout=subprocess.DEVNULL) != 0:
-            print("note: could not install PostgreSQL; the shared-store tests will be skipped")
-            return
+    if not (shutil.which("initdb") or glob.glob("/usr/lib/postgresql/*/bin/initdb")):
+        apt_install("postgresql", "the shared-store tests")
 
 
 def test_env() -> dict[str, str]:

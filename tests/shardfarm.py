@@ -7,18 +7,15 @@ link and guid made unique to the feed (``/k<k>/articles/...``: the same story as
 article of a different outlet), with the sample's page behind the link (the Danube Post
 items are summaries whose figures are only on the page); the other feeds carry a short
 off-topic note of their own.  Every request waits ``latency`` seconds; an ``ETag`` answers
-``If-None-Match`` with 304.
+``If-None-Match`` with 304 (the demo server's handling).
 """
 
 from __future__ import annotations
 
 import email.utils
-import hashlib
 import re
-import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from flows.demo.feedserver import FeedServer
@@ -38,59 +35,25 @@ office opens at nine on weekdays, the port authority said in its weekly bulletin
 </item>"""
 
 
-class ShardFarm:
-    """``feeds`` feeds on one loopback server; use as a context manager."""
+class ShardFarm(FeedServer):
+    """``feeds`` feeds on one loopback server (the demo's :class:`FeedServer`, its HTTP
+    handling, ETags and request log, with the farm's paths); use as a context manager."""
 
     def __init__(self, feeds: int, latency: float = 0.0, now: datetime | None = None) -> None:
+        super().__init__(SAMPLES, now or datetime(2026, 11, 26, 12, tzinfo=UTC))
         self.feeds = feeds
         self.latency = latency
-        self.requests = 0
-        self._lock = threading.Lock()
-        self.samples = FeedServer(SAMPLES, now or datetime(2026, 11, 26, 12, tzinfo=UTC))
         self.items = self._sample_items()
-        farm = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                with farm._lock:
-                    farm.requests += 1
-                if farm.latency:
-                    time.sleep(farm.latency)
-                body, ctype = farm.resolve(self.path)
-                if body is None:
-                    self.send_error(404)
-                    return
-                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("ETag", etag)
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.request_queue_size = 256
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base_url.rstrip("/")
 
     def _sample_items(self) -> list[str]:
-        """Every item of the sample feeds, links pointing at ``/articles/`` of this farm."""
+        """Every item of the sample feeds, links pointing at ``/articles/`` of this server."""
         items = []
         for f in sorted((SAMPLES / "feeds").glob("*.xml")):
-            body, _ = self.samples.resolve(f"feeds/{f.name}")
+            body, _ = super().resolve(f"feeds/{f.name}")
             if body:
                 items += _ITEM.findall(body.decode("utf-8"))
         return items
@@ -105,8 +68,7 @@ class ShardFarm:
     def feed(self, k: int) -> bytes:
         if k % ON_TOPIC == 0:
             block = self.items[(k // ON_TOPIC) % len(self.items)]
-            base = self.samples.base_url  # the placeholder FeedServer.resolve rewrote to
-            block = block.replace(base + "articles/", f"{self.base}/k{k}/articles/")
+            block = block.replace(self.url("articles/"), f"{self.base}/k{k}/articles/")
             block = re.sub(r"<guid([^>]*)>(.*?)</guid>", rf"<guid\1>\2-farm-{k}</guid>", block)
         else:
             date = email.utils.format_datetime(datetime(2026, 11, 25, 9, k % 60, tzinfo=UTC))
@@ -114,19 +76,12 @@ class ShardFarm:
         return NOTE.format(k=k, base=self.base, item=block).encode("utf-8")
 
     def resolve(self, path: str) -> tuple[bytes | None, str]:
+        if self.latency:
+            time.sleep(self.latency)
         m = re.fullmatch(r"/f/(\d+)\.xml", path)
         if m and int(m.group(1)) < self.feeds:
             return self.feed(int(m.group(1))), "application/rss+xml; charset=utf-8"
         m = re.fullmatch(r"/k\d+/(articles/.*)", path)
         if m:
-            return self.samples.resolve(m.group(1))
+            return super().resolve(m.group(1))
         return None, ""
-
-    def __enter__(self) -> ShardFarm:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.samples.httpd.server_close()  # bound, never started: only its resolve() is used

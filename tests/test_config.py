@@ -20,6 +20,12 @@ def test_default_config_is_valid_and_lists_real_feeds() -> None:
     assert cfg.store_memory_limit == "96MB"
 
 
+def test_store_url_and_shards_are_read(tmp_path: Path) -> None:
+    p = _write(tmp_path, '[store]\nurl = "postgresql://nw@db.example/nw"\n[polling]\nshards = 3\n')
+    cfg = load_config(p)
+    assert cfg.store_path == "postgresql://nw@db.example/nw" and cfg.polling.shards == 3
+
+
 def test_store_memory_limit_is_read(tmp_path: Path) -> None:
     p = _write(tmp_path, '[store]\nmemory_limit = " 1.5 GiB "\n')
     assert load_config(p).store_memory_limit == "1.5 GiB"
@@ -47,6 +53,9 @@ def _write(tmp_path: Path, text: str) -> Path:
         ('[store]\nmemory_limit = "lots"\n', "store.memory_limit: must be a size"),
         ("[store]\nmemory_limit = 96\n", "store.memory_limit"),
         ('[store]\nmemory = "1GB"\n', "store.memory: unknown field"),
+        ('[store]\nurl = "mysql://db/nw"\n', "store.url: must be a PostgreSQL URL"),
+        ('[store]\npath = "a.duckdb"\nurl = "postgresql://db/nw"\n', "store: give path"),
+        ("[polling]\nshards = 0\n", "polling.shards: must be an integer >= 1"),
     ],
 )
 def test_errors_name_file_and_field(tmp_path: Path, snippet: str, field: str) -> None:
