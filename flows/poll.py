@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 from prefect import flow, get_run_logger, task
@@ -275,24 +275,53 @@ def poll_list(
             "and the stories will be clustered again",
             max(killed, 1),
         )
+    # a restarted shard run has the id of the attempt that was killed: carry its counts on
+    earlier = None if force else store.recorded_counts(run_id)
     store.start_run(run_id, flow_name, when)
     outcomes: list[FeedOutcome] = []
     counts = UpsertCounts()
+
+    def so_far() -> PollSummary:
+        return carried_over(earlier, summarise(outcomes, counts, skipped=len(later)))
+
     try:
         for batch in batches_of(feed_list, cfg.polling.batch_size, logger):
             done, stored = poll_batch(batch, store, cfg, when, allow_private)
             outcomes.extend(done)
             counts = counts + stored
+            store.note_progress(run_id, asdict(so_far()))
     except Interrupted as e:
         e.done = (
             f"{len(outcomes)} of {len(feed_list)} feeds stored; the next poll finishes the rest"
         )
         with shielded():
-            summary = summarise(outcomes, counts, skipped=len(later))
-            store.finish_run(run_id, when, "interrupted", asdict(summary))
+            store.finish_run(run_id, when, "interrupted", asdict(so_far()))
         raise
-    return Polled(
-        summarise(outcomes, counts, skipped=len(later)), counts, interrupted or killed > 0
+    return Polled(so_far(), counts, interrupted or killed > 0)
+
+
+def carried_over(earlier: dict | None, summary: PollSummary) -> PollSummary:
+    """``summary`` of a run that carries on from an earlier attempt under the same run id
+    (``earlier``, the counts it recorded): the feeds that attempt polled are not due now, so
+    they count as polled (by it), not as skipped; every other count is the sum of the two."""
+    if not earlier:
+        return summary
+    names = {f.name for f in fields(PollSummary)}
+    before = PollSummary(**{k: v for k, v in earlier.items() if k in names})
+    polled_before = before.feeds - before.skipped
+    return PollSummary(
+        feeds=summary.feeds,
+        skipped=max(summary.skipped - polled_before, 0),
+        new=before.new + summary.new,
+        not_modified=before.not_modified + summary.not_modified,
+        failed=before.failed + summary.failed,
+        articles_new=before.articles_new + summary.articles_new,
+        articles_updated=before.articles_updated + summary.articles_updated,
+        articles_unchanged=before.articles_unchanged + summary.articles_unchanged,
+        kept_new=before.kept_new + summary.kept_new,
+        figures_new=before.figures_new + summary.figures_new,
+        quotes_new=before.quotes_new + summary.quotes_new,
+        failures=tuple(tuple(f) for f in before.failures) + summary.failures,  # type: ignore[misc]
     )
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.prefectserver import CommandFailed, Prefect, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect-test"))
@@ -48,3 +51,13 @@ def corpus_texts() -> list[tuple[Path, str]]:
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture
+def prefect_server(tmp_path: Path) -> Iterator[Prefect]:
+    """A real ``prefect server start`` (tests/prefectserver.py) for the ``server`` tests."""
+    try:
+        with running_server(tmp_path) as cli:
+            yield cli
+    except CommandFailed as e:
+        pytest.fail(str(e))

@@ -9,12 +9,8 @@ started here runs in its own process group, killed in a `finally`.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,133 +21,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
 
 from flows.demo.feedserver import FeedServer
+from tests.prefectserver import COMMAND_TIMEOUT, ROOT, Prefect
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parent.parent
-PREFECT = str(Path(sys.executable).with_name("prefect"))
-SERVER_START_TIMEOUT = 120
-COMMAND_TIMEOUT = 90
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def kill_group(proc: subprocess.Popen, grace: float = 10) -> None:
-    """Stop ``proc`` and everything it started (it leads its own process group)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
-        except ProcessLookupError:
-            return
-    # the group may outlive its leader (a flow-run subprocess, uvicorn workers)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(5)
-
-
-class Prefect:
-    """Runs `prefect ...` against one server, in one PREFECT_HOME."""
-
-    def __init__(self, home: Path, port: int) -> None:
-        self.api = f"http://127.0.0.1:{port}/api"
-        self.port = port
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSWATCH_"))}
-        env.update(
-            PREFECT_HOME=str(home),
-            PREFECT_API_URL=self.api,
-            PREFECT_SERVER_ANALYTICS_ENABLED="false",
-            PREFECT_CLI_PROMPT="false",
-            # no scheduled runs: only the runs this test creates (the schedules would
-            # poll the real feeds of monitors.toml into the repository's data/)
-            PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false",
-            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
-            PYTHONUNBUFFERED="1",
-        )
-        self.env = env
-        self.log = home / "commands.log"
-
-    def run(self, *args: str, cwd: Path = ROOT, timeout: float = COMMAND_TIMEOUT) -> str:
-        """Run one CLI command to completion; its output, or a failure that shows it."""
-        with open(self.log, "a", encoding="utf-8") as log:
-            log.write(f"\n$ prefect {' '.join(args)}\n")
-        proc = subprocess.Popen(
-            [PREFECT, *args],
-            cwd=cwd,
-            env=self.env,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            out, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            kill_group(proc)
-            out = proc.stdout.read() if proc.stdout else ""
-            pytest.fail(f"`prefect {' '.join(args)}` took more than {timeout} s:\n{out}")
-        finally:
-            kill_group(proc)
-        with open(self.log, "a", encoding="utf-8") as log:
-            log.write(out)
-        assert proc.returncode == 0, f"`prefect {' '.join(args)}` failed:\n{out}"
-        return out
-
-    def get(self, path: str) -> dict:
-        r = httpx.get(f"{self.api}{path}", timeout=10)
-        r.raise_for_status()
-        return r.json()
-
-    def post(self, path: str, body: dict) -> list[dict]:
-        r = httpx.post(f"{self.api}{path}", json=body, timeout=10)
-        r.raise_for_status()
-        return r.json()
-
-
-@pytest.fixture
-def prefect_server(tmp_path: Path) -> Iterator[Prefect]:
-    home = tmp_path / "prefect-home"
-    home.mkdir()
-    cli = Prefect(home, free_port())
-    server_log = open(home / "server.log", "w", encoding="utf-8")  # noqa: SIM115
-    server = subprocess.Popen(
-        [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(cli.port)],
-        cwd=tmp_path,
-        env=cli.env,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                pytest.fail("prefect server exited:\n" + (home / "server.log").read_text())
-            try:
-                if httpx.get(f"{cli.api}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"prefect server not healthy after {SERVER_START_TIMEOUT} s:\n"
-                    + (home / "server.log").read_text()
-                )
-            time.sleep(0.5)
-        yield cli
-    finally:
-        kill_group(server, grace=15)
-        server_log.close()
 
 
 @contextmanager

@@ -3,6 +3,7 @@ one unsharded poll stores."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -67,3 +68,24 @@ def test_a_poll_in_three_shards_stores_and_digests_what_one_poll_does(tmp_path: 
             "SELECT count(*) FROM runs WHERE flow LIKE 'poll-shard %' AND status = 'ok'"
         ).fetchone()[0]
     assert shards == 3
+
+
+def test_a_restarted_shard_run_carries_on_the_counts_of_the_attempt_it_replaces() -> None:
+    from dataclasses import asdict
+
+    from flows.poll import PollSummary, carried_over
+
+    killed = PollSummary(
+        feeds=250, new=240, not_modified=0, failed=10, articles_new=240, articles_updated=0,
+        kept_new=40, figures_new=7, quotes_new=3, failures=(("a", "timeout"),),
+    )  # fmt: skip
+    # the restart finds 1,000 feeds, of which the 250 polled before the kill are not due
+    rest = PollSummary(
+        feeds=1000, skipped=250, new=750, not_modified=0, failed=0, articles_new=750,
+        articles_updated=0, kept_new=120, figures_new=20, quotes_new=9,
+    )  # fmt: skip
+    whole = carried_over(json.loads(json.dumps(asdict(killed))), rest)
+    assert (whole.feeds, whole.skipped, whole.new, whole.failed) == (1000, 0, 990, 10)
+    assert (whole.articles_new, whole.kept_new, whole.figures_new) == (990, 160, 27)
+    assert whole.failures == (("a", "timeout"),)
+    assert carried_over(None, rest) == rest

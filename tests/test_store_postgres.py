@@ -23,20 +23,12 @@ from monitors.store.db import Store
 from monitors.store.search import SearchFilter, query_terms, search
 from monitors.stream import read_batch
 from tests import pgserver
+from tests.storedump import TABLES, dump
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 CONFIG = str(ROOT / "monitors.toml")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-TABLES = {
-    "articles": "id",
-    "article_topics": "article, topic",
-    "figures": "article, idx",
-    "quotes": "article, idx",
-    "figure_changes": "article, changed_at, old_text",
-    "feeds": "url",
-    "digest_facts": "digest, kind, key",
-}
 
 
 @pytest.fixture(scope="module")
@@ -46,17 +38,6 @@ def pg():
     server = pgserver.start()
     yield server
     server.stop()
-
-
-def dump(db: str) -> dict[str, list[tuple]]:
-    with Store(db) as store:
-        return {
-            t: [
-                tuple(round(v, 9) if isinstance(v, float) else v for v in row)
-                for row in store.con.execute(f"SELECT * FROM {t} ORDER BY {key}").fetchall()
-            ]
-            for t, key in TABLES.items()
-        }
 
 
 def sample_feeds(srv: FeedServer, copies: int) -> list[dict[str, str]]:

@@ -63,3 +63,15 @@ class RunLog:
             "SELECT counts FROM runs WHERE id LIKE ? AND status = 'ok' ORDER BY id", [pattern]
         ).fetchall()
         return [json.loads(r[0]) for r in rows if r[0]]
+
+    def note_progress(self, run_id: str, counts: dict[str, Any]) -> None:
+        """Record a running run's counts so far (a shard run records them after each batch,
+        so a restarted shard can carry on from them)."""
+        self.con.execute(
+            "UPDATE runs SET counts = ? WHERE id = ?", [json.dumps(counts, default=str), run_id]
+        )
+
+    def recorded_counts(self, run_id: str) -> dict[str, Any] | None:
+        """The counts recorded for ``run_id`` (None when it has no row or none yet)."""
+        row = self.con.execute("SELECT counts FROM runs WHERE id = ?", [run_id]).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
