@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,7 @@ class Trial:
     cold_s: float
     warm_s: float
     cpu_s: list[float]  # per worker, cold + warm
+    busy: float  # cores busy on the whole machine during the cold poll
 
     def rate(self, seconds: float) -> float:
         return self.feeds / seconds
@@ -61,6 +63,12 @@ def cpu_seconds(pid: int) -> float:
     """CPU of a process and of every child it has waited for (utime+stime+cutime+cstime)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(v) for v in fields[11:15]) / TICKS
+
+
+def machine_busy_ticks() -> int:
+    """Clock ticks the machine's CPUs have spent not idle (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(values) - values[3] - values[4]  # all but idle and iowait
 
 
 def wait_for_workers(cli: Prefect, names: list[str], timeout: float = 120) -> None:
@@ -100,7 +108,9 @@ def poll_once(cli: Prefect, n: int, params: dict[str, str], label: str) -> float
     return time.monotonic() - started
 
 
-def trial(cli: Prefect, pg: pgserver.PgServer, n: int, listing: Path, logs: Path) -> Trial:
+def trial(
+    cli: Prefect, pg: pgserver.PgServer, n: int, listing: Path, logs: Path, config: str
+) -> Trial:
     db = pg.create_db(f"bench_{n}_{int(time.time())}")
     names = [f"bench-{n}-{k}" for k in range(n)]
     workers = [
@@ -108,15 +118,26 @@ def trial(cli: Prefect, pg: pgserver.PgServer, n: int, listing: Path, logs: Path
     ]
     try:
         wait_for_workers(cli, names)
-        params = {"db": db, "feeds_file": str(listing), "allow_private": True}
+        params = {"db": db, "feeds_file": str(listing), "allow_private": True, "config": config}
+        ticks = machine_busy_ticks()
         cold = poll_once(cli, n, dict(params, now=NOW.isoformat()), "cold")
+        busy = (machine_busy_ticks() - ticks) / TICKS / cold
         warm = poll_once(cli, n, dict(params, now=(NOW + WARM_AFTER).isoformat()), "warm")
         time.sleep(1)  # let each worker reap its last flow-run process
         cpu = [cpu_seconds(w.pid) for w in workers]
     finally:
         for w in workers:
             kill_group(w)
-    return Trial(n, count_lines(listing), cold, warm, cpu)
+    return Trial(n, count_lines(listing), cold, warm, cpu, busy)
+
+
+def with_concurrency(n: int) -> str:
+    """monitors.toml with ``[polling] max_concurrency = n``."""
+    text = (ROOT / "monitors.toml").read_text(encoding="utf-8")
+    text, found = re.subn(r"(?m)^max_concurrency\s*=\s*\d+", f"max_concurrency = {n}", text)
+    if found != 1:
+        raise SystemExit("bench/scale.py: no max_concurrency line in monitors.toml")
+    return text
 
 
 def count_lines(path: Path) -> int:
@@ -127,7 +148,8 @@ def report(trials: list[Trial], args: argparse.Namespace) -> None:
     base = trials[0]
     print(
         f"\nfarm: {base.feeds} feeds on {args.hosts} loopback hosts, {args.latency} ms per "
-        f"request; PostgreSQL store; one poll-shard run per worker; {os.cpu_count()} cores"
+        f"request; each worker fetches at most {args.concurrency} at once; PostgreSQL store; "
+        f"one poll-shard run per worker; {os.cpu_count()} cores"
     )
     print("cold (every feed new, pages fetched, analysed, stored):")
     for t in trials:
@@ -135,8 +157,8 @@ def report(trials: list[Trial], args: argparse.Namespace) -> None:
         cpu = sum(t.cpu_s) / t.workers
         print(
             f"{t.workers} workers: {ratio:.2f}x   ({t.cold_s:6.1f} s, {t.rate(t.cold_s):6.1f} "
-            f"feeds/s; CPU per worker {cpu:5.1f} s cold+warm, "
-            f"{1000 * sum(t.cpu_s) / (2 * t.feeds):.1f} ms per feed per poll)"
+            f"feeds/s; machine {t.busy:.1f} of {os.cpu_count()} cores busy; CPU per worker "
+            f"{cpu:5.1f} s cold+warm, {1000 * sum(t.cpu_s) / (2 * t.feeds):.1f} ms a feed a poll)"
         )
     print("warm (every feed answers 304):")
     for t in trials:
@@ -157,6 +179,10 @@ def main() -> None:
     ap.add_argument("--latency", type=int, default=200, help="ms per request (default 200)")
     ap.add_argument("--hosts", type=int, default=50, help="loopback hosts (default 50)")
     ap.add_argument("--workers", default="1,2,3", help="worker counts (default 1,2,3)")
+    ap.add_argument(
+        "--concurrency", type=int, default=128,
+        help="[polling] max_concurrency of each worker (default 128, monitors.toml's)",
+    )  # fmt: skip
     ap.add_argument("--quick", action="store_true", help="600 feeds, 1 and 2 workers")
     args = ap.parse_args()
     if args.quick:
@@ -182,10 +208,12 @@ def main() -> None:
                 ) as farm:
                     listing = tmp_path / "feeds.txt"
                     listing.write_text("\n".join(farm.feed_urls()) + "\n")
+                    config = tmp_path / "monitors.toml"
+                    config.write_text(with_concurrency(args.concurrency), encoding="utf-8")
                     trials = []
                     for n in counts:
                         print(f"polling with {n} worker(s) ...", flush=True)
-                        trials.append(trial(cli, pg, n, listing, logs))
+                        trials.append(trial(cli, pg, n, listing, logs, str(config)))
                 report(trials, args)
         except subprocess.SubprocessError as e:
             sys.exit(f"bench/scale.py: {e}")

@@ -4,7 +4,7 @@
 the deployments of prefect.yaml, three workers on the ``newswatch-shards`` pool (one shard run
 at a time each) and one on ``newswatch`` for the parent runs, and a local farm of 3,000 feeds
 (tests/shardfarm.py).  ``poll-feeds`` with ``shards=3`` polls the farm into PostgreSQL; while
-the second shard is mid-way (its first batch committed, the rest not), its flow-run process is
+the largest shard is mid-way (its first batch committed, the rest not), its flow-run process is
 killed (SIGKILL, with the page and analysis workers it started): the worker reports the run
 Crashed, the parent starts the shard again, the new run polls the feeds still due.  Then a
 ``daily-digest`` run on the server.
@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 
 import flows  # noqa: F401
+from monitors.decide.shards import shard_feeds
+from monitors.ingest.feedlist import read_feed_list
 from monitors.store.db import Store
 from tests import pgserver
 from tests.prefectserver import Prefect, kill_group
@@ -42,7 +44,7 @@ FEEDS = 3000
 SHARDS = 3
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 DIGEST_AT = NOW + timedelta(hours=2)
-VICTIM = 2  # the shard whose process is killed (1-based, as in "shard 2 of 3")
+HOSTS = 24  # loopback hosts of the farm: shards split a list by site
 RUN_TIMEOUT = 600
 
 
@@ -78,22 +80,23 @@ def runs_named(cli: Prefect, pattern: str) -> list[dict]:
     return [r for r in cli.post("/flow_runs/filter", {}) if re.fullmatch(pattern, r["name"])]
 
 
-def kill_mid_shard(cli: Prefect, db: str, parent: subprocess.Popen) -> int:
-    """Wait until shard :data:`VICTIM` has committed a batch but not its last, then SIGKILL
-    its flow run's processes; how many feeds it had polled."""
+def kill_mid_shard(cli: Prefect, db: str, parent: subprocess.Popen, victim: int, size: int) -> int:
+    """Wait until shard ``victim`` (1-based) of ``size`` feeds has committed a batch but not
+    its last, then SIGKILL its flow run's processes; how many feeds it had polled."""
     deadline = time.monotonic() + RUN_TIMEOUT
+    progress = None
     while time.monotonic() < deadline:
         assert parent.poll() is None, "the parent run ended before the shard was killed"
-        progress = shard_progress(db, VICTIM)
-        if progress and progress[0] == "running" and 0 < progress[1] < FEEDS // SHARDS - 100:
-            (run,) = runs_named(cli, f"shard {VICTIM} of {SHARDS}")
+        progress = shard_progress(db, victim)
+        if progress and progress[0] == "running" and 0 < progress[1] < size:
+            (run,) = runs_named(cli, f"shard {victim} of {SHARDS}")
             pids = flow_run_pids(run["id"])
             assert pids, f"no process found for flow run {run['id']} ({run['state_type']})"
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
             return progress[1]
         time.sleep(0.1)
-    pytest.fail(f"shard {VICTIM} never got past its first batch: {progress}")
+    pytest.fail(f"shard {victim} never got past its first batch: {progress}")
 
 
 def reference(tmp_path: Path, listing: Path) -> tuple[str, str]:
@@ -130,9 +133,12 @@ def test_three_workers_poll_3000_feeds_into_postgres_and_survive_a_killed_shard(
         workers = [
             cli.worker("newswatch-shards", logs / f"shards-{k}.log", limit=1) for k in range(3)
         ]
-        with ShardFarm(FEEDS, now=NOW) as farm:
+        with ShardFarm(FEEDS, now=NOW, hosts=HOSTS) as farm:
             listing = tmp_path / "feeds.txt"
             listing.write_text("\n".join(farm.feed_urls()) + "\n", encoding="utf-8")
+            # the largest shard is killed: it has at least two batches (1,000 feeds on average)
+            sizes = [len(shard_feeds(read_feed_list(str(listing)), k, SHARDS)) for k in range(3)]
+            victim = sizes.index(max(sizes)) + 1
             params = {
                 "feeds_file": str(listing), "db": db, "allow_private": "true",
                 "now": NOW.isoformat(), "shards": str(SHARDS),
@@ -144,7 +150,7 @@ def test_three_workers_poll_3000_feeds_into_postgres_and_survive_a_killed_shard(
             poll_run = re.search(r"UUID: ([0-9a-f-]{36})", out).group(1)
             parent = cli.worker("newswatch", logs / "parent.log", once=True)
             workers.append(parent)
-            polled_before_kill = kill_mid_shard(cli, db, parent)
+            polled_before_kill = kill_mid_shard(cli, db, parent, victim, max(sizes))
             parent.wait(RUN_TIMEOUT)
             ref_db, ref_page = reference(tmp_path, listing)
             requested = [r for r in farm.requests if r.startswith("/f/")]
@@ -152,12 +158,11 @@ def test_three_workers_poll_3000_feeds_into_postgres_and_survive_a_killed_shard(
         poll = cli.get(f"/flow_runs/{poll_run}")
         assert poll["state_type"] == "COMPLETED", (poll["state"], (logs / "parent.log").read_text())
         shard_runs = sorted((r["name"], r["state_type"]) for r in runs_named(cli, r"shard .*"))
-        assert shard_runs == [
-            ("shard 1 of 3", "COMPLETED"),
-            ("shard 2 of 3", "CRASHED"),
-            ("shard 2 of 3 (try 2)", "COMPLETED"),
-            ("shard 3 of 3", "COMPLETED"),
-        ], shard_runs
+        expected = [(f"shard {k} of 3", "COMPLETED") for k in (1, 2, 3) if k != victim] + [
+            (f"shard {victim} of 3", "CRASHED"),
+            (f"shard {victim} of 3 (try 2)", "COMPLETED"),
+        ]
+        assert shard_runs == sorted(expected), shard_runs
         # the summary counts the killed run's batches too (recorded batch by batch)
         with Store(db) as store:
             (counts,) = store.con.execute(

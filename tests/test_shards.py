@@ -20,15 +20,20 @@ CONFIG = str(ROOT / "monitors.toml")
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
 
-def test_shards_partition_the_list_stably_and_evenly() -> None:
-    feeds = [FeedConfig(f"f{k}", f"https://feeds{k % 7}.example/{k}.xml") for k in range(3000)]
+def test_shards_partition_the_list_stably_and_evenly_by_site() -> None:
+    feeds = [FeedConfig(f"f{k}", f"https://news{k % 600}.example/{k}.xml") for k in range(3000)]
     parts = [shard_feeds(feeds, k, 3) for k in range(3)]
     assert sorted(f.url for p in parts for f in p) == sorted(f.url for f in feeds)
-    assert all(900 < len(p) < 1100 for p in parts), [len(p) for p in parts]
+    assert all(850 < len(p) < 1150 for p in parts), [len(p) for p in parts]
     # the order of the list does not move a feed to another shard
     assert [shard_of(f.url, 3) for f in reversed(feeds)] == [shard_of(f.url, 3) for f in feeds][
         ::-1
     ]
+    # every feed of one site is in one shard (max_per_host holds across the workers) ...
+    site = {shard_of(f"https://News7.example:443/{p}", 3) for p in ("a.xml", "b/rss", "c?x=1")}
+    assert site == {shard_of("https://news7.example:443/", 3)}
+    # ... and the port is part of the site
+    assert len({shard_of(f"http://127.0.0.1:{p}/f.xml", 7) for p in range(8000, 8040)}) > 1
     with pytest.raises(ValueError, match="shards"):
         shard_of("https://x.example/", 0)
 
@@ -47,7 +52,7 @@ def test_a_poll_in_three_shards_stores_and_digests_what_one_poll_does(tmp_path: 
     from flows.poll import poll_feeds
 
     pages = {}
-    with ShardFarm(300) as farm:
+    with ShardFarm(300, hosts=12) as farm:
         listing = tmp_path / "feeds.txt"
         listing.write_text("\n".join(farm.feed_urls()) + "\n")
         for shards in (1, 3):
