@@ -16,7 +16,7 @@ Prints one line per count, ``N workers: X.XXx`` (cold feeds/s against one worker
 the same run), with the seconds, feeds/s and CPU seconds per worker (the worker and every
 process it started: flow runs, their page and analysis pools), then the warm ratios.
 
-    .venv/bin/python bench/scale.py            # 3,000 feeds, 200 ms, 50 hosts, 1,2,3 workers
+    .venv/bin/python bench/scale.py            # 3,000 feeds, 200 ms, 250 hosts, 1,2,3 workers
     .venv/bin/python bench/scale.py --quick    # 600 feeds, 1 and 2 workers (a few minutes)
 """
 
@@ -52,7 +52,8 @@ class Trial:
     feeds: int
     cold_s: float
     warm_s: float
-    cpu_s: list[float]  # per worker, cold + warm
+    cold_cpu: list[float]  # CPU seconds per worker (with every process it started), cold
+    warm_cpu: list[float]  # ... warm
     busy: float  # cores busy on the whole machine during the cold poll
 
     def rate(self, seconds: float) -> float:
@@ -63,6 +64,20 @@ def cpu_seconds(pid: int) -> float:
     """CPU of a process and of every child it has waited for (utime+stime+cutime+cstime)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(v) for v in fields[11:15]) / TICKS
+
+
+def wait_until_reaped(pid: int, timeout: float = 60) -> None:
+    """Wait until the process ``pid`` has no child left (a worker reaps its flow-run process
+    a moment after the run is reported complete; until then its CPU is not in ``pid``'s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = "".join(
+            (t / "children").read_text() for t in Path(f"/proc/{pid}/task").iterdir()
+        ).split()
+        if not children:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"worker {pid} still has child processes after {timeout} s")
 
 
 def machine_busy_ticks() -> int:
@@ -122,13 +137,17 @@ def trial(
         ticks = machine_busy_ticks()
         cold = poll_once(cli, n, dict(params, now=NOW.isoformat()), "cold")
         busy = (machine_busy_ticks() - ticks) / TICKS / cold
+        for w in workers:
+            wait_until_reaped(w.pid)
+        cold_cpu = [cpu_seconds(w.pid) for w in workers]
         warm = poll_once(cli, n, dict(params, now=(NOW + WARM_AFTER).isoformat()), "warm")
-        time.sleep(1)  # let each worker reap its last flow-run process
-        cpu = [cpu_seconds(w.pid) for w in workers]
+        for w in workers:
+            wait_until_reaped(w.pid)
+        warm_cpu = [cpu_seconds(w.pid) - c for w, c in zip(workers, cold_cpu, strict=True)]
     finally:
         for w in workers:
             kill_group(w)
-    return Trial(n, count_lines(listing), cold, warm, cpu, busy)
+    return Trial(n, count_lines(listing), cold, warm, cold_cpu, warm_cpu, busy)
 
 
 def with_concurrency(n: int) -> str:
@@ -153,19 +172,28 @@ def report(trials: list[Trial], args: argparse.Namespace) -> None:
     )
     print("cold (every feed new, pages fetched, analysed, stored):")
     for t in trials:
-        ratio = base.cold_s / t.cold_s
-        cpu = sum(t.cpu_s) / t.workers
         print(
-            f"{t.workers} workers: {ratio:.2f}x   ({t.cold_s:6.1f} s, {t.rate(t.cold_s):6.1f} "
-            f"feeds/s; machine {t.busy:.1f} of {os.cpu_count()} cores busy; CPU per worker "
-            f"{cpu:5.1f} s cold+warm, {1000 * sum(t.cpu_s) / (2 * t.feeds):.1f} ms a feed a poll)"
+            f"{t.workers} workers: {base.cold_s / t.cold_s:.2f}x   ({t.cold_s:6.1f} s, "
+            f"{t.rate(t.cold_s):6.1f} feeds/s; machine {t.busy:.1f} of {os.cpu_count()} cores "
+            f"busy; CPU per worker {sum(t.cold_cpu) / t.workers:5.1f} s, "
+            f"{1000 * sum(t.cold_cpu) / t.feeds:.1f} ms a feed)"
         )
     print("warm (every feed answers 304):")
     for t in trials:
         print(
-            f"{t.workers} workers: {base.warm_s / t.warm_s:.2f}x   "
-            f"({t.warm_s:6.1f} s, {t.rate(t.warm_s):6.1f} feeds/s)"
+            f"{t.workers} workers: {base.warm_s / t.warm_s:.2f}x   ({t.warm_s:6.1f} s, "
+            f"{t.rate(t.warm_s):6.1f} feeds/s; CPU per worker {sum(t.warm_cpu) / t.workers:5.1f}"
+            f" s, {1000 * sum(t.warm_cpu) / t.feeds:.1f} ms a feed)"
         )
+    if len(trials) > 1:  # CPU = fixed per shard run + per feed: the two from the first and last
+        a, b = trials[0], trials[-1]
+        models = (("cold", lambda t: sum(t.cold_cpu)), ("warm", lambda t: sum(t.warm_cpu)))
+        for label, cpu_of in models:
+            fixed = (cpu_of(b) - cpu_of(a)) / (b.workers - a.workers)
+            per_feed = (cpu_of(a) - fixed * a.workers) / a.feeds
+            print(
+                f"{label} CPU model: {fixed:.1f} s per shard run + {1000 * per_feed:.2f} ms a feed"
+            )
     two = next((t for t in trials if t.workers == 2), None)
     if two and base.workers == 1:
         got = base.cold_s / two.cold_s
@@ -177,7 +205,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--feeds", type=int, default=3000)
     ap.add_argument("--latency", type=int, default=200, help="ms per request (default 200)")
-    ap.add_argument("--hosts", type=int, default=50, help="loopback hosts (default 50)")
+    ap.add_argument("--hosts", type=int, default=250, help="loopback hosts (default 250)")
     ap.add_argument("--workers", default="1,2,3", help="worker counts (default 1,2,3)")
     ap.add_argument(
         "--concurrency", type=int, default=128,
