@@ -233,13 +233,19 @@ def poll_shard(
     mine = shard_feeds(configured_feeds(cfg, feeds, feeds_file), shard, shards)
     name = f"poll-shard {shard + 1}/{shards}"
     with Store(db or cfg.store_path, memory_limit=cfg.store_memory_limit) as store:
-        run_id = f"{run} shard {shard + 1}/{shards}"
+        run_id = shard_run_id(run, shard, shards)
         polled = poll_list(store, mine, cfg, when, allow_private, force, name, run_id, logger)
         store.finish_run(
             run_id, when, "ok", asdict(polled.summary) | {"recluster": polled.recluster}
         )
     logger.info("shard %d of %d: %s", shard + 1, shards, polled.summary.line())
     return asdict(polled.summary)
+
+
+def shard_run_id(run: str, shard: int, shards: int) -> str:
+    """The store's id of shard ``shard`` (0-based) of the sharded poll ``run``: the same for
+    every attempt, so a restarted shard carries on from the one it replaces."""
+    return f"{run} shard {shard + 1}/{shards}"
 
 
 def poll_list(

@@ -8,26 +8,29 @@ Where the shards run:
   is a flow run of that deployment (``run_deployment``), picked up by whichever worker of the
   pool is free, on any machine; the shards run at once and write the shared store together
   (:mod:`monitors.store.postgres`).  A shard run that ends failed or crashed (its process
-  killed, its machine gone) is started again, up to :data:`ATTEMPTS` times; its committed
-  batches are kept and the new run polls the feeds still due.  The counts come back through
+  killed) is started again, up to :data:`ATTEMPTS` times; its committed batches are kept and
+  the new run polls the feeds still due.  A run left Running by a dead machine is found by its
+  silence: no batch stored for ``[polling] shard_stall_seconds``.  The counts come back through
   the store's ``runs`` table, so nothing depends on where a child ran.
 * **A DuckDB file** (one writer), or no such deployment (Prefect's ephemeral API): the shards
   run one after another as subflows of this run, in this process.
 
-The parent waits for its children; it holds no store connection meanwhile (a DuckDB file is
-free for the shard that writes it).
+The parent waits for its children.  In parallel it keeps one connection to the shared store,
+to read the shards' progress; one after another it holds none (a DuckDB file is free for the
+shard that writes it).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Any
 
 from prefect import get_run_logger
 
-from flows.poll import Polled, PollSummary, finish_poll, poll_shard
+from flows.poll import Polled, PollSummary, finish_poll, poll_shard, shard_run_id
 from monitors.config import Config
 from monitors.store.db import Store
 from monitors.store.postgres import is_postgres_url
@@ -54,7 +57,12 @@ def sharded_poll(params: dict[str, Any], shards: int, cfg: Config, when: datetim
     child = dict(params, shards=shards, run=run_id)
     if parallel:
         logger.info("polling in %d shards on the work pool (%s)", shards, SHARD_DEPLOYMENT)
-        dispatch(child, shards, logger)
+        with Store(db, memory_limit=cfg.store_memory_limit) as store:
+
+            def progress(k: int) -> dict | None:
+                return store.recorded_counts(shard_run_id(run_id, k, shards))
+
+            dispatch(child, shards, logger, progress, cfg.polling.shard_stall_seconds)
     else:
         logger.info(
             "polling in %d shards one after another in this run (%s)",
@@ -102,12 +110,25 @@ def shard_deployment_exists() -> bool:
     return True
 
 
-def dispatch(params: dict[str, Any], shards: int, logger: Any) -> None:
+def dispatch(
+    params: dict[str, Any],
+    shards: int,
+    logger: Any,
+    progress: Callable[[int], dict | None],
+    stall_seconds: float,
+) -> None:
     """Start one ``poll-shard`` flow run per shard and wait for all; start a shard again when
     its run fails or crashes, up to :data:`ATTEMPTS` runs; raise :class:`ShardsFailed` naming
-    the shards that never completed."""
+    the shards that never completed.
+
+    A run whose worker's machine died stays Running with nobody to report it: a Running shard
+    whose recorded counts (``progress(k)``, updated after each stored batch) have not changed
+    for ``stall_seconds`` is marked Crashed here, and so started again.  Were it only slow, the
+    two runs of the shard would store the same articles once (every write is an upsert under
+    the store's write lock)."""
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
+    from prefect.states import Crashed
 
     def start(k: int, attempt: int) -> Any:
         run = run_deployment(
@@ -122,14 +143,27 @@ def dispatch(params: dict[str, Any], shards: int, logger: Any) -> None:
     attempt = dict.fromkeys(range(shards), 1)
     pending = {k: start(k, 1) for k in range(shards)}
     failed: list[str] = []
+    seen: dict[int, tuple[dict | None, float]] = {}  # shard: (its counts, when they changed)
     with get_client(sync_client=True) as client:
         while pending:
             time.sleep(POLL_SECONDS)
             for k, run_id in list(pending.items()):
                 state = client.read_flow_run(run_id).state
+                if state is not None and state.is_running():
+                    now, counts = time.monotonic(), progress(k)
+                    if k not in seen or seen[k][0] != counts:
+                        seen[k] = (counts, now)
+                    elif now - seen[k][1] > stall_seconds:
+                        message = (
+                            f"no batch stored for {stall_seconds:.0f} s while Running: its "
+                            "worker is presumed dead (poll-feeds marked it Crashed)"
+                        )
+                        client.set_flow_run_state(run_id, Crashed(message=message), force=True)
+                        state = Crashed(message=message)
                 if state is None or not state.is_final():
                     continue
                 del pending[k]
+                seen.pop(k, None)
                 if state.is_completed():
                     continue
                 if attempt[k] < ATTEMPTS:

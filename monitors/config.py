@@ -37,6 +37,9 @@ class PollSettings:
     max_body_bytes: int = 10_000_000
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
     shards: int = 1  # child flow runs a poll is split into (docs/scale.md)
+    # a running shard run that stores no batch for this long is presumed dead (its machine
+    # gone) and started again elsewhere
+    shard_stall_seconds: int = 900
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,7 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
             "max_body_bytes",
             "user_agent",
             "shards",
+            "shard_stall_seconds",
         },
         "polling",
         source,
@@ -238,6 +242,7 @@ def _parse_polling(table: dict[str, Any], source: str) -> PollSettings:
         max_body_bytes=_int(table, "max_body_bytes", "polling", source, 10_000_000, 1024),
         user_agent=_str(table, "user_agent", "polling", source, PollSettings.user_agent),
         shards=_int(table, "shards", "polling", source, 1),
+        shard_stall_seconds=_int(table, "shard_stall_seconds", "polling", source, 900, 10),
     )
 
 

@@ -24,6 +24,7 @@ def test_store_url_and_shards_are_read(tmp_path: Path) -> None:
     p = _write(tmp_path, '[store]\nurl = "postgresql://nw@db.example/nw"\n[polling]\nshards = 3\n')
     cfg = load_config(p)
     assert cfg.store_path == "postgresql://nw@db.example/nw" and cfg.polling.shards == 3
+    assert cfg.polling.shard_stall_seconds == 900  # the default
 
 
 def test_store_memory_limit_is_read(tmp_path: Path) -> None:
@@ -56,6 +57,10 @@ def _write(tmp_path: Path, text: str) -> Path:
         ('[store]\nurl = "mysql://db/nw"\n', "store.url: must be a PostgreSQL URL"),
         ('[store]\npath = "a.duckdb"\nurl = "postgresql://db/nw"\n', "store: give path"),
         ("[polling]\nshards = 0\n", "polling.shards: must be an integer >= 1"),
+        (
+            "[polling]\nshard_stall_seconds = 5\n",
+            "polling.shard_stall_seconds: must be an integer >= 10",
+        ),
     ],
 )
 def test_errors_name_file_and_field(tmp_path: Path, snippet: str, field: str) -> None:

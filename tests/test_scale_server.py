@@ -4,10 +4,12 @@
 the deployments of prefect.yaml, three workers on the ``newswatch-shards`` pool (one shard run
 at a time each) and one on ``newswatch`` for the parent runs, and a local farm of 3,000 feeds
 (tests/shardfarm.py).  ``poll-feeds`` with ``shards=3`` polls the farm into PostgreSQL; while
-the largest shard is mid-way (its first batch committed, the rest not), its flow-run process is
-killed (SIGKILL, with the page and analysis workers it started): the worker reports the run
-Crashed, the parent starts the shard again, the new run polls the feeds still due.  Then a
-``daily-digest`` run on the server.
+the largest shard is mid-way (its first batch committed, the rest not), the worker running it
+and its flow-run processes (with the page and analysis workers) are SIGKILLed, as if its
+machine had died: nobody reports the run, which stays Running; the parent, seeing no batch
+stored for ``shard_stall_seconds`` (20 s here), marks it Crashed and starts the shard again on
+a worker still alive; the new run polls the feeds still due.  Then a ``daily-digest`` run on
+the server.
 
 The same farm polled in one process (the DuckDB default: the three shards one after another)
 and digested is the reference: the shared store must hold the same rows, the digest page must
@@ -46,6 +48,7 @@ NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 DIGEST_AT = NOW + timedelta(hours=2)
 HOSTS = 24  # loopback hosts of the farm: shards split a list by site
 RUN_TIMEOUT = 600
+STALL = 20  # seconds without a stored batch after which a Running shard is presumed dead
 
 
 def flow_run_pids(flow_run_id: str) -> list[int]:
@@ -80,9 +83,21 @@ def runs_named(cli: Prefect, pattern: str) -> list[dict]:
     return [r for r in cli.post("/flow_runs/filter", {}) if re.fullmatch(pattern, r["name"])]
 
 
-def kill_mid_shard(cli: Prefect, db: str, parent: subprocess.Popen, victim: int, size: int) -> int:
+def parent_pid(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def kill_mid_shard(
+    cli: Prefect,
+    db: str,
+    parent: subprocess.Popen,
+    victim: int,
+    size: int,
+    workers: list[subprocess.Popen],
+) -> int:
     """Wait until shard ``victim`` (1-based) of ``size`` feeds has committed a batch but not
-    its last, then SIGKILL its flow run's processes; how many feeds it had polled."""
+    its last, then SIGKILL the worker running it and every process of its flow run, as if its
+    machine had died; how many feeds the shard had polled."""
     deadline = time.monotonic() + RUN_TIMEOUT
     progress = None
     while time.monotonic() < deadline:
@@ -92,7 +107,8 @@ def kill_mid_shard(cli: Prefect, db: str, parent: subprocess.Popen, victim: int,
             (run,) = runs_named(cli, f"shard {victim} of {SHARDS}")
             pids = flow_run_pids(run["id"])
             assert pids, f"no process found for flow run {run['id']} ({run['state_type']})"
-            for pid in pids:
+            (worker,) = [w for w in workers if w.pid in {parent_pid(p) for p in pids}]
+            for pid in [worker.pid, *pids]:
                 os.kill(pid, signal.SIGKILL)
             return progress[1]
         time.sleep(0.1)
@@ -128,6 +144,14 @@ def test_three_workers_poll_3000_feeds_into_postgres_and_survive_a_killed_shard(
         cli.run("work-pool", "set-concurrency-limit", "newswatch", "1")
         cli.run("work-pool", "create", "newswatch-shards", "--type", "process")
         cli.run("deploy", "--all")
+        # a shard silent for 20 s is presumed dead (the default, 900 s, suits real feeds)
+        config = tmp_path / "monitors.toml"
+        config.write_text(
+            Path(CONFIG)
+            .read_text(encoding="utf-8")
+            .replace("[polling]\n", f"[polling]\nshard_stall_seconds = {STALL}\n", 1),
+            encoding="utf-8",
+        )
         logs = tmp_path / "workers"
         logs.mkdir()
         workers = [
@@ -140,8 +164,8 @@ def test_three_workers_poll_3000_feeds_into_postgres_and_survive_a_killed_shard(
             sizes = [len(shard_feeds(read_feed_list(str(listing)), k, SHARDS)) for k in range(3)]
             victim = sizes.index(max(sizes)) + 1
             params = {
-                "feeds_file": str(listing), "db": db, "allow_private": "true",
-                "now": NOW.isoformat(), "shards": str(SHARDS),
+                "config": str(config), "feeds_file": str(listing), "db": db,
+                "allow_private": "true", "now": NOW.isoformat(), "shards": str(SHARDS),
             }  # fmt: skip
             out = cli.run(
                 "deployment", "run", "poll-feeds/poll-feeds",
@@ -150,7 +174,7 @@ def test_three_workers_poll_3000_feeds_into_postgres_and_survive_a_killed_shard(
             poll_run = re.search(r"UUID: ([0-9a-f-]{36})", out).group(1)
             parent = cli.worker("newswatch", logs / "parent.log", once=True)
             workers.append(parent)
-            polled_before_kill = kill_mid_shard(cli, db, parent, victim, max(sizes))
+            polled_before_kill = kill_mid_shard(cli, db, parent, victim, max(sizes), workers[:3])
             parent.wait(RUN_TIMEOUT)
             ref_db, ref_page = reference(tmp_path, listing)
             requested = [r for r in farm.requests if r.startswith("/f/")]
@@ -158,6 +182,8 @@ def test_three_workers_poll_3000_feeds_into_postgres_and_survive_a_killed_shard(
         poll = cli.get(f"/flow_runs/{poll_run}")
         assert poll["state_type"] == "COMPLETED", (poll["state"], (logs / "parent.log").read_text())
         shard_runs = sorted((r["name"], r["state_type"]) for r in runs_named(cli, r"shard .*"))
+        crashed = cli.get(f"/flow_runs/{runs_named(cli, f'shard {victim} of 3')[0]['id']}")
+        assert "presumed dead" in crashed["state"]["message"], crashed["state"]
         expected = [(f"shard {k} of 3", "COMPLETED") for k in (1, 2, 3) if k != victim] + [
             (f"shard {victim} of 3", "CRASHED"),
             (f"shard {victim} of 3 (try 2)", "COMPLETED"),
