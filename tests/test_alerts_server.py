@@ -26,11 +26,11 @@ import pytest
 from flows.demo.feedserver import FeedServer
 from monitors.decide.alerts import event_id
 from tests import test_server as srv
+from tests.prefectserver import COMMAND_TIMEOUT, Prefect
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-prefect_server = srv.prefect_server  # the fixture: a real `prefect server start`
 
 RULES = """
 [[alerts]]
@@ -77,7 +77,7 @@ FIRST = {
 }
 
 
-def poll(cli: srv.Prefect, cfg: Path, db: Path, feeds: Path) -> str:
+def poll(cli: Prefect, cfg: Path, db: Path, feeds: Path) -> str:
     env = cli.env | {"PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "flows.cli", "poll", "--config", str(cfg), "--db", str(db)]
     done = subprocess.run(
@@ -86,7 +86,7 @@ def poll(cli: srv.Prefect, cfg: Path, db: Path, feeds: Path) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=srv.COMMAND_TIMEOUT,
+        timeout=COMMAND_TIMEOUT,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -100,7 +100,7 @@ def recorded(db: Path) -> list[tuple]:
         con.close()
 
 
-def stored_alert_events(cli: srv.Prefect) -> list[dict]:
+def stored_alert_events(cli: Prefect) -> list[dict]:
     r = httpx.post(
         f"{cli.api}/events/filter",
         json={"filter": {"event": {"prefix": ["newswatch.alert."]}}, "limit": 50},
@@ -110,7 +110,7 @@ def stored_alert_events(cli: srv.Prefect) -> list[dict]:
     return r.json()["events"]
 
 
-def raised(cli: srv.Prefect) -> list[str]:
+def raised(cli: Prefect) -> list[str]:
     """The poll runs' "raised N alerts" log lines, oldest first."""
     logs = cli.post("/logs/filter", {"sort": "TIMESTAMP_ASC", "limit": 200})
     return [log["message"] for log in logs if log["message"].startswith("raised ")]
@@ -126,7 +126,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
 
 
 def test_a_big_aid_figure_alerts_once_through_the_shipped_automation(
-    prefect_server: srv.Prefect, tmp_path: Path
+    prefect_server: Prefect, tmp_path: Path
 ) -> None:
     started = time.monotonic()
     cli = prefect_server
@@ -145,7 +145,7 @@ def test_a_big_aid_figure_alerts_once_through_the_shipped_automation(
             env=cli.env | {"PYTHONPATH": str(ROOT)},
             capture_output=True,
             text=True,
-            timeout=srv.COMMAND_TIMEOUT,
+            timeout=COMMAND_TIMEOUT,
         )
         assert made.returncode == 0, made.stderr
         assert "WEBHOOK_BLOCK_ID" not in automation.read_text(encoding="utf-8")
