@@ -58,9 +58,16 @@ def sharded_poll(params: dict[str, Any], shards: int, cfg: Config, when: datetim
     if parallel:
         logger.info("polling in %d shards on the work pool (%s)", shards, SHARD_DEPLOYMENT)
         with Store(db, memory_limit=cfg.store_memory_limit) as store:
+            unreadable: set[int] = set()
 
             def progress(k: int) -> dict | None:
-                return store.recorded_counts(shard_run_id(run_id, k, shards))
+                try:
+                    return store.recorded_counts(shard_run_id(run_id, k, shards))
+                except Exception as e:  # the database away for a moment: no judgement now
+                    if k not in unreadable:  # once a shard, not every second
+                        logger.warning("could not read shard %d's progress: %s", k + 1, e)
+                        unreadable.add(k)
+                    return {"unreadable": time.monotonic()}  # never equal: no stall
 
             dispatch(child, shards, logger, progress, cfg.polling.shard_stall_seconds)
     else:
