@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -306,28 +307,35 @@ def poll_list(
     return Polled(so_far(), counts, interrupted or killed > 0)
 
 
+def summary_of(recorded: dict[str, Any]) -> PollSummary:
+    """A summary as the ``runs`` table records it (JSON: lists for tuples, extra keys)."""
+    names = {f.name for f in fields(PollSummary)}
+    values = {k: v for k, v in recorded.items() if k in names}
+    values["failures"] = tuple(tuple(f) for f in values.get("failures") or ())
+    return PollSummary(**values)
+
+
+def added(summaries: Sequence[PollSummary]) -> PollSummary:
+    """Every count of ``summaries`` summed, their failures in order."""
+    numbers = [f.name for f in fields(PollSummary) if f.name != "failures"]
+    return PollSummary(
+        **{k: sum(getattr(s, k) for s in summaries) for k in numbers},  # type: ignore[arg-type]
+        failures=tuple(f for s in summaries for f in s.failures),
+    )
+
+
 def carried_over(earlier: dict | None, summary: PollSummary) -> PollSummary:
     """``summary`` of a run that carries on from an earlier attempt under the same run id
     (``earlier``, the counts it recorded): the feeds that attempt polled are not due now, so
     they count as polled (by it), not as skipped; every other count is the sum of the two."""
     if not earlier:
         return summary
-    names = {f.name for f in fields(PollSummary)}
-    before = PollSummary(**{k: v for k, v in earlier.items() if k in names})
+    before = summary_of(earlier)
     polled_before = before.feeds - before.skipped
-    return PollSummary(
+    return replace(
+        added([before, summary]),
         feeds=summary.feeds,
         skipped=max(summary.skipped - polled_before, 0),
-        new=before.new + summary.new,
-        not_modified=before.not_modified + summary.not_modified,
-        failed=before.failed + summary.failed,
-        articles_new=before.articles_new + summary.articles_new,
-        articles_updated=before.articles_updated + summary.articles_updated,
-        articles_unchanged=before.articles_unchanged + summary.articles_unchanged,
-        kept_new=before.kept_new + summary.kept_new,
-        figures_new=before.figures_new + summary.figures_new,
-        quotes_new=before.quotes_new + summary.quotes_new,
-        failures=tuple(tuple(f) for f in before.failures) + summary.failures,  # type: ignore[misc]
     )
 
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
 from prefect import get_run_logger
 
-from flows.poll import Polled, PollSummary, finish_poll, poll_shard, shard_run_id
+from flows.poll import Polled, added, finish_poll, poll_shard, shard_run_id, summary_of
 from monitors.config import Config
 from monitors.store.db import Store
 from monitors.store.postgres import is_postgres_url
@@ -89,10 +89,7 @@ def sharded_poll(params: dict[str, Any], shards: int, cfg: Config, when: datetim
 
 def merged(counts: list[dict[str, Any]]) -> Polled:
     """The shards' recorded summaries added up into one."""
-    numbers = [f.name for f in fields(PollSummary) if f.type in ("int", int)]
-    total = {k: sum(int(c.get(k) or 0) for c in counts) for k in numbers}
-    failures = tuple(tuple(f) for c in counts for f in c.get("failures") or ())
-    summary = PollSummary(**total, failures=failures)  # type: ignore[arg-type]
+    summary = added([summary_of(c) for c in counts])
     stored = UpsertCounts(
         new=summary.articles_new,
         updated=summary.articles_updated,
